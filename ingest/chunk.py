@@ -1,0 +1,168 @@
+"""Structure-aware chunking: sections (articles, headings) stay whole where they fit.
+
+A page is cut into sections at heading lines; a section longer than the embedder reads is
+split further by LangChain's recursive splitter, measured in the model's own word-pieces.
+Chunks never cross a page, so every chunk cites exactly one page; a section that runs over
+a page break continues on the next page under its heading. Each chunk's text starts with a
+one-line context header (document title and section), because an article such as
+"Duration" rarely names the partners it is about, and the header is what lets a question
+about "our agreement with Vila Serena" find it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.models import ParsedDocument
+
+MODEL_MAX_TOKENS = 256
+
+_KEYWORD_HEADING = re.compile(
+    r"^(?:article|art\.|section|clause|chapter|part|annex|appendix|schedule|item|artículo|"
+    r"artigo|artikel|artykuł)\s+(?:[0-9]+[a-z]?|[ivxlc]+)\b.{0,100}$",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S.{0,120}$")
+_NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.;:!?]{2,80}$")
+_NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+")
+_CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 ,&'/()\-–]{3,80}$")
+
+
+def is_heading(line: str, next_line: str = "") -> bool:
+    s = line.strip()
+    if not s or len(s) > 120:
+        return False
+    if _MD_HEADING.match(s) or _KEYWORD_HEADING.match(s):
+        return True
+    if _CAPS_HEADING.match(s) and sum(c.isalpha() for c in s) >= 4 and len(s.split()) <= 12:
+        return True
+    # "3. Areas of cooperation" is a heading; "3. Culture and arts" inside a list is not:
+    # a list item is followed by another list item.
+    return (
+        bool(_NUMBERED_HEADING.match(s))
+        and len(s.split()) <= 8
+        and not _NUMBERED_LINE.match(next_line or "")
+    )
+
+
+def clean_heading(line: str) -> str:
+    return line.strip().lstrip("#").strip()
+
+
+@dataclass
+class _Section:
+    heading: str
+    lines: list[str]
+    continued: bool = False
+
+
+class Chunker:
+    """ParsedDocument -> LangChain Documents sized for the embedder, one page each."""
+
+    def __init__(
+        self,
+        count_tokens: Callable[[str], int],
+        max_tokens: int = MODEL_MAX_TOKENS - 6,
+        overlap_tokens: int = 24,
+        min_section_tokens: int = 24,
+    ) -> None:
+        self.count_tokens = count_tokens
+        self.max_tokens = max_tokens
+        self.overlap_tokens = overlap_tokens
+        self.min_section_tokens = min_section_tokens
+
+    def _splitter(self, budget: int) -> RecursiveCharacterTextSplitter:
+        return RecursiveCharacterTextSplitter(
+            chunk_size=budget,
+            chunk_overlap=min(self.overlap_tokens, budget // 4),
+            length_function=self.count_tokens,
+            separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+            keep_separator="end",
+        )
+
+    def _sections(self, doc: ParsedDocument) -> list[tuple[int, _Section]]:
+        out: list[tuple[int, _Section]] = []
+        current_heading = ""
+        for page in doc.pages:
+            if not page.text.strip():
+                continue
+            lines = page.text.split("\n")
+            section = _Section(current_heading, [], continued=bool(current_heading))
+            for i, line in enumerate(lines):
+                nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+                if is_heading(line, nxt):
+                    if any(x.strip() for x in section.lines):
+                        out.append((page.number, section))
+                    current_heading = clean_heading(line)
+                    section = _Section(current_heading, [line.strip()])
+                else:
+                    section.lines.append(line)
+            if any(x.strip() for x in section.lines):
+                out.append((page.number, section))
+        return self._merge_small(out)
+
+    def _merge_small(self, sections: list[tuple[int, _Section]]) -> list[tuple[int, _Section]]:
+        """Fold a heading-only or tiny section into the next one on the same page."""
+        merged: list[tuple[int, _Section]] = []
+        pending: tuple[int, _Section] | None = None
+        for page, sec in sections:
+            if pending and pending[0] == page:
+                sec = _Section(pending[1].heading or sec.heading,
+                               pending[1].lines + sec.lines, pending[1].continued)
+            elif pending:
+                merged.append(pending)
+            pending = None
+            if self.count_tokens("\n".join(sec.lines)) < self.min_section_tokens:
+                pending = (page, sec)
+            else:
+                merged.append((page, sec))
+        if pending:
+            merged.append(pending)
+        return merged
+
+    def run(self, doc: ParsedDocument, doc_id: str, title: str,
+            metadata: dict[str, Any] | None = None) -> list[Document]:
+        base = {k: v for k, v in (metadata or {}).items() if v not in (None, [], "")}
+        chunks: list[Document] = []
+        splitters: dict[int, RecursiveCharacterTextSplitter] = {}
+        for page, sec in self._sections(doc):
+            body = re.sub(r"\n{3,}", "\n\n", "\n".join(sec.lines)).strip()
+            section = sec.heading + (" (continued)" if sec.continued and sec.heading else "")
+            header = f"{title} | {section}" if section else title
+            header = header[:200]
+            budget = self.max_tokens - self.count_tokens(header) - 1
+            if self.count_tokens(body) <= budget:
+                pieces = [body]
+            else:
+                splitter = splitters.setdefault(budget, self._splitter(budget))
+                pieces = [p.strip() for p in splitter.split_text(body) if p.strip()]
+            for piece in pieces:
+                idx = len(chunks)
+                chunks.append(
+                    Document(
+                        page_content=f"{header}\n{piece}",
+                        id=f"{doc_id}-{idx:05d}",
+                        metadata={
+                            **base,
+                            "doc_id": doc_id,
+                            "source": doc.source,
+                            "title": title,
+                            "page": page,
+                            "section": sec.heading,
+                            "chunk_index": idx,
+                            "header_chars": len(header) + 1,
+                        },
+                    )
+                )
+        return chunks
+
+
+def chunk_body(chunk_text: str, header_chars: int) -> str:
+    """The passage without its context header: what a citation quotes."""
+    return chunk_text[header_chars:]

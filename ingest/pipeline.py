@@ -1,0 +1,278 @@
+"""The ingest pipeline: files -> parse -> classify -> extract -> chunk -> embed -> index.
+
+Documents are keyed by a hash of their bytes, so the same content is a fast no-op and a
+changed file under the same name replaces its old version. Preparing the next document
+(parse, classify, extract, chunk) runs on a worker thread while the current one is being
+embedded: the embedder is the bottleneck, and everything else stays off its path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langchain_core.documents import Document
+
+from ingest.chunk import Chunker
+from ingest.classify import DocumentClassifier
+from ingest.embedder import Embedder
+from ingest.extract import FieldExtractor
+from ingest.index import Indexer
+from ingest.models import DOC_TYPES, IngestError, ParsedDocument
+from ingest.parse import parse_bytes, safe_source_name
+from ingest.registry import DocRecord
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class SourceItem:
+    """A file to ingest: the name the officer knows it by, and where its bytes are."""
+
+    name: str
+    path: Path
+
+
+@dataclass
+class IngestReport:
+    ingested: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    replaced: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ingested": self.ingested,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "replaced": self.replaced,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class _Prepared:
+    item: SourceItem
+    data: bytes
+    record: DocRecord
+    chunks: list[Document]
+    warnings: list[str]
+
+
+def collect_sources(paths: Iterable[Path]) -> list[SourceItem]:
+    """Files as given, folders walked recursively (hidden entries skipped), in stable order."""
+    items: list[SourceItem] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    p = Path(root) / name
+                    if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                        items.append(SourceItem(name, p))
+                    else:
+                        log.debug("skipping %s: not a supported document type", p)
+        else:
+            items.append(SourceItem(path.name, path))
+    return items
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _year(value: Any) -> int | None:
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        *,
+        indexer: Indexer,
+        embedder: Embedder,
+        chunker: Chunker,
+        classifier: DocumentClassifier | None = None,
+        extractor: FieldExtractor | None = None,
+        max_bytes: int = 50 * 1024 * 1024,
+    ) -> None:
+        self.indexer = indexer
+        self.embedder = embedder
+        self.chunker = chunker
+        self.classifier = classifier or DocumentClassifier()
+        self.extractor = extractor or FieldExtractor()
+        self.max_bytes = max_bytes
+
+    # -- stages -------------------------------------------------------------------------
+
+    def _read(self, item: SourceItem) -> bytes:
+        try:
+            size = item.path.stat().st_size
+        except OSError as exc:
+            raise IngestError(f"cannot read the file: {exc.strerror or exc}") from exc
+        if size > self.max_bytes:
+            raise IngestError(
+                f"the file is {size / 1048576:.1f} MB, over the "
+                f"{self.max_bytes / 1048576:.0f} MB limit"
+            )
+        try:
+            return item.path.read_bytes()
+        except OSError as exc:
+            raise IngestError(f"cannot read the file: {exc.strerror or exc}") from exc
+
+    def _record(self, parsed: ParsedDocument, doc_id: str, size: int,
+                doc_type: str | None) -> DocRecord:
+        classification = self.classifier.run(parsed, override=doc_type)
+        fields = self.extractor.run(parsed, classification.doc_type)
+        values = {k: f.value for k, f in fields.items()}
+        title = str(values.get("title") or parsed.title_hint or Path(parsed.source).stem)
+        kind = classification.doc_type
+        year = _year(values.get({"mou": "signing_date", "grant_call": "deadline",
+                                 "policy_report": "date"}.get(kind, "")))
+        countries = _as_list(values.get("countries") or values.get("eligible_countries"))
+        return DocRecord(
+            doc_id=doc_id,
+            source=parsed.source,
+            doc_type=kind,
+            title=title,
+            fmt=parsed.fmt,
+            pages=len(parsed.pages),
+            chunks=0,
+            size=size,
+            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fields={k: f.to_dict() for k, f in fields.items()},
+            classification=classification.to_dict(),
+            warnings=list(parsed.warnings),
+            ocr_pages=parsed.ocr_pages,
+            countries=countries,
+            partners=_as_list(values.get("parties")),
+            year=year,
+        )
+
+    def _prepare(self, item: SourceItem, data: bytes, doc_id: str,
+                 doc_type: str | None) -> _Prepared:
+        parsed = parse_bytes(data, item.name, max_bytes=self.max_bytes)
+        record = self._record(parsed, doc_id, len(data), doc_type)
+        chunk_meta = {
+            "doc_type": record.doc_type,
+            "year": record.year,
+            "countries": record.countries,
+            "partners": record.partners,
+        }
+        chunks = self.chunker.run(parsed, doc_id, record.title, chunk_meta)
+        if not chunks:
+            raise IngestError("the document has no text to index")
+        record.chunks = len(chunks)
+        return _Prepared(item, data, record, chunks, list(parsed.warnings))
+
+    def _store(self, prep: _Prepared) -> list[DocRecord]:
+        texts = [c.page_content for c in prep.chunks] + [prep.record.summary_text()]
+        vectors = self.embedder.embed(texts)
+        self.indexer.write(prep.record, prep.data, prep.chunks, vectors[:-1], vectors[-1])
+        old = [r for r in self.indexer.registry.by_source(prep.record.source)
+               if r.doc_id != prep.record.doc_id]
+        for rec in old:
+            self.indexer.remove(rec)
+        return old
+
+    # -- driver -------------------------------------------------------------------------
+
+    def run(
+        self,
+        items: Iterable[SourceItem],
+        doc_type: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        if doc_type is not None and doc_type not in DOC_TYPES:
+            raise ValueError(f"unknown document type {doc_type!r}; use one of {DOC_TYPES}")
+        items = list(items)
+        report = IngestReport()
+        known = {r.doc_id: r for r in self.indexer.registry.list()}
+        seen: set[str] = set()
+
+        def triage(item: SourceItem) -> tuple[SourceItem, bytes, str] | None:
+            try:
+                item.name = safe_source_name(item.name)
+                data = self._read(item)
+            except IngestError as exc:
+                report.failed.append({"source": _display(item.name), "error": str(exc)})
+                return None
+            doc_id = content_id(data)
+            rec = known.get(doc_id)
+            if doc_id in seen or (rec and (doc_type is None or rec.doc_type == doc_type)):
+                report.unchanged.append(item.name)
+                return None
+            seen.add(doc_id)
+            return item, data, doc_id
+
+        def prepared() -> Iterator[tuple[SourceItem, Future[_Prepared]]]:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
+                pending: list[tuple[SourceItem, Future[_Prepared]]] = []
+                for i, item in enumerate(items):
+                    if progress:
+                        progress(i, len(items), item.name)
+                    todo = triage(item)
+                    if todo is None:
+                        continue
+                    pending.append((todo[0], pool.submit(self._prepare, *todo, doc_type)))
+                    # One document ahead is enough to hide parsing behind embedding, and
+                    # keeps memory bounded however many files are queued.
+                    if len(pending) > 1:
+                        yield pending.pop(0)
+                yield from pending
+
+        for item, future in prepared():
+            try:
+                prep = future.result()
+                replaced = self._store(prep)
+            except IngestError as exc:
+                report.failed.append({"source": item.name, "error": str(exc)})
+                log.warning("%s: %s", item.name, exc)
+                continue
+            except Exception as exc:  # one bad file must never stop the batch
+                log.exception("unexpected error while ingesting %s", item.name)
+                report.failed.append(
+                    {"source": item.name, "error": f"internal error ({type(exc).__name__})"}
+                )
+                continue
+            rec = prep.record
+            report.ingested.append({"source": rec.source, "doc_id": rec.doc_id,
+                                    "type": rec.doc_type, "pages": rec.pages,
+                                    "chunks": rec.chunks})
+            report.replaced.extend({"source": r.source, "doc_id": r.doc_id} for r in replaced)
+            report.warnings.extend({"source": rec.source, "warning": w} for w in prep.warnings)
+            log.info("ingested %s as %s: %d pages, %d chunks", rec.source, rec.doc_type,
+                     rec.pages, rec.chunks)
+        if progress:
+            progress(len(items), len(items), "")
+        return report
+
+
+def _display(name: str) -> str:
+    """A name safe to show even when it could not be sanitised into a source name."""
+    return "".join(c if c.isprintable() else "?" for c in name)[:150] or "(unnamed)"

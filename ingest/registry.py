@@ -1,0 +1,135 @@
+"""The document registry: one record per stored document, kept in Chroma.
+
+A registry record is the commit point of an ingest: chunks written before it exist but are
+not part of the library until the record lands, and removal drops the record first. So a
+crash at any moment leaves either the whole document or nothing visible.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ingest.store import Store
+
+_JSON_KEYS = ("fields", "classification", "warnings", "ocr_pages")
+
+
+@dataclass
+class DocRecord:
+    doc_id: str
+    source: str
+    doc_type: str
+    title: str
+    fmt: str
+    pages: int
+    chunks: int
+    size: int
+    ingested_at: str
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    classification: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    year: int | None = None
+
+    def field_value(self, name: str) -> Any:
+        f = self.fields.get(name)
+        return f.get("value") if f else None
+
+    def to_metadata(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if key in _JSON_KEYS:
+                meta[key] = json.dumps(value, ensure_ascii=False)
+            elif key in ("countries", "partners"):
+                if value:  # Chroma refuses empty arrays
+                    meta[key] = list(value)
+            elif value is not None:
+                meta[key] = value
+        return meta
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> DocRecord:
+        kwargs = dict(meta)
+        for key in _JSON_KEYS:
+            if key in kwargs and isinstance(kwargs[key], str):
+                kwargs[key] = json.loads(kwargs[key])
+        for key in ("countries", "partners"):
+            kwargs[key] = list(kwargs.get(key) or [])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in kwargs.items() if k in known})
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `microplomacy docs --json` promises."""
+        return {
+            "source": self.source,
+            "doc_id": self.doc_id,
+            "type": self.doc_type,
+            "title": self.title,
+            "pages": self.pages,
+            "chunks": self.chunks,
+            "format": self.fmt,
+            "size": self.size,
+            "ingested_at": self.ingested_at,
+            "fields": self.fields,
+            "classification": self.classification,
+            "warnings": self.warnings,
+            "ocr_pages": self.ocr_pages,
+        }
+
+    def summary_text(self) -> str:
+        """What the record's own vector is made from: lets the library be searched by meaning."""
+        parts = [self.title, self.doc_type.replace("_", " ")]
+        for name in ("parties", "areas", "programme", "themes", "summary"):
+            value = self.field_value(name)
+            if isinstance(value, list):
+                parts.append(", ".join(map(str, value)))
+            elif value:
+                parts.append(str(value))
+        return ". ".join(p for p in parts if p)
+
+
+class DocumentRegistry:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def list(self, doc_type: str | None = None) -> list[DocRecord]:
+        where = {"doc_type": doc_type} if doc_type else None
+        got = self.store.documents.get(where=where, include=["metadatas"])
+        records = [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
+        return sorted(records, key=lambda r: (r.source.lower(), r.ingested_at))
+
+    def ids(self) -> set[str]:
+        return set(self.store.documents.get(include=[])["ids"])
+
+    def get(self, doc_id: str) -> DocRecord | None:
+        got = self.store.documents.get(ids=[doc_id], include=["metadatas"])
+        metas = got["metadatas"] or []
+        return DocRecord.from_metadata(metas[0]) if metas else None
+
+    def by_source(self, source: str) -> list[DocRecord]:
+        got = self.store.documents.get(where={"source": source}, include=["metadatas"])
+        return [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
+
+    def resolve(self, source_or_id: str) -> list[DocRecord]:
+        """Records matching a file name or a (prefix of a) document id."""
+        found = self.by_source(source_or_id)
+        if found:
+            return found
+        if len(source_or_id) >= 6:
+            return [r for r in self.list() if r.doc_id.startswith(source_or_id.lower())]
+        return []
+
+    def commit(self, record: DocRecord, embedding: list[float]) -> None:
+        self.store.documents.upsert(
+            ids=[record.doc_id],
+            embeddings=[embedding],
+            documents=[record.summary_text()],
+            metadatas=[record.to_metadata()],
+        )
+
+    def drop(self, doc_id: str) -> None:
+        self.store.documents.delete(ids=[doc_id])

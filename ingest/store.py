@@ -1,0 +1,103 @@
+"""One facade over Chroma for both modes: an embedded persistent store or a Chroma server.
+
+Two collections: ``<prefix>_chunks`` (the searchable passages) and ``<prefix>_documents``
+(the registry, one record per document). Keeping the registry in Chroma means that two app
+instances pointed at one server see the same library.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+
+from ingest.embedder import Embedder
+
+log = logging.getLogger(__name__)
+
+
+class StoreUnavailableError(RuntimeError):
+    """The Chroma server cannot be reached; the message says where and what to do."""
+
+
+class Store:
+    def __init__(self, client: ClientAPI, embedder: Embedder, prefix: str = "microplomacy"):
+        self.client = client
+        self.embedder = embedder
+        self.prefix = prefix
+        self._chunks: Collection | None = None
+        self._documents: Collection | None = None
+
+    @classmethod
+    def open(
+        cls,
+        embedder: Embedder,
+        *,
+        path: Path | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        ssl: bool = False,
+        prefix: str = "microplomacy",
+    ) -> Store:
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if host:
+            try:
+                client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+                client.heartbeat()
+            except Exception as exc:  # the client raises several types for "not there"
+                raise StoreUnavailableError(
+                    f"cannot reach the Chroma server at {host}:{port} ({type(exc).__name__}); "
+                    "check MICROPLOMACY_CHROMA_URL and that `chroma run` is up"
+                ) from exc
+        else:
+            if path is None:
+                raise ValueError("an embedded store needs a path")
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return cls(client, embedder, prefix)
+
+    def _collection(self, suffix: str) -> Collection:
+        return self.client.get_or_create_collection(
+            f"{self.prefix}_{suffix}",
+            embedding_function=self.embedder,  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    @property
+    def chunks(self) -> Collection:
+        if self._chunks is None:
+            self._chunks = self._collection("chunks")
+        return self._chunks
+
+    @property
+    def documents(self) -> Collection:
+        if self._documents is None:
+            self._documents = self._collection("documents")
+        return self._documents
+
+    def chunk_ids_for(self, doc_id: str) -> list[str]:
+        return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+    def delete_chunks(self, doc_id: str) -> int:
+        ids = self.chunk_ids_for(doc_id)
+        for start in range(0, len(ids), 1000):
+            self.chunks.delete(ids=ids[start : start + 1000])
+        return len(ids)
+
+    def all_chunk_metadata(self, batch: int = 5000) -> list[dict[str, Any]]:
+        """Every chunk's metadata, paged so a large store does not load in one response."""
+        out: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=batch, offset=offset)
+            metas = got["metadatas"] or []
+            for cid, meta in zip(got["ids"], metas, strict=True):
+                out.append({"id": cid, **(meta or {})})
+            if len(metas) < batch:
+                return out
+            offset += batch
