@@ -77,8 +77,9 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     doc_type: TypeOpt = None,
     as_json: JsonOpt = False,
-    if_empty: Annotated[bool, typer.Option("--if-empty",
-                                           help="Do nothing if the library has documents.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the library has documents.")
+    ] = False,
 ) -> None:
     """Add documents (PDF, DOCX, TXT, MD) to the library. Re-running is safe."""
     from ingest.models import DOC_TYPES

@@ -9,6 +9,8 @@ two steps leaves only invisible leftovers, which a re-run or `check --repair` cl
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +23,16 @@ from ingest.store import Store
 log = logging.getLogger(__name__)
 
 UPSERT_BATCH = 500
+
+
+def failpoint(name: str) -> None:
+    """Die here by SIGKILL when MICROPLOMACY_FAILPOINT names this point.
+
+    The crash tests use it to kill an ingest at its most delicate moments, for real: no
+    exception handler or cleanup runs, exactly as with `kill -9` or a power cut.
+    """
+    if os.environ.get("MICROPLOMACY_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class Indexer:
@@ -38,6 +50,7 @@ class Indexer:
         summary_embedding: Sequence[float],
     ) -> None:
         self.files.put(record.doc_id, record.fmt, data)
+        failpoint("after_file")
         stale = self.store.delete_chunks(record.doc_id)
         if stale:
             log.info("cleared %d leftover chunks of an earlier attempt at %s", stale, record.source)
@@ -49,10 +62,13 @@ class Indexer:
                 embeddings=[list(e) for e in embeddings[start : start + UPSERT_BATCH]],
                 metadatas=[c.metadata for c in batch],
             )
+            failpoint("after_chunk_batch")
+        failpoint("before_commit")
         self.registry.commit(record, list(summary_embedding))
 
     def remove(self, record: DocRecord) -> int:
         self.registry.drop(record.doc_id)
+        failpoint("after_unregister")
         removed = self.store.delete_chunks(record.doc_id)
         self.files.delete(record.doc_id, record.fmt)
         log.info("removed %s (%s): %d chunks", record.source, record.doc_id, removed)

@@ -24,7 +24,7 @@ from ingest.chunk import Chunker
 from ingest.classify import DocumentClassifier
 from ingest.embedder import Embedder
 from ingest.extract import FieldExtractor
-from ingest.index import Indexer
+from ingest.index import Indexer, failpoint
 from ingest.models import DOC_TYPES, IngestError, ParsedDocument
 from ingest.parse import parse_bytes, safe_source_name
 from ingest.registry import DocRecord
@@ -194,8 +194,12 @@ class IngestPipeline:
         texts = [c.page_content for c in prep.chunks] + [prep.record.summary_text()]
         vectors = self.embedder.embed(texts)
         self.indexer.write(prep.record, prep.data, prep.chunks, vectors[:-1], vectors[-1])
-        old = [r for r in self.indexer.registry.by_source(prep.record.source)
-               if r.doc_id != prep.record.doc_id]
+        failpoint("after_commit")
+        return self._drop_older_versions(prep.record)
+
+    def _drop_older_versions(self, record: DocRecord) -> list[DocRecord]:
+        old = [r for r in self.indexer.registry.by_source(record.source)
+               if r.doc_id != record.doc_id]
         for rec in old:
             self.indexer.remove(rec)
         return old
@@ -226,6 +230,11 @@ class IngestPipeline:
             rec = known.get(doc_id)
             if doc_id in seen or (rec and (doc_type is None or rec.doc_type == doc_type)):
                 report.unchanged.append(item.name)
+                if rec and any(r.source == rec.source and r.doc_id != doc_id
+                               for r in known.values()):
+                    # a replacement that crashed after its commit: finish it now
+                    for old in self._drop_older_versions(rec):
+                        report.replaced.append({"source": old.source, "doc_id": old.doc_id})
                 return None
             seen.add(doc_id)
             return item, data, doc_id

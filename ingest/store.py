@@ -47,7 +47,9 @@ class Store:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if host:
             try:
-                client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+                client = chromadb.HttpClient(
+                    host=host, port=port, ssl=ssl, settings=chroma_settings
+                )
                 client.heartbeat()
             except Exception as exc:  # the client raises several types for "not there"
                 raise StoreUnavailableError(

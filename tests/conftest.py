@@ -1,0 +1,124 @@
+"""Shared fixtures: real Chroma (embedded and a `chroma run` server), real PDFs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_DOCS = REPO / "corpus" / "docs"
+SHARED = REPO.parent / "shared"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited early with code {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on port {port} after {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server on a free loopback port, for the whole session."""
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    with open(data / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [str(BIN / "chroma"), "run", "--host", "127.0.0.1", "--port", str(port),
+             "--path", str(data / "db")],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, proc=proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def make_settings(home: Path, chroma_url: str | None = None) -> Settings:
+    return Settings(home=home, chroma_url=chroma_url,
+                    collection_prefix=f"t{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(params=["embedded", "server"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Each test that takes this runs twice: on an embedded store and on a Chroma server."""
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    return make_settings(tmp_path / "home", url)
+
+
+@pytest.fixture
+def embedded_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "home")
+
+
+@pytest.fixture
+def library(settings: Settings):  # noqa: ANN201
+    from assistant.library import Library
+
+    return Library(settings)
+
+
+def write_pdf(path: Path, pages: list[str], title: str | None = None) -> Path:
+    """A real text PDF, one string per page (fpdf2, core font)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(auto=True, margin=15)
+    if title:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 6, text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.fixture
+def make_pdf() -> Callable[..., Path]:
+    return write_pdf
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["MICROPLOMACY_HOME"] = str(settings.home)
+    env["MICROPLOMACY_COLLECTION_PREFIX"] = settings.collection_prefix
+    env.pop("MICROPLOMACY_CHROMA_URL", None)
+    if settings.chroma_url:
+        env["MICROPLOMACY_CHROMA_URL"] = settings.chroma_url
+    return env
+
+
+def run_cli(settings: Settings, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    exe = shutil.which("microplomacy", path=str(BIN)) or str(BIN / "microplomacy")
+    return subprocess.run([exe, *args], env=cli_env(settings), capture_output=True, text=True,
+                          timeout=timeout)
