@@ -108,17 +108,19 @@ class Chunker:
         return self._merge_small(out)
 
     def _merge_small(self, sections: list[tuple[int, _Section]]) -> list[tuple[int, _Section]]:
-        """Fold a heading-only or tiny section into the next one on the same page."""
+        """Fold a heading-only section (a title, "ARTICLE IV" on its own line) into the next
+        one on the same page; short articles stay whole, they are what a question asks for."""
         merged: list[tuple[int, _Section]] = []
         pending: tuple[int, _Section] | None = None
         for page, sec in sections:
             if pending and pending[0] == page:
-                sec = _Section(pending[1].heading or sec.heading,
+                sec = _Section(sec.heading or pending[1].heading,
                                pending[1].lines + sec.lines, pending[1].continued)
             elif pending:
                 merged.append(pending)
             pending = None
-            if self.count_tokens("\n".join(sec.lines)) < self.min_section_tokens:
+            body = [x for x in sec.lines if x.strip()]
+            if len(body) <= 1 and self.count_tokens(" ".join(body)) < self.min_section_tokens:
                 pending = (page, sec)
             else:
                 merged.append((page, sec))

@@ -1,0 +1,63 @@
+"""Structure-aware chunking: articles stay whole, chunks fit the model, pages are exact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from ingest.chunk import Chunker, chunk_body, is_heading
+from ingest.embedder import MAX_TOKENS, Embedder
+from ingest.models import Page, ParsedDocument
+
+from samples import MOU_PAGES
+
+
+@pytest.fixture(scope="module")
+def chunker() -> Chunker:
+    return Chunker(Embedder(Settings(home=Path(".")).embedding_model_dir).count_tokens)
+
+
+def test_articles_stay_with_their_headings(chunker: Chunker):
+    doc = ParsedDocument("m.pdf", "pdf", [Page(i + 1, t) for i, t in enumerate(MOU_PAGES)])
+    chunks = chunker.run(doc, "d" * 32, "Sister City Agreement")
+    by_section = {c.metadata["section"]: c for c in chunks}
+    areas = by_section["Article 2 - Areas of cooperation"]
+    assert "school exchanges" in areas.page_content and "climate adaptation" in areas.page_content
+    # a numbered list item is not mistaken for a heading
+    assert not any(s.startswith("1. school") for s in by_section)
+    term = by_section["Article 6 - Termination"]
+    assert term.metadata["page"] == 3
+    assert term.page_content.startswith("Sister City Agreement | Article 6 - Termination\n")
+    assert chunk_body(term.page_content, term.metadata["header_chars"]).startswith("Article 6")
+
+
+def test_long_sections_split_within_the_model_window_and_never_cross_pages(chunker: Chunker):
+    para = ("The partner municipalities shall exchange planning staff and share practice on "
+            "climate adaptation, flood defences and green public spaces. ")
+    pages = [Page(1, "Article 1 - Long\n" + para * 40), Page(2, para * 10)]
+    chunks = chunker.run(ParsedDocument("x.txt", "txt", pages), "e" * 32, "Report")
+    assert len(chunks) > 4
+    assert max(chunker.count_tokens(c.page_content) for c in chunks) <= MAX_TOKENS
+    on_page_2 = [c for c in chunks if c.metadata["page"] == 2]
+    assert on_page_2 and on_page_2[0].metadata["section"] == "Article 1 - Long"
+    assert "(continued)" in on_page_2[0].page_content.split("\n", 1)[0]
+    assert [c.metadata["chunk_index"] for c in chunks] == list(range(len(chunks)))
+    assert len({c.id for c in chunks}) == len(chunks)
+
+
+@pytest.mark.parametrize(
+    ("line", "next_line", "expected"),
+    [
+        ("Article 4 - Financial arrangements", "", True),
+        ("ARTICLE IV", "", True),
+        ("## Eligible applicants", "", True),
+        ("ELIGIBILITY CRITERIA", "", True),
+        ("3. Funding", "The total budget is EUR 1m.", True),
+        ("1. School exchanges", "2. Culture", False),
+        ("The Parties agree as follows.", "", False),
+    ],
+)
+def test_heading_detection(line: str, next_line: str, expected: bool):
+    assert is_heading(line, next_line) is expected

@@ -1,0 +1,168 @@
+"""normalize_text / strip_repeated_lines: the clean-up every parser relies on."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ingest.normalize import is_page_number_line, normalize_text, strip_repeated_lines
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\ufb01nancing and \ufb02ows", "financing and flows"),
+        (
+            "e\ufb00ect, e\ufb03cient, ba\ufb04e, \ufb05yle \ufb06ate",
+            "effect, efficient, baffle, style state",
+        ),
+        ("co\u00adoperation", "cooperation"),
+        ("a\u00a0b\u202fc\u2009d\te", "a b c d e"),
+        ("too    many \t spaces   ", "too many spaces"),
+        ("one\n\n\n\n\ntwo", "one\n\ntwo"),
+        ("keep\nsingle\nlines", "keep\nsingle\nlines"),
+        ("windows\r\nline\rends", "windows\nline\nends"),
+        ("zero\u200bwidth\ufeff", "zerowidth"),
+        ("nul\x00 and bell\x07", "nul and bell"),
+        ("", ""),
+    ],
+)
+def test_normalize_basic(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+def test_nfc_composes_accents() -> None:
+    assert normalize_text("Krako\u0301w") == "Kraków"
+
+
+def test_dehyphenation_joins_broken_words_and_keeps_line_count() -> None:
+    text = "International coopera-\ntion between munici-\npalities is key."
+    assert normalize_text(text) == "International cooperation\nbetween municipalities\nis key."
+
+
+def test_dehyphenation_keeps_prefix_compounds() -> None:
+    assert normalize_text("EU co-\nfinancing rate") == "EU co-financing\nrate"
+    assert normalize_text("a non-\nprofit body") == "a non-profit\nbody"
+    assert normalize_text("cross-\nborder") == "cross-border"
+
+
+def test_dehyphenation_keeps_hyphen_inside_compound() -> None:
+    assert normalize_text("a state-of-the-\nart method") == "a state-of-the-art\nmethod"
+
+
+def test_dehyphenation_needs_lowercase_continuation() -> None:
+    assert normalize_text("Franco-\nGerman treaty") == "Franco-\nGerman treaty"
+    assert normalize_text("2021-\n2027 programme") == "2021-\n2027 programme"
+    assert normalize_text("list:\n- item") == "list:\n- item"
+
+
+def test_soft_hyphen_at_line_end_always_joins() -> None:
+    assert normalize_text("co\u00ad\noperation agreement") == "cooperation\nagreement"
+
+
+def test_trailing_spaces_before_hyphen_break() -> None:
+    assert normalize_text("coopera-  \n   tion") == "cooperation"
+
+
+def test_markdown_headings_survive() -> None:
+    assert normalize_text("# Title\n\n## Section 1\ntext") == "# Title\n\n## Section 1\ntext"
+
+
+def test_normalize_is_fast_on_large_input() -> None:
+    text = ("word " * 50 + "hyphen-\nated " + "x" * 5000 + "\n") * 2000
+    start = time.perf_counter()
+    normalize_text(text)
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["3", "- 3 -", "– 12 –", "Page 3", "page 3 of 7", "PAGE 10 OF 120", "3/7", "3 / 7", "iv"],
+)
+def test_page_number_lines(line: str) -> None:
+    assert is_page_number_line(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Article 3", "2024", "I", "civil", "3. Objectives", "Section 3/7 of the MoU", ""]
+)
+def test_not_page_number_lines(line: str) -> None:
+    assert not is_page_number_line(line)
+
+
+def _page(n: int, total: int, body: list[str]) -> str:
+    return "\n".join(
+        [
+            "City of Lyon - International Relations",
+            f"Draft 2024-0{n}",
+            *body,
+            f"Page {n} of {total}",
+        ]
+    )
+
+
+def test_strip_running_headers_and_footers() -> None:
+    words = ["alpha", "bravo", "charlie", "delta"]
+    bodies = [[f"{w} opens the text", f"{w} continues it", f"{w} ends it"] for w in words]
+    pages = [_page(n, 4, body) for n, body in enumerate(bodies, start=1)]
+    out = strip_repeated_lines(pages)
+    assert len(out) == 4
+    for text, body in zip(out, bodies, strict=True):
+        assert "International Relations" not in text
+        assert "Draft" not in text  # digits masked -> same line on every page
+        assert "Page" not in text
+        assert text == "\n".join(body)
+
+
+def test_header_on_half_of_pages_is_removed_below_half_is_kept() -> None:
+    body = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"]
+    pages = [
+        "\n".join(["Annex I - Budget", *body]),
+        "\n".join(["Annex I - Budget", *body]),
+        "\n".join(["Other top", *body[::-1]]),
+        "\n".join(["Another top", *body[1:]]),
+    ]
+    out = strip_repeated_lines(pages)
+    assert not out[0].startswith("Annex I")
+    # "alpha" is in the edge window of 3 pages: a repeated edge line, removed there.
+    assert "alpha" not in out[0].split("\n")
+    pages2 = [
+        "\n".join(["Unique head 1", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "foot a"]),
+        "\n".join(["Unique head 2", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "foot b"]),
+        "\n".join(["Unique head 3", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "foot c"]),
+        "\n".join(["Rare header", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "foot d"]),
+    ]
+    assert strip_repeated_lines(pages2)[3].startswith("Rare header")
+
+
+def test_middle_lines_are_never_removed() -> None:
+    middle = "Recurring sentence in the middle"
+    pages = [
+        "\n".join([f"t{n}a", f"t{n}b", f"t{n}c", middle, f"b{n}a", f"b{n}b", f"b{n}c"])
+        for n in range(5)
+    ]
+    assert all(middle in p for p in strip_repeated_lines(pages))
+
+
+def test_two_pages_require_both() -> None:
+    pages = ["Header X\nbody one\nmore one", "Header X\nbody two\nmore two"]
+    assert strip_repeated_lines(pages) == ["body one\nmore one", "body two\nmore two"]
+    pages = ["Header X\nbody one\nmore one", "Header Y\nbody two\nmore two"]
+    assert strip_repeated_lines(pages) == pages
+
+
+def test_single_page_keeps_text_but_drops_page_number() -> None:
+    assert strip_repeated_lines(["Title\nbody\n- 1 -"]) == ["Title\nbody"]
+
+
+def test_page_that_is_only_the_repeated_line_is_kept() -> None:
+    pages = ["habibi", "habibi", "habibi", "habibi"]
+    assert strip_repeated_lines(pages) == pages
+
+
+def test_empty_pages_do_not_count_towards_the_threshold() -> None:
+    pages = ["H\na1\na2\na3", "", "", "H\nb1\nb2\nb3", "", ""]
+    out = strip_repeated_lines(pages)
+    assert out[0] == "a1\na2\na3"
+    assert out[1] == ""
