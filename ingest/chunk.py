@@ -69,13 +69,13 @@ class Chunker:
         self,
         count_tokens: Callable[[str], int],
         max_tokens: int = MODEL_MAX_TOKENS - 6,
-        overlap_tokens: int = 24,
-        min_section_tokens: int = 24,
+        overlap_tokens: int = 16,
+        merge_tokens: int = 150,
     ) -> None:
         self.count_tokens = count_tokens
         self.max_tokens = max_tokens
         self.overlap_tokens = overlap_tokens
-        self.min_section_tokens = min_section_tokens
+        self.merge_tokens = merge_tokens
 
     def _splitter(self, budget: int) -> RecursiveCharacterTextSplitter:
         return RecursiveCharacterTextSplitter(
@@ -108,25 +108,28 @@ class Chunker:
         return self._merge_small(out)
 
     def _merge_small(self, sections: list[tuple[int, _Section]]) -> list[tuple[int, _Section]]:
-        """Fold a heading-only section (a title, "ARTICLE IV" on its own line) into the next
-        one on the same page; short articles stay whole, they are what a question asks for."""
-        merged: list[tuple[int, _Section]] = []
-        pending: tuple[int, _Section] | None = None
+        """Join neighbouring short sections of one page up to ``merge_tokens``.
+
+        A heading-only line ("ARTICLE IV") always joins what follows it. Short articles are
+        packed together (each keeps its heading line in the text): one chunk per two-line
+        article would spend a fifth of the embedder's time on repeated context headers and
+        dilute nothing a question needs.
+        """
+        merged: list[tuple[int, _Section, int]] = []
         for page, sec in sections:
-            if pending and pending[0] == page:
-                sec = _Section(sec.heading or pending[1].heading,
-                               pending[1].lines + sec.lines, pending[1].continued)
-            elif pending:
-                merged.append(pending)
-            pending = None
-            body = [x for x in sec.lines if x.strip()]
-            if len(body) <= 1 and self.count_tokens(" ".join(body)) < self.min_section_tokens:
-                pending = (page, sec)
-            else:
-                merged.append((page, sec))
-        if pending:
-            merged.append(pending)
-        return merged
+            size = self.count_tokens("\n".join(sec.lines))
+            if merged:
+                prev_page, prev, prev_size = merged[-1]
+                heading_only = len([x for x in prev.lines if x.strip()]) <= 1
+                if prev_page == page and (heading_only or prev_size + size <= self.merge_tokens):
+                    heading = prev.heading if not heading_only else (sec.heading or prev.heading)
+                    if not heading_only and sec.heading and sec.heading != prev.heading:
+                        heading = f"{prev.heading}; {sec.heading}" if prev.heading else sec.heading
+                    merged[-1] = (page, _Section(heading, prev.lines + sec.lines,
+                                                 prev.continued), prev_size + size)
+                    continue
+            merged.append((page, sec, size))
+        return [(page, sec) for page, sec, _ in merged]
 
     def run(self, doc: ParsedDocument, doc_id: str, title: str,
             metadata: dict[str, Any] | None = None) -> list[Document]:
@@ -136,7 +139,8 @@ class Chunker:
         for page, sec in self._sections(doc):
             body = re.sub(r"\n{3,}", "\n\n", "\n".join(sec.lines)).strip()
             section = sec.heading + (" (continued)" if sec.continued and sec.heading else "")
-            header = f"{title} | {section}" if section else title
+            short_title = " ".join(title.split()[:14])
+            header = f"{short_title} | {section}" if section else short_title
             header = header[:200]
             budget = self.max_tokens - self.count_tokens(header) - 1
             if self.count_tokens(body) <= budget:

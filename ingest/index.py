@@ -25,6 +25,17 @@ log = logging.getLogger(__name__)
 UPSERT_BATCH = 500
 
 
+@dataclass
+class DocumentWrite:
+    """Everything needed to store one document."""
+
+    record: DocRecord
+    data: bytes
+    chunks: Sequence[Document]
+    embeddings: Sequence[Sequence[float]]
+    summary_embedding: Sequence[float]
+
+
 def failpoint(name: str) -> None:
     """Die here by SIGKILL when MICROPLOMACY_FAILPOINT names this point.
 
@@ -41,30 +52,33 @@ class Indexer:
         self.registry = registry
         self.files = files
 
-    def write(
-        self,
-        record: DocRecord,
-        data: bytes,
-        chunks: Sequence[Document],
-        embeddings: Sequence[Sequence[float]],
-        summary_embedding: Sequence[float],
-    ) -> None:
-        self.files.put(record.doc_id, record.fmt, data)
+    def write(self, docs: Sequence[DocumentWrite]) -> None:
+        """Store several documents; each becomes visible only when its record is committed.
+
+        One upsert for all their chunks and one for their records: Chroma costs ~30 ms per
+        call, which for small documents is more than the writing itself.
+        """
+        if not docs:
+            return
+        for doc in docs:
+            self.files.put(doc.record.doc_id, doc.record.fmt, doc.data)
         failpoint("after_file")
-        stale = self.store.delete_chunks(record.doc_id)
+        stale = self.store.delete_chunks_of([d.record.doc_id for d in docs])
         if stale:
-            log.info("cleared %d leftover chunks of an earlier attempt at %s", stale, record.source)
+            log.info("cleared %d leftover chunks of an earlier attempt", stale)
+        chunks = [c for d in docs for c in d.chunks]
+        vectors = [list(v) for d in docs for v in d.embeddings]
         for start in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[start : start + UPSERT_BATCH]
             self.store.chunks.upsert(
                 ids=[c.id or "" for c in batch],
                 documents=[c.page_content for c in batch],
-                embeddings=[list(e) for e in embeddings[start : start + UPSERT_BATCH]],
+                embeddings=vectors[start : start + UPSERT_BATCH],
                 metadatas=[c.metadata for c in batch],
             )
             failpoint("after_chunk_batch")
         failpoint("before_commit")
-        self.registry.commit(record, list(summary_embedding))
+        self.registry.commit_many([(d.record, list(d.summary_embedding)) for d in docs])
 
     def remove(self, record: DocRecord) -> int:
         self.registry.drop(record.doc_id)

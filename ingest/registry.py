@@ -123,13 +123,21 @@ class DocumentRegistry:
             return [r for r in self.list() if r.doc_id.startswith(source_or_id.lower())]
         return []
 
-    def commit(self, record: DocRecord, embedding: list[float]) -> None:
+    def commit_many(self, records: list[tuple[DocRecord, list[float]]]) -> None:
+        if not records:
+            return
         self.store.documents.upsert(
-            ids=[record.doc_id],
-            embeddings=[embedding],
-            documents=[record.summary_text()],
-            metadatas=[record.to_metadata()],
+            ids=[r.doc_id for r, _ in records],
+            embeddings=[e for _, e in records],
+            documents=[r.summary_text() for r, _ in records],
+            metadatas=[r.to_metadata() for r, _ in records],
         )
+
+    def by_sources(self, sources: list[str]) -> list[DocRecord]:
+        if not sources:
+            return []
+        got = self.store.documents.get(where={"source": {"$in": sources}}, include=["metadatas"])
+        return [DocRecord.from_metadata(m) for m in got["metadatas"] or []]
 
     def drop(self, doc_id: str) -> None:
         self.store.documents.delete(ids=[doc_id])

@@ -86,7 +86,12 @@ class Store:
         return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
 
     def delete_chunks(self, doc_id: str) -> int:
-        ids = self.chunk_ids_for(doc_id)
+        return self.delete_chunks_of([doc_id])
+
+    def delete_chunks_of(self, doc_ids: list[str]) -> int:
+        if not doc_ids:
+            return 0
+        ids = self.chunks.get(where={"doc_id": {"$in": doc_ids}}, include=[])["ids"]
         for start in range(0, len(ids), 1000):
             self.chunks.delete(ids=ids[start : start + 1000])
         return len(ids)
