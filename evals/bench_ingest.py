@@ -115,7 +115,8 @@ def phase_langchain(corpus: Path, home: Path) -> dict:
     for path in sorted(corpus.iterdir()):
         loader = PyPDFLoader(str(path)) if path.suffix == ".pdf" else TextLoader(str(path))
         docs.extend(loader.load())
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    splits = splitter.split_documents(docs)
     client = chromadb.PersistentClient(path=str(home / "lc"))
     Chroma.from_documents(splits, SameEmbedder(), client=client, collection_name="plain")
     return {"seconds": time.perf_counter() - t0, "pages": len(docs), "chunks": len(splits),

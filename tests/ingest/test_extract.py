@@ -1,0 +1,286 @@
+"""Field extraction: rule helpers, realistic snippets per type, speed, and the corpus gold."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.amounts import find_amounts, find_percents
+from ingest.dates import add_years, find_dates, find_times
+from ingest.extract import FieldExtractor
+from ingest.fields import FIELD_SPEC
+from ingest.models import Page, ParsedDocument
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+SEEDS = Path("/work/shared/seeds")
+# Floor for test_corpus_gold: set just below the accuracy reached (see the report).
+CORPUS_FLOOR = 0.97
+
+MOU_P1 = """Sister City Agreement between the City of Brookhaven (United States) and the
+Municipality of Santa Lúcia do Vale (Brazil)
+The City of Brookhaven, State of Ohio, United States of America, and the Municipality of
+Santa Lúcia do Vale, Brazil, hereinafter referred to as "the Parties",
+Desiring to promote mutual understanding between their citizens,
+Have agreed as follows:
+Article 1 - Areas of cooperation
+The Parties shall cooperate in the following areas:
+- school exchanges;
+- culture and heritage;
+- urban agriculture.
+Article 2 - Implementation
+A Joint Sister City Committee shall implement this Agreement and shall meet once a year.
+"""
+MOU_P2 = """Article 3 - Financial arrangements
+Each Party shall bear its own costs, subject to the availability of funds.
+Article 4 - Entry into force and duration
+This Agreement shall enter into force on the date of its signature and shall remain in force
+for a period of five (5) years. It shall be automatically renewed for successive periods of
+five years unless either Party objects.
+Article 5 - Termination
+Either Party may terminate this Agreement by written notice six months in advance.
+This Agreement is done in the English and Portuguese languages, both texts being equally
+authentic.
+Signatures
+Done at Brookhaven on the 3rd day of March, 2024.
+For the City of Brookhaven: Hon. Patricia L. Moreno, Mayor
+For the Municipality of Santa Lúcia do Vale: Dr. Rui Carvalho Nunes, Prefeito
+"""
+
+CALL_TEXT = """Northern Shores Programme - Call for Proposals NSP-2026-COAST-03
+Funder: Halloran Foundation for Coastal Towns
+Call identifier: NSP-2026-COAST-03
+Opening date: 1 September 2026
+Eligible applicants
+- municipalities;
+- twinning committees;
+- non-profit organisations.
+Eligible countries: Ireland, Portugal and Norway.
+Partnerships must include at least four municipalities from at least three countries.
+The total budget of the call is EUR 1.5 million. Grants per project range between
+EUR 20,000 and EUR 80,000. The grant covers up to 80 % of eligible costs.
+Projects shall last between 12 and 24 months.
+Deadline: 31 March 2027 at 17:00 CET (Brussels time).
+"""
+
+REPORT_TEXT = """Quiet Diplomats: Small Towns in World Affairs
+Authors: Jane Example and Oskar Lind
+Publisher: Institute for Civic Futures, Policy Brief No. 3
+Date: 12 May 2025
+Executive summary
+Small towns conduct international relations with few staff and little money. This brief
+maps what they do and why it matters. We recommend simple grants for small places.
+1. Introduction
+Networks such as ICLEI and United Cities and Local Governments (UCLG) have opened to small
+members, and the City and State Diplomacy Act would create a federal office.
+"""
+
+
+def pdoc(*pages: str, title_hint: str | None = None) -> ParsedDocument:
+    return ParsedDocument(
+        source="t.pdf",
+        fmt="pdf",
+        pages=[Page(i + 1, t) for i, t in enumerate(pages)],
+        title_hint=title_hint,
+    )
+
+
+@pytest.fixture(scope="module")
+def ex() -> FieldExtractor:
+    return FieldExtractor()
+
+
+# --- rule helpers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("15 June 2022", "2022-06-15"),
+        ("June 15, 2022", "2022-06-15"),
+        ("the 3rd day of March, 2024", "2024-03-03"),
+        ("2026-03-31", "2026-03-31"),
+        ("March 2026", "2026-03"),
+    ],
+)
+def test_dates(text: str, iso: str) -> None:
+    assert [h.iso for h in find_dates(f"signed on {text}.")] == [iso]
+
+
+def test_add_years_leap_day() -> None:
+    assert add_years("2024-02-29", 1) == "2025-02-28"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "cur"),
+    [
+        ("EUR 30,000", 30000, "EUR"),
+        ("€30,000", 30000, "EUR"),
+        ("USD 1.2 million", 1200000, "USD"),
+        ("30 000 euros", 30000, "EUR"),
+        ("£5,000", 5000, "GBP"),
+        ("EUR 30.000", 30000, "EUR"),
+    ],
+)
+def test_amounts(text: str, value: float, cur: str) -> None:
+    a = find_amounts(f"a grant of {text} per project")
+    assert [(x.value, x.currency) for x in a] == [(value, cur)]
+
+
+def test_percent_and_times() -> None:
+    assert find_percents("up to 80 % of costs")[0][0] == 80
+    t = find_times("31 March 2027 at 17:00 CET (Brussels time)")
+    # the zone code wins over its gloss: "CET (Brussels time)" -> "CET", "Eastern Time (ET)" -> "ET"
+    assert t[0].hhmm == "17:00" and t[0].tz == "CET"
+    assert find_times("5:00 p.m. Eastern Time (ET)")[0].tz == "ET"
+    assert find_times("12 noon GMT")[0].hhmm == "12:00"
+    t = find_times("by 5:00 p.m. Eastern Time")
+    assert t[0].hhmm == "17:00" and t[0].tz == "Eastern Time"
+    assert find_times("in 2027 there were 17 towns") == []
+
+
+# --- per type --------------------------------------------------------------------------
+
+
+def test_mou_fields(ex: FieldExtractor) -> None:
+    f = ex.run(pdoc(MOU_P1, MOU_P2), "mou")
+    v = {k: x.value for k, x in f.items()}
+    assert v["kind"] == "sister_city"
+    assert v["parties"] == ["City of Brookhaven", "Municipality of Santa Lúcia do Vale"]
+    assert v["countries"] == ["United States", "Brazil"]
+    assert v["areas"] == ["school exchanges", "culture and heritage", "urban agriculture"]
+    assert v["implementing_body"] == "Joint Sister City Committee"
+    assert "own costs" in v["financial_clause"]
+    assert v["duration_years"] == 5
+    assert v["signing_date"] == "2024-03-03"
+    assert v["signing_place"] == "Brookhaven"
+    # entry into force on signature + 5 years; the page is the duration clause's page
+    assert v["expiry_date"] == "2029-03-03" and f["expiry_date"].page == 2
+    assert "automatically renewed" in v["renewal"]
+    assert "six months" in v["termination"]
+    assert v["languages"] == ["English", "Portuguese"]
+    assert v["signatories"] == ["Patricia L. Moreno", "Rui Carvalho Nunes"]
+    assert f["signatories"].page == 2 and f["parties"].page == 1
+    assert all(x.evidence for x in f.values())
+    assert set(f) <= set(FIELD_SPEC["mou"])
+
+
+def test_mou_column_signatures(ex: FieldExtractor) -> None:
+    sig = (
+        "Done at Oria on 9 May 2019.\nFor the Town of Brindle For the Commune of Oria\n"
+        "Anna Berg Piotr Nowak\nMayor of Brindle Mayor of Oria\n"
+    )
+    f = ex.run(
+        pdoc(
+            "Twinning Charter between the Town of Brindle and the Commune of Oria\n"
+            "Article 1\nThe parties agree.\n" + sig
+        ),
+        "mou",
+    )
+    assert f["signatories"].value == ["Anna Berg", "Piotr Nowak"]
+    assert f["kind"].value == "twinning"
+
+
+def test_grant_call_fields(ex: FieldExtractor) -> None:
+    f = ex.run(pdoc(CALL_TEXT), "grant_call")
+    v = {k: x.value for k, x in f.items()}
+    assert v["call_id"] == "NSP-2026-COAST-03"
+    assert v["funder"] == "Halloran Foundation for Coastal Towns"
+    assert v["eligible_applicants"] == [
+        "municipalities",
+        "twinning committees",
+        "non-profit organisations",
+    ]
+    assert v["eligible_countries"] == ["Ireland", "Portugal", "Norway"]
+    assert v["partnership_min"] == 4
+    assert v["call_budget"] == 1500000
+    assert (v["amount_min"], v["amount_max"], v["currency"]) == (20000, 80000, "EUR")
+    assert v["cofinancing_rate"] == 80
+    assert v["duration_months"] == 24
+    assert v["opening_date"] == "2026-09-01"
+    assert (v["deadline"], v["deadline_time"]) == ("2027-03-31", "17:00")
+    assert v["deadline_tz"] == "CET"
+
+
+def test_lump_sum_and_us_deadline(ex: FieldExtractor) -> None:
+    text = (
+        "Harbor Cities Exchange Grants 2026 - Request for Proposals\n"
+        "Each selected partnership receives a lump sum of USD 25,000. Projects must be "
+        "completed within two years.\nApplications must be received no later than "
+        "January 15, 2026, 5:00 p.m. Eastern Time.\n"
+    )
+    v = {k: x.value for k, x in ex.run(pdoc(text), "grant_call").items()}
+    assert (v["amount_min"], v["amount_max"], v["currency"]) == (25000, 25000, "USD")
+    assert v["duration_months"] == 24
+    assert (v["deadline"], v["deadline_time"], v["deadline_tz"]) == (
+        "2026-01-15",
+        "17:00",
+        "Eastern Time",
+    )
+
+
+def test_report_fields(ex: FieldExtractor) -> None:
+    f = ex.run(pdoc(REPORT_TEXT), "policy_report")
+    v = {k: x.value for k, x in f.items()}
+    assert v["title"] == "Quiet Diplomats: Small Towns in World Affairs"
+    assert v["authors"] == ["Jane Example", "Oskar Lind"]
+    assert v["publisher"] == "Institute for Civic Futures"
+    assert v["date"] == "2025-05-12"
+    assert {"ICLEI", "United Cities and Local Governments", "City and State Diplomacy Act"} <= set(
+        v["organisations"]
+    )
+    assert v["summary"].startswith("Small towns conduct international relations")
+    assert len(v["summary"].split()) <= 61
+
+
+def test_unstated_fields_are_omitted(ex: FieldExtractor) -> None:
+    f = ex.run(pdoc("Memorandum of Understanding\nThe parties will talk again soon."), "mou")
+    assert "signing_date" not in f and "expiry_date" not in f and "signatories" not in f
+    assert ex.run(pdoc(""), "mou") == {}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present")
+def test_seed_reports_and_speed(ex: FieldExtractor) -> None:
+    docs = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        # ~3,000-character pages, like a printed report
+        pages = [text[i : i + 3000] for i in range(0, len(text), 3000)]
+        docs.append(pdoc(*pages))
+    ex.run(docs[0], "policy_report")  # model load is a one-off, not per page
+    t0 = time.perf_counter()
+    n_pages = 0
+    for d in docs:
+        f = ex.run(d, "policy_report")
+        n_pages += len(d.pages)
+        assert "summary" in f and "title" in f
+    ms = (time.perf_counter() - t0) * 1000 / n_pages
+    assert ms < 50, f"{ms:.1f} ms/page"
+    by = ex.run(docs[2], "policy_report")
+    assert by["authors"].value == ["Benjamin Leffel", "Michele Acuto"]
+
+
+# --- the sample corpus -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (CORPUS / "gold.json").is_file(), reason="corpus gold not built yet")
+def test_corpus_gold() -> None:
+    sys.path.insert(0, str(REPO))  # evals/ is a plain folder of scripts, not an installed package
+    from evals.score_fields import format_table, predict_corpus, score
+
+    gold = CORPUS / "gold.json"
+    sources = [d["source"] for d in json.loads(gold.read_text(encoding="utf-8"))["documents"]]
+    predicted, ms_per_page = predict_corpus(CORPUS / "docs", sources)
+    result = score(gold, predicted)
+    print()
+    print(format_table(result))
+    print(f"classification + extraction: {ms_per_page:.1f} ms/page")
+    for m in result["misses"]:
+        print(f"MISS {m['source']} {m['field']}: gold={m['gold']!r} pred={m['predicted']!r}")
+    assert result["classification_accuracy"] == 1.0, result["classification_errors"]
+    assert result["overall_accuracy"] >= CORPUS_FLOOR
+    assert ms_per_page < 50
