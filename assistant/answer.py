@@ -1,0 +1,289 @@
+"""The embedded answerer: extractive, deterministic, and unable to invent.
+
+It answers only with sentences (or list items) copied from retrieved passages, each
+followed by its citation, and declines in one sentence when the evidence is weak or does
+not match what the question pins down (a year, a version, a partner, a clause).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.retrieve import stem, terms
+from assistant.types import Answer, Citation, Passage
+
+MONTHS = ("january february march april may june july august september october november "
+          "december").split()
+_DATE = re.compile(
+    r"\b(\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + "|".join(MONTHS) + r")\s*,?\s+\d{4}"
+    r"|(?:" + "|".join(MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|(?:" + "|".join(MONTHS) + r")\s+\d{4})\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"\b(?:\w+\s+\(\d+\)|\d+|one|two|three|four|five|six|seven|eight|nine|"
+                       r"ten|twelve)\s+(?:years?|months?|weeks?)\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?:EUR|USD|GBP|CHF|SEK|PLN|CAD|JPY|KES|MXN|€|\$|£)\s?\d[\d,. ]*"
+                     r"(?:\s?(?:million|m|k))?|\d[\d,. ]*\s?(?:euros?|dollars?|pounds?)|"
+                     r"\d+(?:\.\d+)?\s?(?:%|per ?cent)", re.IGNORECASE)
+_PERSON_CUE = re.compile(r"\b(?:Mayor|President|Governor|Chair|Director|Minister|signed|"
+                         r"Councillor|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_VERSION = re.compile(r"\b(?:version|v\.?|edition|phase)\s*(\d+)\b", re.IGNORECASE)
+_ROUND = re.compile(r"\b(19[5-9]\d|20\d\d)\s+(?:round|call|edition|cycle)\b|"
+                    r"\b(?:round|call|edition|cycle)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b",
+                    re.IGNORECASE)
+_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+(?:[ -](?:de|do|da|del|la|le|von|van|[A-Z][a-zà-ÿ]+))*)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\(?[a-z0-9]{1,2}[.)])\s+")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_CITE = re.compile(r"\s*\[\d+\]")
+
+GENERIC_TERMS = {stem(w) for w in (
+    "agreement", "agreements", "document", "documents", "say", "says", "tell", "town",
+    "city", "municipality", "partner", "partners", "call", "calls", "programme", "program",
+    "project", "projects", "cooperation", "report", "mou", "memorandum", "understanding",
+    "please", "know", "need", "want", "give", "much", "many", "long", "latest", "current",
+)}
+NOT_NAMES = {
+    "what", "when", "which", "who", "whom", "where", "how", "why", "is", "are", "does", "do",
+    "did", "can", "could", "would", "should", "will", "the", "our", "and", "or", "in", "for",
+    "a", "an", "of", "to", "on", "with", "compare", "list", "tell", "give", "summarise",
+    "summarize", "eur", "usd", "gbp", "i", "we", "if", "there", "any", "has", "have", "by",
+    "mou", "mous", "loi", "article", "section", "call", "calls", "agreement", "round", "version",
+    "sister", "city", "cities", "town", "towns", "municipality", "region", "fund", "programme",
+    *MONTHS,
+}
+
+# A question about a clause must be answered by a sentence that has that clause's words.
+CLAUSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "termination": (("terminat", "withdraw", "pull out", "end the agreement", "cancel"),
+                    ("terminat", "withdraw", "notice", "denounc")),
+    "renewal": (("renew", "extend", "extension"), ("renew", "extend", "extension", "prolong")),
+    "expiry": (("expire", "expiry", "run out", "valid until", "how long", "duration",
+                "end date", "in force until", "last"),
+               ("expire", "expiry", "year", "duration", "period", "in force", "valid", "until")),
+    "signatories": (("sign", "signatory", "signatories"),
+                    ("signed", "signature", "mayor", "for the ", "president", "governor")),
+    "languages": (("language",), ("language", "english", "authentic")),
+    "deadline": (("deadline", "close", "closing", "submit by", "due"),
+                 ("deadline", "submit", "closes", "submitted", "by ", "until")),
+    "cofinancing": (("co-financ", "cofinanc", "co-fund", "match fund", "rate"),
+                    ("co-financ", "cofinanc", "%", "per cent", "percent", "cover")),
+    "budget": (("budget",), ("budget", "total", "eur", "usd", "gbp", "€", "$", "£")),
+    "eligibility": (("eligib", "who can apply", "apply", "applicant"),
+                    ("eligib", "may apply", "open to", "applicant", "can apply")),
+}
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    kind: str  # date | amount | who | list | compare | fact
+    terms: list[str]
+    years: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    clauses: list[str] = field(default_factory=list)
+
+
+def analyse(question: str) -> QuestionInfo:
+    q = question.strip()
+    low = q.lower()
+    if re.search(r"\b(compare|comparison|difference|differ|versus|vs\.?)\b", low):
+        kind = "compare"
+    elif re.search(r"\b(when|deadline|date|expire|expiry|until|how long|duration|open(?:s|ing)?"
+                   r" date|run out)\b", low):
+        kind = "date"
+    elif re.search(r"\b(how much|amount|budget|money|funding|grant size|co-?financ|rate|"
+                   r"percent|per cent|maximum|minimum|lump sum)\b", low):
+        kind = "amount"
+    elif re.search(r"\b(who|signed|signator|funder|which (?:body|organisation|organization))\b",
+                   low):
+        kind = "who"
+    elif re.search(r"\b(which|what) (?:areas|fields|countries|themes|priorities|applicants)\b"
+                   r"|\blist\b|\beligible (?:countries|applicants)\b", low):
+        kind = "list"
+    else:
+        kind = "fact"
+    names = []
+    for m in _NAME.finditer(q):
+        name = m.group(1)
+        if name.lower() in NOT_NAMES or (m.start() == 0 and " " not in name):
+            continue
+        if name.split()[0].lower() in NOT_NAMES:
+            name = " ".join(name.split()[1:])
+        if name and name.lower() not in NOT_NAMES:
+            names.append(name)
+    years = [y for pair in _ROUND.findall(q) for y in pair if y]
+    clauses = [c for c, (cues, _) in CLAUSES.items() if any(x in low for x in cues)]
+    return QuestionInfo(q, kind, terms(q), years=years,
+                        versions=_VERSION.findall(q), names=names, clauses=clauses)
+
+
+@dataclass
+class _Sentence:
+    text: str
+    passage: int
+    score: float = 0.0
+    list_items: list[str] = field(default_factory=list)
+
+
+def split_sentences(text: str) -> list[tuple[str, list[str]]]:
+    """Sentences of a passage; a sentence ending in ':' carries the list items that follow."""
+    out: list[tuple[str, list[str]]] = []
+    lines = [x.strip() for x in text.split("\n")]
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            for s in _SENT_SPLIT.split(" ".join(para)):
+                if len(s.split()) >= 3:
+                    out.append((s.strip(), []))
+            para.clear()
+
+    for line in lines:
+        if not line:
+            flush()
+            continue
+        if _LIST_ITEM.match(line):
+            flush()
+            item = _LIST_ITEM.sub("", line).rstrip(";,.")
+            if out and (out[-1][0].endswith(":") or out[-1][1]):
+                out[-1][1].append(item)
+            else:
+                out.append((item, []))
+            continue
+        para.append(line)
+    flush()
+    return out
+
+
+class EmbeddedAnswerer:
+    """Question + passages -> a short extractive answer with citations, or a decline."""
+
+    def __init__(self, min_score: float = 0.45, max_sentences: int = 3) -> None:
+        self.min_score = min_score
+        self.max_sentences = max_sentences
+
+    def _score(self, info: QuestionInfo, sent: str, passage: Passage, rank: int,
+               items: list[str]) -> float:
+        body = sent + " " + " ".join(items)
+        low = body.lower()
+        s_terms = set(terms(body))
+        h_terms = set(terms(passage.title + " " + passage.section))
+        weights = {t: (0.4 if t in GENERIC_TERMS else 1.0) for t in info.terms}
+        total = sum(weights.values()) or 1.0
+        hit = sum(w for t, w in weights.items() if t in s_terms)
+        hit += 0.5 * sum(w for t, w in weights.items() if t not in s_terms and t in h_terms)
+        score = hit / total
+        has_kind = {
+            "date": bool(_DATE.search(body) or _DURATION.search(body)),
+            "amount": bool(_AMOUNT.search(body)),
+            "who": bool(_PERSON_CUE.search(body)),
+            "list": bool(items),
+        }
+        if has_kind.get(info.kind):
+            score += 0.25 if info.kind == "who" else 0.35
+        for clause in info.clauses:
+            if any(x in low for x in CLAUSES[clause][1]):
+                score += 0.2
+        return score + 0.15 / (1 + rank)
+
+    def _candidates(self, info: QuestionInfo, passages: list[Passage]) -> list[_Sentence]:
+        cands: list[_Sentence] = []
+        for rank, p in enumerate(passages):
+            for sent, items in split_sentences(p.text):
+                if len(sent) > 600 or (sent == p.section and not items):
+                    continue
+                cands.append(_Sentence(sent, rank, self._score(info, sent, p, rank, items),
+                                       items))
+        return sorted(cands, key=lambda c: -c.score)
+
+    def _pinned_missing(self, info: QuestionInfo, passages: list[Passage],
+                        chosen: list[_Sentence]) -> str | None:
+        """What the question pins down that the evidence does not contain, if anything."""
+        top = passages[: max(3, len({c.passage for c in chosen}))]
+        hay = " ".join(p.title + " " + p.section + " " + p.text for p in top).lower()
+        chosen_docs = {passages[c.passage].doc_id for c in chosen}
+        doc_titles = " ".join(p.title for p in passages if p.doc_id in chosen_docs).lower()
+        chosen_text = " ".join(c.text + " " + " ".join(c.list_items) for c in chosen).lower()
+        for year in info.years:
+            if year not in doc_titles and year not in chosen_text:
+                return f"anything about the {year} round or edition you asked about"
+        for version in info.versions:
+            pattern = re.compile(rf"\b(?:version|v\.?|edition|phase)\s*{version}\b", re.I)
+            if not pattern.search(hay):
+                return f"anything about version {version}"
+        for name in info.names:
+            if name.lower() not in hay:
+                return f"anything about {name}"
+        for clause in info.clauses:
+            if clause in ("cofinancing", "budget", "eligibility", "deadline"):
+                continue
+            if not any(x in chosen_text for x in CLAUSES[clause][1]):
+                title = passages[chosen[0].passage].title if chosen else "them"
+                return f"what the {clause} terms are in {title}"
+        return None
+
+    def run(self, question: str, passages: list[Passage],
+            info: QuestionInfo | None = None) -> Answer:
+        info = info or analyse(question)
+        retrieved = list(dict.fromkeys(p.source for p in passages))
+        if not passages:
+            return Answer("Your documents do not say anything about this: no passage in your "
+                          "library matches the question.", True, [], retrieved)
+        cands = self._candidates(info, passages)
+        chosen: list[_Sentence] = []
+        if cands and cands[0].score >= self.min_score:
+            best = cands[0].score
+            for c in cands:
+                if len(chosen) >= self.max_sentences or c.score < max(self.min_score,
+                                                                      0.75 * best):
+                    break
+                if any(c.text == x.text for x in chosen):
+                    continue
+                chosen.append(c)
+        missing = self._pinned_missing(info, passages, chosen[:1] if chosen else [])
+        if not chosen or missing:
+            return self._decline(info, passages, cands, missing)
+        return self._compose(chosen, passages, retrieved)
+
+    def _compose(self, chosen: list[_Sentence], passages: list[Passage],
+                 retrieved: list[str], declined: bool = False, prefix: str = "") -> Answer:
+        citations: list[Citation] = []
+        numbers: dict[tuple[str, int | None], int] = {}
+        parts: list[str] = []
+        # Keep the documents' own order: a clause before the one that follows it.
+        for c in sorted(chosen, key=lambda c: (c.passage, passages[c.passage].text.find(c.text))):
+            p = passages[c.passage]
+            key = (p.doc_id, p.page)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(numbers[key], p.source, p.page, "", p.doc_id, p.title))
+            n = numbers[key]
+            quote = c.text + (" " + "; ".join(c.list_items) if c.list_items else "")
+            cit = citations[n - 1]
+            cit.quote = (cit.quote + " … " + quote).strip(" …") if cit.quote else quote
+            sentence = c.text.rstrip()
+            if c.list_items:
+                sentence = sentence.rstrip(":") + ": " + "; ".join(c.list_items) + "."
+            parts.append(f"{sentence} [{n}]")
+        text = prefix + " ".join(parts)
+        return Answer(text, declined, citations, retrieved)
+
+    def _decline(self, info: QuestionInfo, passages: list[Passage], cands: list[_Sentence],
+                 missing: str | None) -> Answer:
+        what = missing or "what you asked"
+        retrieved = list(dict.fromkeys(p.source for p in passages))
+        if not cands:
+            return Answer(f"Your documents do not say {what}.", True, [], retrieved)
+        closest = cands[0]
+        p = passages[closest.passage]
+        page = f", page {p.page}" if p.page else ""
+        prefix = (f"Your documents do not say {what}. The closest they come is "
+                  f"{p.title}{page}: ")
+        return self._compose([closest], passages, retrieved, declined=True, prefix=prefix)
+
+
+def strip_citations(text: str) -> str:
+    return _CITE.sub("", text)

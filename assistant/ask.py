@@ -1,0 +1,203 @@
+"""Asking the library: question -> retrieval -> answer, with conversation and filters.
+
+The embedded answerer always runs (it is cheap and cannot invent); when a language model is
+configured its answer is used instead, unless the grounding guard or the endpoint says
+otherwise, in which case the embedded answer is shown with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assistant.answer import EmbeddedAnswerer, QuestionInfo, analyse
+from assistant.library import Library
+from assistant.retrieve import Filters, HybridRetriever
+from assistant.types import Answer, Citation, Passage
+
+log = logging.getLogger(__name__)
+
+_PLACE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:town|city|municipality|region|county|prefecture|commune|village|"
+    r"district|province|state|borough|metropolitan area)\s+of\s+", re.IGNORECASE)
+_TYPE_CUES = {
+    "grant_call": re.compile(r"\b(?:grant|funding)\s+calls?\b|\bcalls?\s+for\s+proposals\b|"
+                             r"\bcalls?\b|\bschemes?\b", re.IGNORECASE),
+    "mou": re.compile(r"\bagreements?\b|\bmous?\b|\bmemorand\w*|\btwinning charter\b|"
+                      r"\bletters? of intent\b", re.IGNORECASE),
+    "policy_report": re.compile(r"\breports?\b|\bguide\b|\bstudy\b|\bpaper\b", re.IGNORECASE),
+}
+_FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
+                        r"\b(?:it|its|they|them|their|that one|this one|the same)\b",
+                        re.IGNORECASE)
+_COMPARE = re.compile(r"(?:compare|difference between|differ(?:ence)?s? between)\s+(.+?)\s+"
+                      r"(?:and|with|to|versus|vs\.?)\s+(.+?)[?.]?$", re.IGNORECASE)
+
+
+@dataclass
+class Turn:
+    question: str
+    query: str
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    """One officer's session: each turn's question, how it was resolved, and the answer."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+def distinctive(place: str) -> str:
+    return _PLACE_PREFIX.sub("", place).strip()
+
+
+class Assistant:
+    def __init__(self, library: Library, retriever: HybridRetriever | None = None,
+                 answerer: EmbeddedAnswerer | None = None, llm=None) -> None:  # noqa: ANN001
+        self.library = library
+        self.retriever = retriever or HybridRetriever(library.store, library.registry,
+                                                      library.embedder)
+        self.answerer = answerer or EmbeddedAnswerer()
+        self.llm = llm
+
+    @classmethod
+    def from_library(cls, library: Library) -> Assistant:
+        llm = None
+        if library.settings.llm_enabled:
+            from assistant.llm import LLMAnswerer
+
+            llm = LLMAnswerer(library.settings)
+        return cls(library, llm=llm)
+
+    # -- question understanding ----------------------------------------------------------
+
+    def _boosts(self, question: str) -> tuple[dict[str, float], list[str]]:
+        """Documents whose partner or country the question names rank higher."""
+        low = question.lower()
+        boosts: dict[str, float] = {}
+        for rec in self.library.registry.list():
+            factor = 1.0
+            if any(distinctive(p).lower() in low for p in rec.partners if distinctive(p)):
+                factor *= 1.6
+            if any(c.lower() in low for c in rec.countries):
+                factor *= 1.2
+            if factor > 1.0:
+                boosts[rec.doc_id] = factor
+        return boosts, []
+
+    @staticmethod
+    def _types(question: str) -> list[str]:
+        found = [t for t, cue in _TYPE_CUES.items() if cue.search(question)]
+        return found if len(found) == 1 else []
+
+    def resolve(self, question: str, conversation: Conversation | None) -> tuple[str, set[str]]:
+        """The retrieval query for a turn, and the documents the conversation is about."""
+        last = conversation.last if conversation else None
+        if not last or not _FOLLOW_UP.search(question) or analyse(question).names:
+            return question, set()
+        prev_names = " ".join(analyse(last.question).names)
+        docs = {c.doc_id for c in last.answer.citations}
+        return f"{question} {prev_names}".strip(), docs
+
+    # -- answering ------------------------------------------------------------------------
+
+    def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
+                 k: int = 8) -> list[Passage]:
+        filters = filters or Filters()
+        passages = self.retriever.run(query, filters, k=k, boost_docs=boosts)
+        return passages
+
+    def ask(self, question: str, filters: Filters | None = None,
+            conversation: Conversation | None = None, k: int = 8) -> Answer:
+        question = question.strip()
+        if not question:
+            return Answer("Ask a question about your documents.", True, [], [])
+        query, convo_docs = self.resolve(question, conversation)
+        boosts, _ = self._boosts(query)
+        for d in convo_docs:
+            boosts[d] = boosts.get(d, 1.0) * 2.0
+        explicit = filters or Filters()
+        if explicit.is_empty() and (types := self._types(question)):
+            inferred = Filters(doc_types=types)
+        else:
+            inferred = explicit
+        info = analyse(question)
+        if info.kind == "compare" and (m := _COMPARE.search(question)):
+            answer = self._compare(question, m.group(1), m.group(2), inferred, boosts, info)
+        else:
+            passages = self.retrieve(query, inferred, boosts, k)
+            if not passages and inferred is not explicit:
+                passages = self.retrieve(query, explicit, boosts, k)
+            answer = self._answer(question, passages, info, conversation)
+        if conversation is not None:
+            conversation.turns.append(Turn(question, query, answer))
+        return answer
+
+    def _answer(self, question: str, passages: list[Passage], info: QuestionInfo,
+                conversation: Conversation | None) -> Answer:
+        embedded = self.answerer.run(question, passages, info)
+        if self.llm is None or not passages:
+            return embedded
+        from assistant.llm import LLMFallback, LLMUnavailable
+
+        history = [(t.question, t.answer.text) for t in (conversation.turns if conversation
+                                                          else [])][-3:]
+        try:
+            return self.llm.run(question, passages, history)
+        except (LLMFallback, LLMUnavailable) as exc:
+            log.warning("language model not used: %s", exc)
+            embedded.warnings.append(str(exc))
+            return embedded
+
+    def stream(self, question: str, filters: Filters | None = None,
+               conversation: Conversation | None = None) -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer (for the UI's streaming chat)."""
+        answer = self.ask(question, filters, conversation)
+        yield from re.findall(r"\S+\s*", answer.text)
+        yield answer
+
+    def _compare(self, question: str, side_a: str, side_b: str, filters: Filters,
+                 boosts: dict[str, float], info: QuestionInfo) -> Answer:
+        """Answer each side from its own document, each side cited."""
+        parts: list[Answer] = []
+        used: set[str] = set()
+        for side in (side_a, side_b):
+            passages = [p for p in self.retrieve(f"{side} {question}", filters, boosts, 12)
+                        if p.doc_id not in used]
+            side_boost = {p.doc_id: 1.0 for p in passages}
+            side_terms = set(re.findall(r"[a-z]{4,}", side.lower()))
+            for p in passages:
+                overlap = len(side_terms & set(re.findall(r"[a-z]{4,}", p.title.lower())))
+                side_boost[p.doc_id] = 1.0 + overlap
+            best_doc = max(passages, key=lambda p: side_boost[p.doc_id] + p.score,
+                           default=None)
+            if best_doc is None:
+                continue
+            doc_passages = [p for p in passages if p.doc_id == best_doc.doc_id]
+            part = self.answerer.run(question, doc_passages,
+                                     QuestionInfo(question, info.kind, info.terms,
+                                                  clauses=info.clauses))
+            used.add(best_doc.doc_id)
+            parts.append(part)
+        if len(parts) < 2 or any(p.declined for p in parts):
+            passages = self.retrieve(question, filters, boosts)
+            return self.answerer.run(question, passages, info)
+        text_parts: list[str] = []
+        citations: list[Citation] = []
+        for part in parts:
+            text = part.text
+            for c in part.citations:
+                n = len(citations) + 1
+                text = text.replace(f"[{c.n}]", f"[#{n}]")
+                citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title))
+            title = part.citations[0].title if part.citations else ""
+            text_parts.append(f"{title}: {text.replace('[#', '[')}")
+        retrieved = list(dict.fromkeys(s for p in parts for s in p.retrieved))
+        return Answer("\n".join(text_parts), False, citations, retrieved)

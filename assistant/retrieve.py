@@ -1,0 +1,226 @@
+"""Hybrid retrieval: dense search in Chroma fused with BM25 keyword search.
+
+Chroma's own full-text/sparse search is cloud-only in chromadb 1.5 ("Search is not
+implemented for Local Chroma"), so the keyword half is `bm25s` over the same chunks. Its
+index is derived from the store, never kept on the side: every query checks the library's
+version (the set of committed documents, one cheap call) and rebuilds when another
+ingest or removal, from this instance or any other on the same server, changed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from assistant.types import Passage
+from ingest.embedder import Embedder
+from ingest.registry import DocumentRegistry
+from ingest.store import Store
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+STOPWORDS = frozenset(
+    "a an the and or of to in on for with by at from as is are was were be been it its this "
+    "that these those what which who whom when where how why do does did our we us you your "
+    "they their there any all can could would should will shall may might has have had not "
+    "no yes about into than then so if but also each per".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plural and common suffixes only, so that 'exchanges'
+    finds 'exchange' without merging words an officer would keep apart."""
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def terms(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+@dataclass
+class Filters:
+    """Metadata filters; every set field must match (lists: any of the values)."""
+
+    doc_types: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.doc_types or self.partners or self.countries or self.years
+                    or self.doc_ids)
+
+    def where(self, live: list[str]) -> dict[str, Any]:
+        ids = [d for d in live if d in set(self.doc_ids)] if self.doc_ids else live
+        clauses: list[dict[str, Any]] = [{"doc_id": {"$in": ids}}]
+        if self.doc_types:
+            clauses.append({"doc_type": {"$in": self.doc_types}})
+        if self.years:
+            clauses.append({"year": {"$in": self.years}})
+        for key, values in (("partners", self.partners), ("countries", self.countries)):
+            if values:
+                ors = [{key: {"$contains": v}} for v in values]
+                clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, meta: dict[str, Any]) -> bool:
+        if self.doc_ids and meta.get("doc_id") not in self.doc_ids:
+            return False
+        if self.doc_types and meta.get("doc_type") not in self.doc_types:
+            return False
+        if self.years and meta.get("year") not in self.years:
+            return False
+        if self.partners and not set(self.partners) & set(meta.get("partners") or []):
+            return False
+        return not (self.countries
+                    and not set(self.countries) & set(meta.get("countries") or []))
+
+
+class KeywordIndex:
+    """BM25 over the live chunks of the store, rebuilt whenever the library changes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._bm25: bm25s.BM25 | None = None
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metas: list[dict[str, Any]] = []
+
+    @staticmethod
+    def version_of(live: list[str]) -> str:
+        return hashlib.sha1("\n".join(sorted(live)).encode()).hexdigest()
+
+    def ensure(self, live: list[str]) -> None:
+        version = self.version_of(live)
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            ids, texts, metas = [], [], []
+            offset, page = 0, 2000
+            live_set = set(live)
+            while True:
+                got = self.store.chunks.get(include=["documents", "metadatas"], limit=page,
+                                            offset=offset)
+                for cid, text, meta in zip(got["ids"], got["documents"] or [],
+                                           got["metadatas"] or [], strict=True):
+                    if meta and meta.get("doc_id") in live_set:
+                        ids.append(cid)
+                        texts.append(text or "")
+                        metas.append(dict(meta))
+                if len(got["ids"]) < page:
+                    break
+                offset += page
+            bm25 = None
+            if texts:
+                bm25 = bm25s.BM25()
+                bm25.index([terms(t) or ["_"] for t in texts], show_progress=False)
+            self.ids, self.texts, self.metas, self._bm25 = ids, texts, metas, bm25
+            self._version = version
+            log.info("keyword index rebuilt: %d chunks", len(ids))
+
+    def search(self, query: str, k: int,
+               allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:
+        q = terms(query)
+        if self._bm25 is None or not q:
+            return []
+        scores = self._bm25.get_scores(q)
+        order = np.argsort(-scores)
+        out: list[tuple[int, float]] = []
+        for i in order:
+            if scores[i] <= 0 or len(out) >= k:
+                break
+            if allowed is None or allowed(self.metas[i]):
+                out.append((int(i), float(scores[i])))
+        return out
+
+
+def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    header = int(meta.get("header_chars", 0))
+    return Passage(
+        chunk_id=chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        doc_type=str(meta.get("doc_type", "")),
+        page=meta.get("page"),
+        section=str(meta.get("section", "")),
+        text=text[header:].strip(),
+        score=score,
+    )
+
+
+class HybridRetriever:
+    """Dense + BM25, fused by reciprocal rank; near-duplicates collapsed."""
+
+    def __init__(self, store: Store, registry: DocumentRegistry, embedder: Embedder,
+                 mode: str = "hybrid") -> None:
+        self.store = store
+        self.registry = registry
+        self.embedder = embedder
+        self.keyword = KeywordIndex(store)
+        self.mode = mode  # "hybrid" | "dense" | "bm25": the evals compare all three
+
+    def live_ids(self) -> list[str]:
+        return sorted(self.registry.ids())
+
+    def run(self, query: str, filters: Filters | None = None, k: int = 8,
+            boost_docs: dict[str, float] | None = None) -> list[Passage]:
+        filters = filters or Filters()
+        live = self.live_ids()
+        if not live:
+            return []
+        pool = max(k * 3, 24)
+        ranked: dict[str, float] = {}
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        if self.mode in ("hybrid", "dense"):
+            where = filters.where(live)
+            res = self.store.chunks.query(query_embeddings=self.embedder.embed([query]),
+                                          n_results=pool, where=where,
+                                          include=["documents", "metadatas"])
+            for rank, (cid, text, meta) in enumerate(zip(res["ids"][0], res["documents"][0],
+                                                         res["metadatas"][0], strict=True)):
+                ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+                found[cid] = (text or "", dict(meta or {}))
+        if self.mode in ("hybrid", "bm25"):
+            self.keyword.ensure(live)
+            for rank, (i, _score) in enumerate(self.keyword.search(query, pool,
+                                                                   filters.matches)):
+                cid = self.keyword.ids[i]
+                ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+                found.setdefault(cid, (self.keyword.texts[i], self.keyword.metas[i]))
+        if boost_docs:
+            for cid, (_t, meta) in found.items():
+                ranked[cid] *= boost_docs.get(str(meta.get("doc_id")), 1.0)
+        passages: list[Passage] = []
+        seen: list[set[str]] = []
+        for cid in sorted(ranked, key=lambda c: -ranked[c]):
+            text, meta = found[cid]
+            p = to_passage(cid, text, meta, ranked[cid])
+            words = set(terms(p.text))
+            # The same clause in two versions of a document, or an overlap region, adds
+            # nothing the first copy does not already cite.
+            if any(len(words & s) / max(1, len(words | s)) > 0.85 for s in seen):
+                continue
+            seen.append(words)
+            passages.append(p)
+            if len(passages) >= k:
+                break
+        return passages

@@ -1,0 +1,60 @@
+"""The answering contract shared by retrieval, the answerers and the UI/CLI.
+
+Plain dataclasses so every layer (embedded answerer, LLM answerer, guard, tests) can build
+and compare them without importing LangChain or Chroma.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """One retrieved chunk; `text` is the passage body without any context header."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    page: int | None
+    section: str
+    text: str
+    score: float = 0.0
+
+
+@dataclass
+class Citation:
+    """`n` is the passage number the answer cites as [n]; `quote` backs the claim."""
+
+    n: int
+    source: str
+    page: int | None
+    quote: str
+    doc_id: str = ""
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.n, "source": self.source, "page": self.page, "quote": self.quote}
+
+
+@dataclass
+class Answer:
+    text: str
+    declined: bool
+    citations: list[Citation]
+    retrieved: list[str]
+    warnings: list[str] = field(default_factory=list)
+    mode: str = "embedded"  # or "llm"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "declined": self.declined,
+            "citations": [c.to_json() for c in self.citations],
+            "retrieved": list(self.retrieved),
+            "warnings": list(self.warnings),
+            "mode": self.mode,
+        }
