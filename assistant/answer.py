@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.facts import FactLine
 from assistant.retrieve import stem, terms
 from assistant.types import Answer, Citation, Passage
+from ingest.chunk import is_heading
 
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
@@ -29,11 +31,16 @@ _AMOUNT = re.compile(r"(?:EUR|USD|GBP|CHF|SEK|PLN|CAD|JPY|KES|MXN|€|\$|£)\s?\
 _PERSON_CUE = re.compile(r"\b(?:Mayor|President|Governor|Chair|Director|Minister|signed|"
                          r"Councillor|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_VERSION = re.compile(r"\b(?:version|v\.?|edition|phase)\s*(\d+)\b", re.IGNORECASE)
-_ROUND = re.compile(r"\b(19[5-9]\d|20\d\d)\s+(?:round|call|edition|cycle)\b|"
-                    r"\b(?:round|call|edition|cycle)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b",
-                    re.IGNORECASE)
-_NAME = re.compile(r"\b([A-Z][a-zà-ÿ]+(?:[ -](?:de|do|da|del|la|le|von|van|[A-Z][a-zà-ÿ]+))*)")
+# A year that names an edition ("the 2027 round", "the 2025 Smart Sister Cities Challenge")
+# pins the question to that edition; a year elsewhere ("in 2027") does not.
+_EDITION_YEAR = re.compile(
+    r"\b(19[5-9]\d|20\d\d)\s+(?:round|call|edition|cycle|programme|program|[A-Z][a-z]+)\b|"
+    r"\b(?:round|call|edition|cycle)\s+(?:of\s+|for\s+)?(19[5-9]\d|20\d\d)\b")
+_EDITION_WORD = re.compile(r"\b(round|call|edition|cycle|challenge|programme|program)\b", re.I)
+_VERSION = re.compile(r"\b(version|edition|phase|strand|lot|priority|axis|measure|annex)"
+                      r"\s+([0-9]+|[A-Z])\b", re.IGNORECASE)
+_NAME = re.compile(r"\b([A-ZÀ-Þ][a-zà-ÿ]+(?![A-Za-z])(?:[ -](?:de|do|da|del|la|le|von|van|"
+                   r"[A-ZÀ-Þ][a-zà-ÿ]+(?![A-Za-z])))*)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\(?[a-z0-9]{1,2}[.)])\s+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _CITE = re.compile(r"\s*\[\d+\]")
@@ -89,8 +96,13 @@ class QuestionInfo:
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
     low = q.lower()
-    if re.search(r"\b(compare|comparison|difference|differ|versus|vs\.?)\b", low):
+    if re.search(r"\b(compare|comparison|difference|differ|versus|vs\.?)\b", low) or (
+            re.search(r"\bwhich\b.*\b(first|bigger|larger|longer|more|less|earlier|later)\b",
+                      low) and " or " in low):
         kind = "compare"
+    elif re.search(r"\b(say|says|said|summar\w*|find|found|overview|describe|argue\w*)\b",
+                   low):
+        kind = "summary"
     elif re.search(r"\b(when|deadline|date|expire|expiry|until|how long|duration|open(?:s|ing)?"
                    r" date|run out)\b", low):
         kind = "date"
@@ -114,7 +126,7 @@ def analyse(question: str) -> QuestionInfo:
             name = " ".join(name.split()[1:])
         if name and name.lower() not in NOT_NAMES:
             names.append(name)
-    years = [y for pair in _ROUND.findall(q) for y in pair if y]
+    years = [y for m in _EDITION_YEAR.finditer(q) for y in m.groups() if y]
     clauses = [c for c, (cues, _) in CLAUSES.items() if any(x in low for x in cues)]
     return QuestionInfo(q, kind, terms(q), years=years,
                         versions=_VERSION.findall(q), names=names, clauses=clauses)
@@ -126,10 +138,20 @@ class _Sentence:
     passage: int
     score: float = 0.0
     list_items: list[str] = field(default_factory=list)
+    coverage: float = 1.0
+
+
+_BOILERPLATE = re.compile(r"illustrative document|all municipalities, regions|are fictional",
+                          re.IGNORECASE)
+_FIELD_LINE = re.compile(r"^[A-Z][A-Za-z /()-]{2,40}:\s+\S")
 
 
 def split_sentences(text: str) -> list[tuple[str, list[str]]]:
-    """Sentences of a passage; a sentence ending in ':' carries the list items that follow."""
+    """Sentences of a passage; a sentence ending in ':' carries the list items that follow.
+
+    Headings and "Label: value" lines stand alone: glued to the next sentence they would
+    make a quote that no officer would recognise.
+    """
     out: list[tuple[str, list[str]]] = []
     lines = [x.strip() for x in text.split("\n")]
     para: list[str] = []
@@ -144,6 +166,14 @@ def split_sentences(text: str) -> list[tuple[str, list[str]]]:
     for line in lines:
         if not line:
             flush()
+            continue
+        if _BOILERPLATE.search(line):
+            flush()
+            continue
+        if is_heading(line) or _FIELD_LINE.match(line):
+            flush()
+            if not is_heading(line):
+                out.append((line, []))
             continue
         if _LIST_ITEM.match(line):
             flush()
@@ -161,20 +191,30 @@ def split_sentences(text: str) -> list[tuple[str, list[str]]]:
 class EmbeddedAnswerer:
     """Question + passages -> a short extractive answer with citations, or a decline."""
 
-    def __init__(self, min_score: float = 0.45, max_sentences: int = 3) -> None:
+    def __init__(self, min_score: float = 0.45, max_sentences: int = 3,
+                 min_coverage: float = 0.4) -> None:
         self.min_score = min_score
         self.max_sentences = max_sentences
+        self.min_coverage = min_coverage
 
     def _score(self, info: QuestionInfo, sent: str, passage: Passage, rank: int,
-               items: list[str]) -> float:
+               items: list[str]) -> tuple[float, float]:
+        """(score, coverage): coverage is the share of the question's answer-seeking terms
+        (those that do not just name the document) that the sentence contains."""
         body = sent + " " + " ".join(items)
         low = body.lower()
         s_terms = set(terms(body))
-        h_terms = set(terms(passage.title + " " + passage.section))
-        weights = {t: (0.4 if t in GENERIC_TERMS else 1.0) for t in info.terms}
+        title_terms = set(terms(passage.title))
+        h_terms = title_terms | set(terms(passage.section))
+        # Terms that name the document (its title) identify it; they are not the answer.
+        weights = {t: (0.2 if t in title_terms else 0.4 if t in GENERIC_TERMS else 1.0)
+                   for t in info.terms}
         total = sum(weights.values()) or 1.0
         hit = sum(w for t, w in weights.items() if t in s_terms)
         hit += 0.5 * sum(w for t, w in weights.items() if t not in s_terms and t in h_terms)
+        seeking = [t for t in info.terms if t not in title_terms and t not in GENERIC_TERMS]
+        coverage = (sum(t in s_terms or t in h_terms for t in seeking) / len(seeking)
+                    if seeking else 1.0)
         score = hit / total
         has_kind = {
             "date": bool(_DATE.search(body) or _DURATION.search(body)),
@@ -187,7 +227,7 @@ class EmbeddedAnswerer:
         for clause in info.clauses:
             if any(x in low for x in CLAUSES[clause][1]):
                 score += 0.2
-        return score + 0.15 / (1 + rank)
+        return score + 0.15 / (1 + rank), coverage
 
     def _candidates(self, info: QuestionInfo, passages: list[Passage]) -> list[_Sentence]:
         cands: list[_Sentence] = []
@@ -195,64 +235,82 @@ class EmbeddedAnswerer:
             for sent, items in split_sentences(p.text):
                 if len(sent) > 600 or (sent == p.section and not items):
                     continue
-                cands.append(_Sentence(sent, rank, self._score(info, sent, p, rank, items),
-                                       items))
+                score, coverage = self._score(info, sent, p, rank, items)
+                cands.append(_Sentence(sent, rank, score, items, coverage))
         return sorted(cands, key=lambda c: -c.score)
 
     def _pinned_missing(self, info: QuestionInfo, passages: list[Passage],
-                        chosen: list[_Sentence]) -> str | None:
+                        chosen: list[_Sentence], facts: list[FactLine]) -> str | None:
         """What the question pins down that the evidence does not contain, if anything."""
-        top = passages[: max(3, len({c.passage for c in chosen}))]
-        hay = " ".join(p.title + " " + p.section + " " + p.text for p in top).lower()
-        chosen_docs = {passages[c.passage].doc_id for c in chosen}
-        doc_titles = " ".join(p.title for p in passages if p.doc_id in chosen_docs).lower()
-        chosen_text = " ".join(c.text + " " + " ".join(c.list_items) for c in chosen).lower()
+        doc_ids = {passages[c.passage].doc_id for c in chosen} or {passages[0].doc_id}
+        doc_passages = [p for p in passages if p.doc_id in doc_ids]
+        titles = " ".join(p.title for p in doc_passages).lower()
+        evidence = " ".join([c.text + " " + " ".join(c.list_items) for c in chosen]
+                            + [f.text + " " + f.evidence for f in facts]).lower()
+        hay = " ".join(p.title + " " + p.section + " " + p.text for p in doc_passages).lower()
+        edition_text = " ".join(
+            s for p in doc_passages for s in re.split(r"(?<=[.!?])\s+|\n", p.text)
+            if _EDITION_WORD.search(s)).lower()
         for year in info.years:
-            if year not in doc_titles and year not in chosen_text:
-                return f"anything about the {year} round or edition you asked about"
-        for version in info.versions:
-            pattern = re.compile(rf"\b(?:version|v\.?|edition|phase)\s*{version}\b", re.I)
+            if year not in titles and year not in edition_text:
+                return f"anything about the {year} edition you asked about"
+        for label, value in info.versions:
+            pattern = re.compile(rf"\b{re.escape(label)}\s*{re.escape(value)}\b", re.I)
             if not pattern.search(hay):
-                return f"anything about version {version}"
-        for name in info.names:
-            if name.lower() not in hay:
-                return f"anything about {name}"
+                return f"anything about {label} {value}"
+        if facts:
+            return None
         for clause in info.clauses:
             if clause in ("cofinancing", "budget", "eligibility", "deadline"):
                 continue
-            if not any(x in chosen_text for x in CLAUSES[clause][1]):
-                title = passages[chosen[0].passage].title if chosen else "them"
+            if not any(x in evidence for x in CLAUSES[clause][1]):
+                title = doc_passages[0].title if doc_passages else "them"
                 return f"what the {clause} terms are in {title}"
         return None
 
     def run(self, question: str, passages: list[Passage],
-            info: QuestionInfo | None = None) -> Answer:
+            info: QuestionInfo | None = None,
+            facts: list[tuple[FactLine, Passage]] | None = None) -> Answer:
+        """``facts``: statements from the top document's extracted fields, each with a
+        passage that carries its source and page."""
         info = info or analyse(question)
+        facts = facts or []
         retrieved = list(dict.fromkeys(p.source for p in passages))
         if not passages:
             return Answer("Your documents do not say anything about this: no passage in your "
                           "library matches the question.", True, [], retrieved)
         cands = self._candidates(info, passages)
         chosen: list[_Sentence] = []
-        if cands and cands[0].score >= self.min_score:
-            best = cands[0].score
-            for c in cands:
-                if len(chosen) >= self.max_sentences or c.score < max(self.min_score,
-                                                                      0.75 * best):
+        min_cov = 0.25 if info.kind == "summary" else self.min_coverage
+        good = [c for c in cands if c.coverage >= min_cov]
+        if good and good[0].score >= self.min_score:
+            best = good[0].score
+            limit = self.max_sentences - (1 if facts else 0)
+            for c in good:
+                if len(chosen) >= limit or c.score < max(self.min_score, 0.75 * best):
                     break
                 if any(c.text == x.text for x in chosen):
                     continue
                 chosen.append(c)
-        missing = self._pinned_missing(info, passages, chosen[:1] if chosen else [])
-        if not chosen or missing:
+        missing = self._pinned_missing(info, passages, chosen[:1], [f for f, _ in facts])
+        if missing or not (chosen or facts):
             return self._decline(info, passages, cands, missing)
-        return self._compose(chosen, passages, retrieved)
+        return self._compose(chosen, passages, retrieved, facts=facts)
 
     def _compose(self, chosen: list[_Sentence], passages: list[Passage],
-                 retrieved: list[str], declined: bool = False, prefix: str = "") -> Answer:
+                 retrieved: list[str], declined: bool = False, prefix: str = "",
+                 facts: list[tuple[FactLine, Passage]] | None = None) -> Answer:
         citations: list[Citation] = []
         numbers: dict[tuple[str, int | None], int] = {}
         parts: list[str] = []
+        for fact, p in facts or []:
+            key = (p.doc_id, fact.page)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(numbers[key], p.source, fact.page, fact.evidence,
+                                          p.doc_id, p.title))
+            parts.append(f"{p.title}: {fact.text}. [{numbers[key]}]" if not parts
+                         else f"{fact.text}. [{numbers[key]}]")
         # Keep the documents' own order: a clause before the one that follows it.
         for c in sorted(chosen, key=lambda c: (c.passage, passages[c.passage].text.find(c.text))):
             p = passages[c.passage]

@@ -11,10 +11,12 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from assistant.answer import EmbeddedAnswerer, QuestionInfo, analyse
+from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
-from assistant.retrieve import Filters, HybridRetriever
+from assistant.retrieve import Filters, HybridRetriever, terms
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,21 @@ _TYPE_CUES = {
 _FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
                         r"\b(?:it|its|they|them|their|that one|this one|the same)\b",
                         re.IGNORECASE)
-_COMPARE = re.compile(r"(?:compare|difference between|differ(?:ence)?s? between)\s+(.+?)\s+"
-                      r"(?:and|with|to|versus|vs\.?)\s+(.+?)[?.]?$", re.IGNORECASE)
+_COMPARE = [
+    re.compile(r"\bbetween\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+    re.compile(r"\bcompare\s+(.+?)\s+(?:and|with|to|versus|vs\.?)\s+(?:the\s+)?(.+?)[?.]?$",
+               re.I),
+    re.compile(r"^(.+?)\s+compared?\s+(?:with|to)\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+    re.compile(r"[,:]\s*(?:the\s+)?(.+?)\s+or\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+]
+
+
+def compare_sides(question: str) -> tuple[str, str] | None:
+    """The two things a comparison question sets side by side, if it names two."""
+    for pattern in _COMPARE:
+        if m := pattern.search(question):
+            return m.group(1).strip(), m.group(2).strip()
+    return None
 
 
 @dataclass
@@ -60,8 +75,10 @@ def distinctive(place: str) -> str:
 
 class Assistant:
     def __init__(self, library: Library, retriever: HybridRetriever | None = None,
-                 answerer: EmbeddedAnswerer | None = None, llm=None) -> None:  # noqa: ANN001
+                 answerer: EmbeddedAnswerer | None = None, llm=None,  # noqa: ANN001
+                 today: date | None = None) -> None:
         self.library = library
+        self._today = today
         self.retriever = retriever or HybridRetriever(library.store, library.registry,
                                                       library.embedder)
         self.answerer = answerer or EmbeddedAnswerer()
@@ -75,6 +92,11 @@ class Assistant:
 
             llm = LLMAnswerer(library.settings)
         return cls(library, llm=llm)
+
+    @property
+    def today(self) -> date:
+        """Injected in tests and evals; the wall clock only when nobody says otherwise."""
+        return self._today or date.today()
 
     # -- question understanding ----------------------------------------------------------
 
@@ -100,7 +122,9 @@ class Assistant:
     def resolve(self, question: str, conversation: Conversation | None) -> tuple[str, set[str]]:
         """The retrieval query for a turn, and the documents the conversation is about."""
         last = conversation.last if conversation else None
-        if not last or not _FOLLOW_UP.search(question) or analyse(question).names:
+        info = analyse(question)
+        short = len(question.split()) <= 8
+        if not last or info.names or not (_FOLLOW_UP.search(question) or short):
             return question, set()
         prev_names = " ".join(analyse(last.question).names)
         docs = {c.doc_id for c in last.answer.citations}
@@ -129,20 +153,53 @@ class Assistant:
         else:
             inferred = explicit
         info = analyse(question)
-        if info.kind == "compare" and (m := _COMPARE.search(question)):
-            answer = self._compare(question, m.group(1), m.group(2), inferred, boosts, info)
+        sides = compare_sides(question) if info.kind == "compare" else None
+        if sides:
+            answer = self._compare(question, sides[0], sides[1], inferred, boosts, info)
         else:
             passages = self.retrieve(query, inferred, boosts, k)
             if not passages and inferred is not explicit:
                 passages = self.retrieve(query, explicit, boosts, k)
-            answer = self._answer(question, passages, info, conversation)
+            answer = self._answer(question, passages, info, conversation, convo_docs)
         if conversation is not None:
             conversation.turns.append(Turn(question, query, answer))
         return answer
 
+    def unknown_names(self, info: QuestionInfo) -> list[str]:
+        """Names in the question that no stored document contains at all."""
+        self.retriever.keyword.ensure(self.retriever.live_ids())
+        vocab = self.retriever.keyword.vocabulary()
+        unknown = []
+        for name in info.names:
+            words = [w for w in terms(name) if len(w) >= 3]
+            if words and any(w not in vocab for w in words):
+                unknown.append(name)
+        return unknown
+
+    def facts_for(self, question: str, passages: list[Passage],
+                  preferred: set[str] | None = None) -> list[tuple[FactLine, Passage]]:
+        """Field statements from the document the question is about (the top passage's)."""
+        if not passages:
+            return []
+        top = next((p for p in passages if preferred and p.doc_id in preferred), passages[0])
+        rec = self.library.registry.get(top.doc_id)
+        if rec is None:
+            return []
+        return [(line, top) for line in fact_lines(rec, question, self.today)]
+
     def _answer(self, question: str, passages: list[Passage], info: QuestionInfo,
-                conversation: Conversation | None) -> Answer:
-        embedded = self.answerer.run(question, passages, info)
+                conversation: Conversation | None, preferred: set[str] | None = None) -> Answer:
+        if unknown := self.unknown_names(info):
+            closest = self.answerer.run(question, passages, info)
+            names = " or ".join(unknown)
+            head = f"Your documents do not mention {names}."
+            if closest.citations and not closest.declined:
+                c = closest.citations[0]
+                head += f" The closest they come is {c.title}, page {c.page}: {closest.text}"
+            return Answer(head, True, closest.citations if not closest.declined else
+                          closest.citations, closest.retrieved)
+        facts = self.facts_for(question, passages, preferred)
+        embedded = self.answerer.run(question, passages, info, facts=facts)
         if self.llm is None or not passages:
             return embedded
         from assistant.llm import LLMFallback, LLMUnavailable
@@ -183,7 +240,8 @@ class Assistant:
             doc_passages = [p for p in passages if p.doc_id == best_doc.doc_id]
             part = self.answerer.run(question, doc_passages,
                                      QuestionInfo(question, info.kind, info.terms,
-                                                  clauses=info.clauses))
+                                                  clauses=info.clauses),
+                                     facts=self.facts_for(question, doc_passages))
             used.add(best_doc.doc_id)
             parts.append(part)
         if len(parts) < 2 or any(p.declined for p in parts):
@@ -198,6 +256,7 @@ class Assistant:
                 text = text.replace(f"[{c.n}]", f"[#{n}]")
                 citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title))
             title = part.citations[0].title if part.citations else ""
-            text_parts.append(f"{title}: {text.replace('[#', '[')}")
+            text = text.replace("[#", "[")
+            text_parts.append(text if text.startswith(title) else f"{title}: {text}")
         retrieved = list(dict.fromkeys(s for p in parts for s in p.retrieved))
         return Answer("\n".join(text_parts), False, citations, retrieved)

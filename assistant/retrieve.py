@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
     "they their there any all can could would should will shall may might has have had not "
     "no yes about into than then so if but also each per".split()
 )
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 def stem(word: str) -> str:
@@ -101,6 +101,7 @@ class KeywordIndex:
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.metas: list[dict[str, Any]] = []
+        self._vocab: set[str] = set()
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -133,8 +134,12 @@ class KeywordIndex:
                 bm25 = bm25s.BM25()
                 bm25.index([terms(t) or ["_"] for t in texts], show_progress=False)
             self.ids, self.texts, self.metas, self._bm25 = ids, texts, metas, bm25
+            self._vocab = set(bm25.vocab_dict) if bm25 is not None else set()
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
+
+    def vocabulary(self) -> set[str]:
+        return self._vocab
 
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:

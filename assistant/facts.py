@@ -1,0 +1,157 @@
+"""Answers from the fields extracted at ingest, each with the page and sentence it came from.
+
+When a question asks for something a document's extracted fields hold (an agreement's
+expiry, a call's deadline or amounts), the answer states the field in plain words and cites
+the page whose sentence supports it, and says whether the date has passed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.registry import DocRecord
+
+MONTH_NAMES = ("January February March April May June July August September October "
+               "November December").split()
+
+# question pattern -> fields, per document type; the first matching rules win.
+RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
+    "mou": [
+        (re.compile(r"expir|valid|in force|run out|end date|until when|how long|duration|"
+                    r"initial term|up for renewal|still (?:active|running|current)", re.I),
+         ("expiry_date", "duration_years")),
+        (re.compile(r"who signed|signator|signed (?:it|the)|on the \w+ side", re.I),
+         ("signatories",)),
+        (re.compile(r"(?:when|where)\b.*\bsign|date of signature|signed on", re.I),
+         ("signing_date", "signing_place")),
+        (re.compile(r"\bareas\b|\bfields\b|cooperate (?:in|on)|exploring|topics", re.I),
+         ("areas",)),
+        (re.compile(r"implement|responsible for|which body|committee|working group", re.I),
+         ("implementing_body",)),
+        (re.compile(r"language", re.I), ("languages",)),
+        (re.compile(r"terminat|notice|withdraw|end the (?:twinning|agreement|partnership)", re.I),
+         ("termination",)),
+        (re.compile(r"renew", re.I), ("renewal", "expiry_date")),
+    ],
+    "grant_call": [
+        (re.compile(r"deadline|\bdue\b|clos(?:e|es|ing)|submit|by when|apply by", re.I),
+         ("deadline",)),
+        (re.compile(r"co-?financ|rate|share of (?:the )?costs|percent|%|cover", re.I),
+         ("cofinancing_rate",)),
+        (re.compile(r"who funds|funder|funding body|who runs|who is behind|\bbehind\b|"
+                    r"\bissues?\b|issued by", re.I), ("funder",)),
+        (re.compile(r"partnership|consortium|how many (?:partners|municipalities)|"
+                    r"minimum number", re.I), ("partnership_min",)),
+        (re.compile(r"total budget|budget of the call|call budget|how much (?:money|funding) "
+                    r"(?:is|was) available|overall", re.I), ("call_budget",)),
+        (re.compile(r"how much|amount|grant size|how big|largest|biggest|maximum|minimum|"
+                    r"per project|lump sum|ask (?:\w+ )*for", re.I),
+         ("amount_min", "amount_max")),
+        (re.compile(r"countr", re.I), ("eligible_countries",)),
+        (re.compile(r"who can apply|applicants?|organisations? can|organizations? can|"
+                    r"kinds of organi", re.I), ("eligible_applicants",)),
+        (re.compile(r"how long|duration|months|last\b", re.I), ("duration_months",)),
+        (re.compile(r"\bopen(?:s|ing)?\b", re.I), ("opening_date",)),
+        (re.compile(r"identifier|call id|reference|solicitation", re.I), ("call_id",)),
+    ],
+    "policy_report": [
+        (re.compile(r"who wrote|author", re.I), ("authors",)),
+        (re.compile(r"publish", re.I), ("publisher", "date")),
+    ],
+}
+
+LABELS = {
+    "expiry_date": "runs until", "duration_years": "duration", "signatories": "signed by",
+    "signing_date": "signed on", "signing_place": "signed at", "areas": "areas of cooperation",
+    "implementing_body": "implemented by", "languages": "languages",
+    "termination": "termination", "renewal": "renewal", "deadline": "deadline",
+    "cofinancing_rate": "co-financing rate", "call_budget": "total budget of the call",
+    "amount_min": "grant per project", "partnership_min": "minimum partnership",
+    "eligible_countries": "eligible countries", "eligible_applicants": "eligible applicants",
+    "duration_months": "maximum project duration", "opening_date": "opens on",
+    "call_id": "call identifier", "funder": "funder", "authors": "authors",
+    "publisher": "published by", "date": "date",
+}
+
+
+def human_date(iso: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return str(iso)
+    return f"{int(m.group(3))} {MONTH_NAMES[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def money(value: float | int | None, currency: str | None) -> str:
+    if value is None:
+        return ""
+    amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{currency} {amount}" if currency else amount
+
+
+@dataclass
+class FactLine:
+    text: str
+    page: int | None
+    evidence: str
+
+
+def _value(rec: DocRecord, name: str) -> object:
+    return rec.field_value(name)
+
+
+def fact_lines(rec: DocRecord, question: str, today: date) -> list[FactLine]:
+    """Plain statements of the fields the question asks for, with their pages."""
+    for pattern, names in RULES.get(rec.doc_type, []):
+        if pattern.search(question):
+            lines = [line for n in names if (line := _render(rec, n, today))]
+            if lines:
+                return lines
+    return []
+
+
+def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
+    field = rec.fields.get(name)
+    if not field or field.get("value") in (None, "", []):
+        return None
+    value = field["value"]
+    if name == "amount_max" and _value(rec, "amount_min") is not None:
+        return None  # already stated as a range
+    label = LABELS.get(name, name.replace("_", " "))
+    currency = _value(rec, "currency")
+    on_today = human_date(today.isoformat())
+    if name == "expiry_date":
+        status = "it has expired" if str(value) < today.isoformat() else "still in force"
+        duration, signed = _value(rec, "duration_years"), _value(rec, "signing_date")
+        extra = f", {duration} years from {human_date(str(signed))}" if duration and signed else ""
+        text = f"runs until {human_date(str(value))}{extra} ({status} on {on_today})"
+    elif name == "duration_years":
+        text = f"duration: {value} years"
+    elif name in ("signing_date", "opening_date", "date"):
+        text = f"{label} {human_date(str(value))}"
+    elif name == "deadline":
+        time_, tz = _value(rec, "deadline_time"), _value(rec, "deadline_tz")
+        when = human_date(str(value)) + (f" at {time_}" if time_ else "") + (f" {tz}" if tz else "")
+        status = "closed" if str(value) < today.isoformat() else "still open"
+        text = f"deadline: {when} ({status} on {on_today})"
+    elif name == "amount_min":
+        high = _value(rec, "amount_max")
+        span = money(value, currency) if high in (None, value) else \
+            f"{money(value, currency)} to {money(high, currency)}"  # type: ignore[arg-type]
+        text = f"grant per project: {span}"
+    elif name == "amount_max":
+        text = f"grant per project: up to {money(value, currency)}"
+    elif name == "call_budget":
+        text = f"{label}: {money(value, currency)}"
+    elif name == "cofinancing_rate":
+        text = f"co-financing rate: up to {value:g}% of eligible costs"
+    elif name == "partnership_min":
+        text = f"minimum partnership: {value} partners"
+    elif name == "duration_months":
+        text = f"{label}: {value} months"
+    elif isinstance(value, list):
+        text = f"{label}: " + "; ".join(map(str, value))
+    else:
+        text = f"{label}: {value}"
+    return FactLine(text[0].upper() + text[1:], field.get("page"), field.get("evidence", ""))
