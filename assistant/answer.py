@@ -34,8 +34,10 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A year that names an edition ("the 2027 round", "the 2025 Smart Sister Cities Challenge")
 # pins the question to that edition; a year elsewhere ("in 2027") does not.
 _EDITION_YEAR = re.compile(
-    r"\b(19[5-9]\d|20\d\d)\s+(?:round|call|edition|cycle|programme|program|[A-Z][a-z]+)\b|"
+    r"\b(19[5-9]\d|20\d\d)\s+(?:[a-z]+\s+){0,2}(?:round|call|edition|cycle|programme|"
+    r"program)\b|\b(19[5-9]\d|20\d\d)\s+[A-Z][a-z]+|"
     r"\b(?:round|call|edition|cycle)\s+(?:of\s+|for\s+)?(19[5-9]\d|20\d\d)\b")
+_CALL_ID = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+){2,}\b")
 _EDITION_WORD = re.compile(r"\b(round|call|edition|cycle|challenge|programme|program)\b", re.I)
 _VERSION = re.compile(r"\b(version|edition|phase|strand|lot|priority|axis|measure|annex)"
                       r"\s+([0-9]+|[A-Z])\b", re.IGNORECASE)
@@ -88,7 +90,8 @@ class QuestionInfo:
     kind: str  # date | amount | who | list | compare | fact
     terms: list[str]
     years: list[str] = field(default_factory=list)
-    versions: list[str] = field(default_factory=list)
+    versions: list[tuple[str, str]] = field(default_factory=list)
+    call_ids: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
 
@@ -129,7 +132,8 @@ def analyse(question: str) -> QuestionInfo:
     years = [y for m in _EDITION_YEAR.finditer(q) for y in m.groups() if y]
     clauses = [c for c, (cues, _) in CLAUSES.items() if any(x in low for x in cues)]
     return QuestionInfo(q, kind, terms(q), years=years,
-                        versions=_VERSION.findall(q), names=names, clauses=clauses)
+                        versions=_VERSION.findall(q), names=names, clauses=clauses,
+                        call_ids=_CALL_ID.findall(q))
 
 
 @dataclass
@@ -254,6 +258,9 @@ class EmbeddedAnswerer:
         for year in info.years:
             if year not in titles and year not in edition_text:
                 return f"anything about the {year} edition you asked about"
+        for call_id in info.call_ids:
+            if call_id.lower() not in titles:
+                return f"anything about call {call_id}"
         for label, value in info.versions:
             pattern = re.compile(rf"\b{re.escape(label)}\s*{re.escape(value)}\b", re.I)
             if not pattern.search(hay):

@@ -31,6 +31,11 @@ _TYPE_CUES = {
                       r"\bletters? of intent\b", re.IGNORECASE),
     "policy_report": re.compile(r"\breports?\b|\bguide\b|\bstudy\b|\bpaper\b", re.IGNORECASE),
 }
+_AGREEMENT_WITH = re.compile(
+    r"\b(?:agreement|mou|memorandum|charter|twinning|partnership|letter of intent|sister[- ]city"
+    r"(?: agreement)?|friendship)\b[^?]*?\bwith\s+(?:the\s+)?(?:(?:town|city|municipality|"
+    r"region|county|prefecture|commune) of\s+)?(?-i:([A-ZÀ-Þ][\w'-]+(?:\s+(?:de|do|da|del|la|"
+    r"[A-ZÀ-Þ][\w'-]+))*))", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
                         r"\b(?:it|its|they|them|their|that one|this one|the same)\b",
                         re.IGNORECASE)
@@ -176,6 +181,20 @@ class Assistant:
                 unknown.append(name)
         return unknown
 
+    def missing_partner(self, question: str, passages: list[Passage],
+                        preferred: set[str] | None) -> str | None:
+        """"Our agreement with X": X must be a party to an agreement the answer draws on."""
+        m = _AGREEMENT_WITH.search(question)
+        if not m or not passages:
+            return None
+        name = m.group(1)
+        words = [w for w in terms(name) if len(w) >= 3]
+        for rec in self.library.registry.list("mou"):
+            hay = set(terms(rec.title + " " + " ".join(rec.partners)))
+            if words and all(w in hay for w in words):
+                return None
+        return name
+
     def facts_for(self, question: str, passages: list[Passage],
                   preferred: set[str] | None = None) -> list[tuple[FactLine, Passage]]:
         """Field statements from the document the question is about (the top passage's)."""
@@ -198,6 +217,13 @@ class Assistant:
                 head += f" The closest they come is {c.title}, page {c.page}: {closest.text}"
             return Answer(head, True, closest.citations if not closest.declined else
                           closest.citations, closest.retrieved)
+        if (partner := self.missing_partner(question, passages, preferred)):
+            closest = passages[0]
+            return Answer(f"Your documents do not contain an agreement with {partner}. The "
+                          f"closest they come is {closest.title}, page {closest.page}.", True,
+                          [Citation(1, closest.source, closest.page, closest.text[:300],
+                                    closest.doc_id, closest.title)],
+                          list(dict.fromkeys(p.source for p in passages)))
         facts = self.facts_for(question, passages, preferred)
         embedded = self.answerer.run(question, passages, info, facts=facts)
         if self.llm is None or not passages:

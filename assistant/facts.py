@@ -33,7 +33,7 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
         (re.compile(r"language", re.I), ("languages",)),
         (re.compile(r"terminat|notice|withdraw|end the (?:twinning|agreement|partnership)", re.I),
          ("termination",)),
-        (re.compile(r"renew", re.I), ("renewal", "expiry_date")),
+        (re.compile(r"renew", re.I), ("renewal",)),
     ],
     "grant_call": [
         (re.compile(r"deadline|\bdue\b|clos(?:e|es|ing)|submit|by when|apply by", re.I),
