@@ -198,6 +198,74 @@ def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans,
         raise typer.Exit(1)
 
 
+def _filters(doc_type: str | None, partner: list[str] | None, country: list[str] | None,
+             year: list[int] | None):  # noqa: ANN202 - assistant.retrieve.Filters
+    from assistant.retrieve import Filters
+
+    return Filters(doc_types=[doc_type] if doc_type else [], partners=partner or [],
+                   countries=country or [], years=year or [])
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Your question, in plain words.")] = None,
+    doc_type: TypeOpt = None,
+    partner: Annotated[
+        list[str] | None, typer.Option(help="Only agreements with this partner (as named).")
+    ] = None,
+    country: Annotated[
+        list[str] | None, typer.Option(help="Only documents naming this country.")
+    ] = None,
+    year: Annotated[list[int] | None, typer.Option(help="Only documents of this year.")] = None,
+    batch: Annotated[
+        Path | None, typer.Option(help="JSONL file of {id, question} lines.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where --batch writes its JSONL answers.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ask a question; the answer cites document and page, or says the documents do not say."""
+    from assistant.ask import Assistant
+
+    if (question is None) == (batch is None):
+        _fail("give either a QUESTION or --batch IN.jsonl --out OUT.jsonl", code=2)
+    assistant = Assistant.from_library(_library())
+    filters = _filters(doc_type, partner, country, year)
+    if batch is not None:
+        if out is None:
+            _fail("--batch needs --out", code=2)
+        _ask_batch(assistant, batch, out, filters)
+        return
+    answer = assistant.ask(question or "", filters=filters)
+    if as_json:
+        _print_json(answer.to_json())
+        return
+    typer.echo(answer.text)
+    if answer.citations:
+        typer.echo("\nSources:")
+        for c in answer.citations:
+            page = f", page {c.page}" if c.page else ""
+            typer.echo(f"  [{c.n}] {c.source}{page}: \"{c.quote[:200]}\"")
+    for w in answer.warnings:
+        typer.echo(f"note: {w}")
+
+
+def _ask_batch(assistant, batch: Path, out: Path, filters) -> None:  # noqa: ANN001
+    from tqdm import tqdm
+
+    try:
+        lines = [json.loads(x) for x in batch.read_text().splitlines() if x.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail(f"cannot read {batch}: {exc}", code=2)
+    with out.open("w") as fh:
+        for row in tqdm(lines, unit="q", disable=not sys.stderr.isatty(), file=sys.stderr):
+            answer = assistant.ask(str(row.get("question", "")), filters=filters)
+            fh.write(json.dumps({"id": row.get("id"), **answer.to_json()},
+                                ensure_ascii=False) + "\n")
+    typer.echo(f"{len(lines)} answers written to {out}", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",

@@ -154,4 +154,6 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
         text = f"{label}: " + "; ".join(map(str, value))
     else:
         text = f"{label}: {value}"
-    return FactLine(text[0].upper() + text[1:], field.get("page"), field.get("evidence", ""))
+    # The quote must be the document's own words; how a value was computed is in the text.
+    evidence = re.sub(r"^computed:[^.]*\.\s*", "", field.get("evidence", ""))
+    return FactLine(text[0].upper() + text[1:], field.get("page"), evidence)

@@ -277,7 +277,7 @@ class LLMAnswerer:
         self._record(stats)
         text = msg.content if isinstance(msg.content, str) else ""
         answer = self.finalize(question, sent, text, stats)
-        answer.retrieved = [p.chunk_id for p in passages]
+        answer.retrieved = _sources(passages)
         return answer
 
     def stream(
@@ -288,7 +288,7 @@ class LLMAnswerer:
     ) -> AnswerStream:
         sent = self._fit(passages)
         return AnswerStream(self, question, sent, self.build_messages(question, sent, history),
-                            retrieved=[p.chunk_id for p in passages])
+                            retrieved=_sources(passages))
 
     # --- internals -------------------------------------------------------------------
 
@@ -355,7 +355,7 @@ class LLMAnswerer:
             text=text,
             declined=declined,
             citations=citations,
-            retrieved=[p.chunk_id for p in passages],
+            retrieved=_sources(passages),
             warnings=warnings,
             mode="llm",
         )
@@ -494,3 +494,8 @@ def best_quote(passage_text: str, claim: str, limit: int = QUOTE_MAX_CHARS) -> s
             chosen.append(i)
     quote = " ".join(sents[i] for i in sorted(chosen))
     return _clip(quote, limit)
+
+
+def _sources(passages: Sequence[Passage]) -> list[str]:
+    # Same convention as the embedded answerer: the distinct files retrieved, in rank order.
+    return list(dict.fromkeys(p.source for p in passages))
