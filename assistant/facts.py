@@ -156,4 +156,5 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
         text = f"{label}: {value}"
     # The quote must be the document's own words; how a value was computed is in the text.
     evidence = re.sub(r"^computed:[^.]*\.\s*", "", field.get("evidence", ""))
+    evidence = evidence.replace(" / ", " … ")  # extraction joins separate lines with " / "
     return FactLine(text[0].upper() + text[1:], field.get("page"), evidence)

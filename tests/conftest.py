@@ -122,3 +122,25 @@ def run_cli(settings: Settings, *args: str, timeout: float = 600) -> subprocess.
     exe = shutil.which("microplomacy", path=str(BIN)) or str(BIN / "microplomacy")
     return subprocess.run([exe, *args], env=cli_env(settings), capture_output=True, text=True,
                           timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The sample corpus ingested once, in an embedded store, for answer-level tests."""
+    from assistant.library import Library
+
+    settings = make_settings(tmp_path_factory.mktemp("corpus") / "home")
+    report = Library(settings).ingest([CORPUS_DOCS])
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_settings: Settings):  # noqa: ANN201
+    """An assistant over the sample corpus with "today" fixed, never the wall clock."""
+    import datetime
+
+    from assistant.ask import Assistant
+    from assistant.library import Library
+
+    return Assistant(Library(corpus_settings), today=datetime.date(2026, 11, 22))

@@ -51,7 +51,12 @@ def test_kill_at_a_failpoint_then_rerun(settings, tmp_path: Path, point: str):
     state = _state(settings)
     _assert_no_partial_document(state)
     visible = len(state["docs"])
-    assert visible == (1 if point == "after_commit" else 0)
+    # Documents are embedded and committed in groups: a kill after the first commit leaves
+    # that group visible (each one whole), a kill before it leaves nothing visible.
+    if point == "after_commit":
+        assert visible >= 1
+    else:
+        assert visible == 0
 
     rerun = run_cli(settings, "ingest", str(folder), "--json")
     assert rerun.returncode == 0, rerun.stderr

@@ -1,0 +1,116 @@
+"""Grounded answers on the real sample corpus: citations, declines, lists, comparisons,
+follow-ups and filters."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ask import Conversation
+from assistant.retrieve import Filters, HybridRetriever
+
+VILA = "alderbrook-vila-serena-sister-city-agreement.pdf"
+TWINNET = "twinnet-youth-exchange-call-2026-round.pdf"
+FTF = "friendship-towns-fund-climate-adaptation-call-ftf-2026-clima-02.pdf"
+
+
+def test_answer_cites_document_and_page_with_a_verbatim_quote(assistant):
+    ans = assistant.ask("When does our agreement with Vila Serena expire?")
+    assert not ans.declined
+    assert "15 June 2027" in ans.text
+    assert ans.citations and ans.citations[0].source == VILA and ans.citations[0].page == 2
+    assert "five (5) years" in ans.citations[0].quote
+    assert re.search(r"\[1\]", ans.text)
+    assert ans.retrieved[0] == VILA
+
+
+def test_every_citation_quote_is_in_the_document(assistant):
+    lib = assistant.library
+    for q in ("What is the co-financing rate of the youth exchange call?",
+              "Who signed the sister city agreement with Vila Serena?",
+              "Which areas of cooperation does our agreement with Vila Serena cover?"):
+        ans = assistant.ask(q)
+        for c in ans.citations:
+            text = " ".join(lib.store.chunks.get(where={"source": c.source},
+                                                 include=["documents"])["documents"])
+            flat = re.sub(r"\s+", " ", text)
+            # A quote may join verbatim pieces (sentences, list items) with "…", ";" or ":".
+            for piece in re.split(r" … |; |: ", c.quote):
+                piece = re.sub(r"\s+", " ", piece.strip(" ."))
+                assert len(piece) < 3 or piece in flat, (q, piece)
+
+
+def test_list_question_gets_the_list(assistant):
+    ans = assistant.ask("Which areas of cooperation does the agreement with Vila Serena cover?")
+    for item in ("school exchanges", "youth mobility", "climate adaptation"):
+        assert item in ans.text
+
+
+def test_declines_a_round_that_is_not_stored_and_names_the_closest(assistant):
+    ans = assistant.ask("What's the deadline for the 2027 round of the TWINNET youth call?")
+    assert ans.declined
+    assert ans.text.startswith("Your documents do not say")
+    assert ans.citations and ans.citations[0].source == TWINNET
+
+
+def test_declines_a_partner_we_have_no_agreement_with(assistant):
+    ans = assistant.ask("When does our sister city agreement with Oakhaven expire?")
+    assert ans.declined and "Oakhaven" in ans.text
+
+
+def test_declines_a_call_id_that_is_not_stored(assistant):
+    ans = assistant.ask("What was the deadline of call FTF-2026-CULT-01?")
+    assert ans.declined
+
+
+def test_comparison_cites_both_documents(assistant):
+    ans = assistant.ask("Compare the co-financing rates of the youth exchange call and the "
+                        "climate adaptation call.")
+    assert not ans.declined
+    assert {c.source for c in ans.citations} >= {TWINNET, FTF}
+    assert "90%" in ans.text and "80%" in ans.text
+
+
+def test_follow_up_is_resolved_against_the_conversation(assistant):
+    convo = Conversation()
+    first = assistant.ask("What did Alderbrook agree with Vila Serena about school exchanges?",
+                          conversation=convo)
+    assert first.citations[0].source == VILA
+    follow = assistant.ask("And when does it expire?", conversation=convo)
+    assert "15 June 2027" in follow.text
+    assert len(convo.turns) == 2 and convo.turns[1].answer is follow
+
+
+def test_status_is_computed_against_the_injected_today(assistant):
+    ans = assistant.ask("Is our MoU with San Jacinto de las Flores still in force?")
+    assert "expired" in ans.text and "1 September 2026" in ans.text
+
+
+def test_explicit_filters_restrict_retrieval(assistant):
+    lib = assistant.library
+    retriever = HybridRetriever(lib.store, lib.registry, lib.embedder)
+    only_calls = retriever.run("climate adaptation", Filters(doc_types=["grant_call"]))
+    assert only_calls and {p.doc_type for p in only_calls} == {"grant_call"}
+    portugal = retriever.run("school exchanges", Filters(countries=["Portugal"],
+                                                         doc_types=["mou"]))
+    assert portugal and {p.source for p in portugal} == {VILA}
+
+
+def test_dense_bm25_and_hybrid_modes_all_retrieve(assistant):
+    lib = assistant.library
+    for mode in ("dense", "bm25", "hybrid"):
+        r = HybridRetriever(lib.store, lib.registry, lib.embedder, mode=mode)
+        assert r.run("TWINNET youth exchange lump sum")[0].source == TWINNET, mode
+
+
+def test_keyword_index_follows_removals(assistant, tmp_path):
+    from assistant.library import Library
+
+    from conftest import make_settings
+
+    lib = Library(make_settings(tmp_path / "h"))
+    (tmp_path / "a.txt").write_text("The Quillback Accord covers bee-keeping exchanges.")
+    lib.ingest([tmp_path / "a.txt"])
+    retriever = HybridRetriever(lib.store, lib.registry, lib.embedder, mode="bm25")
+    assert retriever.run("Quillback bee-keeping")
+    lib.remove("a.txt")
+    assert retriever.run("Quillback bee-keeping") == []
