@@ -243,6 +243,17 @@ class EmbeddedAnswerer:
                 cands.append(_Sentence(sent, rank, score, items, coverage))
         return sorted(cands, key=lambda c: -c.score)
 
+    @staticmethod
+    def _naming(info: QuestionInfo, passages: list[Passage]) -> set[str] | None:
+        if not info.names:
+            return None
+        text: dict[str, str] = {}
+        for p in passages:
+            text[p.doc_id] = text.get(p.doc_id, p.title.lower()) + " " + p.text.lower()
+        words = [w for n in info.names for w in terms(n) if len(w) >= 3]
+        docs = {d for d, t in text.items() if all(w in set(terms(t)) for w in words)}
+        return docs or None
+
     def _pinned_missing(self, info: QuestionInfo, passages: list[Passage],
                         chosen: list[_Sentence], facts: list[FactLine]) -> str | None:
         """What the question pins down that the evidence does not contain, if anything."""
@@ -286,15 +297,20 @@ class EmbeddedAnswerer:
         if not passages:
             return Answer("Your documents do not say anything about this: no passage in your "
                           "library matches the question.", True, [], retrieved)
-        cands = self._candidates(info, passages)
+        # A question that names a place or programme is answered from documents that name
+        # it too: the renewal clause of another town's agreement is no answer.
+        named = self._naming(info, passages)
+        cands = [c for c in self._candidates(info, passages)
+                 if named is None or passages[c.passage].doc_id in named]
         chosen: list[_Sentence] = []
         min_cov = 0.25 if info.kind == "summary" else self.min_coverage
         good = [c for c in cands if c.coverage >= min_cov]
-        if good and good[0].score >= self.min_score:
+        min_score = 0.3 if info.kind == "summary" else self.min_score
+        if good and good[0].score >= min_score:
             best = good[0].score
             limit = self.max_sentences - (1 if facts else 0)
             for c in good:
-                if len(chosen) >= limit or c.score < max(self.min_score, 0.75 * best):
+                if len(chosen) >= limit or c.score < max(min_score, 0.75 * best):
                     break
                 if any(c.text == x.text for x in chosen):
                     continue
@@ -310,14 +326,16 @@ class EmbeddedAnswerer:
         citations: list[Citation] = []
         numbers: dict[tuple[str, int | None], int] = {}
         parts: list[str] = []
+        last_doc = None
         for fact, p in facts or []:
             key = (p.doc_id, fact.page)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
                 citations.append(Citation(numbers[key], p.source, fact.page, fact.evidence,
                                           p.doc_id, p.title))
-            parts.append(f"{p.title}: {fact.text}. [{numbers[key]}]" if not parts
-                         else f"{fact.text}. [{numbers[key]}]")
+            title = f"{p.title}: " if p.doc_id != last_doc else ""
+            last_doc = p.doc_id
+            parts.append(f"{title}{fact.text}. [{numbers[key]}]")
         # Keep the documents' own order: a clause before the one that follows it.
         for c in sorted(chosen, key=lambda c: (c.passage, passages[c.passage].text.find(c.text))):
             p = passages[c.passage]

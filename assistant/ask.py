@@ -36,6 +36,9 @@ _AGREEMENT_WITH = re.compile(
     r"(?: agreement)?|friendship)\b[^?]*?\bwith\s+(?:the\s+)?(?:(?:town|city|municipality|"
     r"region|county|prefecture|commune) of\s+)?(?-i:([A-ZÀ-Þ][\w'-]+(?:\s+(?:de|do|da|del|la|"
     r"[A-ZÀ-Þ][\w'-]+))*))", re.IGNORECASE)
+_SOONEST = re.compile(
+    r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
+    r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
                         r"\b(?:it|its|they|them|their|that one|this one|the same)\b",
                         re.IGNORECASE)
@@ -159,7 +162,10 @@ class Assistant:
             inferred = explicit
         info = analyse(question)
         sides = compare_sides(question) if info.kind == "compare" else None
-        if sides:
+        if _SOONEST.search(question) and (soonest := self._soonest(question, inferred, boosts,
+                                                                    info)):
+            answer = soonest
+        elif sides:
             answer = self._compare(question, sides[0], sides[1], inferred, boosts, info)
         else:
             passages = self.retrieve(query, inferred, boosts, k)
@@ -245,6 +251,35 @@ class Assistant:
         answer = self.ask(question, filters, conversation)
         yield from re.findall(r"\S+\s*", answer.text)
         yield answer
+
+    def _soonest(self, question: str, filters: Filters, boosts: dict[str, float],
+                 info: QuestionInfo) -> Answer | None:
+        """"Which of our agreements expires first?": every candidate's date, in order."""
+        passages = self.retrieve(question, filters, boosts, k=16)
+        words = [w for n in info.names for w in terms(n) if len(w) >= 3]
+        dated: list[tuple[str, object, Passage]] = []
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            rec = self.library.registry.get(doc_id)
+            if rec is None or (words and not all(
+                    w in set(terms(rec.title + " " + " ".join(rec.partners))) for w in words)):
+                continue
+            name = "expiry_date" if rec.doc_type == "mou" else "deadline"
+            value = rec.field_value(name)
+            if value:
+                first = next(p for p in passages if p.doc_id == doc_id)
+                dated.append((str(value), rec, first))
+        if len(dated) < 2:
+            return None
+        today = self.today.isoformat()
+        upcoming = sorted(d for d in dated if d[0] >= today) or sorted(dated)
+        facts: list[tuple[FactLine, Passage]] = []
+        for _value, rec, passage in upcoming[:4]:
+            name = "expiry_date" if rec.doc_type == "mou" else "deadline"
+            facts += [(line, passage) for line in fact_lines(rec, name.replace("_date", ""),
+                                                             self.today)[:1]]
+        answer = self.answerer.run(question, [f[1] for f in facts], info, facts=facts)
+        answer.text = "In date order: " + answer.text
+        return answer
 
     def _compare(self, question: str, side_a: str, side_b: str, filters: Filters,
                  boosts: dict[str, float], info: QuestionInfo) -> Answer:

@@ -62,6 +62,9 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
     ],
 }
 
+VERBATIM = {"partnership_min", "termination", "renewal", "financial_clause",
+            "implementing_body"}
+
 LABELS = {
     "expiry_date": "runs until", "duration_years": "duration", "signatories": "signed by",
     "signing_date": "signed on", "signing_place": "signed at", "areas": "areas of cooperation",
@@ -103,12 +106,16 @@ def _value(rec: DocRecord, name: str) -> object:
 
 def fact_lines(rec: DocRecord, question: str, today: date) -> list[FactLine]:
     """Plain statements of the fields the question asks for, with their pages."""
+    lines: list[FactLine] = []
+    done: set[str] = set()
     for pattern, names in RULES.get(rec.doc_type, []):
-        if pattern.search(question):
-            lines = [line for n in names if (line := _render(rec, n, today))]
-            if lines:
-                return lines
-    return []
+        if not pattern.search(question):
+            continue
+        for name in names:
+            if name not in done and (line := _render(rec, name, today)):
+                lines.append(line)
+            done.add(name)
+    return lines[:4]
 
 
 def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
@@ -128,6 +135,12 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
         text = f"runs until {human_date(str(value))}{extra} ({status} on {on_today})"
     elif name == "duration_years":
         text = f"duration: {value} years"
+    elif name in VERBATIM and field.get("evidence") and not str(
+            field.get("evidence", "")).startswith("computed"):
+        # The clause in the document's own words says more than any label could.
+        text = re.sub(r"\s+", " ", field["evidence"]).strip().rstrip(".")
+    elif name == "signing_place":
+        text = f"signed at {value}"
     elif name in ("signing_date", "opening_date", "date"):
         text = f"{label} {human_date(str(value))}"
     elif name == "deadline":
