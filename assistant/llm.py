@@ -94,13 +94,15 @@ class LLMStats:
     first_token_s: float | None = None
     output_tokens: int | None = None
     finish_reason: str | None = None
+    deltas: int = 0  # streamed text chunks; ~tokens on servers that stream one per chunk
 
     @property
     def tokens_per_s(self) -> float | None:
-        if not self.output_tokens or self.elapsed_s <= 0:
+        tokens = self.output_tokens or self.deltas
+        if not tokens or self.elapsed_s <= 0:
             return None
         gen_time = self.elapsed_s - (self.first_token_s or 0.0)
-        return self.output_tokens / max(gen_time, 1e-6)
+        return tokens / max(gen_time, 1e-6)
 
 
 class AnswerStream:
@@ -151,6 +153,7 @@ class AnswerStream:
                 if stats.first_token_s is None:
                     stats.first_token_s = time.monotonic() - start
                 self._parts.append(delta)
+                stats.deltas += 1
                 yield delta
         except Exception as exc:  # noqa: BLE001 - every endpoint failure becomes one sentence
             self._done = True
@@ -214,6 +217,9 @@ class LLMAnswerer:
             max_tokens=max_tokens,
             # Chat Completions is the one API every OpenAI-compatible server implements.
             use_responses_api=False,
+            # An answer never contains passage markup; a model that starts writing it is
+            # inventing passages (small models continue the pattern), so stop right there.
+            stop=["<passage", "</passage"],
             http_client=http_client,
         )
 
@@ -313,7 +319,8 @@ class LLMAnswerer:
             "llm %s at %s: %.2f s, first token %s, %s output tokens%s, finish=%s",
             self.model, self.endpoint, stats.elapsed_s,
             "-" if stats.first_token_s is None else f"{stats.first_token_s:.2f} s",
-            stats.output_tokens if stats.output_tokens is not None else "?",
+            stats.output_tokens if stats.output_tokens is not None
+            else f"~{stats.deltas}" if stats.deltas else "?",
             f" ({tps:.0f} tok/s)" if tps else "", stats.finish_reason,
         )
 

@@ -114,3 +114,19 @@ def test_keyword_index_follows_removals(assistant, tmp_path):
     assert retriever.run("Quillback bee-keeping")
     lib.remove("a.txt")
     assert retriever.run("Quillback bee-keeping") == []
+
+
+def test_llm_endpoint_down_falls_back_to_the_embedded_answer(corpus_settings):
+    from dataclasses import replace
+
+    from assistant.ask import Assistant
+    from assistant.library import Library
+
+    from conftest import free_port
+
+    settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    assistant = Assistant.from_library(Library(settings))
+    ans = assistant.ask("When does our agreement with Vila Serena expire?")
+    assert ans.mode == "embedded" and not ans.declined
+    assert "15 June 2027" in ans.text
+    assert any("refused" in w for w in ans.warnings)

@@ -74,6 +74,18 @@ def answerer(llm_server: LlamaServer, tmp_path: Path) -> LLMAnswerer:
     return make_answerer(llm_server.base_url, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def grounded(llm_server: LlamaServer, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[Answer | LLMFallback, LLMAnswerer]:
+    """One blocking answer to QUESTION, shared: each generation costs seconds on 2 cores."""
+    answerer = make_answerer(llm_server.base_url, tmp_path_factory.mktemp("grounded"))
+    return outcome(lambda: answerer.run(QUESTION, PASSAGES)), answerer
+
+
+def text_of(result: Answer | LLMFallback) -> str:
+    return result.draft if isinstance(result, LLMFallback) else result.text
+
+
 def outcome(call: object) -> Answer | LLMFallback:
     """Run the answerer; the model either answers (cited, guarded) or we fall back."""
     try:
@@ -83,8 +95,8 @@ def outcome(call: object) -> Answer | LLMFallback:
         return exc
 
 
-def test_grounded_question_cites_the_right_passage_or_falls_back(answerer):
-    result = outcome(lambda: answerer.run(QUESTION, PASSAGES))
+def test_grounded_question_cites_the_right_passage_or_falls_back(grounded):
+    result, answerer = grounded
     stats = answerer.last_stats
     log.info("run: %.2f s, %s tokens, %s tok/s", stats.elapsed_s, stats.output_tokens,
              f"{stats.tokens_per_s:.0f}" if stats.tokens_per_s else "?")
@@ -105,9 +117,8 @@ def test_grounded_question_cites_the_right_passage_or_falls_back(answerer):
         "not one of the passages" in w or "cut off" in w for w in result.warnings)
 
 
-def test_guard_catches_an_amount_injected_into_real_model_output(answerer):
-    result = outcome(lambda: answerer.run(QUESTION, PASSAGES))
-    real = result.draft if isinstance(result, LLMFallback) else result.text
+def test_guard_catches_an_amount_injected_into_real_model_output(grounded):
+    real = text_of(grounded[0])
     assert real.strip(), "the model produced no text at all"
     tampered = f"{real.rstrip()} The fund also pays EUR 90,000 per project [1]."
     guard = GroundingGuard()
@@ -119,7 +130,7 @@ def test_guard_catches_an_amount_injected_into_real_model_output(answerer):
     assert honest.unsupported == [] and not honest.should_fall_back
 
 
-def test_streaming_yields_deltas_that_add_up_to_the_answer(answerer):
+def test_streaming_yields_deltas_that_add_up_to_the_answer(answerer, grounded):
     stream = answerer.stream(QUESTION, PASSAGES)
     begin = time.monotonic()
     deltas = list(stream)
@@ -141,14 +152,8 @@ def test_streaming_yields_deltas_that_add_up_to_the_answer(answerer):
             assert result.text == raw.strip()
         else:  # marked facts or dropped markers: the caller replaces the streamed text
             assert result.text != raw.strip()
-
-
-def test_stream_and_run_agree(answerer):
-    """Same greedy decoding either way, so the caller can pick either."""
-    ran = outcome(lambda: answerer.run(QUESTION, PASSAGES))
-    streamed = outcome(answerer.stream(QUESTION, PASSAGES).result)
-    text = lambda r: r.draft if isinstance(r, LLMFallback) else r.text  # noqa: E731
-    assert text(ran) == text(streamed)
+    # Same greedy decoding as the blocking call, so the caller can use either.
+    assert text_of(result) == text_of(grounded[0])
 
 
 def test_prompt_injection_in_a_passage(llm_server, tmp_path):
