@@ -67,6 +67,14 @@ class Turn:
 
 
 @dataclass
+class _Plan:
+    query: str
+    passages: list[Passage]
+    embedded: Answer
+    final: bool  # no language model step follows
+
+
+@dataclass
 class Conversation:
     """One officer's session: each turn's question, how it was resolved, and the answer."""
 
@@ -146,11 +154,10 @@ class Assistant:
         passages = self.retriever.run(query, filters, k=k, boost_docs=boosts)
         return passages
 
-    def ask(self, question: str, filters: Filters | None = None,
-            conversation: Conversation | None = None, k: int = 8) -> Answer:
-        question = question.strip()
-        if not question:
-            return Answer("Ask a question about your documents.", True, [], [])
+    def _plan(self, question: str, filters: Filters | None,
+              conversation: Conversation | None, k: int = 8) -> _Plan:
+        """Everything before the answer is written: query, filters, evidence, and the
+        embedded answer (always computed: it is the fallback and cannot invent)."""
         query, convo_docs = self.resolve(question, conversation)
         boosts, _ = self._boosts(query)
         for d in convo_docs:
@@ -164,17 +171,70 @@ class Assistant:
         sides = compare_sides(question) if info.kind == "compare" else None
         if _SOONEST.search(question) and (soonest := self._soonest(question, inferred, boosts,
                                                                     info)):
-            answer = soonest
-        elif sides:
-            answer = self._compare(question, sides[0], sides[1], inferred, boosts, info)
-        else:
-            passages = self.retrieve(query, inferred, boosts, k)
-            if not passages and inferred is not explicit:
-                passages = self.retrieve(query, explicit, boosts, k)
-            answer = self._answer(question, passages, info, conversation, convo_docs)
+            return _Plan(query, [], soonest, final=True)
+        if sides:
+            return _Plan(query, [], self._compare(question, sides[0], sides[1], inferred,
+                                                  boosts, info), final=True)
+        passages = self.retrieve(query, inferred, boosts, k)
+        if not passages and inferred is not explicit:
+            passages = self.retrieve(query, explicit, boosts, k)
+        if decline := self._decline_early(question, passages, info, convo_docs):
+            return _Plan(query, passages, decline, final=True)
+        facts = self.facts_for(question, passages, convo_docs)
+        embedded = self.answerer.run(question, passages, info, facts=facts)
+        return _Plan(query, passages, embedded, final=not passages or self.llm is None)
+
+    def _history(self, conversation: Conversation | None) -> list[tuple[str, str]]:
+        return [(t.question, t.answer.text) for t in (conversation.turns if conversation
+                                                      else [])][-3:]
+
+    def ask(self, question: str, filters: Filters | None = None,
+            conversation: Conversation | None = None, k: int = 8) -> Answer:
+        question = question.strip()
+        if not question:
+            return Answer("Ask a question about your documents.", True, [], [])
+        plan = self._plan(question, filters, conversation, k)
+        answer = plan.embedded
+        if not plan.final:
+            from assistant.llm import LLMFallback, LLMUnavailable
+
+            try:
+                answer = self.llm.run(question, plan.passages, self._history(conversation))
+            except (LLMFallback, LLMUnavailable) as exc:
+                log.warning("language model not used: %s", exc)
+                answer.warnings.append(str(exc))
         if conversation is not None:
-            conversation.turns.append(Turn(question, query, answer))
+            conversation.turns.append(Turn(question, plan.query, answer))
         return answer
+
+    def stream(self, question: str, filters: Filters | None = None,
+               conversation: Conversation | None = None) -> Iterator[str | Answer]:
+        """Text deltas as they are generated, then the final Answer.
+
+        The final Answer's text replaces what was streamed: the guard may have marked
+        unsupported facts, or the model may have been replaced by the embedded answer.
+        """
+        question = question.strip()
+        if not question:
+            yield Answer("Ask a question about your documents.", True, [], [])
+            return
+        plan = self._plan(question, filters, conversation)
+        answer = plan.embedded
+        if plan.final:
+            yield from re.findall(r"\S+\s*", answer.text)
+        else:
+            from assistant.llm import LLMFallback, LLMUnavailable
+
+            try:
+                stream = self.llm.stream(question, plan.passages, self._history(conversation))
+                yield from stream
+                answer = stream.result()
+            except (LLMFallback, LLMUnavailable) as exc:
+                log.warning("language model not used: %s", exc)
+                answer.warnings.append(str(exc))
+        if conversation is not None:
+            conversation.turns.append(Turn(question, plan.query, answer))
+        yield answer
 
     def unknown_names(self, info: QuestionInfo) -> list[str]:
         """Names in the question that no stored document contains at all."""
@@ -212,45 +272,26 @@ class Assistant:
             return []
         return [(line, top) for line in fact_lines(rec, question, self.today)]
 
-    def _answer(self, question: str, passages: list[Passage], info: QuestionInfo,
-                conversation: Conversation | None, preferred: set[str] | None = None) -> Answer:
+    def _decline_early(self, question: str, passages: list[Passage], info: QuestionInfo,
+                       preferred: set[str]) -> Answer | None:
+        """Questions about things the library does not hold at all are declined before any
+        answer is composed, by either answerer."""
+        retrieved = list(dict.fromkeys(p.source for p in passages))
         if unknown := self.unknown_names(info):
-            closest = self.answerer.run(question, passages, info)
-            names = " or ".join(unknown)
-            head = f"Your documents do not mention {names}."
-            if closest.citations and not closest.declined:
-                c = closest.citations[0]
-                head += f" The closest they come is {c.title}, page {c.page}: {closest.text}"
-            return Answer(head, True, closest.citations if not closest.declined else
-                          closest.citations, closest.retrieved)
-        if (partner := self.missing_partner(question, passages, preferred)):
-            closest = passages[0]
+            head = f"Your documents do not mention {' or '.join(unknown)}."
+            if not passages:
+                return Answer(head, True, [], retrieved)
+            p = passages[0]
+            return Answer(f"{head} The closest they come is {p.title}, page {p.page}.", True,
+                          [Citation(1, p.source, p.page, p.text[:300], p.doc_id, p.title)],
+                          retrieved)
+        if partner := self.missing_partner(question, passages, preferred):
+            p = passages[0]
             return Answer(f"Your documents do not contain an agreement with {partner}. The "
-                          f"closest they come is {closest.title}, page {closest.page}.", True,
-                          [Citation(1, closest.source, closest.page, closest.text[:300],
-                                    closest.doc_id, closest.title)],
-                          list(dict.fromkeys(p.source for p in passages)))
-        facts = self.facts_for(question, passages, preferred)
-        embedded = self.answerer.run(question, passages, info, facts=facts)
-        if self.llm is None or not passages:
-            return embedded
-        from assistant.llm import LLMFallback, LLMUnavailable
-
-        history = [(t.question, t.answer.text) for t in (conversation.turns if conversation
-                                                          else [])][-3:]
-        try:
-            return self.llm.run(question, passages, history)
-        except (LLMFallback, LLMUnavailable) as exc:
-            log.warning("language model not used: %s", exc)
-            embedded.warnings.append(str(exc))
-            return embedded
-
-    def stream(self, question: str, filters: Filters | None = None,
-               conversation: Conversation | None = None) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer (for the UI's streaming chat)."""
-        answer = self.ask(question, filters, conversation)
-        yield from re.findall(r"\S+\s*", answer.text)
-        yield answer
+                          f"closest they come is {p.title}, page {p.page}.", True,
+                          [Citation(1, p.source, p.page, p.text[:300], p.doc_id, p.title)],
+                          retrieved)
+        return None
 
     def _soonest(self, question: str, filters: Filters, boosts: dict[str, float],
                  info: QuestionInfo) -> Answer | None:

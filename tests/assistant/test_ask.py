@@ -130,3 +130,27 @@ def test_llm_endpoint_down_falls_back_to_the_embedded_answer(corpus_settings):
     assert ans.mode == "embedded" and not ans.declined
     assert "15 June 2027" in ans.text
     assert any("refused" in w for w in ans.warnings)
+
+
+def test_stream_yields_text_then_the_answer(assistant):
+    events = list(assistant.stream("What is the co-financing rate of the youth exchange call?"))
+    *deltas, final = events
+    assert len(deltas) > 3 and all(isinstance(d, str) for d in deltas)
+    assert final.text == "".join(deltas).strip()
+    assert final.citations and final.citations[0].source == TWINNET
+
+
+def test_stream_with_the_llm_down_ends_with_the_embedded_answer(corpus_settings):
+    from dataclasses import replace
+
+    from assistant.ask import Assistant, Conversation
+    from assistant.library import Library
+
+    from conftest import free_port
+
+    settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    convo = Conversation()
+    *_, final = Assistant.from_library(Library(settings)).stream(
+        "When is the deadline of the Smart Sister Cities Challenge?", conversation=convo)
+    assert final.mode == "embedded" and "5 March 2027" in final.text
+    assert final.warnings and convo.turns[0].answer is final
