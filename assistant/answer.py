@@ -109,7 +109,7 @@ def analyse(question: str) -> QuestionInfo:
     elif re.search(r"\b(when|deadline|date|expire|expiry|until|how long|duration|open(?:s|ing)?"
                    r" date|run out)\b", low):
         kind = "date"
-    elif re.search(r"\b(how much|amount|budget|money|funding|grant size|co-?financ|rate|"
+    elif re.search(r"\b(how much|how many|amount|budget|money|funding|grant size|co-?financ|rate|"
                    r"percent|per cent|maximum|minimum|lump sum)\b", low):
         kind = "amount"
     elif re.search(r"\b(who|signed|signator|funder|which (?:body|organisation|organization))\b",
@@ -167,8 +167,14 @@ def split_sentences(text: str) -> list[tuple[str, list[str]]]:
                     out.append((s.strip(), []))
             para.clear()
 
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line:
+            flush()
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (not para and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
+                and nxt[:1].isupper()):
+            # "How to apply" / "About the Trust" above a paragraph: a heading, not a sentence
             flush()
             continue
         if _BOILERPLATE.search(line):
@@ -216,9 +222,17 @@ class EmbeddedAnswerer:
         total = sum(weights.values()) or 1.0
         hit = sum(w for t, w in weights.items() if t in s_terms)
         hit += 0.5 * sum(w for t, w in weights.items() if t not in s_terms and t in h_terms)
-        seeking = [t for t in info.terms if t not in title_terms and t not in GENERIC_TERMS]
-        coverage = (sum(t in s_terms or t in h_terms for t in seeking) / len(seeking)
-                    if seeking else 1.0)
+        # Names (of towns, programmes, funders) say which document, not what answer.
+        named = {t for n in info.names for t in terms(n)}
+        seeking = [t for t in info.terms
+                   if t not in title_terms and t not in GENERIC_TERMS and t not in named]
+        # A clause asked for in other words ("expire" -> "for an indefinite period") is
+        # covered when the sentence has that clause's own vocabulary.
+        clause_cues = {t for c in info.clauses if any(x in low for x in CLAUSES[c][1])
+                       for t in info.terms if any(t.startswith(stem(cue)[:5])
+                                                  for cue in CLAUSES[c][0])}
+        coverage = (sum(t in s_terms or t in h_terms or t in clause_cues for t in seeking)
+                    / len(seeking) if seeking else 1.0)
         score = hit / total
         has_kind = {
             "date": bool(_DATE.search(body) or _DURATION.search(body)),
