@@ -135,6 +135,15 @@ class Assistant:
         found = [t for t, cue in _TYPE_CUES.items() if cue.search(question)]
         return found if len(found) == 1 else []
 
+    def _years(self, question: str) -> list[int]:
+        low = question.lower()
+        years = [int(y) for y in re.findall(r"\b(?:in|during|for|of)\s+(20\d\d)\b", low)]
+        if "this year" in low:
+            years.append(self.today.year)
+        if "next year" in low:
+            years.append(self.today.year + 1)
+        return years
+
     def resolve(self, question: str, conversation: Conversation | None) -> tuple[str, set[str]]:
         """The retrieval query for a turn, and the documents the conversation is about."""
         last = conversation.last if conversation else None
@@ -164,7 +173,9 @@ class Assistant:
             boosts[d] = boosts.get(d, 1.0) * 2.0
         explicit = filters or Filters()
         if explicit.is_empty() and (types := self._types(question)):
-            inferred = Filters(doc_types=types)
+            # A year means the deadline's year for calls, the signing year for agreements,
+            # the publication year for reports: only meaningful once the type is known.
+            inferred = Filters(doc_types=types, years=self._years(question))
         else:
             inferred = explicit
         info = analyse(question)
@@ -176,6 +187,9 @@ class Assistant:
             return _Plan(query, [], self._compare(question, sides[0], sides[1], inferred,
                                                   boosts, info), final=True)
         passages = self.retrieve(query, inferred, boosts, k)
+        if not passages and inferred.years:
+            inferred = Filters(doc_types=inferred.doc_types)
+            passages = self.retrieve(query, inferred, boosts, k)
         if not passages and inferred is not explicit:
             passages = self.retrieve(query, explicit, boosts, k)
         if decline := self._decline_early(question, passages, info, convo_docs):

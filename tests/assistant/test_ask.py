@@ -154,3 +154,10 @@ def test_stream_with_the_llm_down_ends_with_the_embedded_answer(corpus_settings)
         "When is the deadline of the Smart Sister Cities Challenge?", conversation=convo)
     assert final.mode == "embedded" and "5 March 2027" in final.text
     assert final.warnings and convo.turns[0].answer is final
+
+
+def test_question_years_filter_calls_by_their_deadline_year(assistant):
+    ans = assistant.ask("Which grant calls close this year?")
+    assert ans.retrieved and set(ans.retrieved) <= {
+        TWINNET, "citizens-across-borders-civil-society-call-2026.pdf"}
+    assert assistant._years("calls closing in 2027 or next year") == [2027, 2027]
