@@ -266,6 +266,61 @@ def _ask_batch(assistant, batch: Path, out: Path, filters) -> None:  # noqa: ANN
     typer.echo(f"{len(lines)} answers written to {out}", err=True)
 
 
+def _today(today: str | None):  # noqa: ANN202 - datetime.date | None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(today) if today else None
+    except ValueError:
+        _fail(f"--today must be YYYY-MM-DD, not {today!r}", code=2)
+
+
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Evaluate dates as of YYYY-MM-DD (default: today).")
+]
+
+
+@app.command()
+def agreements(
+    status: Annotated[
+        str | None, typer.Option(help="active, expiring, expired or unknown.")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Partner name (part of it is enough).")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="Partner country.")] = None,
+    area: Annotated[str | None, typer.Option(help="Area of cooperation (part of it).")] = None,
+    search: Annotated[str | None, typer.Option(help="Rank by meaning, e.g. 'climate'.")] = None,
+    window_months: Annotated[int, typer.Option(help="'Expiring' means within this many "
+                                               "months.")] = 6,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The agreements register: partners, dates, areas, and status against today."""
+    from assistant.register import STATUSES, AgreementsRegister
+
+    if status and status not in STATUSES:
+        _fail(f"unknown status {status!r}: use one of {', '.join(STATUSES)}", code=2)
+    register = AgreementsRegister(_library(), today=_today(today), window_months=window_months)
+    rows = register.rows(status=status, partner=partner, country=country, area=area,
+                         query=search)
+    if as_json:
+        _print_json([r.to_json() for r in rows])
+        return
+    if not rows:
+        typer.echo("no agreements match: add agreements with `microplomacy ingest PATH`")
+        return
+    for r in rows:
+        flag = "!" if r.status == "expiring" else " "
+        typer.echo(f"{flag} {r.status:<9} {r.expiry_date or '-':<10} {r.kind or '-':<16} "
+                   f"{' / '.join(r.partners)[:70]}")
+        if r.areas:
+            typer.echo(f"            areas: {', '.join(r.areas)[:100]}")
+    alerts = [r for r in rows if r.status == "expiring"]
+    if alerts:
+        typer.echo(f"\n{len(alerts)} agreement(s) expire within {window_months} months.")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
