@@ -99,9 +99,9 @@ class QuestionInfo:
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
     low = q.lower()
-    if re.search(r"\b(compare|comparison|difference|differ|versus|vs\.?)\b", low) or (
-            re.search(r"\bwhich\b.*\b(first|bigger|larger|longer|more|less|earlier|later)\b",
-                      low) and " or " in low):
+    if re.search(r"\b(compared?|comparison|difference|differ|versus|vs\.?)\b", low) or (
+            re.search(r"\bwhich\b", low) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S",
+                                                         low)):
         kind = "compare"
     elif re.search(r"\b(say|says|said|summar\w*|find|found|overview|describe|argue\w*)\b",
                    low):
