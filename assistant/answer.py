@@ -84,6 +84,21 @@ CLAUSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# What a question asks for, first match wins.
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("compare", re.compile(r"\b(compared?|comparison|difference|differ|versus|vs\.?)\b")),
+    ("summary", re.compile(r"\b(say|says|said|summar\w*|find|found|overview|describe|argue\w*)\b")),
+    ("date", re.compile(r"\b(when|deadline|date|expire|expiry|until|how long|duration|"
+                        r"open(?:s|ing)? date|run out)\b")),
+    ("amount", re.compile(r"\b(how much|how many|amount|budget|money|funding|grant size|"
+                          r"co-?financ|rate|percent|per cent|maximum|minimum|lump sum)\b")),
+    ("who", re.compile(r"\b(who|signed|signator|funder|"
+                       r"which (?:body|organisation|organization))\b")),
+    ("list", re.compile(r"\b(which|what) (?:areas|fields|countries|themes|priorities|applicants)\b"
+                        r"|\blist\b|\beligible (?:countries|applicants)\b")),
+]
+
+
 @dataclass
 class QuestionInfo:
     text: str
@@ -99,27 +114,10 @@ class QuestionInfo:
 def analyse(question: str) -> QuestionInfo:
     q = question.strip()
     low = q.lower()
-    if re.search(r"\b(compared?|comparison|difference|differ|versus|vs\.?)\b", low) or (
-            re.search(r"\bwhich\b", low) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S",
-                                                         low)):
-        kind = "compare"
-    elif re.search(r"\b(say|says|said|summar\w*|find|found|overview|describe|argue\w*)\b",
-                   low):
-        kind = "summary"
-    elif re.search(r"\b(when|deadline|date|expire|expiry|until|how long|duration|open(?:s|ing)?"
-                   r" date|run out)\b", low):
-        kind = "date"
-    elif re.search(r"\b(how much|how many|amount|budget|money|funding|grant size|co-?financ|rate|"
-                   r"percent|per cent|maximum|minimum|lump sum)\b", low):
-        kind = "amount"
-    elif re.search(r"\b(who|signed|signator|funder|which (?:body|organisation|organization))\b",
-                   low):
-        kind = "who"
-    elif re.search(r"\b(which|what) (?:areas|fields|countries|themes|priorities|applicants)\b"
-                   r"|\blist\b|\beligible (?:countries|applicants)\b", low):
-        kind = "list"
-    else:
-        kind = "fact"
+    kind = next((k for k, pattern in _KINDS if pattern.search(low)), "fact")
+    if kind != "compare" and re.search(r"\bwhich\b", low) and re.search(
+            r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", low):
+        kind = "compare"  # "Which renews automatically, A or B?"
     names = []
     for m in _NAME.finditer(q):
         name = m.group(1)

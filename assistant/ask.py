@@ -204,25 +204,12 @@ class Assistant:
 
     def ask(self, question: str, filters: Filters | None = None,
             conversation: Conversation | None = None, k: int = 8) -> Answer:
-        question = question.strip()
-        if not question:
-            return Answer("Ask a question about your documents.", True, [], [])
-        plan = self._plan(question, filters, conversation, k)
-        answer = plan.embedded
-        if not plan.final:
-            from assistant.llm import LLMFallback, LLMUnavailable
-
-            try:
-                answer = self.llm.run(question, plan.passages, self._history(conversation))
-            except (LLMFallback, LLMUnavailable) as exc:
-                log.warning("language model not used: %s", exc)
-                answer.warnings.append(str(exc))
-        if conversation is not None:
-            conversation.turns.append(Turn(question, plan.query, answer))
+        *_, answer = self.stream(question, filters, conversation, k)
+        assert isinstance(answer, Answer)
         return answer
 
     def stream(self, question: str, filters: Filters | None = None,
-               conversation: Conversation | None = None) -> Iterator[str | Answer]:
+               conversation: Conversation | None = None, k: int = 8) -> Iterator[str | Answer]:
         """Text deltas as they are generated, then the final Answer.
 
         The final Answer's text replaces what was streamed: the guard may have marked
@@ -232,7 +219,7 @@ class Assistant:
         if not question:
             yield Answer("Ask a question about your documents.", True, [], [])
             return
-        plan = self._plan(question, filters, conversation)
+        plan = self._plan(question, filters, conversation, k)
         answer = plan.embedded
         if plan.final:
             yield from re.findall(r"\S+\s*", answer.text)
