@@ -322,6 +322,51 @@ def agreements(
 
 
 @app.command()
+def funding(
+    request: Annotated[str | None, typer.Argument(help="Your plan in plain words; without "
+                                                  "it, every stored call is listed.")] = None,
+    agreement: Annotated[str | None, typer.Option(help="Plan from a stored agreement "
+                                                  "(file name or id).")] = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The funding radar: which calls fit a plan, amount, deadline and status, cited."""
+    from assistant.funding import FundingRadar, call_rows
+
+    lib = _library()
+    day = _today(today)
+    if request is None and agreement is None:
+        from datetime import date
+
+        rows = call_rows(lib, day or date.today())
+        if as_json:
+            _print_json([r.to_json() for r in rows])
+            return
+        if not rows:
+            typer.echo("no grant calls stored: add calls with `microplomacy ingest PATH`")
+        for r in rows:
+            typer.echo(f"{r.status:<12} {r.deadline or '-':<10} {r.call_id or '-':<22} "
+                       f"{(r.programme or r.title)[:60]}")
+        return
+    try:
+        result = FundingRadar(lib, today=day).run(request or "", agreement=agreement)
+    except ValueError as exc:
+        _fail(str(exc), code=2)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    typer.echo(result.answer)
+    for f in result.to_json()["flagged"]:
+        typer.echo(f"\nFITS  {f['programme'] or f['source']} ({f['call_id'] or '-'}): "
+                   f"{f['amount']}, deadline {f['deadline']} [{f['status']}]")
+        typer.echo(f"      why: {f['why']}")
+        for c in f.get("check", []):
+            typer.echo(f"      check: {c}")
+    for f in result.to_json()["near_misses"]:
+        typer.echo(f"\nALMOST {f['programme'] or f['source']}: {'; '.join(f.get('failed', []))}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,

@@ -1,0 +1,311 @@
+"""The funding radar on the real sample corpus: call statuses against an injected today,
+plans read from requests and agreements, hard eligibility rules, closed calls, citations
+that quote the stored text, and the gold requests with floors."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.facts import human_date
+from assistant.funding import (
+    FundingRadar,
+    PlanReader,
+    call_rows,
+    call_status,
+    parse_deadline,
+)
+from assistant.library import Library
+
+TODAY = date(2026, 11, 22)
+REPO = Path(__file__).resolve().parents[2]
+FTF = "friendship-towns-fund-climate-adaptation-call-ftf-2026-clima-02.pdf"
+TWINNET = "twinnet-youth-exchange-call-2026-round.pdf"
+WREN = "wrenfield-trust-cultural-bridges-grants-2027.pdf"
+SSCC = "smart-sister-cities-challenge-2027.pdf"
+CAB = "citizens-across-borders-civil-society-call-2026.pdf"
+RRF = "rivers-and-resilience-facility-flood-call-2025.pdf"
+VILA = "alderbrook-vila-serena-sister-city-agreement.pdf"
+
+FLOOD = ("a joint flood-resilience pilot between our county and two partner regions in "
+         "Poland and Germany")
+CIVSOC = ("citizen participation and participatory budgeting with civil society "
+          "organisations from Serbia, Croatia, Albania and Greece, six partners in all")
+NO_FIT = "an agricultural trade fair promoting our local cheese and wine exports to Japan"
+YOUTH_TWO = "youth exchange with our twin town in Portugal next summer"
+YOUTH_THREE = ("a youth exchange next summer between our town in France, our twin town in "
+               "Portugal and a partner town in Spain")
+
+# Floors for evals/funding_requests.jsonl, set just below what the radar measures
+# (recall 1.00, precision 1.00, no must-not violations, every no-fit request empty).
+FLOORS = {"recall": 0.9, "precision": 0.85, "empty_correct": 0.9}
+
+
+@pytest.fixture(scope="module")
+def library(corpus_settings) -> Library:  # noqa: ANN001
+    return Library(corpus_settings)
+
+
+@pytest.fixture(scope="module")
+def radar(library: Library) -> FundingRadar:
+    return FundingRadar(library, today=TODAY)
+
+
+def _gold_calls() -> dict[str, dict]:
+    docs = json.loads((REPO / "corpus" / "gold.json").read_text())["documents"]
+    return {d["source"]: d["fields"] for d in docs if d["type"] == "grant_call"}
+
+
+def _stored_text(library: Library, source: str) -> str:
+    got = library.store.chunks.get(where={"source": source}, include=["documents"])
+    return re.sub(r"\s+", " ", " ".join(got["documents"]))
+
+
+def _page_text(library: Library, source: str, page: int) -> str:
+    got = library.store.chunks.get(where={"$and": [{"source": source}, {"page": page}]},
+                                   include=["documents"])
+    return re.sub(r"\s+", " ", " ".join(got["documents"]))
+
+
+# --- call rows and statuses -----------------------------------------------------------
+
+
+def test_call_rows_match_gold_and_statuses_on_the_corpus_date(library: Library) -> None:
+    rows = {r.source: r for r in call_rows(library, TODAY)}
+    gold = _gold_calls()
+    assert set(rows) == set(gold)
+    for source, fields in gold.items():
+        row = rows[source]
+        assert row.deadline == fields["deadline"]
+        assert row.amount_min == fields["amount_min"] and row.amount_max == fields["amount_max"]
+        assert row.currency == fields["currency"]
+        assert row.partnership_min == fields["partnership_min"]
+        assert row.pages["deadline"] and row.pages["amount_min"]
+    assert {s: r.status for s, r in rows.items()} == {
+        FTF: "open", TWINNET: "closing_soon", WREN: "open", SSCC: "open",
+        CAB: "closed", RRF: "closed"}
+    assert rows[TWINNET].days_left == 18
+    assert rows[RRF].days_left < 0
+    json.dumps([r.to_json() for r in rows.values()])  # serialisable as is
+
+
+def test_injected_today_shifts_statuses(library: Library) -> None:
+    def statuses(day: date) -> dict[str, str]:
+        return {r.source: r.status for r in call_rows(library, day)}
+
+    assert statuses(date(2026, 12, 11))[TWINNET] == "closed"
+    assert statuses(date(2026, 12, 10))[TWINNET] == "closing_soon"  # the deadline day
+    march = statuses(date(2027, 3, 1))
+    assert march[FTF] == "closing_soon" and march[SSCC] == "closing_soon"
+    assert march[WREN] == "closed"
+    assert statuses(date(2026, 1, 10))[CAB] == "open"
+
+
+def test_status_edge_cases() -> None:
+    assert call_status(None, TODAY) == ("unknown", None)
+    assert call_status(date(2026, 12, 22), TODAY) == ("closing_soon", 30)
+    assert call_status(date(2026, 12, 23), TODAY) == ("open", 31)
+    assert parse_deadline("2027-02") == date(2027, 2, 28)
+    assert parse_deadline("2027") == date(2027, 12, 31)
+    assert parse_deadline("soon") is None
+
+
+# --- reading the plan ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("request_text", "partners"), [
+    (FLOOD, 3),
+    ("A partnership of 4 municipalities from Portugal, Spain and France", 4),
+    ("Our twinning committee in Belgium wants a youth exchange with partner towns in Germany "
+     "and Austria, three towns in all", 3),
+    ("culture exchange between our town and its twin in Germany", 2),
+    ("our town with 3 partner municipalities", 4),
+])
+def test_plan_counts_partners(request_text: str, partners: int) -> None:
+    assert PlanReader([]).read(request_text).partners == partners
+
+
+def test_plan_reads_countries_applicant_and_amount() -> None:
+    plan = PlanReader([]).read("our parish council in England wants a music festival with our "
+                               "French twin town, about GBP 15,000")
+    assert plan.home_country == "United Kingdom"
+    assert plan.countries == ["United Kingdom", "France"]
+    assert plan.applicant == "local"
+    assert (plan.amount, plan.amount_currency) == (15000, "GBP")
+    assert "music festival" in plan.topics[0]
+    assert PlanReader([]).read(FLOOD).applicant == "county"
+    assert PlanReader([]).read("we ask for €50k").amount == 50000
+    assert PlanReader([]).read("about 60.000 EUR").amount == 60000
+
+
+def test_plan_maps_partner_towns_through_the_register(library: Library) -> None:
+    reader = PlanReader(library.documents("mou"))
+    named = reader.read("smart mobility with our sister city Poggio Aurelio")
+    assert named.countries == ["United States", "Italy"]
+    assert named.home_country == "United States"
+    pointed = reader.read(YOUTH_TWO)  # the register's only agreement with a Portuguese town
+    assert pointed.named_partners == ["Municipality of Vila Serena"]
+    assert pointed.home_country == "United Kingdom"
+    # A request that places us elsewhere is not about our agreement with Vila Serena.
+    elsewhere = reader.read(YOUTH_THREE)
+    assert elsewhere.home_country == "France" and "United Kingdom" not in elsewhere.countries
+
+
+# --- the radar ------------------------------------------------------------------------
+
+
+def test_flood_request_reports_the_flood_call_as_closed(radar: FundingRadar) -> None:
+    result = radar.run(FLOOD)
+    assert result.flagged == []
+    near = {n["source"]: n for n in result.near_misses}
+    assert near[RRF]["status"] == "closed"
+    assert "closed on 30 September 2025" in near[RRF]["why"]
+    assert "next round" in near[RRF]["why"]
+    assert "closed on 30 September 2025" in result.answer
+    assert result.answer.startswith("None of the 6 stored calls fits")
+
+
+def test_request_that_nothing_fits(radar: FundingRadar) -> None:
+    result = radar.run(NO_FIT)
+    assert result.flagged == [] and result.near_misses == []
+    assert "None of the 6 stored calls fits your plan" in result.answer
+    assert "No call covers its theme" in result.answer
+    assert result.to_json() == {"answer": result.answer, "flagged": [], "near_misses": []}
+
+
+def test_only_a_closed_call_fits(radar: FundingRadar, library: Library) -> None:
+    result = radar.run(CIVSOC)
+    assert result.flagged == []
+    assert [n["source"] for n in result.near_misses] == [CAB]
+    miss = result.near_misses[0]
+    assert miss["status"] == "closed" and miss["failed"] == [
+        "closed on 14 May 2026 at 17:00 CEST; useful as a sign of the next round"]
+    assert "open" not in result.answer.replace("opportun", "")
+    # The same plan while the call was open: flagged, with its own amounts and deadline.
+    earlier = FundingRadar(library, today=date(2026, 3, 1)).run(CIVSOC)
+    assert [f["source"] for f in earlier.flagged] == [CAB]
+    assert earlier.flagged[0]["status"] == "open"
+
+
+def test_partnership_size_failure_is_explained(radar: FundingRadar) -> None:
+    result = radar.run(YOUTH_TWO)
+    assert result.flagged == []
+    miss = next(n for n in result.near_misses if n["source"] == TWINNET)
+    assert ("needs at least 3 municipalities from at least 2 eligible countries; your plan "
+            "has 2") in miss["why"]
+    assert "your plan includes United Kingdom" in miss["why"]  # from the register
+    flood = next(n for n in radar.run(FLOOD).near_misses if n["source"] == FTF)
+    assert any("needs at least 4 municipalities from at least 3 eligible countries; your "
+               "plan has 3" in f for f in flood["failed"])
+    assert any("your plan's applicant is a county" in f for f in flood["failed"])
+
+
+def test_a_fitting_plan_is_flagged_with_amount_deadline_and_checks(
+        radar: FundingRadar) -> None:
+    result = radar.run(YOUTH_THREE)
+    assert [f["source"] for f in result.flagged] == [TWINNET]
+    item = result.flagged[0]
+    assert item["status"] == "closing_soon" and item["deadline"] == "2026-12-10"
+    assert item["amount"] == "EUR 30,000 (lump sum)"
+    assert item["call_id"] == "TWINNET-2026-YOUTH"
+    assert "10 December 2026 at 12:00 CET" in item["why"]
+    assert any("lead applicant must be a municipality or a twinning committee" in c
+               for c in item["check"])
+    assert result.answer.startswith("1 of 6 stored calls fits your plan. Best: TWINNET")
+    assert "10 December 2026" in result.answer and "EUR 30,000" in result.answer
+
+
+def test_amount_and_country_rules(radar: FundingRadar) -> None:
+    too_much = radar.run("a cultural heritage festival with our French twin town; our "
+                         "borough council in the UK needs GBP 60,000")
+    assert too_much.flagged == []
+    assert "grants are at most GBP 25,000 per project; you ask for GBP 60,000" in \
+        too_much.near_misses[0]["why"]
+    italy = radar.run("smart mobility and open data project with our sister city "
+                      "Poggio Aurelio")
+    assert italy.flagged == []
+    assert "your plan includes Italy" in italy.near_misses[0]["why"]
+
+
+def test_agreement_from_the_register(radar: FundingRadar) -> None:
+    result = radar.run("", agreement=VILA)
+    assert [f["source"] for f in result.flagged] == [WREN]
+    assert result.plan is not None and result.plan.partners == 2
+    assert result.plan.countries == ["United Kingdom", "Portugal"]
+    assert {n["source"] for n in result.near_misses} >= {TWINNET, FTF}
+    with pytest.raises(ValueError):
+        radar.run("", agreement="no-such-agreement.pdf")
+
+
+def test_statements_come_from_the_call_fields(radar: FundingRadar, library: Library) -> None:
+    rows = {r.source: r for r in call_rows(library, TODAY)}
+    for request in (YOUTH_THREE, "open data and digital public services pilot between our "
+                    "city in Canada and our sister city in Japan"):
+        for item in radar.run(request).flagged:
+            row = rows[item["source"]]
+            assert item["amount"] == row.amount_text()
+            assert item["deadline"] == row.deadline
+            assert human_date(row.deadline) in item["why"]
+            assert row.amount_text().split(" (")[0] in item["why"]
+
+
+def test_citations_quote_the_stored_text_on_their_page(radar: FundingRadar,
+                                                       library: Library) -> None:
+    results = [radar.run(r) for r in (FLOOD, CIVSOC, YOUTH_TWO, YOUTH_THREE)]
+    results.append(radar.run("", agreement=VILA))
+    checked = 0
+    for result in results:
+        for item in result.flagged + result.near_misses:
+            assert item["citations"], item["source"]
+            numbers = [c["n"] for c in item["citations"]]
+            assert numbers == list(range(1, len(numbers) + 1))
+            for cite in item["citations"]:
+                assert cite["source"] == item["source"] and isinstance(cite["page"], int)
+                assert not cite["quote"].startswith("computed")
+                page_text = _page_text(library, cite["source"], cite["page"])
+                for piece in cite["quote"].split(" … "):
+                    assert piece in page_text, (cite, piece)
+                    assert piece in _stored_text(library, cite["source"])
+                    checked += 1
+            for marker in re.findall(r"\[(\d+)\]", item["why"] + " ".join(item["check"])):
+                assert int(marker) in numbers
+    assert checked > 20
+
+
+def test_gold_requests_meet_the_floors(library: Library) -> None:
+    from evals.funding_eval import TODAY as EVAL_TODAY
+    from evals.funding_eval import load_requests, run_requests, score
+
+    assert EVAL_TODAY == TODAY
+    requests = load_requests()
+    assert len(requests) >= 10
+    metrics = score(run_requests(FundingRadar(library, today=EVAL_TODAY), requests))
+    print(f"funding radar gold: recall {metrics['recall']:.2f} precision "
+          f"{metrics['precision']:.2f} violations {metrics['violations']} empty-correct "
+          f"{metrics['empty_correct']:.2f} misses {metrics['misses']}")
+    assert metrics["violations"] == 0, metrics["misses"]
+    for name, floor in FLOORS.items():
+        assert metrics[name] >= floor, (name, metrics)
+
+
+def test_cli_funding_json_contract(corpus_settings):
+    import json
+
+    from conftest import run_cli
+
+    out = run_cli(corpus_settings, "funding", "youth exchange between our town and our twin "
+                  "town in Portugal", "--today", "2026-11-22", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result) == {"answer", "flagged", "near_misses"}
+    for f in result["flagged"]:
+        assert {"source", "programme", "call_id", "amount", "deadline", "status", "why",
+                "citations"} <= set(f)
+        assert f["status"] != "closed"
+    listing = json.loads(run_cli(corpus_settings, "funding", "--today", "2026-11-22",
+                                 "--json").stdout)
+    assert {r["status"] for r in listing} >= {"open", "closed", "closing_soon"}
