@@ -367,6 +367,39 @@ def funding(
 
 
 @app.command()
+def letter(
+    request: Annotated[str, typer.Argument(help="Who writes to whom, proposing what, e.g. "
+                                           "'letter from our Mayor to the Mayor of Vila "
+                                           "Serena proposing a staff exchange next spring'.")],
+    sender: Annotated[str | None, typer.Option("--from", help="Sender (office or town).")] = None,
+    recipient: Annotated[str | None, typer.Option("--to", help="Recipient.")] = None,
+    docx: Annotated[Path | None, typer.Option(help="Also save as a Word file here.")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Also save as Markdown here.")] = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Draft an outreach letter grounded in the agreement (and a fitting open call)."""
+    from assistant.letters import LetterWriter
+
+    result = LetterWriter(_library(), today=_today(today)).run(request, sender, recipient)
+    if result.refused:
+        if as_json:
+            _print_json(result.to_json())
+        _fail(result.warnings[0] if result.warnings else result.text)
+    if docx:
+        result.to_docx(docx)
+    if markdown:
+        markdown.write_text(result.to_markdown())
+    if as_json:
+        _print_json(result.to_json())
+        return
+    typer.echo(result.to_markdown())
+    for path in (docx, markdown):
+        if path:
+            typer.echo(f"saved {path}", err=True)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,

@@ -1,0 +1,248 @@
+"""Outreach letters on the real sample corpus: grounded facts with pages, names only as the
+documents state them, funding only when a call fits, refusals, Word export, LLM fallbacks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from assistant.guard import GroundingGuard
+from assistant.letters import Letter, LetterWriter
+from assistant.library import Library
+
+TODAY = date(2026, 11, 22)
+VILA = "alderbrook-vila-serena-sister-city-agreement.pdf"
+FTF = "friendship-towns-fund-climate-adaptation-call-ftf-2026-clima-02.pdf"
+PLANNING = ("letter from our Mayor to the Mayor of our partner town Vila Serena proposing an "
+            "exchange of planning staff next spring, referring to our MoU")
+CLIMATE = ("letter from our Mayor to the Mayor of Vila Serena proposing a joint "
+           "climate-adaptation pilot on heat in our town centres")
+
+
+@pytest.fixture(scope="module")
+def library(corpus_settings) -> Library:  # noqa: ANN001
+    return Library(corpus_settings)
+
+
+@pytest.fixture(scope="module")
+def writer(library: Library) -> LetterWriter:
+    return LetterWriter(library, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def planning(writer: LetterWriter) -> Letter:
+    return writer.run(PLANNING)
+
+
+def _document_text(library: Library, source: str) -> str:
+    docs = library.store.chunks.get(where={"source": source}, include=["documents"])
+    return re.sub(r"\s+", " ", " ".join(docs["documents"]))
+
+
+def test_vila_serena_letter_states_the_agreement_with_pages(planning: Letter) -> None:
+    text = planning.text
+    assert planning.mode == "template" and not planning.refused
+    assert "signed at Vila Serena on 15 June 2022" in text
+    assert "Joint Sister City Committee" in text
+    assert "22 November 2026" in text  # the letter's date is the injected today
+    assert "**Subject: Proposal: an exchange of planning staff next spring**" in text
+    # The provision that makes room for a new kind of exchange, quoted from Article 2.
+    assert "Other areas may be added by mutual agreement" in text
+    pages = {(c.source, c.page) for c in planning.citations}
+    assert (VILA, 2) in pages and (VILA, 1) in pages
+    signing = next(f for f in planning.facts if f["name"] == "signing")
+    assert signing["page"] == 2 and "15 June 2022" in signing["quote"]
+    md = planning.to_markdown()
+    assert "**Sources**" in md and f"({VILA}), page 2:" in md
+
+
+def test_partner_mayor_is_named_only_as_the_document_states(planning: Letter) -> None:
+    text = planning.text
+    assert "Dear Mayor Amaral," in text
+    assert "Dr. João Pedro Amaral" in text
+    assert "President of the Municipal Chamber of Vila Serena" in text
+    # No other form of the name, no first-name salutation.
+    assert re.findall(r"\bAmaral\b", text) and "Dear Mayor João" not in text
+    for m in re.finditer(r"(\w+)\s+Amaral\b", text):
+        assert m.group(1) in {"Pedro", "Mayor"}
+    assert any("still hold office" in w for w in planning.warnings)
+
+
+def test_citation_quotes_are_the_documents_own_words(planning: Letter,
+                                                     library: Library) -> None:
+    for c in planning.citations:
+        flat = _document_text(library, c.source)
+        for piece in re.split(r" … | / ", c.quote):
+            piece = re.sub(r"\s+", " ", piece.strip(" .:"))
+            assert len(piece) < 3 or piece in flat, (c.n, piece)
+
+
+def test_no_fact_in_the_letter_is_unsupported(writer: LetterWriter) -> None:
+    guard = GroundingGuard()
+    for request in (PLANNING, CLIMATE,
+                    "letter from the Chair of North Caldwell to the Governor of Hoshikawa "
+                    "Prefecture proposing a joint pilot of digital public services",
+                    "letter from our Mayor to the Town of Kilima Ngao proposing the first "
+                    "exchange of teachers foreseen in our Letter of Intent"):
+        letter = writer.run(request)
+        report = guard.run(letter.text, letter.evidence())
+        print(f"{request[:60]}...: {report.checked} facts checked, unsupported "
+              f"{report.unsupported}")
+        assert report.checked >= 8 and report.unsupported == [], request
+        # The check is not vacuous: an invented date or amount is caught.
+        bad = guard.run(letter.text + "\nWe will meet on 12 May 2027 with EUR 90,000.",
+                        letter.evidence())
+        assert "12 May 2027" in bad.unsupported and "EUR 90,000" in bad.unsupported
+
+
+def test_proposal_is_the_officers_words_without_invented_dates(planning: Letter) -> None:
+    assert "I would like to propose an exchange of planning staff next spring." in planning.text
+    assert not re.search(r"spring 20\d\d|\b(?:March|April|May) 20\d\d", planning.text)
+    assert "MoU" not in planning.text.split("**Subject")[1].split("\n")[0]
+
+
+def test_funding_paragraph_only_for_an_open_call_on_theme(library: Library,
+                                                         writer: LetterWriter,
+                                                         planning: Letter) -> None:
+    climate = writer.run(CLIMATE)
+    assert "Friendship Towns Fund" in climate.text and "FTF-2026-CLIMA-02" in climate.text
+    assert "EUR 15,000 and EUR 60,000" in climate.text
+    assert "31 March 2027 at 17:00 CET" in climate.text
+    assert (FTF, 3) in {(c.source, c.page) for c in climate.citations}  # the deadline's page
+    assert "FTF-2026-CULT-01" not in climate.text  # the closed first call
+    assert "Friendship Towns Fund" not in planning.text  # no call fits a staff exchange
+    # The same request after the deadline: the call is closed, so no funding paragraph.
+    later = LetterWriter(library, today=date(2027, 4, 1)).run(CLIMATE)
+    assert "Friendship Towns Fund" not in later.text and "1 April 2027" in later.text
+
+
+def test_ineligible_country_gets_no_call(writer: LetterWriter) -> None:
+    # TWINNET's youth themes fit, but the United Kingdom is not an eligible country.
+    letter = writer.run("letter from our Mayor to the Mayor of Vila Serena proposing a youth "
+                        "exchange next summer")
+    assert "TWINNET" not in letter.text and "youth mobility" in letter.text
+
+
+def test_unknown_partner_is_refused(writer: LetterWriter, tmp_path) -> None:  # noqa: ANN001
+    letter = writer.run("letter from our Mayor to the Mayor of our partner town Oakhaven "
+                        "proposing an exchange of planning staff next spring, referring to our "
+                        "MoU")
+    assert letter.refused and letter.mode == "refused"
+    assert "no agreement with Oakhaven" in letter.text and "Vila Serena" in letter.text
+    assert not letter.citations and "Dear" not in letter.text
+    assert letter.to_json()["refused"] is True
+    with pytest.raises(ValueError):
+        letter.to_docx(tmp_path / "refused.docx")
+
+
+def test_signatory_who_is_not_the_mayor_is_not_addressed_as_mayor(
+        writer: LetterWriter) -> None:
+    letter = writer.run("letter from our Mayor to the Town of Kilima Ngao proposing the first "
+                        "exchange of teachers foreseen in our Letter of Intent")
+    assert "Dear Mayor," in letter.text and "Mutua" not in letter.text
+    assert "exchange of teachers between Alderbrook Community College" in letter.text
+    assert "joint task team" in letter.text and "24 September 2026" in letter.text
+    assert any("Grace Wanjiru Mutua" in w for w in letter.warnings)
+
+
+def test_expired_agreement_is_referred_to_in_the_past(writer: LetterWriter) -> None:
+    letter = writer.run("letter from the Mayor of Port Ashby to the Mayor of San Jacinto de las "
+                        "Flores proposing a new youth sports exchange")
+    assert "which expired on 1 September 2026" in letter.text
+    assert "Dear Mayor Herrera Vázquez," in letter.text
+    assert "Our Memorandum provides" not in letter.text
+    assert "negotiate a new agreement" not in letter.text  # the internal registry note
+    assert any("expired" in w for w in letter.warnings)
+
+
+def test_docx_opens_with_subject_body_and_sources(planning: Letter, tmp_path) -> None:  # noqa: ANN001
+    from docx import Document
+
+    path = planning.to_docx(tmp_path / "out" / "letter.docx")
+    doc = Document(str(path))
+    paragraphs = [p.text for p in doc.paragraphs]
+    body = "\n".join(paragraphs)
+    assert "Subject: Proposal: an exchange of planning staff next spring" in body
+    assert "I would like to propose an exchange of planning staff next spring." in paragraphs
+    subject = next(p for p in doc.paragraphs if p.text.startswith("Subject:"))
+    assert all(run.bold for run in subject.runs if run.text.strip())
+    assert "Sources" in paragraphs
+    listed = [p for p in doc.paragraphs if p.style.name == "List Number"]
+    assert len(listed) == len(planning.citations)
+    assert any(f"({VILA}), page 2:" in p.text for p in listed)
+
+
+def test_to_json_shape(planning: Letter) -> None:
+    data = planning.to_json()
+    assert data["letter"] == planning.text and data["warnings"] == planning.warnings
+    assert data["citations"] and set(data["citations"][0]) == {"n", "source", "page", "quote"}
+
+
+def test_llm_endpoint_down_falls_back_to_the_template(corpus_settings) -> None:  # noqa: ANN001
+    from conftest import free_port
+
+    settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    letter = LetterWriter(Library(settings), today=TODAY).run(PLANNING)
+    assert letter.mode == "template"
+    assert "15 June 2022" in letter.text and "Joint Sister City Committee" in letter.text
+    assert any("refused" in w and "template" in w for w in letter.warnings)
+
+
+def test_generated_letter_with_invented_facts_is_marked(library: Library) -> None:
+    """The check every generated letter goes through (the real model is exercised in
+    tests/assistant/test_llm.py), fed a letter with an invented date and amount."""
+    text = ("Town of Alderbrook\n\n22 November 2026\n\nDear Mayor Amaral,\n\nWith reference to "
+            "our Sister City Agreement signed on 15 June 2022, I would like to propose an "
+            "exchange of planning staff next spring, on 12 May 2027, with a budget of EUR "
+            "90,000. The Joint Sister City Committee could take it forward.\n\nYours "
+            "sincerely,\n\nMargaret Okafor\nMayor of Alderbrook")
+    letter = LetterWriter(library, today=TODAY).revise(PLANNING, text)
+    assert letter.mode == "llm"
+    assert "⚠ 12 May 2027" in letter.text and "⚠ EUR 90,000" in letter.text
+    assert any("12 May 2027" in w for w in letter.warnings)
+    assert letter.citations  # the sources are the same facts as the template's
+
+
+def test_text_that_is_no_letter_is_replaced_by_the_template(library: Library) -> None:
+    text = "Sender block:\nTown of Alderbrook\nSalutation: Dear Mayor Amaral,"
+    letter = LetterWriter(library, today=TODAY).revise(PLANNING, text)
+    assert letter.mode == "template" and "Joint Sister City Committee" in letter.text
+    assert any("not used" in w for w in letter.warnings)
+
+
+def test_letter_eval_meets_floors(writer: LetterWriter, capsys) -> None:  # noqa: ANN001
+    from evals.letter_eval import load_tasks, run_tasks, score, summary_table
+
+    tasks = load_tasks()
+    assert len(tasks) >= 10
+    metrics = score(run_tasks(writer, tasks))
+    with capsys.disabled():
+        print("\n" + summary_table(metrics))
+    # Measured on the sample corpus: 100% coverage, 0 violations, 0 of 206 facts unsupported.
+    assert metrics["fact_coverage"] >= 0.95
+    assert metrics["violations"] == 0
+    assert metrics["refusals_correct"] == 1.0
+    assert metrics["unsupported_rate"] <= 0.01
+
+
+def test_cli_letter_writes_a_docx_that_opens(corpus_settings, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from docx import Document
+
+    from conftest import run_cli
+
+    path = tmp_path / "letter.docx"
+    out = run_cli(corpus_settings, "letter", PLANNING, "--docx", str(path), "--today",
+                  "2026-11-22", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"letter", "citations", "warnings"} <= set(data)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "15 June 2022" in text and "Joint Sister City Committee" in text
+    refused = run_cli(corpus_settings, "letter", "letter to the Mayor of Oakhaven about our "
+                      "twinning agreement")
+    assert refused.returncode == 1 and "Oakhaven" in refused.stderr
