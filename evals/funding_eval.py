@@ -21,11 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from evals.common import corpus_library
 
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = REPO / "evals" / "funding_requests.jsonl"
@@ -107,14 +108,9 @@ def main() -> int:
     ap.add_argument("--home", type=Path, help="an existing data directory holding the corpus")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    from assistant.config import Settings
     from assistant.funding import FundingRadar
-    from assistant.library import Library
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="mp-funding-eval-"))
-    lib = Library(Settings(home=home))
-    if args.home is None:
-        lib.ingest([REPO / "corpus" / "docs"])
+    lib = corpus_library(args.home, "mp-funding-eval-")
     rows = run_requests(FundingRadar(lib, today=TODAY), load_requests(args.requests))
     metrics = score(rows)
     if args.json:

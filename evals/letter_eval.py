@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from evals.common import corpus_library, has_fact
 
 REPO = Path(__file__).resolve().parents[1]
 TASKS = REPO / "evals" / "letter_tasks.jsonl"
@@ -34,16 +34,6 @@ TODAY = date(2026, 11, 22)
 def load_tasks(path: Path = TASKS) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-
-
-def _norm(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("’", "'")
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def has(text: str, alternatives: list[str]) -> bool:
-    low = _norm(text)
-    return any(_norm(alt) in low for alt in alternatives)
 
 
 def run_tasks(writer: Any, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,8 +57,8 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for r in rows:
         task, letter, report = r["task"], r["letter"], r["report"]
         text = letter.to_markdown(notes=False)
-        missing = [alts for alts in task["must_contain"] if not has(text, alts)]
-        present = [s for s in task.get("must_not_contain", []) if has(letter.text, [s])]
+        missing = [alts for alts in task["must_contain"] if not has_fact(text, alts)]
+        present = [s for s in task.get("must_not_contain", []) if has_fact(letter.text, [s])]
         facts += len(task["must_contain"])
         found += len(task["must_contain"]) - len(missing)
         violations += len(present)
@@ -119,14 +109,9 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="print every letter")
     args = ap.parse_args()
-    from assistant.config import Settings
     from assistant.letters import LetterWriter
-    from assistant.library import Library
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="mp-letters-"))
-    lib = Library(Settings(home=home))
-    if args.home is None:
-        lib.ingest([REPO / "corpus" / "docs"])
+    lib = corpus_library(args.home, "mp-letters-")
     rows = run_tasks(LetterWriter(lib, today=TODAY), load_tasks(args.tasks))
     metrics = score(rows)
     if args.json:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from evals.common import corpus_library, has_fact
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = REPO / "evals" / "questions.jsonl"
@@ -27,16 +27,6 @@ QUESTIONS = REPO / "evals" / "questions.jsonl"
 
 def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def _norm(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("’", "'")
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def has_fact(answer: str, alternatives: list[str]) -> bool:
-    a = _norm(answer)
-    return any(_norm(alt) in a for alt in alternatives)
 
 
 def run_questions(assistant: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -116,13 +106,8 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args()
     from assistant.ask import Assistant
-    from assistant.config import Settings
-    from assistant.library import Library
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="mp-eval-"))
-    lib = Library(Settings(home=home))
-    if args.home is None:
-        lib.ingest([REPO / "corpus" / "docs"])
+    lib = corpus_library(args.home, "mp-eval-")
     rows = run_questions(Assistant(lib), load_questions(args.questions))
     metrics = score(rows)
     if args.json:
