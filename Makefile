@@ -48,6 +48,8 @@ test-llm: setup
 
 eval: setup
 	$(BIN)/python -m evals.qa
+	$(BIN)/python -m evals.funding_eval
+	$(BIN)/python -m evals.letter_eval
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)
