@@ -410,5 +410,24 @@ def serve(
     launch(_library(), host=host, port=port)
 
 
+def run() -> None:
+    """The console script: the CLI, with failures turned into one line an officer can act on."""
+    import httpx
+
+    try:
+        app()
+    except httpx.TransportError as exc:
+        url = Settings.from_env().chroma_url or "the Chroma server"
+        log.debug("connection failure", exc_info=True)
+        typer.echo(f"error: lost the connection to {url} ({type(exc).__name__}); nothing was "
+                   "half-written: run the command again once the server is back", err=True)
+        sys.exit(2)
+    except Exception as exc:  # the details go to the log file, not the terminal
+        log.exception("unexpected error")
+        typer.echo(f"error: unexpected {type(exc).__name__}; details are in "
+                   f"{Settings.from_env().log_dir / 'microplomacy.log'}", err=True)
+        sys.exit(3)
+
+
 if __name__ == "__main__":
-    app()
+    run()

@@ -1,0 +1,56 @@
+"""The Chroma server going away mid-session: one clear line, nothing half-written, and
+everything works again once the server is back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, free_port, make_settings, run_cli, wait_for_port, write_pdf
+from samples import CALL_TEXT, MOU_PAGES
+
+
+def _start(path: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([str(BIN / "chroma"), "run", "--host", "127.0.0.1", "--port",
+                             str(port), "--path", str(path)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    wait_for_port(port, proc=proc)
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_server_down_then_back(tmp_path: Path):
+    port = free_port()
+    settings = make_settings(tmp_path / "home", f"http://127.0.0.1:{port}")
+    server = _start(tmp_path / "db", port)
+    first = write_pdf(tmp_path / "in" / "mou.pdf", MOU_PAGES)
+    assert run_cli(settings, "ingest", str(first)).returncode == 0
+    _stop(server)
+
+    down = run_cli(settings, "docs")
+    assert down.returncode == 2 and "Traceback" not in down.stderr
+    assert "Chroma server" in down.stderr
+
+    second = tmp_path / "in" / "call.txt"
+    second.write_text(CALL_TEXT)
+    failed = run_cli(settings, "ingest", str(second), "--json")
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+
+    server = _start(tmp_path / "db", port)
+    try:
+        docs = json.loads(run_cli(settings, "docs", "--json").stdout)
+        assert [d["source"] for d in docs] == ["mou.pdf"]
+        again = json.loads(run_cli(settings, "ingest", str(tmp_path / "in"), "--json").stdout)
+        assert again["unchanged"] == ["mou.pdf"]
+        assert [r["source"] for r in again["ingested"]] == ["call.txt"]
+        assert json.loads(run_cli(settings, "check", "--json").stdout)["ok"]
+    finally:
+        _stop(server)
