@@ -14,6 +14,7 @@ from assistant.facts import FactLine
 from assistant.retrieve import stem, terms
 from assistant.types import Answer, Citation, Passage
 from ingest.chunk import is_heading
+from ingest.injection import is_instruction
 
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
@@ -249,8 +250,8 @@ class EmbeddedAnswerer:
         cands: list[_Sentence] = []
         for rank, p in enumerate(passages):
             for sent, items in split_sentences(p.text):
-                if len(sent) > 600 or (sent == p.section and not items):
-                    continue
+                if len(sent) > 600 or (sent == p.section and not items) or is_instruction(sent):
+                    continue  # text addressed to an AI assistant is data, never an answer
                 score, coverage = self._score(info, sent, p, rank, items)
                 cands.append(_Sentence(sent, rank, score, items, coverage))
         return sorted(cands, key=lambda c: -c.score)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.answer import EmbeddedAnswerer, QuestionInfo, analyse
@@ -18,6 +18,7 @@ from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.retrieve import Filters, HybridRetriever, terms
 from assistant.types import Answer, Citation, Passage
+from ingest.injection import INSTRUCTION
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,13 @@ class Conversation:
     @property
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
+
+
+def fence(passage: Passage) -> Passage:
+    """The passage as a model sees it: text addressed to an AI is replaced by a marker, on
+    top of the prompt's rule that passages are data."""
+    return replace(passage, text=INSTRUCTION.sub("[text addressed to an AI removed]",
+                                                 passage.text))
 
 
 def distinctive(place: str) -> str:
@@ -227,7 +235,8 @@ class Assistant:
             from assistant.llm import LLMFallback, LLMUnavailable
 
             try:
-                stream = self.llm.stream(question, plan.passages, self._history(conversation))
+                stream = self.llm.stream(question, [fence(p) for p in plan.passages],
+                                         self._history(conversation))
                 yield from stream
                 answer = stream.result()
             except (LLMFallback, LLMUnavailable) as exc:

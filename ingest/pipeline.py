@@ -26,6 +26,7 @@ from ingest.classify import DocumentClassifier
 from ingest.embedder import Embedder
 from ingest.extract import FieldExtractor
 from ingest.index import DocumentWrite, Indexer, failpoint
+from ingest.injection import find_instructions
 from ingest.models import DOC_TYPES, IngestError, ParsedDocument
 from ingest.parse import parse_bytes, safe_source_name
 from ingest.registry import DocRecord
@@ -182,6 +183,10 @@ class IngestPipeline:
     def _prepare(self, item: SourceItem, data: bytes, doc_id: str,
                  doc_type: str | None) -> _Prepared:
         parsed = parse_bytes(data, item.name, max_bytes=self.max_bytes)
+        for page, snippet in find_instructions(parsed.pages)[:3]:
+            parsed.warnings.append(
+                f"page {page} contains text addressed to an AI assistant (\"{snippet[:80]}\"); "
+                "it is kept as part of the document but never followed or used as an answer")
         record = self._record(parsed, doc_id, len(data), doc_type)
         chunk_meta = {
             "doc_type": record.doc_type,
