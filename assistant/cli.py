@@ -381,7 +381,10 @@ def letter(
     """Draft an outreach letter grounded in the agreement (and a fitting open call)."""
     from assistant.letters import LetterWriter
 
-    result = LetterWriter(_library(), today=_today(today)).run(request, sender, recipient)
+    lib = _library()
+    result = LetterWriter(lib, today=_today(today)).run(request, sender, recipient)
+    lib.audit.record("letter", request=request, recipient=result.recipient, mode=result.mode,
+                     refused=result.refused, docx=str(docx) if docx else None)
     if result.refused:
         if as_json:
             _print_json(result.to_json())

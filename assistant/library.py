@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
+from assistant.audit import AuditLog
 from assistant.config import Settings
 from ingest.chunk import Chunker
 from ingest.embedder import Embedder
@@ -45,6 +46,7 @@ class Library:
         self.registry = DocumentRegistry(self.store)
         self.files = FileStore(settings.files_dir)
         self.indexer = Indexer(self.store, self.registry, self.files)
+        self.audit = AuditLog(settings.home / "audit.jsonl")
 
     @classmethod
     def from_env(cls) -> Library:
@@ -60,16 +62,26 @@ class Library:
         )
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
-               progress: ProgressFn | None = None) -> IngestReport:
-        return self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress)
+               progress: ProgressFn | None = None, user: str | None = None) -> IngestReport:
+        report = self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress)
+        self._audit_ingest(report, user)
+        return report
+
+    def _audit_ingest(self, report: IngestReport, user: str | None) -> None:
+        if report.ingested or report.failed or report.replaced:
+            self.audit.record("ingest", user, ingested=[(r["source"], r["doc_id"])
+                                                        for r in report.ingested],
+                              replaced=[r["doc_id"] for r in report.replaced],
+                              failed=[(f["source"], f["error"]) for f in report.failed])
 
     def documents(self, doc_type: str | None = None) -> list[DocRecord]:
         return self.registry.list(doc_type)
 
-    def remove(self, source_or_id: str) -> list[DocRecord]:
+    def remove(self, source_or_id: str, user: str | None = None) -> list[DocRecord]:
         records = self.registry.resolve(source_or_id)
         for rec in records:
             self.indexer.remove(rec)
+            self.audit.record("remove", user, source=rec.source, doc_id=rec.doc_id)
         return records
 
     def original_path(self, doc_id: str) -> Path | None:
