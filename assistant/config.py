@@ -31,6 +31,7 @@ class Settings:
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     max_file_mb: float = 50.0
+    parse_timeout_s: float = 120.0
     model_dir: Path | None = None
     collection_prefix: str = "microplomacy"
 
@@ -45,6 +46,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             llm_model=env.get("MICROPLOMACY_LLM_MODEL") or "gpt-4o-mini",
             max_file_mb=float(env.get("MICROPLOMACY_MAX_FILE_MB") or 50),
+            parse_timeout_s=float(env.get("MICROPLOMACY_PARSE_TIMEOUT_S") or 120),
             model_dir=Path(model_dir).expanduser() if model_dir else None,
             collection_prefix=env.get("MICROPLOMACY_COLLECTION_PREFIX") or "microplomacy",
         )

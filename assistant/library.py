@@ -18,6 +18,7 @@ from ingest.filestore import FileStore
 from ingest.index import ConsistencyReport, Indexer, check_consistency
 from ingest.pipeline import IngestPipeline, IngestReport, ProgressFn, collect_sources
 from ingest.registry import DocRecord, DocumentRegistry
+from ingest.sandbox import BoundedParser
 from ingest.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Library:
             embedder=self.embedder,
             chunker=Chunker(self.embedder.count_tokens),
             max_bytes=self.settings.max_bytes,
+            parser=BoundedParser(timeout_s=self.settings.parse_timeout_s),
         )
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,

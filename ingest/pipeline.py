@@ -30,6 +30,7 @@ from ingest.injection import find_instructions
 from ingest.models import DOC_TYPES, IngestError, ParsedDocument
 from ingest.parse import parse_bytes, safe_source_name
 from ingest.registry import DocRecord
+from ingest.sandbox import BoundedParser
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ class IngestPipeline:
         max_bytes: int = 50 * 1024 * 1024,
         embed_group_chunks: int = 256,
         prefetch_docs: int = 16,
+        parser: BoundedParser | None = None,
     ) -> None:
         self.indexer = indexer
         self.embedder = embedder
@@ -133,6 +135,7 @@ class IngestPipeline:
         self.max_bytes = max_bytes
         self.embed_group_chunks = embed_group_chunks
         self.prefetch_docs = prefetch_docs
+        self.parser = parser  # None: parse in-process (tests of the parser itself, benchmarks)
 
     # -- stages -------------------------------------------------------------------------
 
@@ -182,7 +185,8 @@ class IngestPipeline:
 
     def _prepare(self, item: SourceItem, data: bytes, doc_id: str,
                  doc_type: str | None) -> _Prepared:
-        parsed = parse_bytes(data, item.name, max_bytes=self.max_bytes)
+        parsed = (self.parser.run(data, item.name, self.max_bytes) if self.parser
+                  else parse_bytes(data, item.name, max_bytes=self.max_bytes))
         for page, snippet in find_instructions(parsed.pages)[:3]:
             parsed.warnings.append(
                 f"page {page} contains text addressed to an AI assistant (\"{snippet[:80]}\"); "
