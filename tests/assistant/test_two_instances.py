@@ -1,0 +1,36 @@
+"""Two app instances pointed at one Chroma server serve one library: what one ingests, the
+other lists and answers from; what one removes, the other no longer cites."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from assistant.ask import Assistant
+from assistant.library import Library
+
+from conftest import make_settings
+from samples import CALL_TEXT
+
+
+def test_ingest_on_one_instance_is_answerable_on_the_other(chroma_server, tmp_path: Path):
+    first = make_settings(tmp_path / "a", chroma_server)
+    second = make_settings(tmp_path / "b", chroma_server)
+    second = type(second)(**{**second.__dict__, "collection_prefix": first.collection_prefix})
+    a, b = Library(first), Library(second)
+    assistant_b = Assistant(b, today=date(2026, 11, 22))
+    # instance B has already built its keyword index before A ingests anything
+    assert assistant_b.ask("co-financing rate of the Green Towns call").declined
+
+    call = tmp_path / "green-towns-call.txt"
+    call.write_text(CALL_TEXT)
+    assert a.ingest([call]).ingested
+
+    assert [r.source for r in b.documents()] == ["green-towns-call.txt"]
+    ans = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
+    assert not ans.declined and "80%" in ans.text
+    assert ans.citations[0].source == "green-towns-call.txt"
+
+    a.remove("green-towns-call.txt")
+    after = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
+    assert after.declined and not after.citations
