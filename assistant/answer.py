@@ -171,7 +171,8 @@ def split_sentences(text: str) -> list[tuple[str, list[str]]]:
             flush()
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if (not para and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
+        after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
+        if (after_sentence and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
                 and nxt[:1].isupper()):
             # "How to apply" / "About the Trust" above a paragraph: a heading, not a sentence
             flush()
