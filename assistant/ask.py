@@ -16,9 +16,10 @@ from datetime import date
 from assistant.answer import EmbeddedAnswerer, QuestionInfo, analyse
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
-from assistant.retrieve import Filters, HybridRetriever, terms
+from assistant.retrieve import Filters, HybridRetriever, KeywordIndex, terms
 from assistant.types import Answer, Citation, Passage
 from ingest.injection import INSTRUCTION
+from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class Assistant:
                  today: date | None = None) -> None:
         self.library = library
         self._today = today
+        self._records: tuple[str | None, dict[str, DocRecord]] = (None, {})
         self.retriever = retriever or HybridRetriever(library.store, library.registry,
                                                       library.embedder)
         self.answerer = answerer or EmbeddedAnswerer()
@@ -117,6 +119,20 @@ class Assistant:
             llm = LLMAnswerer(library.settings)
         return cls(library, llm=llm)
 
+    def records(self, doc_type: str | None = None) -> list[DocRecord]:
+        """The registry, read once per library version rather than once per question: at
+        thousands of documents a full read costs seconds."""
+        live = self.retriever.live_ids()
+        version = KeywordIndex.version_of(live)
+        if self._records[0] != version:
+            self._records = (version, {r.doc_id: r for r in self.library.registry.list()})
+        return [r for r in self._records[1].values() if doc_type in (None, r.doc_type)]
+
+    def _record(self, doc_id: str) -> DocRecord | None:
+        if self._records[0] is None:
+            self.records()
+        return self._records[1].get(doc_id) or self.library.registry.get(doc_id)
+
     @property
     def today(self) -> date:
         """Injected in tests and evals; the wall clock only when nobody says otherwise."""
@@ -128,7 +144,7 @@ class Assistant:
         """Documents whose partner or country the question names rank higher."""
         low = question.lower()
         boosts: dict[str, float] = {}
-        for rec in self.library.registry.list():
+        for rec in self.records():
             factor = 1.0
             if any(distinctive(p).lower() in low for p in rec.partners if distinctive(p)):
                 factor *= 1.6
@@ -265,7 +281,7 @@ class Assistant:
             return None
         name = m.group(1)
         words = [w for w in terms(name) if len(w) >= 3]
-        for rec in self.library.registry.list("mou"):
+        for rec in self.records("mou"):
             hay = set(terms(rec.title + " " + " ".join(rec.partners)))
             if words and all(w in hay for w in words):
                 return None
@@ -277,7 +293,7 @@ class Assistant:
         if not passages:
             return []
         top = next((p for p in passages if preferred and p.doc_id in preferred), passages[0])
-        rec = self.library.registry.get(top.doc_id)
+        rec = self._record(top.doc_id)
         if rec is None:
             return []
         return [(line, top) for line in fact_lines(rec, question, self.today)]
@@ -310,7 +326,7 @@ class Assistant:
         words = [w for n in info.names for w in terms(n) if len(w) >= 3]
         dated: list[tuple[str, object, Passage]] = []
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
-            rec = self.library.registry.get(doc_id)
+            rec = self._record(doc_id)
             if rec is None or (words and not all(
                     w in set(terms(rec.title + " " + " ".join(rec.partners))) for w in words)):
                 continue
