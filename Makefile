@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-llm test-fast lint ingest-corpus corpus bench-ingest eval clean help
+.PHONY: setup run test test-llm test-browser test-fast lint ingest-corpus corpus bench-ingest eval clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
@@ -37,6 +37,7 @@ run: ingest-corpus
 	$(BIN)/microplomacy serve --host $(HOST) --port $(PORT)
 
 test: setup
+	VENV=$(VENV) scripts/install_browser.sh
 	$(BIN)/ruff check assistant ingest evals tests corpus/build.py
 	$(BIN)/pytest -q -rs $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
@@ -45,6 +46,10 @@ test: setup
 test-llm: setup
 	VENV=$(VENV) scripts/install_llm_test_deps.sh
 	$(BIN)/pytest -q -rs -m llm $(PYTEST_ARGS)
+
+test-browser: setup
+	VENV=$(VENV) scripts/install_browser.sh
+	$(BIN)/pytest -q -rs -m browser tests/ui $(PYTEST_ARGS)
 
 eval: setup
 	$(BIN)/python -m evals.qa

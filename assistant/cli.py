@@ -413,6 +413,31 @@ def serve(
     launch(_library(), host=host, port=port)
 
 
+users_app = typer.Typer(help="Logins for the browser app (MICROPLOMACY_USERS).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The officer's login name.")],
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="Users file (default: $MICROPLOMACY_USERS).")] = None,
+) -> None:
+    """Add an officer, or set a new password; asks for the password twice."""
+    from assistant import auth
+
+    path = file or auth.users_file()
+    if path is None:
+        _fail(f"set {auth.ENV_VAR} to the users file, or pass --file", code=2)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        auth.add_user(path, name, password)
+    except ValueError as exc:
+        _fail(str(exc), code=2)
+    typer.echo(f"{name} can now sign in (users file: {path})")
+
+
 def run() -> None:
     """The console script: the CLI, with failures turned into one line an officer can act on."""
     import httpx

@@ -10,12 +10,13 @@ import pytest
 from conftest import run_cli, write_pdf
 from samples import CALL_TEXT, MOU_PAGES
 
-COMMANDS = ["ingest", "docs", "show", "remove", "check", "serve"]
+COMMANDS = ["ingest", "docs", "show", "remove", "check", "ask", "agreements", "funding",
+            "letter", "serve", "users", "users add"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_every_command_has_help(embedded_settings, command: str | None):
-    args = [command, "--help"] if command else ["--help"]
+    args = [*command.split(), "--help"] if command else ["--help"]
     out = run_cli(embedded_settings, *args)
     assert out.returncode == 0, out.stderr
     assert "Usage" in out.stdout
@@ -78,3 +79,21 @@ def test_unreachable_chroma_server_is_one_clear_line(embedded_settings):
     assert out.returncode == 2
     assert "cannot reach the Chroma server" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_users_add_stores_a_hash_not_the_password(embedded_settings, tmp_path: Path):
+    import subprocess
+
+    from assistant import auth
+
+    from conftest import BIN, cli_env
+
+    users = tmp_path / "users.txt"
+    out = subprocess.run([str(BIN / "microplomacy"), "users", "add", "maria", "--file",
+                          str(users)], input="s3cret-pass\ns3cret-pass\n", text=True,
+                         capture_output=True, env=cli_env(embedded_settings), timeout=60)
+    assert out.returncode == 0, out.stderr
+    stored = users.read_text()
+    assert "s3cret-pass" not in stored and stored.startswith("maria:pbkdf2_sha256$")
+    assert auth.verify("s3cret-pass", auth.load_users(users)["maria"])
+    assert not auth.verify("wrong", auth.load_users(users)["maria"])
