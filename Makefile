@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-llm test-browser test-fast lint ingest-corpus corpus bench-ingest eval clean help
+.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest eval clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
 	@echo "make test         set up and run the whole test suite"
 	@echo "make test-llm     the LLM path against a local llama.cpp server (compiles it once)"
-	@echo "make eval         score answers on the gold questions"
+	@echo "make eval         answer/funding/letter evals + results/eval_report.{md,json,png}"
+	@echo "make bench        ingest and query benchmarks (SIZES=1000,10000,100000 for 100k)"
 	@echo "make lint         ruff"
 	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
 	@echo "make corpus       rebuild corpus/docs from corpus/src"
@@ -55,6 +56,12 @@ eval: setup
 	$(BIN)/python -m evals.qa
 	$(BIN)/python -m evals.funding_eval
 	$(BIN)/python -m evals.letter_eval
+	$(BIN)/python -m evals.report --out results
+
+bench-query: setup
+	$(BIN)/python -m evals.bench_query --sizes $${SIZES:-1000,10000} --server --out results
+
+bench: bench-ingest bench-query
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)

@@ -413,6 +413,24 @@ def serve(
     launch(_library(), host=host, port=port)
 
 
+@app.command("eval")
+def eval_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Folder for eval_report.md/json/png.")] = Path(
+        "results"),
+    distractors: Annotated[bool, typer.Option(
+        "--distractors/--no-distractors",
+        help="Also measure with the synthetic distractor pool.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the evaluation report on the sample corpus (from the source checkout)."""
+    try:
+        from evals import report
+    except ImportError:
+        _fail("the evaluations live in the source checkout: run this from the repository root")
+    args = ["--out", str(out), "--with-distractors" if distractors else "--no-distractors"]
+    raise typer.Exit(report.main(args + (["--json"] if as_json else [])))
+
+
 users_app = typer.Typer(help="Logins for the browser app (MICROPLOMACY_USERS).",
                         no_args_is_help=True)
 app.add_typer(users_app, name="users")
