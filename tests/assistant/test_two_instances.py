@@ -34,3 +34,21 @@ def test_ingest_on_one_instance_is_answerable_on_the_other(chroma_server, tmp_pa
     a.remove("green-towns-call.txt")
     after = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
     assert after.declined and not after.citations
+
+
+def test_uncommitted_chunks_are_never_retrieved(tmp_path: Path):
+    """Chunks whose document never reached the registry (a crash before the commit) stay
+    invisible, even when they are the nearest match."""
+    from assistant.retrieve import HybridRetriever
+
+    lib = Library(make_settings(tmp_path / "h"))
+    call = tmp_path / "call.txt"
+    call.write_text(CALL_TEXT)
+    lib.ingest([call])
+    orphan_text = "Quillback orphan clause about bee-keeping exchanges"
+    lib.store.chunks.upsert(ids=["f" * 32 + "-00000"], documents=[orphan_text],
+                            embeddings=lib.embedder.embed([orphan_text]),
+                            metadatas=[{"doc_id": "f" * 32, "source": "ghost.pdf", "page": 1}])
+    for mode in ("dense", "bm25", "hybrid"):
+        hits = HybridRetriever(lib.store, lib.registry, lib.embedder, mode=mode).run(orphan_text)
+        assert all(p.source != "ghost.pdf" for p in hits), mode
