@@ -42,7 +42,8 @@ YOUTH_THREE = ("a youth exchange next summer between our town in France, our twi
 
 # Floors for evals/funding_requests.jsonl, set just below what the radar measures
 # (recall 1.00, precision 1.00, no must-not violations, every no-fit request empty).
-FLOORS = {"recall": 0.9, "precision": 0.85, "empty_correct": 0.9}
+FLOORS = json.loads((Path(__file__).resolve().parents[2] / "evals" / "floors.json")
+                    .read_text())["funding"]
 
 
 @pytest.fixture(scope="module")

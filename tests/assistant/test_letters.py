@@ -3,9 +3,11 @@ documents state them, funding only when a call fits, refusals, Word export, LLM 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -222,10 +224,12 @@ def test_letter_eval_meets_floors(writer: LetterWriter, capsys) -> None:  # noqa
     with capsys.disabled():
         print("\n" + summary_table(metrics))
     # Measured on the sample corpus: 100% coverage, 0 violations, 0 of 206 facts unsupported.
-    assert metrics["fact_coverage"] >= 0.95
-    assert metrics["violations"] == 0
-    assert metrics["refusals_correct"] == 1.0
-    assert metrics["unsupported_rate"] <= 0.01
+    floors = json.loads((Path(__file__).resolve().parents[2] / "evals" / "floors.json")
+                        .read_text())["letters"]
+    assert metrics["fact_coverage"] >= floors["fact_coverage"]
+    assert metrics["violations"] <= floors["violations_max"]
+    assert metrics["refusals_correct"] >= floors["refusals_correct"]
+    assert metrics["unsupported_rate"] <= floors["unsupported_rate_max"]
 
 
 def test_cli_letter_writes_a_docx_that_opens(corpus_settings, tmp_path) -> None:  # noqa: ANN001
