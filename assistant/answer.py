@@ -31,7 +31,6 @@ _AMOUNT = re.compile(r"(?:EUR|USD|GBP|CHF|SEK|PLN|CAD|JPY|KES|MXN|€|\$|£)\s?\
                      r"\d+(?:\.\d+)?\s?(?:%|per ?cent)", re.IGNORECASE)
 _PERSON_CUE = re.compile(r"\b(?:Mayor|President|Governor|Chair|Director|Minister|signed|"
                          r"Councillor|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\b")
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A year that names an edition ("the 2027 round", "the 2025 Smart Sister Cities Challenge")
 # pins the question to that edition; a year elsewhere ("in 2027") does not.
 _EDITION_YEAR = re.compile(
@@ -46,7 +45,6 @@ _NAME = re.compile(r"\b([A-ZÀ-Þ][a-zà-ÿ]+(?![A-Za-z])(?:[ -](?:de|do|da|del|
                    r"[A-ZÀ-Þ][a-zà-ÿ]+(?![A-Za-z])))*)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\(?[a-z0-9]{1,2}[.)])\s+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_CITE = re.compile(r"\s*\[\d+\]")
 
 GENERIC_TERMS = {stem(w) for w in (
     "agreement", "agreements", "document", "documents", "say", "says", "tell", "town",
@@ -381,6 +379,3 @@ class EmbeddedAnswerer:
                   f"{p.title}{page}: ")
         return self._compose([closest], passages, retrieved, declined=True, prefix=prefix)
 
-
-def strip_citations(text: str) -> str:
-    return _CITE.sub("", text)

@@ -119,13 +119,16 @@ class Assistant:
             llm = LLMAnswerer(library.settings)
         return cls(library, llm=llm)
 
-    def records(self, doc_type: str | None = None) -> list[DocRecord]:
-        """The registry, read once per library version rather than once per question: at
-        thousands of documents a full read costs seconds."""
-        live = self.retriever.live_ids()
+    def _sync(self, live: list[str]) -> None:
+        """Bring the cached registry up to the library version ``live`` describes: read
+        once per version rather than once per question (seconds at thousands of documents)."""
         version = KeywordIndex.version_of(live)
         if self._records[0] != version:
             self._records = (version, {r.doc_id: r for r in self.library.registry.list()})
+
+    def records(self, doc_type: str | None = None) -> list[DocRecord]:
+        if self._records[0] is None:
+            self._sync(self.retriever.live_ids())
         return [r for r in self._records[1].values() if doc_type in (None, r.doc_type)]
 
     def _record(self, doc_id: str) -> DocRecord | None:
@@ -140,7 +143,7 @@ class Assistant:
 
     # -- question understanding ----------------------------------------------------------
 
-    def _boosts(self, question: str) -> tuple[dict[str, float], list[str]]:
+    def _boosts(self, question: str) -> dict[str, float]:
         """Documents whose partner or country the question names rank higher."""
         low = question.lower()
         boosts: dict[str, float] = {}
@@ -152,7 +155,7 @@ class Assistant:
                 factor *= 1.2
             if factor > 1.0:
                 boosts[rec.doc_id] = factor
-        return boosts, []
+        return boosts
 
     @staticmethod
     def _types(question: str) -> list[str]:
@@ -182,17 +185,18 @@ class Assistant:
     # -- answering ------------------------------------------------------------------------
 
     def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
-                 k: int = 8) -> list[Passage]:
-        filters = filters or Filters()
-        passages = self.retriever.run(query, filters, k=k, boost_docs=boosts)
-        return passages
+                 k: int = 8, live: list[str] | None = None) -> list[Passage]:
+        return self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live)
 
     def _plan(self, question: str, filters: Filters | None,
               conversation: Conversation | None, k: int = 8) -> _Plan:
         """Everything before the answer is written: query, filters, evidence, and the
         embedded answer (always computed: it is the fallback and cannot invent)."""
+        # One look at the library per question: every step below reads this version.
+        live = self.retriever.live_ids()
+        self._sync(live)
         query, convo_docs = self.resolve(question, conversation)
-        boosts, _ = self._boosts(query)
+        boosts = self._boosts(query)
         for d in convo_docs:
             boosts[d] = boosts.get(d, 1.0) * 2.0
         explicit = filters or Filters()
@@ -205,18 +209,18 @@ class Assistant:
         info = analyse(question)
         sides = compare_sides(question) if info.kind == "compare" else None
         if _SOONEST.search(question) and (soonest := self._soonest(question, inferred, boosts,
-                                                                    info)):
+                                                                    info, live)):
             return _Plan(query, [], soonest, final=True)
         if sides:
             return _Plan(query, [], self._compare(question, sides[0], sides[1], inferred,
-                                                  boosts, info), final=True)
-        passages = self.retrieve(query, inferred, boosts, k)
+                                                  boosts, info, live), final=True)
+        passages = self.retrieve(query, inferred, boosts, k, live)
         if not passages and inferred.years:
             inferred = Filters(doc_types=inferred.doc_types)
-            passages = self.retrieve(query, inferred, boosts, k)
+            passages = self.retrieve(query, inferred, boosts, k, live)
         if not passages and inferred is not explicit:
-            passages = self.retrieve(query, explicit, boosts, k)
-        if decline := self._decline_early(question, passages, info, convo_docs):
+            passages = self.retrieve(query, explicit, boosts, k, live)
+        if decline := self._decline_early(question, passages, info, convo_docs, live):
             return _Plan(query, passages, decline, final=True)
         facts = self.facts_for(question, passages, convo_docs)
         embedded = self.answerer.run(question, passages, info, facts=facts)
@@ -262,9 +266,9 @@ class Assistant:
             conversation.turns.append(Turn(question, plan.query, answer))
         yield answer
 
-    def unknown_names(self, info: QuestionInfo) -> list[str]:
+    def unknown_names(self, info: QuestionInfo, live: list[str] | None = None) -> list[str]:
         """Names in the question that no stored document contains at all."""
-        self.retriever.keyword.ensure(self.retriever.live_ids())
+        self.retriever.keyword.ensure(self.retriever.live_ids() if live is None else live)
         vocab = self.retriever.keyword.vocabulary()
         unknown = []
         for name in info.names:
@@ -299,11 +303,11 @@ class Assistant:
         return [(line, top) for line in fact_lines(rec, question, self.today)]
 
     def _decline_early(self, question: str, passages: list[Passage], info: QuestionInfo,
-                       preferred: set[str]) -> Answer | None:
+                       preferred: set[str], live: list[str]) -> Answer | None:
         """Questions about things the library does not hold at all are declined before any
         answer is composed, by either answerer."""
         retrieved = list(dict.fromkeys(p.source for p in passages))
-        if unknown := self.unknown_names(info):
+        if unknown := self.unknown_names(info, live):
             head = f"Your documents do not mention {' or '.join(unknown)}."
             if not passages:
                 return Answer(head, True, [], retrieved)
@@ -320,9 +324,9 @@ class Assistant:
         return None
 
     def _soonest(self, question: str, filters: Filters, boosts: dict[str, float],
-                 info: QuestionInfo) -> Answer | None:
+                 info: QuestionInfo, live: list[str]) -> Answer | None:
         """"Which of our agreements expires first?": every candidate's date, in order."""
-        passages = self.retrieve(question, filters, boosts, k=16)
+        passages = self.retrieve(question, filters, boosts, 16, live)
         words = [w for n in info.names for w in terms(n) if len(w) >= 3]
         dated: list[tuple[str, object, Passage]] = []
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
@@ -349,12 +353,12 @@ class Assistant:
         return answer
 
     def _compare(self, question: str, side_a: str, side_b: str, filters: Filters,
-                 boosts: dict[str, float], info: QuestionInfo) -> Answer:
+                 boosts: dict[str, float], info: QuestionInfo, live: list[str]) -> Answer:
         """Answer each side from its own document, each side cited."""
         parts: list[Answer] = []
         used: set[str] = set()
         for side in (side_a, side_b):
-            passages = [p for p in self.retrieve(f"{side} {question}", filters, boosts, 12)
+            passages = [p for p in self.retrieve(f"{side} {question}", filters, boosts, 12, live)
                         if p.doc_id not in used]
             side_boost = {p.doc_id: 1.0 for p in passages}
             side_terms = set(re.findall(r"[a-z]{4,}", side.lower()))
@@ -373,7 +377,7 @@ class Assistant:
             used.add(best_doc.doc_id)
             parts.append(part)
         if len(parts) < 2 or any(p.declined for p in parts):
-            passages = self.retrieve(question, filters, boosts)
+            passages = self.retrieve(question, filters, boosts, live=live)
             return self.answerer.run(question, passages, info)
         text_parts: list[str] = []
         citations: list[Citation] = []

@@ -217,9 +217,11 @@ class HybridRetriever:
         return sorted(self.registry.ids())
 
     def run(self, query: str, filters: Filters | None = None, k: int = 8,
-            boost_docs: dict[str, float] | None = None) -> list[Passage]:
+            boost_docs: dict[str, float] | None = None,
+            live: list[str] | None = None) -> list[Passage]:
+        """``live``: the committed document ids, when the caller already looked them up."""
         filters = filters or Filters()
-        live = self.live_ids()
+        live = self.live_ids() if live is None else live
         if not live:
             return []
         pool = max(k * 3, 24)

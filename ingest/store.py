@@ -82,9 +82,6 @@ class Store:
             self._documents = self._collection("documents")
         return self._documents
 
-    def chunk_ids_for(self, doc_id: str) -> list[str]:
-        return self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
-
     def delete_chunks(self, doc_id: str) -> int:
         return self.delete_chunks_of([doc_id])
 
