@@ -14,7 +14,7 @@ from assistant.audit import AuditLog
 from assistant.config import Settings
 from ingest.chunk import Chunker
 from ingest.embedder import Embedder
-from ingest.filestore import FileStore
+from ingest.filestore import ChromaFileStore, FileStore, OriginalStore
 from ingest.index import ConsistencyReport, Indexer, check_consistency
 from ingest.pipeline import IngestPipeline, IngestReport, ProgressFn, collect_sources
 from ingest.registry import DocRecord, DocumentRegistry
@@ -45,7 +45,11 @@ class Library:
             self.store = Store.open(self.embedder, path=settings.chroma_path,
                                     prefix=settings.collection_prefix)
         self.registry = DocumentRegistry(self.store)
-        self.files = FileStore(settings.files_dir)
+        # On a server the originals live beside the passages, so that every instance can
+        # open and re-read them; the local folder is then only a cache.
+        local = FileStore(settings.files_dir)
+        self.files: OriginalStore = (ChromaFileStore(self.store.files, local)
+                                     if self.store.remote else local)
         self.indexer = Indexer(self.store, self.registry, self.files)
         self.audit = AuditLog(settings.home / "audit.jsonl")
 

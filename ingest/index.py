@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-from ingest.filestore import FileStore
+from ingest.filestore import OriginalStore
 from ingest.registry import DocRecord, DocumentRegistry
 from ingest.store import Store
 
@@ -47,7 +47,7 @@ def failpoint(name: str) -> None:
 
 
 class Indexer:
-    def __init__(self, store: Store, registry: DocumentRegistry, files: FileStore) -> None:
+    def __init__(self, store: Store, registry: DocumentRegistry, files: OriginalStore) -> None:
         self.store = store
         self.registry = registry
         self.files = files
@@ -128,18 +128,18 @@ def check_consistency(indexer: Indexer, repair: bool = False) -> ConsistencyRepo
     report = ConsistencyReport(documents=len(records), chunks=sum(counts.values()))
     report.orphan_chunks = {d: n for d, n in counts.items() if d not in records}
     stored = indexer.files.stored()
-    report.orphan_files = sorted(str(p.name) for d, p in stored.items() if d not in records)
+    report.orphan_files = sorted(f.name for d, f in stored.items() if d not in records)
     for rec in records.values():
-        if rec.doc_id not in stored:
+        if rec.doc_id not in stored or not stored[rec.doc_id].complete:
             report.missing_files.append(rec.source)
         if counts.get(rec.doc_id, 0) != rec.chunks:
             report.chunk_mismatch.append(rec.source)
     if repair and not report.ok:
         for doc_id in report.orphan_chunks:
             indexer.store.delete_chunks(doc_id)
-        for doc_id, path in stored.items():
+        for doc_id in stored:
             if doc_id not in records:
-                path.unlink(missing_ok=True)
+                indexer.files.discard(doc_id)
         # A record whose chunks or file are incomplete cannot be trusted: drop it, so that
         # re-running the ingest stores it again whole.
         for rec in records.values():

@@ -1,8 +1,9 @@
 """One facade over Chroma for both modes: an embedded persistent store or a Chroma server.
 
-Two collections: ``<prefix>_chunks`` (the searchable passages) and ``<prefix>_documents``
-(the registry, one record per document). Keeping the registry in Chroma means that two app
-instances pointed at one server see the same library.
+Collections: ``<prefix>_chunks`` (the searchable passages), ``<prefix>_documents`` (the
+registry, one record per document) and, on a server, ``<prefix>_files`` (the originals).
+Keeping all of it in Chroma means that app instances pointed at one server see and serve
+the same library.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ class StoreUnavailableError(RuntimeError):
 
 
 class Store:
-    def __init__(self, client: ClientAPI, embedder: Embedder, prefix: str = "microplomacy"):
+    def __init__(self, client: ClientAPI, embedder: Embedder, prefix: str = "microplomacy",
+                 remote: bool = False):
         self.client = client
+        self.remote = remote  # a Chroma server, shared with other app instances
         self.embedder = embedder
         self.prefix = prefix
         self._chunks: Collection | None = None
         self._documents: Collection | None = None
+        self._files: Collection | None = None
 
     @classmethod
     def open(
@@ -61,7 +65,7 @@ class Store:
                 raise ValueError("an embedded store needs a path")
             path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        return cls(client, embedder, prefix)
+        return cls(client, embedder, prefix, remote=bool(host))
 
     def _collection(self, suffix: str) -> Collection:
         return self.client.get_or_create_collection(
@@ -81,6 +85,14 @@ class Store:
         if self._documents is None:
             self._documents = self._collection("documents")
         return self._documents
+
+    @property
+    def files(self) -> Collection:
+        if self._files is None:
+            # Not searched by meaning: the records carry their own placeholder vectors.
+            self._files = self.client.get_or_create_collection(
+                f"{self.prefix}_files", embedding_function=None)
+        return self._files
 
     def delete_chunks(self, doc_id: str) -> int:
         return self.delete_chunks_of([doc_id])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.ask import Assistant
 from assistant.library import Library
+from assistant.ui import original_response
 
 from conftest import make_settings
 from samples import CALL_TEXT
@@ -30,6 +31,11 @@ def test_ingest_on_one_instance_is_answerable_on_the_other(chroma_server, tmp_pa
     ans = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
     assert not ans.declined and "80%" in ans.text
     assert ans.citations[0].source == "green-towns-call.txt"
+    # B serves the original A stored (from the server, no shared folder), at its /doc link
+    response = original_response(b, ans.citations[0].doc_id)
+    assert response.status_code == 200
+    assert Path(response.path).read_bytes() == CALL_TEXT.encode()
+    assert Path(response.path).parent == second.files_dir
 
     a.remove("green-towns-call.txt")
     after = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
