@@ -124,12 +124,16 @@ def run_cli(settings: Settings, *args: str, timeout: float = 600) -> subprocess.
                           timeout=timeout)
 
 
-@pytest.fixture(scope="session")
-def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The sample corpus ingested once, in an embedded store, for answer-level tests."""
+@pytest.fixture(scope="session", params=["embedded", "server"])
+def corpus_settings(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The sample corpus ingested once per backend: every answer, register, funding and
+    letter test that takes it (or `assistant`) runs on an embedded store and on a real
+    `chroma run` server."""
     from assistant.library import Library
 
-    settings = make_settings(tmp_path_factory.mktemp("corpus") / "home")
+    url = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    settings = make_settings(tmp_path_factory.mktemp("corpus") / "home", url)
     report = Library(settings).ingest([CORPUS_DOCS])
     assert not report.failed, report.failed
     return settings
