@@ -8,6 +8,7 @@ import getpass
 import json
 import logging
 import os
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ class AuditLog:
 
     def record(self, action: str, user: str | None = None, **details: Any) -> None:
         entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "action": action,
-                 "user": user or _local_user(), **details}
+                 "user": user or _local_user(),
+                 # several app instances write their own logs: merged, they stay apart
+                 "host": socket.gethostname(), **details}
         line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

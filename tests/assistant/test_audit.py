@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from assistant.audit import AuditLog
@@ -26,6 +27,7 @@ def test_ingest_remove_and_letter_are_audited(tmp_path: Path):
     assert entries[0]["user"] == "officer1" and entries[0]["ingested"][0][0] == "call.txt"
     assert entries[0]["failed"][0][0] == "bad.pdf"
     assert entries[2]["refused"] is True
+    assert {e["host"] for e in entries} == {socket.gethostname()}
 
 
 def test_concurrent_writers_never_interleave_lines(tmp_path: Path):
