@@ -463,10 +463,12 @@ def run() -> None:
     try:
         app()
     except httpx.TransportError as exc:
-        url = Settings.from_env().chroma_url or "the Chroma server"
+        url = Settings.from_env().chroma_url
+        where = f"the Chroma server at {url}" if url else "the Chroma server"
         log.debug("connection failure", exc_info=True)
-        typer.echo(f"error: lost the connection to {url} ({type(exc).__name__}); nothing was "
-                   "half-written: run the command again once the server is back", err=True)
+        typer.echo(f"error: lost the connection to {where} ({type(exc).__name__}); nothing "
+                   "half-written is visible: run the command again once the server is back",
+                   err=True)
         sys.exit(2)
     except Exception as exc:  # the details go to the log file, not the terminal
         log.exception("unexpected error")

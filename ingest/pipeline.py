@@ -19,6 +19,7 @@ from pathlib import Path
 from queue import Full, Queue
 from typing import Any
 
+import httpx
 from langchain_core.documents import Document
 
 from ingest.chunk import Chunker
@@ -226,6 +227,13 @@ class IngestPipeline:
             self.indexer.write(writes)
             failpoint("after_commit")
             replaced = self._drop_older_versions([p.record for p in group])
+        except httpx.TransportError as exc:
+            # The Chroma server is gone: every later document would be parsed and embedded
+            # only to fail the same way. Stop the run; what was committed stays, this group
+            # left only invisible leftovers, and the caller says so in one line.
+            log.info("lost the Chroma server while storing %d documents (%s: %s)",
+                     len(group), type(exc).__name__, exc)
+            raise
         except Exception as exc:  # a store failure fails these documents, not the batch
             log.exception("could not store %d documents", len(group))
             report.failed.extend({"source": p.item.name,
@@ -257,11 +265,14 @@ class IngestPipeline:
         items: Iterable[SourceItem],
         doc_type: str | None = None,
         progress: ProgressFn | None = None,
+        report: IngestReport | None = None,
     ) -> IngestReport:
+        """Store every item; ``report`` (filled as documents commit) lets a caller see what
+        was stored even when the run is cut short by a lost Chroma server."""
         if doc_type is not None and doc_type not in DOC_TYPES:
             raise ValueError(f"unknown document type {doc_type!r}; use one of {DOC_TYPES}")
         items = list(items)
-        report = IngestReport()
+        report = IngestReport() if report is None else report
         known = {r.doc_id: r for r in self.indexer.registry.list()}
         seen: set[str] = set()
 
