@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
@@ -20,6 +21,25 @@ from chromadb.config import Settings as ChromaSettings
 from ingest.embedder import Embedder
 
 log = logging.getLogger(__name__)
+
+
+# A killed server resets its connections at once, but a hung or unreachable one never
+# answers: chromadb's HTTP client waits forever (httpx timeout=None), so we bound it.
+SERVER_TIMEOUT_S = 120.0
+CONNECT_TIMEOUT_S = 5.0
+
+
+def _bound_requests(client: ClientAPI, timeout_s: float) -> None:
+    """Give the client's HTTP session a timeout; chromadb 1.x has no setting for it.
+
+    Reaches into the client (`_server._session`); tests/ingest/test_server_outage.py checks
+    it, so a chromadb upgrade that moves it fails a test instead of hanging an officer.
+    """
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):
+        log.warning("cannot bound requests to the Chroma server: client internals changed")
+        return
+    session.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
 
 
 class StoreUnavailableError(RuntimeError):
@@ -47,14 +67,21 @@ class Store:
         port: int = 8000,
         ssl: bool = False,
         prefix: str = "microplomacy",
+        timeout_s: float = SERVER_TIMEOUT_S,
     ) -> Store:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if host:
             try:
+                # The client's constructor already talks to the server, unbounded: ask first.
+                scheme = "https" if ssl else "http"
+                httpx.get(f"{scheme}://{host}:{port}/api/v2/heartbeat",
+                          timeout=httpx.Timeout(timeout_s,
+                                                connect=min(CONNECT_TIMEOUT_S, timeout_s))
+                          ).raise_for_status()
                 client = chromadb.HttpClient(
                     host=host, port=port, ssl=ssl, settings=chroma_settings
                 )
-                client.heartbeat()
+                _bound_requests(client, timeout_s)
             except Exception as exc:  # the client raises several types for "not there"
                 raise StoreUnavailableError(
                     f"cannot reach the Chroma server at {host}:{port} ({type(exc).__name__}); "

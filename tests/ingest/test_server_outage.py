@@ -54,3 +54,32 @@ def test_server_down_then_back(tmp_path: Path):
         assert json.loads(run_cli(settings, "check", "--json").stdout)["ok"]
     finally:
         _stop(server)
+
+
+def test_a_server_that_never_answers_times_out_in_one_line(tmp_path: Path):
+    """A hung server (accepts connections, never replies) must not hang the officer."""
+    import socket
+    import time
+
+    from assistant.config import Settings
+    from assistant.library import shared_embedder
+    from ingest.store import Store, StoreUnavailableError
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)  # connections are queued by the kernel and never read
+        port = hung.getsockname()[1]
+        embedder = shared_embedder(Settings(home=tmp_path).embedding_model_dir)
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError) as exc:
+            Store.open(embedder, host="127.0.0.1", port=port, timeout_s=1.0)
+        assert time.monotonic() - started < 30  # bounded, not a benchmark
+        assert f"127.0.0.1:{port}" in str(exc.value) and "Timeout" in str(exc.value)
+
+
+def test_requests_to_the_server_are_bounded(chroma_server: str, tmp_path: Path):
+    from assistant.library import Library
+
+    lib = Library(make_settings(tmp_path / "home", chroma_server))
+    session = lib.store.client._server._session  # what _bound_requests sets
+    assert session.timeout.read == 120.0 and session.timeout.connect == 5.0
