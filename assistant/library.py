@@ -69,16 +69,26 @@ class Library:
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
                progress: ProgressFn | None = None, user: str | None = None) -> IngestReport:
-        report = self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress)
+        report = IngestReport()
+        try:
+            self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress,
+                              report=report)
+        except Exception as exc:
+            # What committed before the run was cut short is in the library: audit it.
+            self._audit_ingest(report, user, aborted=f"{type(exc).__name__}: {exc}")
+            raise
         self._audit_ingest(report, user)
         return report
 
-    def _audit_ingest(self, report: IngestReport, user: str | None) -> None:
-        if report.ingested or report.failed or report.replaced:
+    def _audit_ingest(self, report: IngestReport, user: str | None,
+                      aborted: str | None = None) -> None:
+        if report.ingested or report.failed or report.replaced or aborted:
+            extra = {"aborted": aborted[:300]} if aborted else {}
             self.audit.record("ingest", user, ingested=[(r["source"], r["doc_id"])
                                                         for r in report.ingested],
                               replaced=[r["doc_id"] for r in report.replaced],
-                              failed=[(f["source"], f["error"]) for f in report.failed])
+                              failed=[(f["source"], f["error"]) for f in report.failed],
+                              **extra)
 
     def documents(self, doc_type: str | None = None) -> list[DocRecord]:
         return self.registry.list(doc_type)
