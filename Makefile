@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest eval clean help
+.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest bench-load eval clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench        ingest and query benchmarks (SIZES=1000,10000,100000 for 100k)"
 	@echo "make lint         ruff"
 	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
+	@echo "make bench-load   20 sessions asking for 60 s while an ingest runs: errors, p50/p95"
 	@echo "make corpus       rebuild corpus/docs from corpus/src"
 
 $(STAMP): pyproject.toml
@@ -74,6 +75,9 @@ corpus: setup
 
 bench-ingest: setup
 	$(BIN)/python evals/bench_ingest.py
+
+bench-load: setup
+	$(BIN)/python -m evals.load_test --sessions 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) .microplomacy results
