@@ -76,6 +76,9 @@ class _Plan:
     final: bool  # no language model step follows
 
 
+MAX_TURNS = 20
+
+
 @dataclass
 class Conversation:
     """One officer's session: each turn's question, how it was resolved, and the answer."""
@@ -264,6 +267,8 @@ class Assistant:
                 answer.warnings.append(str(exc))
         if conversation is not None:
             conversation.turns.append(Turn(question, plan.query, answer))
+            # Follow-ups look back a few turns; a long session must not grow without end.
+            del conversation.turns[:-MAX_TURNS]
         yield answer
 
     def unknown_names(self, info: QuestionInfo, live: list[str] | None = None) -> list[str]:

@@ -621,6 +621,7 @@ def _ask_tab(lib: Library, assistant: Assistant) -> gr.Dropdown:
         fn=reply,
         additional_inputs=[doc_type, partner, conversation],
         api_name="ask",
+        analytics_enabled=False,
         chatbot=gr.Chatbot(height=520, label="Answers", elem_id="mp-chat",
                            placeholder="Ask a question; answers come from your documents "
                                        "only, with the page they come from."),
@@ -798,7 +799,8 @@ def _library_tab(lib: Library) -> tuple[Callable[..., Any], list[Any]]:
 def build_app(lib: Library) -> gr.Blocks:
     assistant = Assistant.from_library(lib)
     # Uploaded copies and exported letters are officers' documents: don't keep them long.
-    with gr.Blocks(title="Microplomacy", delete_cache=(1800, 3600)) as app:
+    with gr.Blocks(title="Microplomacy", delete_cache=(1800, 3600),
+                   analytics_enabled=False) as app:
         gr.Markdown("# Microplomacy\nYour agreements, grant calls and reports, answered "
                     "with the page they come from.")
         with gr.Tabs():
@@ -873,7 +875,13 @@ def create_server(lib: Library, login: Callable[[str, str], bool] | None = None)
                                 status_code=401)
         return original_response(lib, doc_id)
 
-    blocks = build_app(lib).queue(default_concurrency_limit=4)
+    # Sized for 20 officers asking at once on 2 cores (`make bench-load`, evals/load_test.py):
+    # up to 4 runs of each handler at once. Measured: 2 gave ~25% less throughput (a run
+    # also waits on Chroma, leaving a core idle), 8 no more than 4 (the same 2 cores shared).
+    # The rest wait their turn in Gradio's first-come queue. When more than 64 are waiting,
+    # a new request is turned away at once ("This application is currently busy. Please try
+    # again.") rather than waiting for minutes.
+    blocks = build_app(lib).queue(default_concurrency_limit=4, max_size=64)
     server = gr.mount_gradio_app(
         server, blocks, path="/", auth=login,
         auth_message="Sign in with the name and password your administrator gave you.",

@@ -161,3 +161,14 @@ def test_question_years_filter_calls_by_their_deadline_year(assistant):
     assert ans.retrieved and set(ans.retrieved) <= {
         TWINNET, "citizens-across-borders-civil-society-call-2026.pdf"}
     assert assistant._years("calls closing in 2027 or next year") == [2027, 2027]
+
+
+def test_a_long_conversation_keeps_only_its_recent_turns(assistant):
+    from assistant.ask import MAX_TURNS, Conversation
+
+    convo = Conversation()
+    for i in range(MAX_TURNS + 3):
+        assistant.ask(f"Question {i}: when does our agreement with Vila Serena expire?",
+                      conversation=convo)
+    assert len(convo.turns) == MAX_TURNS
+    assert convo.turns[-1].question.startswith(f"Question {MAX_TURNS + 2}:")

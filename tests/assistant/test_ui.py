@@ -378,3 +378,13 @@ def test_users_file_add_load_and_check(tmp_path: Path, monkeypatch) -> None:  # 
     monkeypatch.setenv(auth.ENV_VAR, str(empty))
     with pytest.raises(auth.UsersFileError, match="users add"):
         login_check()
+
+
+def test_the_app_never_phones_home(corpus: Library) -> None:
+    """Offline first: no Gradio version check or telemetry from any Blocks we build."""
+    from gradio import analytics
+
+    app = build_app(corpus)
+    # the ChatInterface inside is a Blocks of its own, ruled by Gradio's global switch
+    assert analytics.analytics_enabled() is False
+    assert app.analytics_enabled is False
