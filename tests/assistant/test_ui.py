@@ -388,3 +388,33 @@ def test_the_app_never_phones_home(corpus: Library) -> None:
     # the ChatInterface inside is a Blocks of its own, ruled by Gradio's global switch
     assert analytics.analytics_enabled() is False
     assert app.analytics_enabled is False
+
+
+API_ROUTES = [
+    ("get", "/config", None),
+    ("get", "/gradio_api/info", None),
+    ("get", "/gradio_api/openapi.json", None),
+    ("post", "/gradio_api/call/ask", {"data": ["When does Vila Serena expire?", "", ""]}),
+    ("post", "/gradio_api/queue/join", {"data": ["q", "", ""], "fn_index": 0,
+                                        "session_hash": "abc"}),
+    ("get", "/gradio_api/file=/etc/passwd", None),
+]
+
+
+def test_every_api_route_needs_the_login(fresh: Library, tmp_path: Path) -> None:
+    """Pages, files and the API alike: gradio_client or curl get nothing without a login."""
+    from fastapi.testclient import TestClient
+
+    users = tmp_path / "users"
+    auth.add_user(users, "officer", "s3cret pass", iterations=1000)
+    with TestClient(create_server(fresh, auth.authenticator(users))) as client:
+        for method, route, body in API_ROUTES:
+            kwargs = {"json": body} if body is not None else {}
+            denied = getattr(client, method)(route, **kwargs)
+            assert denied.status_code == 401, (route, denied.text)
+        assert client.post("/gradio_api/upload",
+                           files={"files": ("a.txt", b"hello")}).status_code == 401
+        client.post("/login", data={"username": "officer", "password": "s3cret pass"})
+        assert client.get("/gradio_api/info").status_code == 200
+        # signed in is still not the file system
+        assert client.get("/gradio_api/file=/etc/passwd").status_code in (403, 404)
