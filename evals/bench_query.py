@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.common import REPO
+from evals.common import REPO, free_port, wait_for_port
 from evals.distractors import AREAS, DISTINCT, THEMES, TOWN_PARTS
 
 log = logging.getLogger("bench_query")
@@ -280,14 +280,6 @@ def _run_phase(*args: str) -> dict:
 # --------------------------------------------------------------------------- server
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of another process, from /proc (Linux)."""
     try:
@@ -303,8 +295,6 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 @contextmanager
 def chroma_server(data: Path) -> Iterator[tuple[str, int]]:
     """A `chroma run` server on a free loopback port for the duration of one size."""
-    import socket
-
     port = free_port()
     data.mkdir(parents=True, exist_ok=True)
     with open(data / "server.log", "wb") as out:
@@ -312,16 +302,7 @@ def chroma_server(data: Path) -> Iterator[tuple[str, int]]:
                                  "127.0.0.1", "--port", str(port), "--path", str(data / "db")],
                                 stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.time() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"chroma run exited with {proc.returncode}")
-                with socket.socket() as s:
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                if time.time() > deadline:
-                    raise TimeoutError("chroma run did not listen within 60 s")
-                time.sleep(0.2)
+            wait_for_port(port, 60, proc, "chroma run")
             yield f"http://127.0.0.1:{port}", proc.pid
         finally:
             proc.terminate()

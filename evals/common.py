@@ -4,11 +4,35 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A free loopback port (the scripts and the tests start their servers on one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None,
+                  what: str = "server") -> None:
+    """Return once something listens on ``port``; fail fast if ``proc`` dies first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited early with code {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f} s")
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -53,7 +53,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -65,7 +64,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.common import REPO, has_fact, load_jsonl
+from evals.common import REPO, free_port, has_fact, load_jsonl, wait_for_port
 
 log = logging.getLogger("load_test")
 
@@ -159,24 +158,6 @@ class LoadResult:
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[int(round(pct / 100 * (len(ordered) - 1)))] if ordered else 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited early with code {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f} s")
 
 
 def tail(path: Path, chars: int = 2000) -> str:
@@ -449,7 +430,7 @@ def local_stack(work: Path, procs: Processes) -> Iterator[Stack]:
     chroma = procs.start("chroma", [str(BIN / "chroma"), "run", "--host", "127.0.0.1",
                                     "--port", str(chroma_port), "--path", str(work / "chroma")],
                          {**os.environ, **offline_env()}, work / "chroma.log")
-    wait_for_port(chroma_port, chroma, 60, "chroma run")
+    wait_for_port(chroma_port, 60, chroma, "chroma run")
     env = {**os.environ, **offline_env(), "MICROPLOMACY_HOME": str(work / "home"),
            "MICROPLOMACY_CHROMA_URL": f"http://127.0.0.1:{chroma_port}",
            "MICROPLOMACY_COLLECTION_PREFIX": PREFIX}
@@ -462,7 +443,7 @@ def local_stack(work: Path, procs: Processes) -> Iterator[Stack]:
     app = procs.start("app", _cli("serve", "--host", "127.0.0.1", "--port", str(app_port)),
                       env, work / "serve.log")
     try:
-        wait_for_port(app_port, app, 120, "microplomacy serve")
+        wait_for_port(app_port, 120, app, "microplomacy serve")
     except Exception as exc:
         raise RuntimeError(f"{exc}\n{tail(work / 'serve.log')}") from None
     yield Stack(f"http://127.0.0.1:{app_port}", env, work, app)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,29 +13,12 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from evals.common import free_port, wait_for_port  # noqa: F401 - the tests import them from here
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DOCS = REPO / "corpus" / "docs"
 SHARED = REPO.parent / "shared"
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited early with code {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on port {port} after {timeout}s")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import importlib.util
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+
+from evals.common import free_port
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,6 @@ def smollm2_gguf() -> Path | None:
         if found:
             return found[0]
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
