@@ -18,7 +18,7 @@ from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.retrieve import Filters, HybridRetriever, KeywordIndex, terms
 from assistant.types import Answer, Citation, Passage
-from ingest.injection import INSTRUCTION
+from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -93,8 +93,7 @@ class Conversation:
 def fence(passage: Passage) -> Passage:
     """The passage as a model sees it: text addressed to an AI is replaced by a marker, on
     top of the prompt's rule that passages are data."""
-    return replace(passage, text=INSTRUCTION.sub("[text addressed to an AI removed]",
-                                                 passage.text))
+    return replace(passage, text=fence_instructions(passage.text))
 
 
 def distinctive(place: str) -> str:

@@ -60,6 +60,7 @@ from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
 from assistant.retrieve import Filters
 from assistant.types import Citation, Passage
+from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -1275,13 +1276,15 @@ def _cosines(library: Library, query: str, texts: list[str]) -> list[float]:
 
 
 def render_facts(facts: Sequence[LetterFact]) -> str:
-    """Numbered facts for the model, each a data block it must not take orders from."""
+    """Numbered facts for the model, each a data block it must not take orders from, with
+    any sentence addressed to an AI replaced by a marker."""
     blocks = []
     for f in facts:
-        quote = html.escape(f.quote, quote=False)
+        quote = html.escape(fence_instructions(f.quote), quote=False)
         page = f", page {f.page}" if f.page is not None else ""
         blocks.append(f'<fact n="{f.n}" source="{html.escape(f.source)}{page}">\n'
-                      f"{html.escape(f.text, quote=False)}\nDocument text: {quote}\n</fact>")
+                      f"{html.escape(fence_instructions(f.text), quote=False)}\n"
+                      f"Document text: {quote}\n</fact>")
     return "\n\n".join(blocks)
 
 
