@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from assistant.facts import FactLine
-from assistant.retrieve import stem, terms
+from assistant.prompts import PROMPTS_DIR
+from assistant.retrieve import WORD, stem, terms
 from assistant.types import Answer, Citation, Passage
 from ingest.chunk import is_heading
+from ingest.extract import COUNTRY_RE
 from ingest.injection import is_instruction
 
 MONTHS = ("january february march april may june july august september october november "
@@ -83,9 +87,21 @@ CLAUSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# "Can a university take part ...?", "Is that allowed?": a yes/no question about a rule is
+# answered by the rule, whatever else it mentions (money, dates).
+_RULE_QUESTION = re.compile(
+    r"(?:^|[.!?]\s+)(?:can|could|may|is|are|does|do|would)\b.*\b(?:allowed|permitted|eligible|"
+    r"apply|lead|take part|participate|join|qualify|be (?:a |an |the )?(?:lead|partner))\b")
+_RULE_TOPIC = re.compile(r"\b(?:eligib\w*|allowed|permitted|requirements?|required|minimum|"
+                         r"partnership|consortium|who can|lead applicant|conditions?)\b",
+                         re.IGNORECASE)
+_RULE_CUE = re.compile(r"\b(?:must|may|shall|cannot|can apply|only|eligible|open to|any|not|"
+                       r"without|at least|no more than|required)\b", re.IGNORECASE)
+
 # What a question asks for, first match wins.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("compare", re.compile(r"\b(compared?|comparison|difference|differ|versus|vs\.?)\b")),
+    ("eligibility", _RULE_QUESTION),
     ("summary", re.compile(r"\b(say|says|said|summar\w*|find|found|overview|describe|argue\w*)\b")),
     ("date", re.compile(r"\b(when|deadline|date|expire|expiry|until|how long|duration|"
                         r"open(?:s|ing)? date|run out)\b")),
@@ -98,16 +114,116 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def root(word: str) -> str:
+    """Coarser than ``stem``, for the answerer's matching only (retrieval keeps ``stem``):
+    "receive" = "receiving" = "received", "legally" = "legal", "allowed" = "allow"."""
+    w = word.lower()
+    for suffix in ("ing", "ed", "ly", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
+def roots(text: str) -> list[str]:
+    return [root(w) for w in WORD.findall(text.lower())]
+
+
+def _find_phrase(text_roots: list[str], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    return next((i for i in range(len(text_roots) - n + 1)
+                 if tuple(text_roots[i:i + n]) == phrase), -1)
+
+
+def _has_phrase(text_roots: list[str], phrase: tuple[str, ...]) -> bool:
+    return _find_phrase(text_roots, phrase) >= 0
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """``question phrases => document phrases``: ways officers and documents say one thing."""
+
+    asked: tuple[tuple[str, ...], ...]
+    said: tuple[tuple[str, ...], ...]
+
+
+SYNONYMS_FILE = PROMPTS_DIR / "answer_synonyms.md"
+
+
+@cache
+def load_synonyms(path: str = str(SYNONYMS_FILE)) -> tuple[Synonyms, ...]:
+    groups: list[Synonyms] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    for line in lines:
+        if not line.startswith("- ") or "=>" not in line:
+            continue
+        left, right = line[2:].split("=>", 1)
+        asked = tuple(tuple(roots(x)) for x in left.split(",") if roots(x))
+        said = tuple(tuple(roots(x)) for x in right.split(",") if roots(x))
+        groups.append(Synonyms(asked, tuple(dict.fromkeys(said + asked))))
+    return tuple(groups)
+
+
+@dataclass
+class Concept:
+    """Question terms that a sentence also covers when it has one of ``said``."""
+
+    terms: frozenset[str]
+    said: tuple[tuple[str, ...], ...]
+
+
+def concepts(question: str) -> list[Concept]:
+    """The synonym groups a question uses, and the country names it tests ("a town in
+    Kenya": a sentence about which countries are eligible covers "Kenya")."""
+    q_words = WORD.findall(question.lower())
+    q_roots = [root(w) for w in q_words]
+    found: list[Concept] = []
+    for group in load_synonyms():
+        for phrase in group.asked:
+            if (i := _find_phrase(q_roots, phrase)) >= 0:
+                words = frozenset(terms(" ".join(q_words[i:i + len(phrase)])))
+                if words:
+                    found.append(Concept(words, group.said))
+    for country in question_countries(question):
+        found.append(Concept(frozenset(terms(country)), (("country",), ("countri",))))
+    return found
+
+
+def question_countries(question: str) -> list[str]:
+    return [m.group(1) for m in COUNTRY_RE.finditer(question)]
+
+
+def split_parts(question: str) -> list[str]:
+    """"When did X open, and when is Y?": the parts of a question that asks several
+    things, each starting with its own question word. One part: the question itself."""
+    pieces = re.split(r"(?:,\s*|\s+)(?:and|also|plus)\s+(?=(?:when|who|whom|what|which|where|"
+                      r"how|why|is|are|does|do|can|could|will|has|have)\b)",
+                      question.strip(), flags=re.IGNORECASE)
+    parts = [p.strip(" ,;?") for p in pieces if len(p.split()) >= 3]
+    return parts if len(parts) >= 2 else [question]
+
+
 @dataclass
 class QuestionInfo:
     text: str
-    kind: str  # date | amount | who | list | compare | fact
+    kind: str  # date | amount | who | list | compare | eligibility | summary | fact
     terms: list[str]
     years: list[str] = field(default_factory=list)
     versions: list[tuple[str, str]] = field(default_factory=list)
     call_ids: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
+    concepts: list[Concept] | None = None  # None: worked out from the text when needed
+    countries: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.concepts is None:
+            self.concepts = concepts(self.text)
+        if not self.countries:
+            self.countries = question_countries(self.text)
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -140,6 +256,7 @@ class _Sentence:
     score: float = 0.0
     list_items: list[str] = field(default_factory=list)
     coverage: float = 1.0
+    index: int = 0  # position in its passage
 
 
 _BOILERPLATE = re.compile(r"illustrative document|all municipalities, regions|are fictional",
@@ -170,6 +287,15 @@ def split_sentences(text: str) -> list[tuple[str, list[str]]]:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
+        if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)
+                and (_DATE.search(line) or _AMOUNT.search(line))
+                and (not nxt or nxt[:1].isupper())):
+            # "Online information session 19 January 2027": a row of a timetable or
+            # budget table, which answers questions on its own; not a heading.
+            flush()
+            if len(line.split()) >= 3:
+                out.append((line, []))
+            continue
         if (after_sentence and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
                 and nxt[:1].isupper()):
             # "How to apply" / "About the Trust" above a paragraph: a heading, not a sentence
@@ -211,7 +337,15 @@ class EmbeddedAnswerer:
         (those that do not just name the document) that the sentence contains."""
         body = sent + " " + " ".join(items)
         low = body.lower()
+        s_roots = roots(body)
+        # A question word is in the sentence when the word is (endings aside), or when the
+        # sentence says it the documents' way (prompts/answer_synonyms.md).
         s_terms = set(terms(body))
+        s_root_set = set(s_roots)
+        s_terms |= {t for t in info.terms if root(t) in s_root_set}
+        for concept in info.concepts or []:
+            if any(_has_phrase(s_roots, phrase) for phrase in concept.said):
+                s_terms |= concept.terms
         title_terms = set(terms(passage.title))
         h_terms = title_terms | set(terms(passage.section))
         # Terms that name the document (its title) identify it; they are not the answer.
@@ -237,6 +371,7 @@ class EmbeddedAnswerer:
             "amount": bool(_AMOUNT.search(body)),
             "who": bool(_PERSON_CUE.search(body)),
             "list": bool(items),
+            "eligibility": bool(_RULE_CUE.search(body)),
         }
         if has_kind.get(info.kind):
             score += 0.25 if info.kind == "who" else 0.35
@@ -248,11 +383,11 @@ class EmbeddedAnswerer:
     def _candidates(self, info: QuestionInfo, passages: list[Passage]) -> list[_Sentence]:
         cands: list[_Sentence] = []
         for rank, p in enumerate(passages):
-            for sent, items in split_sentences(p.text):
+            for index, (sent, items) in enumerate(split_sentences(p.text)):
                 if len(sent) > 600 or (sent == p.section and not items) or is_instruction(sent):
                     continue  # text addressed to an AI assistant is data, never an answer
                 score, coverage = self._score(info, sent, p, rank, items)
-                cands.append(_Sentence(sent, rank, score, items, coverage))
+                cands.append(_Sentence(sent, rank, score, items, coverage, index))
         return sorted(cands, key=lambda c: -c.score)
 
     @staticmethod
@@ -262,7 +397,11 @@ class EmbeddedAnswerer:
         text: dict[str, str] = {}
         for p in passages:
             text[p.doc_id] = text.get(p.doc_id, p.title.lower()) + " " + p.text.lower()
-        words = [w for n in info.names for w in terms(n) if len(w) >= 3]
+        # "Our partner is a town in Kenya": the country is what the rule is asked about,
+        # the programme named beside it says which document.
+        countries = {c.lower() for c in info.countries}
+        names = [n for n in info.names if n.lower() not in countries] or info.names
+        words = [w for n in names for w in terms(n) if len(w) >= 3]
         docs = {d for d, t in text.items() if all(w in set(terms(t)) for w in words)}
         return docs or None
 
@@ -327,10 +466,71 @@ class EmbeddedAnswerer:
                 if any(c.text == x.text for x in chosen):
                     continue
                 chosen.append(c)
+        unanswered = self._answer_parts(info, passages, named, chosen, facts)
         missing = self._pinned_missing(info, passages, chosen[:1], [f for f, _ in facts])
         if missing or not (chosen or facts):
             return self._decline(info, passages, cands, missing)
-        return self._compose(chosen, passages, retrieved, facts=facts)
+        if _RULE_TOPIC.search(info.text) or info.kind == "eligibility":
+            self._continue_rules(info, cands, chosen, facts)
+        answer = self._compose(chosen, passages, retrieved, facts=facts)
+        if unanswered and not facts:
+            answer.text += "".join(f" Your documents do not say: {u}?" for u in unanswered)
+        return answer
+
+    def _best(self, info: QuestionInfo, passages: list[Passage],
+              named: set[str] | None) -> _Sentence | None:
+        """The best sentence for a question, if any clears the bars ``run`` applies."""
+        min_cov = 0.25 if info.kind == "summary" else self.min_coverage
+        min_score = 0.3 if info.kind == "summary" else self.min_score
+        return next((c for c in self._candidates(info, passages)
+                     if (named is None or passages[c.passage].doc_id in named)
+                     and c.coverage >= min_cov and c.score >= min_score), None)
+
+    def _answer_parts(self, info: QuestionInfo, passages: list[Passage],
+                      named: set[str] | None, chosen: list[_Sentence],
+                      facts: list[tuple[FactLine, Passage]]) -> list[str]:
+        """"When did X open, and when is Y?": each part answered by its own best sentence
+        (added to ``chosen``). Returns the parts nothing answers."""
+        parts = split_parts(info.text)
+        if len(parts) < 2:
+            return []
+        evidence = " ".join(re.sub(r"\s+", " ", f.evidence) for f, _ in facts)
+        unanswered: list[str] = []
+        for part in parts:
+            part_info = analyse(part)
+            # The names of the whole question say which document every part is about.
+            part_info.names = list(dict.fromkeys(part_info.names + info.names))
+            best = self._best(part_info, passages, named)
+            if best is None:
+                unanswered.append(part)
+                continue
+            if any(best.text == c.text for c in chosen) or best.text in evidence:
+                continue
+            chosen.append(best)
+        return unanswered
+
+    def _continue_rules(self, info: QuestionInfo, cands: list[_Sentence],
+                        chosen: list[_Sentence],
+                        facts: list[tuple[FactLine, Passage]]) -> None:
+        """A rule often takes two sentences ("at least 4 municipalities ... . At least two of
+        them must be twinned."): after a rule sentence, add the next sentence of the same
+        passage when it is a rule on the same subject."""
+        by_pos = {(c.passage, c.index): c for c in cands}
+        evidence = [re.sub(r"\s+", " ", f.evidence) for f, _ in facts]
+        starts = list(chosen) + [c for c in cands if any(
+            len(c.text) > 30 and c.text in ev for ev in evidence)]
+        q_terms = {t for t in info.terms if len(t) >= 4} - GENERIC_TERMS
+        added = 0
+        for c in starts:
+            nxt = by_pos.get((c.passage, c.index + 1))
+            if (nxt is None or added >= 2 or not _RULE_CUE.search(c.text)
+                    or not _RULE_CUE.search(nxt.text)
+                    or any(nxt.text == x.text for x in chosen)):
+                continue
+            shared = ({t for t in terms(c.text) if len(t) >= 4} | q_terms) & set(terms(nxt.text))
+            if shared - GENERIC_TERMS:
+                chosen.append(nxt)
+                added += 1
 
     def _compose(self, chosen: list[_Sentence], passages: list[Passage],
                  retrieved: list[str], declined: bool = False, prefix: str = "",

@@ -38,6 +38,11 @@ _AGREEMENT_WITH = re.compile(
     r"(?: agreement)?|friendship)\b[^?]*?\bwith\s+(?:the\s+)?(?:(?:town|city|municipality|"
     r"region|county|prefecture|commune) of\s+)?(?-i:([A-ZÀ-Þ][\w'-]+(?:\s+(?:de|do|da|del|la|"
     r"[A-ZÀ-Þ][\w'-]+))*))", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d]\s*$")
+# The rest of a sentence cut at a chunk boundary: up to its full stop, within one paragraph.
+_FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")
+# The start of a sentence cut at a chunk boundary: after the last full stop or blank line.
+_LAST_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n\s*\n|^)([A-Z][^.!?]{0,400})\s*$")
 _SOONEST = re.compile(
     r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
     r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.IGNORECASE)
@@ -188,7 +193,41 @@ class Assistant:
 
     def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
                  k: int = 8, live: list[str] | None = None) -> list[Passage]:
-        return self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live)
+        passages = self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live)
+        return self.complete_sentences(passages, live)
+
+    def complete_sentences(self, passages: list[Passage],
+                           live: list[str] | None = None) -> list[Passage]:
+        """Chunks are cut by length, sometimes mid-sentence ("We cannot pay for the ordinary
+        running costs" | "of your organisation, ..."): finish a passage's last sentence
+        from the next chunk of its document, and start its first from the previous one."""
+        if not passages:
+            return passages
+        keyword = self.retriever.keyword
+        try:
+            keyword.ensure(self.retriever.live_ids() if live is None else live)
+        except Exception:  # noqa: BLE001 - completing sentences is a nicety, never a failure
+            log.exception("could not look up neighbouring chunks")
+            return passages
+        out: list[Passage] = []
+        for p in passages:
+            index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
+            text = p.text
+            body = text.rstrip()
+            if index >= 0 and body and not _SENTENCE_END.search(body):
+                following = keyword.chunk(p.doc_id, index + 1)
+                if following is not None:
+                    nxt = following.text
+                    # Only a chunk that starts mid-sentence (in lower case) continues one.
+                    if nxt[:1].islower() and (m := _FIRST_SENTENCE.match(nxt)):
+                        text = body + " " + m.group(0).strip()
+            head = text.lstrip()
+            if index > 0 and head[:1].islower():
+                preceding = keyword.chunk(p.doc_id, index - 1)
+                if preceding is not None and (m := _LAST_SENTENCE_START.search(preceding.text)):
+                    text = m.group(1).strip() + " " + head
+            out.append(p if text == p.text else replace(p, text=text))
+        return out
 
     def _plan(self, question: str, filters: Filters | None,
               conversation: Conversation | None, k: int = 8) -> _Plan:

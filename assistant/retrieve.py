@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
     "they their there any all can could would should will shall may might has have had not "
     "no yes about into than then so if but also each per".split()
 )
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # a word, with inner hyphens or apostrophes
 
 
 def stem(word: str) -> str:
@@ -47,7 +47,7 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 @dataclass
@@ -110,6 +110,7 @@ class KeywordIndex:
         self.texts: list[str] = []
         self.metas: list[dict[str, Any]] = []
         self._vocab: set[str] = set()
+        self._rows: dict[tuple[str, int], int] = {}
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -143,11 +144,20 @@ class KeywordIndex:
                 bm25.index([terms(t) or ["_"] for t in texts], show_progress=False)
             self.ids, self.texts, self.metas, self._bm25 = ids, texts, metas, bm25
             self._vocab = set(bm25.vocab_dict) if bm25 is not None else set()
+            self._rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
+                          for i, m in enumerate(metas)}
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
     def vocabulary(self) -> set[str]:
         return self._vocab
+
+    def chunk(self, doc_id: str, index: int) -> Passage | None:
+        """A live chunk by its document and position, as of the last `ensure`."""
+        row = self._rows.get((doc_id, index))
+        if row is None:
+            return None
+        return to_passage(self.ids[row], self.texts[row], self.metas[row], 0.0)
 
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:
