@@ -50,6 +50,15 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+class LiveIds(list[str]):
+    """The committed document ids, with the registry's revision when they were read: what
+    every cache of the library (keyword index, records) is keyed on."""
+
+    def __init__(self, ids: list[str], revision: str = "") -> None:
+        super().__init__(ids)
+        self.revision = revision
+
+
 @dataclass
 class Filters:
     """Metadata filters; every set field must match (lists: any of the values)."""
@@ -72,7 +81,7 @@ class Filters:
             wanted = set(self.doc_ids)
             clauses.append({"doc_id": {"$in": [d for d in live if d in wanted]}})
         elif restrict_to_live:
-            clauses.append({"doc_id": {"$in": live}})
+            clauses.append({"doc_id": {"$in": list(live)}})
         if self.doc_types:
             clauses.append({"doc_type": {"$in": self.doc_types}})
         if self.years:
@@ -114,7 +123,8 @@ class KeywordIndex:
 
     @staticmethod
     def version_of(live: list[str]) -> str:
-        return hashlib.sha1("\n".join(sorted(live)).encode()).hexdigest()
+        revision = getattr(live, "revision", "")
+        return hashlib.sha1("\n".join([*sorted(live), revision]).encode()).hexdigest()
 
     def ensure(self, live: list[str]) -> None:
         version = self.version_of(live)
@@ -223,8 +233,8 @@ class HybridRetriever:
             hits, _ = ask(filters.where(live))
         return hits
 
-    def live_ids(self) -> list[str]:
-        return sorted(self.registry.ids())
+    def live_ids(self) -> LiveIds:
+        return LiveIds(sorted(self.registry.ids()), self.registry.revision())
 
     def run(self, query: str, filters: Filters | None = None, k: int = 8,
             boost_docs: dict[str, float] | None = None,

@@ -8,6 +8,7 @@ crash at any moment leaves either the whole document or nothing visible.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -105,6 +106,16 @@ class DocumentRegistry:
     def ids(self) -> set[str]:
         return set(self.store.documents.get(include=[])["ids"])
 
+    def revision(self) -> str:
+        """Changes with every commit and removal, here or on another instance: a document
+        committed again under its id (a type change) changes no id, only this."""
+        fresh = self.store.client.get_collection(self.store.documents.name,
+                                                 embedding_function=self.store.embedder)  # type: ignore[arg-type]
+        return str((fresh.metadata or {}).get("revision", ""))
+
+    def _bump(self) -> None:
+        self.store.documents.modify(metadata={"revision": uuid.uuid4().hex})
+
     def get(self, doc_id: str) -> DocRecord | None:
         got = self.store.documents.get(ids=[doc_id], include=["metadatas"])
         metas = got["metadatas"] or []
@@ -132,6 +143,7 @@ class DocumentRegistry:
             documents=[r.summary_text() for r, _ in records],
             metadatas=[r.to_metadata() for r, _ in records],
         )
+        self._bump()
 
     def by_sources(self, sources: list[str]) -> list[DocRecord]:
         if not sources:
@@ -141,3 +153,4 @@ class DocumentRegistry:
 
     def drop(self, doc_id: str) -> None:
         self.store.documents.delete(ids=[doc_id])
+        self._bump()
