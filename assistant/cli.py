@@ -179,7 +179,10 @@ def remove(source_or_id: Annotated[str, typer.Argument(help="File name or docume
 
 @app.command()
 def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans, drop "
-                                               "incomplete documents.")] = False,
+                                               "incomplete documents. Run it while no "
+                                               "ingest is running (on any instance): a "
+                                               "document being written looks orphaned."
+                                               )] = False,
           as_json: JsonOpt = False) -> None:
     """Verify that the registry, the passages and the stored files agree."""
     report = _library().check(repair=repair)

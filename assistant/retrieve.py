@@ -152,10 +152,12 @@ class KeywordIndex:
             if texts:
                 bm25 = bm25s.BM25()
                 bm25.index([terms(t) or ["_"] for t in texts], show_progress=False)
-            self.ids, self.texts, self.metas, self._bm25 = ids, texts, metas, bm25
-            self._vocab = set(bm25.vocab_dict) if bm25 is not None else set()
-            self._rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
-                          for i, m in enumerate(metas)}
+            vocab = set(bm25.vocab_dict) if bm25 is not None else set()
+            rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
+                    for i, m in enumerate(metas)}
+            # One assignment: handler threads read these while another one rebuilds.
+            (self.ids, self.texts, self.metas, self._bm25, self._vocab,
+             self._rows) = ids, texts, metas, bm25, vocab, rows
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -164,10 +166,11 @@ class KeywordIndex:
 
     def chunk(self, doc_id: str, index: int) -> Passage | None:
         """A live chunk by its document and position, as of the last `ensure`."""
-        row = self._rows.get((doc_id, index))
-        if row is None:
-            return None
-        return to_passage(self.ids[row], self.texts[row], self.metas[row], 0.0)
+        rows, ids, texts, metas = self._rows, self.ids, self.texts, self.metas
+        row = rows.get((doc_id, index))
+        if row is None or row >= len(metas) or metas[row].get("doc_id") != doc_id:
+            return None  # caught between two rebuilds: better no neighbour than a wrong one
+        return to_passage(ids[row], texts[row], metas[row], 0.0)
 
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -70,12 +71,18 @@ class FileStore:
         dest = self._path(doc_id, ext)
         if dest.exists() and dest.stat().st_size == len(data):
             return
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
+        # A name of its own per writer: request threads of one process may cache the same
+        # original at once.
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{dest.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def path(self, doc_id: str, ext: str) -> Path | None:
         p = self._path(doc_id, ext)
@@ -132,10 +139,14 @@ class ChromaFileStore:
         metas = got["metadatas"] or []
         return dict(metas[0]) if metas and metas[0] else None
 
+    def _has_all_parts(self, doc_id: str, manifest: dict) -> bool:
+        ids = [f"{doc_id}:{i:05d}" for i in range(int(manifest["parts"]))]
+        return len(self.collection.get(ids=ids, include=[])["ids"]) == len(ids)
+
     def put(self, doc_id: str, ext: str, data: bytes) -> None:
         name = _checked_name(doc_id, ext)
         manifest = self._manifest(doc_id)
-        if manifest and manifest["size"] == len(data):
+        if manifest and manifest["size"] == len(data) and self._has_all_parts(doc_id, manifest):
             return  # content-addressed: the same id holds the same bytes
         parts = [data[i:i + self.PART_BYTES] for i in range(0, len(data), self.PART_BYTES)]
         parts = parts or [b""]
@@ -154,12 +165,14 @@ class ChromaFileStore:
                         "parts": len(parts), "size": len(data)}])
 
     def path(self, doc_id: str, ext: str) -> Path | None:
+        manifest = self._manifest(doc_id)
+        if manifest is None:
+            # removed, maybe by another instance: its cached copy goes too
+            self.cache.discard(doc_id)
+            return None
         cached = self.cache.path(doc_id, ext)
         if cached is not None:
             return cached
-        manifest = self._manifest(doc_id)
-        if manifest is None:
-            return None
         chunks: list[bytes] = []
         for start in range(0, int(manifest["parts"]), self.PARTS_PER_CALL):
             ids = [f"{doc_id}:{i:05d}" for i in
@@ -191,19 +204,24 @@ class ChromaFileStore:
         self.cache.discard(doc_id)
 
     def stored(self) -> dict[str, StoredFile]:
-        out: dict[str, StoredFile] = {}
+        """Complete: a manifest and every part it names (parts can be lost after the
+        manifest landed, e.g. to a repair that raced an ingest)."""
+        parts: dict[str, int] = {}
         # Ids only for the parts: never pull every file's bytes to take stock.
         offset, page = 0, 5000
         while True:
             ids = self.collection.get(include=[], limit=page, offset=offset)["ids"]
             for rid in ids:
-                doc_id = rid.split(":", 1)[0]
-                out.setdefault(doc_id, StoredFile(doc_id, False))
+                doc_id, _, part = rid.partition(":")
+                parts[doc_id] = parts.get(doc_id, 0) + (part != "manifest")
             if len(ids) < page:
                 break
             offset += page
+        out = {doc_id: StoredFile(doc_id, False) for doc_id in parts}
         got = self.collection.get(where={"kind": "manifest"}, include=["metadatas"])
         for meta in got["metadatas"] or []:
             if meta:
-                out[str(meta["doc_id"])] = StoredFile(str(meta["name"]), True)
+                doc_id = str(meta["doc_id"])
+                out[doc_id] = StoredFile(str(meta["name"]),
+                                         parts.get(doc_id, 0) == int(meta["parts"]))
         return out

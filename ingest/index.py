@@ -135,10 +135,15 @@ def check_consistency(indexer: Indexer, repair: bool = False) -> ConsistencyRepo
         if counts.get(rec.doc_id, 0) != rec.chunks:
             report.chunk_mismatch.append(rec.source)
     if repair and not report.ok:
+        # Another instance may have committed since we looked: never delete what is now
+        # registered. (An ingest still writing is not registered yet: repair with every
+        # ingest stopped, as `check --help` says.)
+        registered = indexer.registry.ids()
         for doc_id in report.orphan_chunks:
-            indexer.store.delete_chunks(doc_id)
+            if doc_id not in registered:
+                indexer.store.delete_chunks(doc_id)
         for doc_id in stored:
-            if doc_id not in records:
+            if doc_id not in records and doc_id not in registered:
                 indexer.files.discard(doc_id)
         # A record whose chunks or file are incomplete cannot be trusted: drop it, so that
         # re-running the ingest stores it again whole.

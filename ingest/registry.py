@@ -8,11 +8,14 @@ crash at any moment leaves either the whole document or nothing visible.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ingest.store import Store
+
+log = logging.getLogger(__name__)
 
 _JSON_KEYS = ("fields", "classification", "warnings", "ocr_pages")
 
@@ -114,7 +117,12 @@ class DocumentRegistry:
         return str((fresh.metadata or {}).get("revision", ""))
 
     def _bump(self) -> None:
-        self.store.documents.modify(metadata={"revision": uuid.uuid4().hex})
+        # After the commit point: a failure here must not turn committed documents into
+        # failed ones. Caches then catch up at the next change.
+        try:
+            self.store.documents.modify(metadata={"revision": uuid.uuid4().hex})
+        except Exception:  # noqa: BLE001
+            log.warning("could not bump the library revision", exc_info=True)
 
     def get(self, doc_id: str) -> DocRecord | None:
         got = self.store.documents.get(ids=[doc_id], include=["metadatas"])

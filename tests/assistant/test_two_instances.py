@@ -40,6 +40,10 @@ def test_ingest_on_one_instance_is_answerable_on_the_other(chroma_server, tmp_pa
     a.remove("green-towns-call.txt")
     after = assistant_b.ask("What is the co-financing rate of the Green Towns Cooperation Fund?")
     assert after.declined and not after.citations
+    # B's cached copy of the original goes as soon as B is asked for it
+    doc_id = ans.citations[0].doc_id
+    assert b.files.path(doc_id, "txt") is None
+    assert not any(second.files_dir.iterdir())
 
 
 def test_uncommitted_chunks_are_never_retrieved(tmp_path: Path):

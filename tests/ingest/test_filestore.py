@@ -72,3 +72,31 @@ def test_a_write_that_died_half_way_is_found_and_discarded(library: Library):
 def test_names_that_are_not_our_own_ids_are_refused(library: Library, doc_id: str, ext: str):
     with pytest.raises(ValueError):
         library.files.put(doc_id, ext, b"x")
+
+
+def test_a_file_that_lost_a_part_is_incomplete_and_put_restores_it(library: Library):
+    files = library.files
+    if not isinstance(files, ChromaFileStore):
+        pytest.skip("parts exist only on a server")
+    files.PART_BYTES = 1024
+    data = os.urandom(3000)
+    doc_id = "ef" * 16
+    files.put(doc_id, "pdf", data)
+    files.collection.delete(ids=[f"{doc_id}:00001"])  # the manifest stays
+    files.cache.discard(doc_id)
+    assert files.stored()[doc_id].complete is False
+    assert files.path(doc_id, "pdf") is None
+    files.put(doc_id, "pdf", data)  # a re-run of the ingest writes it again
+    assert files.stored()[doc_id].complete
+    assert files.path(doc_id, "pdf").read_bytes() == data
+
+
+def test_threads_caching_one_original_at_once_all_succeed(tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = FileStore(tmp_path / "files")
+    data = os.urandom(4 * 1024 * 1024)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: store.put("12" * 16, "pdf", data), range(8)))
+    assert store.path("12" * 16, "pdf").read_bytes() == data
+    assert [p.name for p in store.root.iterdir()] == [f"{'12' * 16}.pdf"]  # no temp left
