@@ -386,8 +386,7 @@ def letter(
 
     lib = _library()
     result = LetterWriter(lib, today=_today(today)).run(request, sender, recipient)
-    lib.audit.record("letter", request=request, recipient=result.recipient, mode=result.mode,
-                     refused=result.refused, docx=str(docx) if docx else None)
+    lib.audit_letter(result, request, docx=str(docx) if docx else None)
     if result.refused:
         if as_json:
             _print_json(result.to_json())

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from assistant.audit import AuditLog
 from assistant.config import Settings
@@ -16,7 +17,13 @@ from ingest.chunk import Chunker
 from ingest.embedder import Embedder
 from ingest.filestore import ChromaFileStore, FileStore, OriginalStore
 from ingest.index import ConsistencyReport, Indexer, check_consistency
-from ingest.pipeline import IngestPipeline, IngestReport, ProgressFn, collect_sources
+from ingest.pipeline import (
+    IngestPipeline,
+    IngestReport,
+    ProgressFn,
+    SourceItem,
+    collect_sources,
+)
 from ingest.registry import DocRecord, DocumentRegistry
 from ingest.sandbox import BoundedParser
 from ingest.store import Store
@@ -69,10 +76,15 @@ class Library:
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
                progress: ProgressFn | None = None, user: str | None = None) -> IngestReport:
+        return self.ingest_items(collect_sources(paths), doc_type, progress, user)
+
+    def ingest_items(self, items: Iterable[SourceItem], doc_type: str | None = None,
+                     progress: ProgressFn | None = None, user: str | None = None
+                     ) -> IngestReport:
+        """Ingest and audit: every way in (CLI, uploads, a type change) goes through here."""
         report = IngestReport()
         try:
-            self.pipeline.run(collect_sources(paths), doc_type=doc_type, progress=progress,
-                              report=report)
+            self.pipeline.run(items, doc_type=doc_type, progress=progress, report=report)
         except Exception as exc:
             # What committed before the run was cut short is in the library: audit it.
             self._audit_ingest(report, user, aborted=f"{type(exc).__name__}: {exc}")
@@ -103,6 +115,11 @@ class Library:
     def original_path(self, doc_id: str) -> Path | None:
         rec = self.registry.get(doc_id)
         return self.files.path(rec.doc_id, rec.fmt) if rec else None
+
+    def audit_letter(self, letter: Any, request: str, user: str | None = None,
+                     **details: Any) -> None:
+        self.audit.record("letter", user, request=request, recipient=letter.recipient,
+                          mode=letter.mode, refused=letter.refused, **details)
 
     def check(self, repair: bool = False) -> ConsistencyReport:
         return check_consistency(self.indexer, repair=repair)

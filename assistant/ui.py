@@ -406,7 +406,8 @@ def letter_warnings(warnings: Sequence[str]) -> str:
 
 @friendly("draft the letter")
 def draft_letter(writer: LetterWriter, lock: threading.Lock, request: str, sender: str,
-                 recipient: str) -> tuple[str, str, str, Letter | None]:
+                 recipient: str, user: str | None = None
+                 ) -> tuple[str, str, str, Letter | None]:
     """(draft, sources, warnings, letter). A refused letter leaves the draft empty."""
     if not (request or "").strip():
         return ("", "", "Describe the letter first: who writes to whom, and what it "
@@ -414,6 +415,7 @@ def draft_letter(writer: LetterWriter, lock: threading.Lock, request: str, sende
                 "proposing a youth exchange*).", None)
     with lock:  # the writer keeps its last draft for `revise`: one officer at a time
         letter = writer.run(request, sender.strip() or None, recipient.strip() or None)
+    writer.library.audit_letter(letter, request, user)
     if letter.refused:
         return "", "", f"**No letter drafted.** {letter.text}", None
     return letter.text, letter_sources(letter), letter_warnings(letter.warnings), letter
@@ -543,14 +545,14 @@ def upload_report(report: IngestReport, refused: Sequence[dict[str, str]]) -> st
 
 @friendly("add the files")
 def upload_files(lib: Library, paths: Sequence[str] | None, doc_type: str = "",
-                 progress: Callable[..., Any] | None = None) -> str:
+                 progress: Callable[..., Any] | None = None, user: str | None = None) -> str:
     if not paths:
         return ("Choose one or more files first (PDF, Word, text or Markdown), then press "
                 "**Add to library**.")
     items, refused = screen_uploads(paths, lib.settings.max_bytes)
     try:
-        report = (lib.pipeline.run(items, doc_type=doc_type or None,
-                                   progress=_threadsafe_progress(progress))
+        report = (lib.ingest_items(items, doc_type=doc_type or None,
+                                   progress=_threadsafe_progress(progress), user=user)
                   if items else IngestReport())
     finally:
         for raw in paths:  # Gradio's upload copies: the library keeps its own original
@@ -567,7 +569,8 @@ def document_details(lib: Library, doc_id: str | None) -> dict[str, Any]:
 
 
 @friendly("change the document type")
-def change_type(lib: Library, doc_id: str | None, doc_type: str) -> str:
+def change_type(lib: Library, doc_id: str | None, doc_type: str,
+                user: str | None = None) -> str:
     """Re-read the stored original as another type; its name and id stay the same."""
     if not doc_id:
         return "Choose a document first."
@@ -582,17 +585,17 @@ def change_type(lib: Library, doc_id: str | None, doc_type: str) -> str:
     if path is None:
         return (f"The stored original of {rec.source} is missing: add the file again in "
                 f"the upload box above.")
-    report = lib.pipeline.run([SourceItem(rec.source, path)], doc_type=doc_type)
+    report = lib.ingest_items([SourceItem(rec.source, path)], doc_type=doc_type, user=user)
     if report.failed:
         return f"{rec.source} could not be re-read: {report.failed[0]['error']}"
     return f"{rec.source} is now filed as {TYPE_LABELS[doc_type]} and its fields re-read."
 
 
 @friendly("remove the document")
-def delete_document(lib: Library, doc_id: str | None) -> str:
+def delete_document(lib: Library, doc_id: str | None, user: str | None = None) -> str:
     if not doc_id:
         return "Choose a document first."
-    removed = lib.remove(doc_id)
+    removed = lib.remove(doc_id, user=user)
     if not removed:
         return "That document is no longer in your library."
     return f"Removed {removed[0].source} with its passages and stored original."
@@ -686,6 +689,11 @@ def _funding_tab(lib: Library) -> tuple[Callable[..., Any], list[Any]]:
     return view, [table, timeline]
 
 
+def _user(request: gr.Request | None) -> str | None:
+    """The signed-in officer, for the audit log (None without logins: the local user)."""
+    return getattr(request, "username", None) if request is not None else None
+
+
 def _letters_tab(lib: Library) -> None:
     writer = LetterWriter(lib)
     lock = threading.Lock()
@@ -712,8 +720,10 @@ def _letters_tab(lib: Library) -> None:
                                    "before sending.", elem_id="mp-letter-warnings")
             sources = gr.Markdown(elem_id="mp-letter-sources")
 
-    def on_draft(r: str, s: str, t: str) -> tuple[str, str, str, Letter | None, Any]:
-        return (*draft_letter(writer, lock, r, s, t), gr.update(value=None, visible=False))
+    def on_draft(r: str, s: str, t: str, request: gr.Request
+                 ) -> tuple[str, str, str, Letter | None, Any]:
+        return (*draft_letter(writer, lock, r, s, t, _user(request)),
+                gr.update(value=None, visible=False))
 
     def on_export(lt: Letter | None, r: str, s: str, t: str, text: str
                   ) -> tuple[Any, str]:
@@ -762,10 +772,11 @@ def _library_tab(lib: Library) -> tuple[Callable[..., Any], list[Any]]:
         return (document_frame(lib), gr.update(choices=choices, value=keep),
                 library_summary(lib))
 
-    def on_upload(paths: list[str] | None, doc_type: str,
+    def on_upload(paths: list[str] | None, doc_type: str, request: gr.Request,
                   progress: gr.Progress = gr.Progress()  # noqa: B008 - Gradio's idiom
                   ) -> tuple[Any, ...]:
-        return (upload_files(lib, paths, doc_type, progress), *refresh(), None)
+        return (upload_files(lib, paths, doc_type, progress, _user(request)), *refresh(),
+                None)
 
     def on_select(evt: gr.SelectData, frame: pd.DataFrame) -> Any:
         source = str(frame.iloc[evt.index[0], 0]) if evt.index else ""
@@ -776,11 +787,12 @@ def _library_tab(lib: Library) -> tuple[Callable[..., Any], list[Any]]:
         data = document_details(lib, doc_id)
         return data, gr.update(value=data.get("type"))
 
-    def on_retype(doc_id: str | None, doc_type: str) -> tuple[Any, ...]:
-        return change_type(lib, doc_id, doc_type), *refresh(doc_id)
+    def on_retype(doc_id: str | None, doc_type: str, request: gr.Request) -> tuple[Any, ...]:
+        return change_type(lib, doc_id, doc_type, _user(request)), *refresh(doc_id)
 
-    def on_delete(doc_id: str | None) -> tuple[Any, ...]:
-        return (delete_document(lib, doc_id), *refresh(), gr.update(visible=False))
+    def on_delete(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return (delete_document(lib, doc_id, _user(request)), *refresh(),
+                gr.update(visible=False))
 
     listing = [table, chosen, summary]
     add.click(on_upload, [files, upload_type], [upload_result, *listing, files])

@@ -47,3 +47,21 @@ def _write_many(path: Path, n: int) -> None:
     log = AuditLog(path)
     for i in range(200):
         log.record("login", user=f"user{n}", detail="x" * (i % 50))
+
+
+def test_uploads_type_changes_and_removals_in_the_app_are_audited_with_the_user(
+        tmp_path: Path):
+    from assistant.ui import change_type, delete_document, upload_files
+
+    lib = Library(make_settings(tmp_path / "home"))
+    upload = tmp_path / "upload" / "call.txt"
+    upload.parent.mkdir()
+    upload.write_text(CALL_TEXT)
+    assert "call.txt" in upload_files(lib, [str(upload)], "", None, "officer2")
+    [rec] = lib.documents()
+    assert "now filed" in change_type(lib, rec.doc_id, "policy_report", "officer2")
+    assert "Removed" in delete_document(lib, rec.doc_id, "officer2")
+    entries = lib.audit.entries()
+    assert [(e["action"], e["user"]) for e in entries] == [
+        ("ingest", "officer2"), ("ingest", "officer2"), ("remove", "officer2")]
+    assert entries[0]["ingested"][0][0] == "call.txt"

@@ -7,6 +7,7 @@ pages also at a 390 px wide phone, where the page must not scroll sideways.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -259,6 +260,19 @@ def test_login_refuses_a_wrong_password_and_admits_the_right_one(
         wait_ready(page)
         assert page.request.get(doc_url).status == 200
         shot(page, "login-admitted-1280")
+        # what a signed-in officer does is audited under their name
+        open_tab(page, "Letters")
+        page.get_by_label("What should the letter say?").fill(
+            "letter to the Mayor of San Jacinto proposing a port workers exchange")
+        page.get_by_role("button", name="Draft letter").click()
+        page.locator("#mp-letter-warnings").filter(has_not_text="Draft a letter").wait_for()
+        entries = [json.loads(x) for x in
+                   (server.home / "audit.jsonl").read_text().splitlines()]
+        logins = [(e["user"], e["accepted"]) for e in entries if e["action"] == "login"]
+        assert logins == [("officer", False), ("officer", True)]
+        assert any(e["action"] == "login" and e["user"] == "officer" and e["accepted"]
+                   for e in entries)
+        assert any(e["action"] == "letter" and e["user"] == "officer" for e in entries)
     finally:
         page.context.close()
         stop_server(server.proc)
