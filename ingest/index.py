@@ -63,9 +63,15 @@ class Indexer:
         for doc in docs:
             self.files.put(doc.record.doc_id, doc.record.fmt, doc.data)
         failpoint("after_file")
-        stale = self.store.delete_chunks_of([d.record.doc_id for d in docs])
+        # A document stored again under its id (a type change) stays visible and whole
+        # throughout: its chunks are overwritten in place (same ids), extras go after the
+        # commit. Only never-committed ids may hold leftovers of a crashed attempt.
+        ids = [d.record.doc_id for d in docs]
+        committed = set(self.registry.committed(ids))
+        stale = self.store.delete_chunks_of([i for i in ids if i not in committed])
         if stale:
             log.info("cleared %d leftover chunks of an earlier attempt", stale)
+        failpoint("after_clear")
         chunks = [c for d in docs for c in d.chunks]
         vectors = [list(v) for d in docs for v in d.embeddings]
         for start in range(0, len(chunks), UPSERT_BATCH):
@@ -79,6 +85,13 @@ class Indexer:
             failpoint("after_chunk_batch")
         failpoint("before_commit")
         self.registry.commit_many([(d.record, list(d.summary_embedding)) for d in docs])
+        for doc in docs:
+            if doc.record.doc_id in committed:
+                keep = {c.id for c in doc.chunks}
+                old = self.store.chunks.get(where={"doc_id": doc.record.doc_id},
+                                            include=[])["ids"]
+                if extra := [i for i in old if i not in keep]:
+                    self.store.chunks.delete(ids=extra)
 
     def remove(self, record: DocRecord) -> int:
         self.registry.drop(record.doc_id)

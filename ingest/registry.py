@@ -109,6 +109,12 @@ class DocumentRegistry:
     def ids(self) -> set[str]:
         return set(self.store.documents.get(include=[])["ids"])
 
+    def committed(self, doc_ids: list[str]) -> list[str]:
+        """Which of these ids have a record."""
+        if not doc_ids:
+            return []
+        return list(self.store.documents.get(ids=doc_ids, include=[])["ids"])
+
     def revision(self) -> str:
         """Changes with every commit and removal, here or on another instance: a document
         committed again under its id (a type change) changes no id, only this."""

@@ -109,3 +109,29 @@ def test_kill_at_a_random_moment_then_rerun(embedded_settings, tmp_path: Path):
     assert state["check"]["ok"], state["check"]
     assert len(state["docs"]) == 7
     assert state["check"]["chunks"] == sum(d["chunks"] for d in state["docs"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["after_clear", "after_chunk_batch", "before_commit"])
+def test_kill_during_a_type_change_leaves_the_document_whole(settings, tmp_path: Path,
+                                                              point: str):
+    """A type change stores the same file again under its id: the visible document keeps
+    every passage at every moment, and a re-run finishes the change."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "call.txt").write_text(CALL_TEXT)
+    assert run_cli(settings, "ingest", str(folder)).returncode == 0
+    [before] = _state(settings)["docs"]
+    env = cli_env(settings) | {"MICROPLOMACY_FAILPOINT": point}
+    killed = subprocess.run([str(BIN / "microplomacy"), "ingest", "--type", "policy_report",
+                             str(folder)], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    state = _state(settings)
+    assert state["check"]["ok"], state["check"]
+    assert [(d["doc_id"], d["type"], d["chunks"]) for d in state["docs"]] == [
+        (before["doc_id"], "grant_call", before["chunks"])]
+
+    assert run_cli(settings, "ingest", "--type", "policy_report", str(folder)).returncode == 0
+    state = _state(settings)
+    assert state["check"]["ok"] and [d["type"] for d in state["docs"]] == ["policy_report"]
