@@ -112,7 +112,7 @@ def test_kill_at_a_random_moment_then_rerun(embedded_settings, tmp_path: Path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["after_clear", "after_chunk_batch", "before_commit"])
+@pytest.mark.parametrize("point", ["after_clear", "before_commit"])
 def test_kill_during_a_type_change_leaves_the_document_whole(settings, tmp_path: Path,
                                                               point: str):
     """A type change stores the same file again under its id: the visible document keeps
