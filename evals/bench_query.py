@@ -44,8 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.common import REPO, free_port, wait_for_port
+from evals.common import REPO, chroma_server
 from evals.distractors import AREAS, DISTINCT, THEMES, TOWN_PARTS
 
 log = logging.getLogger("bench_query")
@@ -292,26 +290,6 @@ def _rss_mb(pid: int) -> tuple[float, float]:
     return vals.get("VmRSS", 0.0), vals.get("VmHWM", 0.0)
 
 
-@contextmanager
-def chroma_server(data: Path) -> Iterator[tuple[str, int]]:
-    """A `chroma run` server on a free loopback port for the duration of one size."""
-    port = free_port()
-    data.mkdir(parents=True, exist_ok=True)
-    with open(data / "server.log", "wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--host",
-                                 "127.0.0.1", "--port", str(port), "--path", str(data / "db")],
-                                stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port(port, 60, proc, "chroma run")
-            yield f"http://127.0.0.1:{port}", proc.pid
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 # --------------------------------------------------------------------------- driver
 
 
@@ -338,12 +316,12 @@ def bench_size(work: Path, size: int, backend: str, n_questions: int) -> Row:
         query = _run_phase("--phase", "query", "--questions", str(n_questions), *common)
         shutil.rmtree(home, ignore_errors=True)
         return Row(backend, size, build, query)
-    with chroma_server(home / "server") as (url, pid):
+    with chroma_server(home / "server") as (url, proc):
         build = _run_phase("--phase", "build", "--size", str(size), "--cache", str(cache),
                            "--url", url, *common)
         query = _run_phase("--phase", "query", "--questions", str(n_questions), "--url", url,
                            *common)
-        server_mb = _rss_mb(pid)[1]
+        server_mb = _rss_mb(proc.pid)[1]
     shutil.rmtree(home, ignore_errors=True)
     return Row(backend, size, build, query, server_mb)
 

@@ -6,8 +6,11 @@ import json
 import re
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,27 @@ def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | Non
                 return
         time.sleep(0.2)
     raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f} s")
+
+
+@contextmanager
+def chroma_server(data: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A `chroma run` server over ``data/db`` on a free loopback port, log in
+    ``data/server.log``; stopped on exit. Yields its URL and process."""
+    port = free_port()
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / "server.log", "wb") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--host",
+                                 "127.0.0.1", "--port", str(port), "--path", str(data / "db")],
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(port, 60, proc, "chroma run")
+            yield f"http://127.0.0.1:{port}", proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:

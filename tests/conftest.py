@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from evals.common import chroma_server as start_chroma
 from evals.common import free_port, wait_for_port  # noqa: F401 - the tests import them from here
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,23 +25,8 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Chroma server on a free loopback port, for the whole session."""
-    data = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    with open(data / "server.log", "wb") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "chroma"), "run", "--host", "127.0.0.1", "--port", str(port),
-             "--path", str(data / "db")],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_port(port, proc=proc)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with start_chroma(tmp_path_factory.mktemp("chroma-server")) as (url, _proc):
+        yield url
 
 
 def make_settings(home: Path, chroma_url: str | None = None) -> Settings:
