@@ -193,6 +193,7 @@ class Assistant:
 
     def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
                  k: int = 8, live: list[str] | None = None) -> list[Passage]:
+        live = self.retriever.live_ids() if live is None else live
         passages = self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live)
         return self.complete_sentences(passages, live)
 

@@ -691,7 +691,7 @@ def _funding_tab(lib: Library) -> tuple[Callable[..., Any], list[Any]]:
 
 def _user(request: gr.Request | None) -> str | None:
     """The signed-in officer, for the audit log (None without logins: the local user)."""
-    return getattr(request, "username", None) if request is not None else None
+    return getattr(request, "username", None)
 
 
 def _letters_tab(lib: Library) -> None:

@@ -29,6 +29,10 @@ SERVER_TIMEOUT_S = 120.0
 CONNECT_TIMEOUT_S = 5.0
 
 
+def _timeout(timeout_s: float) -> httpx.Timeout:
+    return httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
+
+
 def _bound_requests(client: ClientAPI, timeout_s: float) -> None:
     """Give the client's HTTP session a timeout; chromadb 1.x has no setting for it.
 
@@ -39,7 +43,7 @@ def _bound_requests(client: ClientAPI, timeout_s: float) -> None:
     if not isinstance(session, httpx.Client):
         log.warning("cannot bound requests to the Chroma server: client internals changed")
         return
-    session.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
+    session.timeout = _timeout(timeout_s)
 
 
 class StoreUnavailableError(RuntimeError):
@@ -75,9 +79,7 @@ class Store:
                 # The client's constructor already talks to the server, unbounded: ask first.
                 scheme = "https" if ssl else "http"
                 httpx.get(f"{scheme}://{host}:{port}/api/v2/heartbeat",
-                          timeout=httpx.Timeout(timeout_s,
-                                                connect=min(CONNECT_TIMEOUT_S, timeout_s))
-                          ).raise_for_status()
+                          timeout=_timeout(timeout_s)).raise_for_status()
                 client = chromadb.HttpClient(
                     host=host, port=port, ssl=ssl, settings=chroma_settings
                 )
