@@ -1,4 +1,6 @@
-"""`microplomacy`: a plain command line over the library (scripts and evals depend on it)."""
+"""`microplomacy`: a plain command line over the library (scripts and evals depend on it).
+
+The evaluations live in the source checkout (`make eval`), never in the installed package."""
 
 from __future__ import annotations
 
@@ -413,24 +415,6 @@ def serve(
     from assistant.ui import launch
 
     launch(_library(), host=host, port=port)
-
-
-@app.command("eval")
-def eval_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Folder for eval_report.md/json/png.")] = Path(
-        "results"),
-    distractors: Annotated[bool, typer.Option(
-        "--distractors/--no-distractors",
-        help="Also measure with the synthetic distractor pool.")] = True,
-    as_json: JsonOpt = False,
-) -> None:
-    """Run the evaluation report on the sample corpus (from the source checkout)."""
-    try:
-        from evals import report
-    except ImportError:
-        _fail("the evaluations live in the source checkout: run this from the repository root")
-    args = ["--out", str(out), "--with-distractors" if distractors else "--no-distractors"]
-    raise typer.Exit(report.main(args + (["--json"] if as_json else [])))
 
 
 users_app = typer.Typer(help="Logins for the browser app (MICROPLOMACY_USERS).",

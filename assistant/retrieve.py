@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +122,7 @@ class KeywordIndex:
         self.metas: list[dict[str, Any]] = []
         self._vocab: set[str] = set()
         self._rows: dict[tuple[str, int], int] = {}
+        self._df: dict[str, int] = {}
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -149,20 +152,35 @@ class KeywordIndex:
                     break
                 offset += page
             bm25 = None
+            df: Counter[str] = Counter()
             if texts:
+                tokens = [terms(t) or ["_"] for t in texts]
+                for toks in tokens:
+                    df.update(set(toks))
                 bm25 = bm25s.BM25()
-                bm25.index([terms(t) or ["_"] for t in texts], show_progress=False)
+                bm25.index(tokens, show_progress=False)
             vocab = set(bm25.vocab_dict) if bm25 is not None else set()
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
             # One assignment: handler threads read these while another one rebuilds.
             (self.ids, self.texts, self.metas, self._bm25, self._vocab,
-             self._rows) = ids, texts, metas, bm25, vocab, rows
+             self._rows, self._df) = ids, texts, metas, bm25, vocab, rows, dict(df)
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
     def vocabulary(self) -> set[str]:
         return self._vocab
+
+    def idf(self, term: str) -> float:
+        """BM25's IDF of a term over the live chunks (a word no chunk has: the rarest)."""
+        n, df = len(self.ids), self._df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def document_text(self, doc_id: str) -> str:
+        """Every live chunk of one document, in order, as of the last `ensure`."""
+        rows, texts = self._rows, self.texts
+        found = sorted((i, row) for (d, i), row in rows.items() if d == doc_id)
+        return "\n".join(texts[row] for _, row in found if row < len(texts))
 
     def chunk(self, doc_id: str, index: int) -> Passage | None:
         """A live chunk by its document and position, as of the last `ensure`."""

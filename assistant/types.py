@@ -48,6 +48,9 @@ class Answer:
     retrieved: list[str]
     warnings: list[str] = field(default_factory=list)
     mode: str = "embedded"  # or "llm"
+    # The embedded answerer's best sentence score (what it declines below); None when it
+    # declined for another reason (a pinned year or name no document holds).
+    support: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

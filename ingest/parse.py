@@ -603,7 +603,23 @@ def _docx_table(tbl: Any) -> Iterator[str]:
 
 # --------------------------------------------------------------------------- TXT / MD
 
-_MD_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MD_HEADING = re.compile(r"^#{1,6}\s*(.+?)\s*#*\s*$", re.MULTILINE)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(\S.*?\S|\S)\1")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as a reader sees it: link targets, images, HTML tags and emphasis dropped.
+
+    A relative link path ("../../verdrag/.../README.md") is not the document's text: kept,
+    it becomes a passage's longest words and a title line."""
+    text = _HTML_TAG.sub("", _MD_IMAGE.sub("", text))
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    # "##Title" (no space) is a heading to readers; the chunker wants "## Title".
+    return re.sub(r"^(#{1,6})(?=[^#\s])", r"\1 ", text, flags=re.MULTILINE)
 
 
 def _parse_text(data: bytes, source: str, max_bytes: int, fmt: Fmt) -> ParsedDocument:
@@ -611,6 +627,9 @@ def _parse_text(data: bytes, source: str, max_bytes: int, fmt: Fmt) -> ParsedDoc
     if decoded is None:  # sniff_format already checked; kept for direct callers
         raise IngestError("the text file cannot be decoded")
     text, encoding = decoded
+    heading = _MD_HEADING.search(_HTML_TAG.sub("", text)) if fmt == "md" else None
+    if fmt == "md":
+        text = markdown_text(text)
     segments = text.split("\f")
     while len(segments) > 1 and not segments[-1].strip():
         segments.pop()
@@ -624,9 +643,8 @@ def _parse_text(data: bytes, source: str, max_bytes: int, fmt: Fmt) -> ParsedDoc
     if encoding == "cp1252":
         warnings.append("the text is not UTF-8; it was read as Windows-1252 (Western European)")
     title = None
-    if fmt == "md":
-        m = _MD_H1.search(pages[0].text) if pages[0].text else None
-        title = _title_hint(m.group(1), source) if m else None
+    if heading:
+        title = _title_hint(markdown_text(heading.group(1)), source)
     return ParsedDocument(source=source, fmt=fmt, pages=pages, title_hint=title, warnings=warnings)
 
 

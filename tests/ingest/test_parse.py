@@ -539,3 +539,16 @@ def test_real_world_samples(entry: dict | None) -> None:
         assert len(doc.pages) == entry["pages"]
         assert [p.number for p in doc.pages] == list(range(1, entry["pages"] + 1))
         assert doc.text.strip()
+
+
+def test_md_links_html_and_unspaced_headings_read_as_text() -> None:
+    data = (b"<meta http-equiv='Content-Type' content='text/html' />\n\n"
+            b"##European Outline Convention\n\nAs defined in [Article 1 of the Statute]"
+            b"(../../../../verdrag/statuut/README.md), this **aim** is pursued. "
+            b"![logo](img/logo.png)\n")
+    doc = parse_bytes(data, "convention.md")
+    text = doc.pages[0].text
+    assert doc.title_hint == "European Outline Convention"
+    assert "## European Outline Convention" in text.split("\n")
+    assert "As defined in Article 1 of the Statute, this aim is pursued." in text
+    assert "verdrag" not in text and "meta" not in text and "logo" not in text

@@ -1,0 +1,277 @@
+"""Select answer sentences by meaning and answer type, not by word lists.
+
+Every sentence of the retrieved passages is scored on three general signals:
+- meaning: cosine of the question and the sentence in the embedder the store already uses;
+- words: the share of the question's words the sentence has, each weighted by how rare it
+  is in the library (IDF), endings aside; words of the document's title count half (they
+  say which document, not what answer); prompts/answer_synonyms.md is an editable aid;
+- answer type: whether the sentence holds what the question asks for (a date for "when",
+  an amount or number for "how much", an organisation or person for "who", a place for
+  "where": the project's date and amount parsers and spaCy's entities).
+The weights and the support threshold live in `Weights`, fitted on real documents
+(`python -m evals.real --fit`), never on the sample corpus alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.prompts import PROMPTS_DIR
+from assistant.retrieve import WORD, terms
+from assistant.sentences import holds, split_sentences
+from assistant.types import Passage
+from assistant.understand import Question, answer_kind
+from ingest.injection import is_instruction
+
+SYNONYMS_FILE = PROMPTS_DIR / "answer_synonyms.md"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals add up, and the bars for answering. Fitted on the real dev set and
+    half of the frozen set (`evals/real.py --fit`); the other half checks them."""
+
+    dense: float = 1.0
+    lexical: float = 0.5
+    typed: float = 0.15
+    rank: float = 0.05
+    support: float = 0.62  # best sentence below this: decline
+    keep: float = 0.9  # further sentences within this share of the best one's score
+    max_sentences: int = 4
+    embed_top: int = 16  # sentences the embedder weighs per question (or part)
+
+
+WEIGHTS = Weights()
+
+
+@dataclass
+class Candidate:
+    text: str
+    items: list[str]
+    passage: int  # index into the passages
+    index: int  # position of the sentence in its passage
+    doc_id: str
+    dense: float = 0.0
+    lexical: float = 0.0
+    typed: bool = False
+    score: float = 0.0
+
+    @property
+    def body(self) -> str:
+        return self.text + (" " + " ".join(self.items) if self.items else "")
+
+
+def root(word: str) -> str:
+    """Endings aside: "financing" = "financed" = "finance", "agreements" = "agreement"."""
+    w = word.lower()
+    for suffix in ("ing", "ed", "ly", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:6] if len(w) > 6 else w
+
+
+def roots(text: str) -> list[str]:
+    return [root(w) for w in WORD.findall(text.lower())]
+
+
+@cache
+def load_synonyms(path: str = str(SYNONYMS_FILE)) -> tuple[tuple[tuple[str, ...],
+                                                               tuple[str, ...]], ...]:
+    """``question phrases => document phrases``: each side as roots of words."""
+    groups = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    for line in lines:
+        if line.startswith("- ") and "=>" in line:
+            left, right = line[2:].split("=>", 1)
+            asked = tuple(" ".join(roots(x)) for x in left.split(",") if roots(x))
+            said = tuple(" ".join(roots(x)) for x in right.split(",") if roots(x))
+            groups.append((asked, said))
+    return tuple(groups)
+
+
+class SentenceScorer:
+    """Sentences of passages -> candidates with their signals and a combined score."""
+
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]] | None,
+                 idf: Callable[[str], float] | None = None,
+                 weights: Weights = WEIGHTS, cache_size: int = 20000) -> None:
+        self._embed = embed
+        self.idf = idf or (lambda _t: 1.0)
+        self.weights = weights
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, cached: the same passages come back question after question."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing and self._embed is not None:
+            for t, v in zip(missing, self._embed(missing), strict=True):
+                arr = np.asarray(v, dtype=np.float32)
+                self._vectors[t] = arr / (np.linalg.norm(arr) or 1.0)
+            while len(self._vectors) > self._cache_size:
+                self._vectors.popitem(last=False)
+        if self._embed is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        for t in texts:
+            self._vectors.move_to_end(t)
+        return np.stack([self._vectors[t] for t in texts])
+
+    @staticmethod
+    def candidates(passages: list[Passage]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for i, p in enumerate(passages):
+            for j, (sent, items) in enumerate(split_sentences(p.text, p.title)):
+                if len(sent) > 700 or (sent == p.section and not items) or is_instruction(sent):
+                    continue  # text addressed to an AI assistant is data, never an answer
+                out.append(Candidate(sent, items, i, j, p.doc_id))
+        return out
+
+    def lexical(self, question: str, body: str, title: str,
+                naming: frozenset[str] = frozenset()) -> float:
+        """IDF-weighted share of the question's words the sentence has (endings aside).
+        ``naming``: words of the names, years and codes the question uses; they say which
+        document (checked there as pins), not what answer, so they weigh little here."""
+        q_words = list(dict.fromkeys(terms(question)))
+        if not q_words:
+            return 0.0
+        s_roots = set(roots(body))
+        t_roots = set(roots(title))
+        s_text = " ".join(roots(body))
+        q_text = " ".join(roots(question))
+        # prompts/answer_synonyms.md: a question word said the documents' way is covered
+        alts: dict[str, list[str]] = {}
+        for asked, said in load_synonyms():
+            for phrase in asked:
+                if re.search(rf"\b{re.escape(phrase)}\b", q_text):
+                    for r in phrase.split():
+                        alts.setdefault(r, []).extend(said)
+        total = hit = 0.0
+        for w in q_words:
+            weight = self.idf(w) * (0.2 if w in naming else 1.0)
+            total += weight
+            r = root(w)
+            if r in s_roots:
+                hit += weight
+            elif r in t_roots:
+                hit += 0.5 * weight
+            elif any(re.search(rf"\b{re.escape(x)}\b", s_text) for x in alts.get(r, ())):
+                hit += 0.7 * weight
+        return hit / total if total else 0.0
+
+    def score(self, question: Question, text: str, cands: list[Candidate],
+              passages: list[Passage]) -> list[float]:
+        """Scores of ``cands`` against ``text`` (the question or one of its parts).
+
+        A cascade: words, answer type and the passage's retrieval rank for every sentence
+        (cheap), then the embedder for the best ``weights.embed_top`` of them (about 10 ms
+        a sentence on 2 cores); the rest keep their cheap score, which is never higher."""
+        if not cands:
+            return []
+        w = self.weights
+        wants = answer_kind(text) if text != question.text else question.wants
+        naming = frozenset(terms(" ".join([*question.names, *question.years,
+                                           *question.codes])))
+        typed_kind = wants in ("date", "duration", "quantity", "agent", "place")
+        cheap: list[tuple[float, float, bool]] = []
+        for c in cands:
+            p = passages[c.passage]
+            lex = self.lexical(text, c.body, p.title, naming)
+            cheap.append((lex, w.rank / (1 + c.passage), False))
+        order = sorted(range(len(cands)), key=lambda i: -(w.lexical * cheap[i][0]
+                                                         + cheap[i][1]))
+        top = order[: w.embed_top]
+        # The question as asked, and without the names that say which document: a long
+        # name otherwise outweighs the words that ask for the answer.
+        views = list(dict.fromkeys([text, strip_names(text, question.names)]))
+        vecs = self.vectors(views + [cands[i].body[:1000] for i in top])
+        dense = dict(zip(top, (vecs[len(views):] @ vecs[: len(views)].T).max(axis=1),
+                         strict=True))
+        floor = min(dense.values(), default=0.0)
+        scores = []
+        for i, c in enumerate(cands):
+            lex, prior, _ = cheap[i]
+            typed = typed_kind and i in dense and holds(c.body, wants)
+            d = float(dense.get(i, floor))
+            s = w.dense * d + w.lexical * lex + (w.typed if typed else 0.0) + prior
+            if i not in dense:
+                s -= 1.0  # never embedded: below every sentence that was
+            scores.append(s)
+            if text == question.text:
+                c.dense, c.lexical, c.typed, c.score = d, lex, typed, s
+        return scores
+
+
+def strip_names(text: str, names: list[str]) -> str:
+    out = text
+    for n in sorted(names, key=len, reverse=True):
+        out = re.sub(rf"(?<!\w){re.escape(n)}(?:'s|’s)?(?!\w)", " ", out)
+    out = re.sub(r"\s+", " ", out).strip()
+    return out if len(out.split()) >= 3 else text
+
+
+@dataclass
+class Selection:
+    """The sentences an answer is made of, best first, and the best score (support)."""
+
+    chosen: list[Candidate] = field(default_factory=list)
+    support: float = 0.0
+    ranked: list[Candidate] = field(default_factory=list)
+
+
+def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
+           passages: list[Passage]) -> Selection:
+    """The best sentence, the best one for each part of a several-part question, the best
+    of each side of a comparison, and the next ones close to the best; a sentence's
+    neighbour when the answer spans two."""
+    w = scorer.weights
+    scorer.score(question, question.text, cands, passages)
+    ranked = sorted(cands, key=lambda c: -c.score)
+    if not ranked:
+        return Selection()
+    best = ranked[0]
+    chosen: list[Candidate] = [best]
+
+    def add(c: Candidate) -> None:
+        if all(c.text != x.text for x in chosen) and len(chosen) < w.max_sentences + 2:
+            chosen.append(c)
+
+    if len(question.parts) > 1:
+        for part in question.parts:
+            part_scores = scorer.score(question, part, cands, passages)
+            top = max(range(len(cands)), key=lambda i: part_scores[i])
+            add(cands[top])
+    if question.compare:
+        by_doc: dict[str, Candidate] = {}
+        for c in ranked:
+            by_doc.setdefault(c.doc_id, c)
+        for c in list(by_doc.values())[:3]:
+            if c.score >= 0.8 * best.score:
+                add(c)
+    for c in ranked[1:]:
+        if len(chosen) >= w.max_sentences or c.score < w.keep * best.score:
+            break
+        add(c)
+    by_pos = {(c.passage, c.index): c for c in cands}
+    for c in list(chosen):
+        nxt = by_pos.get((c.passage, c.index + 1))
+        prev = by_pos.get((c.passage, c.index - 1))
+        wants = question.wants
+        needs_type = wants in ("date", "duration", "quantity") and not holds(c.body, wants)
+        if nxt and (c.text.endswith(":") or nxt.text[:1].islower()
+                    or (needs_type and holds(nxt.body, wants))):
+            add(nxt)
+        elif prev and needs_type and holds(prev.body, wants):
+            add(prev)
+    return Selection(chosen, best.score, ranked)
+

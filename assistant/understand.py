@@ -1,0 +1,188 @@
+"""Understand a question: what kind of answer it wants, what it pins down, its parts.
+
+Only grammar is read here (question words, capitalised names, numbers, codes), never the
+vocabulary of any one corpus: what a question is *about* is matched by meaning later, by
+the embedder and BM25.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.retrieve import STOPWORDS, terms
+
+# The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
+# "how much" a quantity, "who" an agent, "where" a place.
+_WANTS: list[tuple[str, re.Pattern[str]]] = [
+    ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|\bby when\b|"
+                        r"\bsince when\b|\buntil when\b", re.I)),
+    ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:share|percentage|"
+                            r"proportion|amount|rate|sum|number|level|ceiling|maximum|minimum"
+                            r"|total)\b", re.I)),
+    ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
+                         r"authority|institution|partner|person|official|university|"
+                         r"universities|entit(?:y|ies))\b", re.I)),
+    ("place", re.compile(r"\bwhere\b|\b(?:which|what) (?:city|town|country|countries|place|"
+                         r"region|state)\b", re.I)),
+    ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
+                         re.I)),
+    ("summary", re.compile(r"\b(?:summar\w*|overview|main (?:findings|points|ideas)|what is "
+                           r"(?:it|this|the \w+) about|describe|how did .+ (?:affect|change|"
+                           r"shape)|what does .+ (?:argue|propose|recommend|advise|say))\b",
+                           re.I)),
+]
+_COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
+_SIDES = [
+    re.compile(r"\bbetween\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+    re.compile(r"\bcompare\s+(.+?)\s+(?:and|with|to|versus|vs\.?)\s+(?:the\s+)?(.+?)[?.]?$",
+               re.I),
+    re.compile(r"^(.+?)\s+compared?\s+(?:with|to)\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+    re.compile(r"[,:]\s*(?:the\s+)?(.+?)\s+or\s+(?:the\s+)?(.+?)[?.]?$", re.I),
+]
+_SOONEST = re.compile(
+    r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
+    r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
+_CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+)+\b")
+# "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
+_PART = re.compile(r"\b([A-Z][a-z]+)\s+(?:No\.?\s*)?(\d{1,3}|[A-Z]|[IVX]{1,4})\b(?![-/.]\w)")
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(%?)(?![\w])")
+_NAME = re.compile(r"\b((?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*)(?:\s+(?:of|de|del|di|van|von|der|"
+                   r"la|le|the|and|für|für|&)?\s*(?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*))*)")
+_PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:when|who|whom|what|which|"
+                          r"where|how|why|is|are|does|do|can|could|will|has|have|by)\b)"
+                          r"|\?\s+(?=[A-Z])", re.I)
+_LEADING = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|"
+                      r"does|do|did|can|could|may|must|should|will|has|have|tell me|please|"
+                      r"according to|under|in|for|on)\b", re.I)
+_FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
+                        r"\b(?:it|its|they|them|their|that one|this one|the same)\b", re.I)
+_NOT_NAMES = STOPWORDS | {
+    "what", "when", "which", "who", "whom", "whose", "where", "how", "why", "i", "we", "if",
+    "please", "tell", "list", "give", "compare", "summarise", "summarize", "according", "under",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "eur", "usd", "gbp", "mou", "mous",
+}
+
+
+@dataclass
+class Question:
+    """A question as the later stages use it."""
+
+    text: str
+    wants: str  # date | duration | quantity | agent | place | yesno | summary | fact
+    terms: list[str]
+    years: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    parts_named: list[tuple[str, str]] = field(default_factory=list)  # ("Lot", "2")
+    numbers: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    editions: list[tuple[str, str]] = field(default_factory=list)  # ("PRINCE", "2012")
+    parts: list[str] = field(default_factory=list)  # sub-questions; [text] when one
+    sides: tuple[str, str] | None = None  # a comparison's two sides
+    soonest: bool = False  # "which expires first?": an ordering over documents
+
+    @property
+    def compare(self) -> bool:
+        return self.sides is not None
+
+    def pins(self) -> list[str]:
+        """What the question pins down, each as it is written in the question."""
+        out = [*self.codes, *(f"{a} {b}" for a, b in self.parts_named),
+               *(f"{a} {b}" for a, b in self.editions), *self.names]
+        covered = " ".join(out)
+        out += [y for y in self.years if y not in covered]
+        out += [n for n in self.numbers if n not in covered]
+        return out
+
+
+def answer_kind(text: str) -> str:
+    for kind, pattern in _WANTS:
+        if pattern.search(text.strip()):
+            return kind
+    return "fact"
+
+
+def split_parts(question: str) -> list[str]:
+    """"When did X open, and who runs it?": the sub-questions, each with its own question
+    word. One part: the question itself."""
+    pieces = _PARTS_SPLIT.split(question.strip())
+    parts = [p.strip(" ,;?") for p in pieces if len(p.split()) >= 2]
+    return parts if len(parts) >= 2 else [question.strip()]
+
+
+def compare_sides(question: str) -> tuple[str, str] | None:
+    """The two things a comparison sets side by side, if it names two."""
+    for pattern in _SIDES:
+        if m := pattern.search(question):
+            a, b = m.group(1).strip(), m.group(2).strip()
+            if len(a.split()) <= 12 and len(b.split()) <= 12:
+                return a, b
+    return None
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names the question uses ("Abu Dhabi", "Europe Direct", "PRINCE"), not
+    the capital at the start of the sentence."""
+    out: list[str] = []
+    for m in _NAME.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower().strip(".") in _NOT_NAMES:
+            words = words[1:]
+        while words and words[-1].lower() in _NOT_NAMES | {"of", "de", "the", "and", "&"}:
+            words = words[:-1]
+        if not words or (m.start() == 0 and len(words) == 1 and words == m.group(1).split()):
+            continue
+        name = " ".join(words)
+        if _YEAR.fullmatch(name) or name.isdigit():
+            continue
+        out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def understand(text: str) -> Question:
+    q = text.strip()
+    codes = _CODE.findall(q)
+    parts_named = [(a, b) for a, b in _PART.findall(q)
+                   if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
+    years = list(dict.fromkeys(_YEAR.findall(q)))
+    numbers = [n + pct for n, pct in _NUMBER.findall(q)
+               if not _YEAR.fullmatch(n) and not any(n in c for c in codes)
+               and not any(n == b for _, b in parts_named)]
+    is_compare = bool(_COMPARE.search(q)) or bool(
+        re.search(r"\bwhich\b", q, re.I) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", q))
+    names = names_in(q)
+    # "PRINCE 2012", "ED 2008": a name with its year names one edition of something.
+    editions = [(n, y) for n in names for y in years
+                if re.search(rf"\b{re.escape(n)}\s*[-–]?\s*{y}\b", q)]
+    return Question(
+        text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
+        editions=editions,
+        parts_named=parts_named, numbers=numbers, names=names, parts=split_parts(q),
+        sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)))
+
+
+def is_follow_up(text: str) -> bool:
+    return bool(_FOLLOW_UP.search(text)) or len(text.split()) <= 6
+
+
+def topic(question: str) -> str:
+    """The question in its own words as a noun phrase for a decline: "What is the population
+    of Glastonbury?" -> "the population of Glastonbury"; "Who signed X?" -> "who signed X"."""
+    q = question.strip().rstrip("?.! ")
+    m = re.match(r"(?i)^(?:what|which)\s+(?:is|are|was|were)\s+(.+)$", q)
+    if m:
+        return m.group(1)
+    m = re.match(r"(?i)^(?:what|which)\s+(.+)$", q)
+    if m:
+        return "which " + m.group(1)
+    if re.match(r"(?i)^(?:who|whom|whose|when|where|why|how)\b", q):
+        return q[0].lower() + q[1:]
+    m = re.match(r"(?i)^(?:is|are|was|were|does|do|did|can|could|may|must|should|will|has|"
+                 r"have)\s+(.+)$", q)
+    if m:
+        return "whether " + m.group(1)
+    return q[0].lower() + q[1:] if q else q
