@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest bench-load eval clean help
+.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest bench-load eval eval-real clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
 	@echo "make test         set up and run the whole test suite"
 	@echo "make test-llm     the LLM path against a local llama.cpp server (compiles it once)"
 	@echo "make eval         answer/funding/letter evals + results/eval_report.{md,json,png}"
+	@echo "make eval-real    answers on the real documents of ../shared/real-docs (dev + frozen sets)"
 	@echo "make bench        ingest and query benchmarks (SIZES=1000,10000,100000 for 100k)"
 	@echo "make lint         ruff"
 	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
@@ -54,10 +55,15 @@ test-browser: setup
 	$(BIN)/pytest -q -rs -m browser tests/ui $(PYTEST_ARGS)
 
 eval: setup
+	$(BIN)/python -m evals.real --out results
 	$(BIN)/python -m evals.qa
 	$(BIN)/python -m evals.funding_eval
 	$(BIN)/python -m evals.letter_eval
 	$(BIN)/python -m evals.report --out results
+
+# Answers on the real documents of ../shared/real-docs (skips, saying so, when absent).
+eval-real: setup
+	$(BIN)/python -m evals.real --out results
 
 bench-query: setup
 	$(BIN)/python -m evals.bench_query --sizes $${SIZES:-1000,10000} --server --out results

@@ -10,16 +10,30 @@ shows the closest passage).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.facts import FactLine
-from assistant.select import WEIGHTS, Candidate, Selection, SentenceScorer, Weights, choose
+from assistant.select import (
+    WEIGHTS,
+    Candidate,
+    Selection,
+    SentenceScorer,
+    Weights,
+    choose,
+)
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import Question, topic, understand
 
 DocText = Callable[[str], str]
+_ROUND = r"(?:round|call|edition|cycle|intake|wave)"
+# What the supporting text itself must hold (not just somewhere in the document): a call id.
+# "The first call (FTF-2026-CULT-01) is closed" in another call's guide does not make that
+# guide the source of CULT-01's deadline.
+SUPPORT_PINS = ("code",)
+log = logging.getLogger(__name__)
 
 
 def _flat(text: str) -> str:
@@ -41,9 +55,13 @@ def _number_forms(n: str) -> list[str]:
 def pin_holds(pin_kind: str, pin: tuple[str, ...], text: str) -> bool:
     """Whether a document's text holds something the question pins down."""
     flat = _flat(text)
-    if pin_kind == "edition":  # "PRINCE 2012": the name and the year, both in the document
+    if pin_kind == "edition" and pin[0]:  # "PRINCE 2012": the name and the year
         name, year = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
+    if pin_kind == "edition":  # "the 2027 round": the year as a round's, or in the title
+        year = re.escape(pin[1])
+        return bool(re.search(rf"\b{year}\s+{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?{year}\b",
+                              flat))
     if pin_kind == "part":
         label, value = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{label}\s*(?:no\.?\s*)?{value}\b", flat))
@@ -61,10 +79,13 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     pins: list[tuple[str, tuple[str, ...], str]] = []
     pins += [("code", (c,), c) for c in q.codes]
     pins += [("part", (a, b), f"{a} {b}") for a, b in q.parts_named]
-    pins += [("edition", (a, b), f"{a} {b}") for a, b in q.editions]
-    in_editions = {y for _, y in q.editions}
-    pins += [("year", (y,), y) for y in q.years
-             if y not in in_editions and not any(y in c for c in q.codes)]
+    for a, b in q.editions:
+        m = re.search(rf"\b{b}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
+                      rf"{b}\b", q.text, re.I)
+        shown = f"{a} {b}" if a else (f"the {m.group(0)}" if m else b)
+        pins.append(("edition", (a, b), shown))
+    # A bare year ("who chairs it in 2027?") is when, not which: only an edition's year
+    # ("PRINCE 2012", "the 2027 round") must be in the document.
     pins += [("number", (n,), n) for n in q.numbers]
     return pins
 
@@ -128,6 +149,19 @@ class EmbeddedAnswerer:
                  if any(_flat(n) in _flat(t) for n in q.names)}
         return named or allowed
 
+    @staticmethod
+    def unsupported_pin(q: Question, selection: Selection, passages: list[Passage],
+                        doc_text: DocText | None) -> str:
+        """A call id, edition or numbered part the question names that neither the
+        passages the answer quotes nor their documents' titles hold."""
+        pins = [p for p in hard_pins(q) if p[0] in SUPPORT_PINS]
+        if not pins:
+            return ""
+        used = {c.passage for c in selection.chosen}
+        text = "\n".join(passages[i].title + "\n" + passages[i].text for i in used)
+        return next((shown for kind, value, shown in pins
+                     if not pin_holds(kind, value, text)), "")
+
     def decide(self, q: Question, selection: Selection) -> Decision:
         if not selection.chosen:
             return Decision(False)
@@ -147,15 +181,23 @@ class EmbeddedAnswerer:
         if not passages:
             return Answer(f"Your documents do not give {topic(q.text)}: no passage in your "
                           "library matches the question.", True, [], retrieved)
-        allowed, missing = self.pinned_documents(q, passages, doc_text)
-        cands = SentenceScorer.candidates(passages)
+        # A question that names a programme or place is answered from documents that name
+        # it (all of them, when none does: the name may be written in another language);
+        # of those, from the ones that hold what the question pins down.
+        named = self.named_documents(q, passages, {p.doc_id for p in passages})
+        named_passages = [p for p in passages if p.doc_id in named]
+        allowed, missing = self.pinned_documents(q, named_passages, doc_text)
+        cands = SentenceScorer.candidates(passages, q.wants)
         if not allowed:
             self.scorer.score(q, q.text, cands, passages)
             closest = max(cands, key=lambda c: c.score, default=None)
             return self.decline(q, passages, closest, missing)
-        named = self.named_documents(q, passages, allowed)
-        selection = choose(self.scorer, q, [c for c in cands if c.doc_id in named], passages)
+        selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
         decision = self.decide(q, selection)
+        if decision.answer and (lacking := self.unsupported_pin(q, selection, passages,
+                                                                 doc_text)):
+            decision = Decision(False, "", selection.chosen[0])
+            log.debug("declined: %r not in the supporting text", lacking)
         if not decision.answer:
             answer = self.decline(q, passages, decision.closest, decision.missing)
         else:

@@ -47,6 +47,7 @@ PASSAGES = 12
 TYPE_BOOST = 1.3
 YEAR_BOOST = 1.3
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
+TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
 _SENTENCE_END = re.compile(r"[.!?:;\"'\u201d]\s*$")
 # The rest of a sentence cut at a chunk boundary: up to its full stop, within one paragraph.
 _FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")
@@ -87,6 +88,24 @@ def fence(passage: Passage) -> Passage:
     """The passage as a model sees it: text addressed to an AI is replaced by a marker, on
     top of the prompt's rule that passages are data."""
     return replace(passage, text=fence_instructions(passage.text))
+
+
+def merge_answers(parts: list[Answer]) -> Answer:
+    """Answers set side by side, each under its document's title, citations renumbered."""
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for part in parts:
+        text = part.text
+        for c in part.citations:
+            n = len(citations) + 1
+            text = text.replace(f"[{c.n}]", f"[#{n}]")
+            citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title))
+        title = part.citations[0].title if part.citations else ""
+        text = text.replace("[#", "[")
+        texts.append(text if not title or text.startswith(title) else f"{title}: {text}")
+    retrieved = list(dict.fromkeys(s for p in parts for s in p.retrieved))
+    support = min((p.support for p in parts if p.support is not None), default=None)
+    return Answer("\n".join(texts), False, citations, retrieved, support=support)
 
 
 def distinctive(place: str) -> str:
@@ -159,6 +178,9 @@ class Assistant:
         types = self._types(question)
         years = set(self._years(question))
         names = names_in(question)
+        idf = self.retriever.keyword.idf
+        q_terms = set(terms(question))
+        q_weight = sum(idf(t) for t in q_terms)
         boosts: dict[str, float] = {}
         for rec in self.records():
             factor = 1.0
@@ -173,6 +195,9 @@ class Assistant:
             if names and any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
                              for n in names):
                 factor *= NAME_BOOST
+            if q_weight and (shared := q_terms & set(terms(rec.title))):
+                # "the youth exchange call": words of a title say which document
+                factor *= 1 + TITLE_BOOST * sum(idf(t) for t in shared) / q_weight
             if factor > 1.0:
                 boosts[rec.doc_id] = factor
         return boosts
@@ -266,6 +291,7 @@ class Assistant:
         # One look at the library per question: every step below reads this version.
         live = self.retriever.live_ids()
         self._sync(live)
+        self.retriever.keyword.ensure(live)
         q = understand(question)
         query, convo_docs = self.resolve(question, conversation)
         boosts = self._boosts(query)
@@ -277,9 +303,47 @@ class Assistant:
         if unknown := self.unknown_names(q, live):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         keyword = self.retriever.keyword
-        facts = self.facts_for(question, passages, convo_docs)
-        embedded = self.answerer.run(q, passages, doc_text=keyword.document_text, facts=facts)
+        embedded = None
+        if q.sides:
+            embedded = self.compare(q, query, filters, boosts, k, live)
+        if embedded is None:
+            facts = self.facts_for(question, passages, convo_docs)
+            embedded = self.answerer.run(q, passages, doc_text=keyword.document_text,
+                                         facts=facts)
         return _Plan(query, passages, embedded, final=not passages or self.llm is None)
+
+    def compare(self, q: Question, query: str, filters: Filters | None,
+                boosts: dict[str, float], k: int, live: list[str]) -> Answer | None:
+        """Each side of a comparison answered from the document that side names, then set
+        side by side; None when a side finds no document of its own or no answer."""
+        assert q.sides
+        keyword = self.retriever.keyword
+        parts: list[Answer] = []
+        used: set[str] = set()
+        for side in q.sides:
+            found = [p for p in self.retrieve(f"{side} {query}", filters, boosts, k, live)
+                     if p.doc_id not in used]
+            side_terms = set(terms(side))
+            texts: dict[str, str] = {}
+            for p in found:
+                texts[p.doc_id] = texts.get(p.doc_id, p.title + " " + p.source) + " " + p.text
+            if not texts:
+                return None
+            rank = {d: i for i, d in enumerate(texts)}
+
+            def naming(doc_id: str, texts: dict[str, str] = texts,
+                       side_terms: set[str] = side_terms, rank: dict[str, int] = rank) -> float:
+                words = set(terms(texts[doc_id]))
+                return sum(keyword.idf(t) for t in side_terms & words) - 0.01 * rank[doc_id]
+
+            doc = max(texts, key=naming)
+            used.add(doc)
+            part = self.answerer.run(q, [p for p in found if p.doc_id == doc],
+                                     doc_text=keyword.document_text)
+            if part.declined:
+                return None
+            parts.append(part)
+        return merge_answers(parts)
 
     def _history(self, conversation: Conversation | None) -> list[tuple[str, str]]:
         return [(t.question, t.answer.text) for t in (conversation.turns if conversation
@@ -327,14 +391,22 @@ class Assistant:
     # -- declines before any sentence is weighed ------------------------------------------
 
     def unknown_names(self, q: Question, live: list[str] | None = None) -> list[str]:
-        """Names in the question that no stored document contains: most of their words
-        (endings aside) appear nowhere in the library."""
+        """Names in the question that no stored document contains: their distinctive word
+        appears nowhere in the library."""
         self.retriever.keyword.ensure(self.retriever.live_ids() if live is None else live)
         vocab = self.retriever.keyword.vocabulary()
         unknown = []
+        # "Belgian", "Dutch": words for a people or a language describe, they name nothing
+        # a document must contain (it may say "Belgische", "Nederlandse tekst").
+        from ingest.extract import get_nlp
+
+        describing = {e.text for e in get_nlp()(q.text).ents if e.label_ in ("NORP", "LANGUAGE")}
         for name in q.names:
+            if name in describing:
+                continue
             words = [w for w in terms(name) if len(w) >= 3 and not w.isdigit()]
-            if words and sum(w in vocab for w in words) * 2 < len(words):
+            # its longest word is the one that tells it apart ("Minato-Hoshikawa City")
+            if words and max(words, key=len) not in vocab:
                 unknown.append(name)
         return unknown
 

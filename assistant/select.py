@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.prompts import PROMPTS_DIR
 from assistant.retrieve import WORD, terms
-from assistant.sentences import holds, split_sentences
+from assistant.sentences import holds, is_heading_like, is_row, split_sentences
 from assistant.types import Passage
 from assistant.understand import Question, answer_kind
 from ingest.injection import is_instruction
@@ -40,12 +40,13 @@ class Weights:
 
     dense: float = 1.0
     lexical: float = 0.5
-    typed: float = 0.15
+    typed: float = 0.3
     rank: float = 0.05
-    support: float = 0.62  # best sentence below this: decline
-    keep: float = 0.9  # further sentences within this share of the best one's score
-    max_sentences: int = 4
-    embed_top: int = 16  # sentences the embedder weighs per question (or part)
+    support: float = 0.5  # best sentence below this: decline
+    keep: float = 0.8  # further sentences within this share of the best one's score
+    max_sentences: int = 5
+    embed_top: int = 8  # sentences the embedder weighs per question (or part)
+    other_doc: float = 0.25  # a question is about one document: others' sentences weigh less
 
 
 WEIGHTS = Weights()
@@ -128,12 +129,17 @@ class SentenceScorer:
         return np.stack([self._vectors[t] for t in texts])
 
     @staticmethod
-    def candidates(passages: list[Passage]) -> list[Candidate]:
+    def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:
+        """Sentences that can answer: no headings (but a signature block's name line is
+        kept when the question asks who), no text addressed to an AI assistant."""
         out: list[Candidate] = []
         for i, p in enumerate(passages):
             for j, (sent, items) in enumerate(split_sentences(p.text, p.title)):
-                if len(sent) > 700 or (sent == p.section and not items) or is_instruction(sent):
-                    continue  # text addressed to an AI assistant is data, never an answer
+                heading = not items and is_heading_like(sent) and not (
+                    wants == "agent" and holds(sent, "agent"))
+                if (len(sent) > 700 or (sent == p.section and not items) or heading
+                        or is_instruction(sent)):
+                    continue
                 out.append(Candidate(sent, items, i, j, p.doc_id))
         return out
 
@@ -182,26 +188,36 @@ class SentenceScorer:
         wants = answer_kind(text) if text != question.text else question.wants
         naming = frozenset(terms(" ".join([*question.names, *question.years,
                                            *question.codes])))
-        typed_kind = wants in ("date", "duration", "quantity", "agent", "place")
+        typed_kind = wants in ("date", "duration", "quantity", "agent", "place", "list")
+        # dates and amounts are found by regular parsers (cheap); entities need spaCy, so
+        # only the sentences the embedder weighs are asked about them
+        cheap_type = wants in ("date", "duration", "quantity", "list")
         cheap: list[tuple[float, float, bool]] = []
         for c in cands:
             p = passages[c.passage]
             lex = self.lexical(text, c.body, p.title, naming)
-            cheap.append((lex, w.rank / (1 + c.passage), False))
+            typed = cheap_type and (bool(c.items) if wants == "list" else holds(c.body, wants))
+            cheap.append((lex, w.rank / (1 + c.passage), typed))
         order = sorted(range(len(cands)), key=lambda i: -(w.lexical * cheap[i][0]
-                                                         + cheap[i][1]))
-        top = order[: w.embed_top]
+                                                         + cheap[i][1]
+                                                         + w.typed * cheap[i][2]))
+        # a part of a several-part question adds a few sentences of its own to weigh
+        top = order[: w.embed_top if text == question.text else max(4, w.embed_top // 3)]
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
         views = list(dict.fromkeys([text, strip_names(text, question.names)]))
-        vecs = self.vectors(views + [cands[i].body[:1000] for i in top])
+        # a list is introduced by a sentence that matches the question; its items answer it
+        vecs = self.vectors(views + [(cands[i].text if cands[i].items and
+                                      len(cands[i].text.split()) >= 4 else cands[i].body)[:1000]
+                                     for i in top])
         dense = dict(zip(top, (vecs[len(views):] @ vecs[: len(views)].T).max(axis=1),
                          strict=True))
         floor = min(dense.values(), default=0.0)
         scores = []
         for i, c in enumerate(cands):
-            lex, prior, _ = cheap[i]
-            typed = typed_kind and i in dense and holds(c.body, wants)
+            lex, prior, typed_cheap = cheap[i]
+            typed = typed_cheap or (typed_kind and not cheap_type and i in dense
+                                    and holds(c.body, wants))
             d = float(dense.get(i, floor))
             s = w.dense * d + w.lexical * lex + (w.typed if typed else 0.0) + prior
             if i not in dense:
@@ -210,6 +226,18 @@ class SentenceScorer:
             if text == question.text:
                 c.dense, c.lexical, c.typed, c.score = d, lex, typed, s
         return scores
+
+
+# A sentence that leans on the one before it ("This rate may be increased to ..."):
+# words of the languages officers meet, not of any one document.
+_CONTINUES = re.compile(r"^(?:this|these|that|those|it|its|they|such|however|in addition|"
+                        r"moreover|furthermore|also|otherwise|in this case|in that case|"
+                        r"questo|questa|tale|inoltre|tuttavia|dit|deze|die|bovendien|"
+                        r"este|esta|estos|además|ce|cette|ces|toutefois)\b", re.I)
+
+
+def continues(sentence: str) -> bool:
+    return bool(_CONTINUES.match(sentence.strip()))
 
 
 def strip_names(text: str, names: list[str]) -> str:
@@ -236,6 +264,11 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     neighbour when the answer spans two."""
     w = scorer.weights
     scorer.score(question, question.text, cands, passages)
+    if cands and not question.compare:
+        focus = passages[min(c.passage for c in cands)].doc_id
+        for c in cands:
+            if c.doc_id != focus:
+                c.score -= w.other_doc
     ranked = sorted(cands, key=lambda c: -c.score)
     if not ranked:
         return Selection()
@@ -243,7 +276,7 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     chosen: list[Candidate] = [best]
 
     def add(c: Candidate) -> None:
-        if all(c.text != x.text for x in chosen) and len(chosen) < w.max_sentences + 2:
+        if all(c.text != x.text for x in chosen) and len(chosen) < w.max_sentences + 8:
             chosen.append(c)
 
     if len(question.parts) > 1:
@@ -268,10 +301,18 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
         needs_type = wants in ("date", "duration", "quantity") and not holds(c.body, wants)
-        if nxt and (c.text.endswith(":") or nxt.text[:1].islower()
+        if nxt and (c.text.endswith(":") or nxt.text[:1].islower() or continues(nxt.text)
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)
         elif prev and needs_type and holds(prev.body, wants):
             add(prev)
+        if is_row(c.text):
+            # a row of a table: the rows around it are the rest of the answer
+            for step in (-1, 1):
+                j = c.index + step
+                while (row := by_pos.get((c.passage, j))) is not None and is_row(row.text) \
+                        and abs(j - c.index) <= 6:
+                    add(row)
+                    j += step
     return Selection(chosen, best.score, ranked)
 

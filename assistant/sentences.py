@@ -35,6 +35,44 @@ _MONTH_YEAR = re.compile(r"\b(?:january|february|march|april|may|june|july|augus
                          r"october|november|december)\s+(?:of\s+)?\d{4}\b", re.I)
 
 
+# "Table 20: ...", "Figure 8 - ...": a caption names what follows, it does not say it.
+_CAPTION = re.compile(r"^(?:table|figure|fig\.|chart|graph|annex|box|tabella|figura|tabel|"
+                      r"figuur|grafico|tabla|abbildung|tableau)\s*[0-9ivx]+[a-z]?\s*[:.\-–—]",
+                      re.I)
+_ENDS = re.compile(r"[.!?:;)\]\"'”’…]$")
+# "Paragraph 2 - Areas of cooperation", "Artículo 3: Objeto": a numbered provision's heading
+_PROVISION = re.compile(r"^(?:article|art\.|section|paragraph|para\.|clause|chapter|part|annex|"
+                        r"appendix|schedule|artículo|articolo|artigo|artikel|article|§)\s*"
+                        r"[0-9ivxlc]+[a-z]?[.º°]?\s*(?:[-–—:.]\s*)?\S", re.I)
+
+
+def is_heading_like(sentence: str) -> bool:
+    """A heading or a title line that reached the text unmarked: no closing punctuation,
+    short or capitalised word after word, and no figure in it (a table row has one)."""
+    s = sentence.strip()
+    if _CAPTION.match(s) or (_PROVISION.match(s) and len(s.split()) <= 12
+                             and not _ENDS.search(s)):
+        return True
+    if _ENDS.search(s) or _NUMBER.search(s):
+        return False
+    words = s.split()
+    caps = sum(w[:1].isupper() for w in words if len(w) > 3)
+    long_words = sum(len(w) > 3 for w in words) or 1
+    return len(words) <= 8 or caps / long_words >= 0.6
+
+
+def is_row(sentence: str) -> bool:
+    """A row of a table or timetable: short, unpunctuated, with a figure in it."""
+    s = sentence.strip()
+    return len(s.split()) <= 12 and not _ENDS.search(s) and bool(_NUMBER.search(s))
+
+
+# The marking every document of our sample corpus carries (corpus/README.md).
+_MARKING = re.compile(r"^Illustrative document written for the Microplomacy sample corpus|"
+                      r"^All municipalities, regions, programmes, funders and people are "
+                      r"fictional", re.I)
+
+
 def is_metadata(line: str, title: str = "") -> bool:
     """A line that labels or locates a document instead of saying something in it."""
     s = line.strip()
@@ -49,8 +87,12 @@ def is_metadata(line: str, title: str = "") -> bool:
         return True  # a table of file names or links
     if _PAGE_MARK.match(s):
         return True
+    if _MARKING.search(s):
+        return True
     flat = re.sub(r"\W+", " ", s).strip().lower()
-    return bool(title) and flat == re.sub(r"\W+", " ", title).strip().lower()
+    # the title, or a line of it when it wraps
+    return bool(title) and len(flat.split()) >= 3 and flat in re.sub(r"\W+", " ",
+                                                                     title).strip().lower()
 
 
 def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
@@ -78,7 +120,7 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
-        if is_metadata(line, title):
+        if is_metadata(line, title) or is_heading(line):
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)
@@ -93,9 +135,6 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
         if (after_sentence and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
                 and nxt[:1].isupper()):
             flush()  # "How to apply" above a paragraph: a heading, not a sentence
-            continue
-        if is_heading(line):
-            flush()
             continue
         if _LIST_ITEM.match(line):
             flush()
@@ -124,6 +163,8 @@ def holds(text: str, kind: str) -> bool:
         return bool(_DURATION.search(text))
     if kind == "quantity":
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
+    if kind == "list":
+        return text.count(";") >= 2 or text.count(",") >= 3
     if kind in ("agent", "place"):
         labels = {"agent": {"PERSON", "ORG", "NORP"}, "place": {"GPE", "LOC", "FAC"}}[kind]
         return bool(entity_labels(text) & labels)

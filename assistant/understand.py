@@ -17,15 +17,20 @@ from assistant.retrieve import STOPWORDS, terms
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|\bby when\b|"
-                        r"\bsince when\b|\buntil when\b", re.I)),
+                        r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
+                        r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
     ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:share|percentage|"
                             r"proportion|amount|rate|sum|number|level|ceiling|maximum|minimum"
-                            r"|total)\b", re.I)),
+                            r"|total)\b|^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
+                            r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
+                            r"maximum|minimum|ceiling|share|total|number|value)\b", re.I)),
     ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
                          r"authority|institution|partner|person|official|university|"
                          r"universities|entit(?:y|ies))\b", re.I)),
     ("place", re.compile(r"\bwhere\b|\b(?:which|what) (?:city|town|country|countries|place|"
                          r"region|state)\b", re.I)),
+    ("list", re.compile(r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:\w+[^s\W]s|criteria|activities|"
+                        r"areas)\b(?!\s+(?:is|was)\b)|\blist\b|\benumerate\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
     ("summary", re.compile(r"\b(?:summar\w*|overview|main (?:findings|points|ideas)|what is "
@@ -45,10 +50,14 @@ _SOONEST = re.compile(
     r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
     r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_ROUND = r"(?:round|call|edition|cycle|intake|wave)"
 # An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
 _CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+)+\b")
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
-_PART = re.compile(r"\b([A-Z][a-z]+)\s+(?:No\.?\s*)?(\d{1,3}|[A-Z]|[IVX]{1,4})\b(?![-/.]\w)")
+_PART = re.compile(r"\b([A-Z][a-z]+|version|lot|strand|phase|annex|article|section|module|"
+                   r"priority|axis|measure|protocol|paragraph|chapter|stage|window|tranche|"
+                   r"action|part|step|option|category|scheme)\s+(?:No\.?\s*)?(\d{1,3}|[A-Z]|"
+                   r"[IVX]{1,4})\b(?![-/.]\w)")
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(%?)(?![\w])")
 _NAME = re.compile(r"\b((?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*)(?:\s+(?:of|de|del|di|van|von|der|"
                    r"la|le|the|and|für|für|&)?\s*(?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*))*)")
@@ -92,7 +101,7 @@ class Question:
     def pins(self) -> list[str]:
         """What the question pins down, each as it is written in the question."""
         out = [*self.codes, *(f"{a} {b}" for a, b in self.parts_named),
-               *(f"{a} {b}" for a, b in self.editions), *self.names]
+               *(f"{a} {b}".strip() for a, b in self.editions), *self.names]
         covered = " ".join(out)
         out += [y for y in self.years if y not in covered]
         out += [n for n in self.numbers if n not in covered]
@@ -136,10 +145,11 @@ def names_in(text: str) -> list[str]:
             words = words[:-1]
         if not words or (m.start() == 0 and len(words) == 1 and words == m.group(1).split()):
             continue
-        name = " ".join(words)
-        if _YEAR.fullmatch(name) or name.isdigit():
-            continue
-        out.append(name)
+        # "Sister Cities International's Partnership Agreement Toolkit": two names
+        for name in re.split(r"['’]s\b\s*", " ".join(words)):
+            name = name.strip()
+            if name and not _YEAR.fullmatch(name) and not name.isdigit():
+                out.append(name)
     return list(dict.fromkeys(out))
 
 
@@ -155,9 +165,14 @@ def understand(text: str) -> Question:
     is_compare = bool(_COMPARE.search(q)) or bool(
         re.search(r"\bwhich\b", q, re.I) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", q))
     names = names_in(q)
-    # "PRINCE 2012", "ED 2008": a name with its year names one edition of something.
+    # "PRINCE 2012", "the 2025 Smart Sister Cities Challenge": a name with its year names
+    # one edition of something; the document must hold both.
     editions = [(n, y) for n in names for y in years
-                if re.search(rf"\b{re.escape(n)}\s*[-–]?\s*{y}\b", q)]
+                if re.search(rf"\b{re.escape(n)}\s*[-–]?\s*{y}\b|\b{y}\s+{re.escape(n)}\b", q)]
+    # "the 2027 round", "call for 2013": a year that names a round of something
+    editions += [("", y) for y in years if y not in {e for _, e in editions}
+                 and re.search(rf"\b{y}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
+                               rf"{y}\b", q, re.I)]
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions,

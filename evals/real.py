@@ -221,20 +221,19 @@ def fit(home: Path | None, sets: list[str]) -> str:
                                        for c in ans.citations]})
         return rows
 
-    grid = itertools.product((0.5, 1.0), (0.15, 0.3), (0.8, 0.9), (4, 5), (12, 20))
+    grid = itertools.product((0.5, 1.0), (0.1, 0.25), (8, 16), (0.8, 0.9))
     results = []
-    for lex, typed, keep, most, top in grid:
-        weights = replace(base, lexical=lex, typed=typed, keep=keep, max_sentences=most,
-                          embed_top=top)
+    for lex, other, top, keep in grid:
+        weights = replace(base, lexical=lex, other_doc=other, embed_top=top, keep=keep)
         m = metrics(score, questions, rows_for(weights))
         results.append((m["must_contain_all"], m["must_contain_mean"], -m["median_words"],
                         weights))
     results.sort(key=lambda r: r[:3], reverse=True)
     lines = [f"{len(questions)} questions ({', '.join(sets)})",
-             "| lexical | typed | keep | most | embed top | key facts all | mean | words |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| lexical | other doc | keep | embed top | key facts all | mean | words |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
     for all_, mean, words, w in results[:8]:
-        lines.append(f"| {w.lexical} | {w.typed} | {w.keep} | {w.max_sentences} | {w.embed_top} | "
+        lines.append(f"| {w.lexical} | {w.other_doc} | {w.keep} | {w.embed_top} | "
                      f"{all_:.2f} | {mean:.2f} | {-words:.0f} |")
     best = results[0][3]
     rows = rows_for(best)

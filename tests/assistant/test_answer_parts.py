@@ -1,22 +1,29 @@
-"""The answerer's general mechanisms: question parts, synonyms, rule questions, rules that
-span two sentences, table rows, and sentences cut at a chunk boundary."""
+"""The answerer's general mechanisms: what a question wants and pins down, its parts,
+sentences that continue an answer, table rows, pins no document holds, lines that are never
+answers, and sentences cut at a chunk boundary."""
 
 from __future__ import annotations
 
-from assistant.answer import (
-    EmbeddedAnswerer,
-    analyse,
-    concepts,
-    load_synonyms,
-    root,
-    split_parts,
-    split_sentences,
-)
+import pytest
+
+from assistant.answer import EmbeddedAnswerer
+from assistant.select import load_synonyms, root
+from assistant.sentences import holds, is_heading_like, is_metadata, split_sentences
 from assistant.types import Passage
+from assistant.understand import split_parts, topic, understand
 
 
 def _passage(text: str, title: str = "Example Call for Proposals", n: int = 0) -> Passage:
     return Passage(f"doc-{n:05d}", "doc", "example.pdf", title, "grant_call", 1, "", text, 0.03)
+
+
+@pytest.fixture(scope="module")
+def answerer() -> EmbeddedAnswerer:
+    """The answerer with the real embedder the store uses (bundled, offline)."""
+    from assistant.config import Settings
+    from assistant.library import shared_embedder
+
+    return EmbeddedAnswerer(shared_embedder(Settings.from_env().embedding_model_dir).embed)
 
 
 def test_roots_ignore_endings():
@@ -27,7 +34,7 @@ def test_roots_ignore_endings():
 
 def test_synonyms_load_from_the_prompts_folder():
     groups = load_synonyms()
-    assert groups and all(g.asked and g.said for g in groups)
+    assert groups and all(asked and said for asked, said in groups)
 
 
 def test_question_parts_are_split_on_a_second_question_word():
@@ -37,55 +44,89 @@ def test_question_parts_are_split_on_a_second_question_word():
         "Which areas of cooperation and culture does it cover?"]
 
 
-def test_each_part_of_a_two_part_question_is_answered():
+def test_what_a_question_wants_and_pins_down():
+    q = understand("What is the submission deadline of the PRINCE 2012 call under Lot 2?")
+    assert q.editions == [("PRINCE", "2012")] and q.parts_named == [("Lot", "2")]
+    assert understand("When was it signed?").wants == "date"
+    assert understand("How much is the grant?").wants == "quantity"
+    assert understand("Who signed it?").wants == "agent"
+    assert understand("Where was it concluded?").wants == "place"
+    # "our 2021 MoU" is a year the document must hold, not an edition of anything
+    assert understand("When does our 2021 MoU expire?").editions == []
+    assert understand("Which call has id FTF-2026-CULT-01?").codes == ["FTF-2026-CULT-01"]
+
+
+def test_a_decline_names_what_is_missing_in_the_question_s_words():
+    assert topic("What is the population of Glastonbury?") == "the population of Glastonbury"
+    assert topic("Who signed it?") == "who signed it"
+
+
+def test_each_part_of_a_two_part_question_is_answered(answerer):
     text = ("The call opened on 2 March 2026. Applications are assessed by a panel.\n\n"
             "An online information session will be held on 14 April 2026.")
-    ans = EmbeddedAnswerer().run(
-        "When did the call open, and when is the online information session?",
-        [_passage(text)])
+    ans = answerer.run("When did the call open, and when is the online information session?",
+                       [_passage(text)])
     assert not ans.declined
     assert "2 March 2026" in ans.text and "14 April 2026" in ans.text
 
 
-def test_hear_back_finds_when_results_are_communicated():
-    text = ("Projects may last 12 months. Results will be communicated to applicants by "
+def test_a_date_question_prefers_the_sentence_with_a_date(answerer):
+    text = ("Projects may last 12 months. Applicants are informed of the results by "
             "3 June 2027. Applications are submitted online.")
-    ans = EmbeddedAnswerer().run("When will we hear back?", [_passage(text)])
+    ans = answerer.run("When are applicants informed of the results?", [_passage(text)])
     assert not ans.declined and "3 June 2027" in ans.text
 
 
-def test_yes_no_rule_question_is_answered_by_the_rule():
-    text = ("The lead applicant must be a municipality. Universities and research centres may "
-            "be associated partners without receiving funding. The call budget is EUR 1,000,000.")
-    q = "Can a university take part in a project and receive money?"
-    assert analyse(q).kind == "eligibility"
-    ans = EmbeddedAnswerer().run(q, [_passage(text)])
-    assert not ans.declined and "without receiving funding" in ans.text
+def test_a_sentence_that_continues_the_answer_is_kept(answerer):
+    text = ("Applicants making false declarations may receive financial penalties of 2% to "
+            "10% of the grant. This rate may be increased to 4% to 20% for a repeat offence. "
+            "The call budget is EUR 1,000,000.")
+    ans = answerer.run("What penalties apply to false declarations?", [_passage(text)])
+    assert "2% to 10%" in ans.text and "4% to 20%" in ans.text
 
 
-def test_a_country_in_the_question_is_covered_by_a_rule_about_countries():
-    assert any("kenya" in c.terms for c in concepts("Our partner is a town in Kenya. Allowed?"))
-    text = ("Each project needs a partner outside the United Kingdom. The partner abroad may "
-            "be in any country.")
-    ans = EmbeddedAnswerer().run(
-        "Our partner for the project is a town in Kenya. Is that allowed?", [_passage(text)])
-    assert not ans.declined and "any country" in ans.text
+def test_rows_of_a_table_come_together(answerer):
+    text = ("Table 20: Distribution of renewal clauses.\nBy mutual agreement 102 34.23\n"
+            "No renewal clause 101 33.89\nAutomatic renewal 85 28.52\n\nOther text follows "
+            "here about something else entirely.")
+    ans = answerer.run("How many agreements have no renewal clause?", [_passage(text)])
+    assert "33.89" in ans.text and "34.23" in ans.text and "28.52" in ans.text
+    assert "Table 20" not in ans.text  # a caption names a table, it does not answer
 
 
-def test_a_rule_in_two_sentences_is_quoted_whole():
-    text = ("Each project must involve at least 5 municipalities from at least 2 countries. "
-            "At least two of the municipalities must be linked by a twinning agreement. "
-            "The call is published by the Fund.")
-    ans = EmbeddedAnswerer().run("How many municipalities must a partnership involve?",
-                                 [_passage(text)])
-    assert "5 municipalities" in ans.text and "twinning agreement" in ans.text
+def test_a_year_no_document_holds_is_declined_and_named(answerer):
+    text = "Applications for the PRINCE 2010 call must be sent by 31 March 2011."
+    ans = answerer.run("What is the deadline of the PRINCE 2012 call?",
+                       [_passage(text, title="PRINCE 2010 guidelines")])
+    assert ans.declined and "PRINCE 2012" in ans.text
+    assert ans.citations and ans.citations[0].page == 1  # the closest passage, shown
 
 
-def test_synonyms_do_not_answer_what_the_documents_do_not_say():
-    text = "Results will be communicated to applicants by 3 June 2027."
-    ans = EmbeddedAnswerer().run("What is the page limit of the project narrative?",
-                                 [_passage(text)])
-    assert ans.declined
+def test_titles_headers_urls_and_metadata_are_never_answers():
+    assert is_metadata("SOURCE: city-records TITLE: Sister city agreement DATE: 2001")
+    assert is_metadata("https://example.org/agreements/houston.pdf")
+    assert is_metadata("Contact: jane.doe@city.gov")
+    assert is_metadata("Page 3 of 12") and is_metadata("17")
+    assert is_heading_like("Preston Model in microplomacy")
+    assert is_heading_like("Figure 8: Most common cooperation areas mentioned in agreements")
+    assert not is_heading_like("Explicitly stated 28")
+    text = ("SOURCE: x.pdf TITLE: Agreement\nExample Call for Proposals\n"
+            "The grant covers 80% of eligible costs.")
+    assert [s for s, _ in split_sentences(text, "Example Call for Proposals")] == [
+        "The grant covers 80% of eligible costs."]
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = "Under Protocol No. 3 (ETS No. 106) the body may be wound up. Art. 5 applies."
+    assert [s for s, _ in split_sentences(text)] == [
+        "Under Protocol No. 3 (ETS No. 106) the body may be wound up.", "Art. 5 applies."]
+
+
+def test_answer_types_are_read_by_the_date_and_amount_parsers():
+    assert holds("Applications close on 12 November 2010.", "date")
+    assert holds("The grant is at most EUR 300,000.", "quantity")
+    assert holds("Projects last 18 months.", "duration")
+    assert not holds("Applications are submitted online.", "date")
 
 
 def test_timetable_rows_are_sentences_not_headings():

@@ -1,0 +1,59 @@
+"""Answers on real documents nobody here wrote (`../shared/real-docs`): the floors CI
+enforces on the dev set and on both halves of our frozen set. Skips, saying so, when
+`../shared` is not beside the repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals import real
+
+FLOORS = json.loads((Path(__file__).resolve().parents[2] / "evals" / "floors.json")
+                    .read_text())["real"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    if why := real.available():
+        pytest.skip(why)
+    return real.run(tmp_path_factory.mktemp("real-home"), list(real.SETS))
+
+
+@pytest.mark.parametrize("name", real.SETS)
+def test_real_documents_meet_the_floors(results, name, capsys):
+    floors = FLOORS[name]
+    m = results[name]
+    with capsys.disabled():
+        print(f"\n{name}: " + ", ".join(f"{k} {m[k]}" for k in floors if k in m))
+    assert m["n"] >= (21 if name == "dev" else 50)
+    assert m["must_contain_all"] >= floors["must_contain_all"]
+    assert m["retrieval_hit@5"] >= floors["retrieval_hit@5"]
+    assert m["false_decline_rate"] <= floors["false_decline_rate_max"]
+    assert m["declined_correctly"] >= floors["declined_correctly"]
+    assert m["cited_page_right"] >= floors["cited_page_right"]
+
+
+def test_no_answer_is_a_header_url_or_metadata_line(results):
+    """Whatever else fails, an answer is made of sentences of the documents."""
+    from assistant.sentences import is_metadata
+
+    for name in real.SETS:
+        for row in results[name]["predictions"]:
+            if not row["declined"]:
+                assert "SOURCE:" not in row["answer"] and "http" not in row["answer"], row
+                assert not is_metadata(row["answer"]), row
+
+
+def test_the_frozen_set_is_frozen():
+    """Questions are added, never edited: the set and its size are what was committed."""
+    rows = [json.loads(x) for x in real.FROZEN.read_text().splitlines() if x.strip()]
+    assert len(rows) >= 107 and len({r["id"] for r in rows}) == len(rows)
+    unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
+    assert len(unanswerable) / len(rows) >= 0.2
+    assert all(r["must_contain"] for r in rows if r["kind"] != "unanswerable")
