@@ -86,7 +86,8 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
         pins.append(("edition", (a, b), shown))
     # A bare year ("who chairs it in 2027?") is when, not which: only an edition's year
     # ("PRINCE 2012", "the 2027 round") must be in the document.
-    pins += [("number", (n,), n) for n in q.numbers]
+    # A number is not pinned either: "a city of 150,000 inhabitants" is the officer's case,
+    # not something the document must repeat.
     return pins
 
 

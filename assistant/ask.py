@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant.answer import EmbeddedAnswerer, render
-from assistant.facts import STATUS_FIELDS, FactLine, fact_lines
+from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.retrieve import Filters, HybridRetriever, KeywordIndex, terms
 from assistant.types import Answer, Citation, Passage
@@ -338,8 +338,14 @@ class Assistant:
 
             doc = max(texts, key=naming)
             used.add(doc)
-            part = self.answerer.run(q, [p for p in found if p.doc_id == doc],
-                                     doc_text=keyword.document_text)
+            # both sides' words say which document; the rest of the question asks what
+            side_q = replace(q, names=[*q.names, *q.sides], sides=None)
+            # then what the question asks, searched within that document
+            within = Filters(doc_ids=[doc]) if filters is None else replace(filters,
+                                                                            doc_ids=[doc])
+            in_doc = self.retrieve(query, within, {}, k, live) or [p for p in found
+                                                                   if p.doc_id == doc]
+            part = self.answerer.run(side_q, in_doc, doc_text=keyword.document_text)
             if part.declined:
                 return None
             parts.append(part)
@@ -431,7 +437,7 @@ class Assistant:
         rec = self._record(top.doc_id)
         if rec is None:
             return []
-        return [(line, top) for line in fact_lines(rec, question, self.today, STATUS_FIELDS)]
+        return [(line, top) for line in fact_lines(rec, question, self.today)]
 
     def _soonest(self, q: Question, filters: Filters | None, boosts: dict[str, float],
                  live: list[str]) -> Answer | None:

@@ -160,6 +160,8 @@ class KeywordIndex:
                 bm25 = bm25s.BM25()
                 bm25.index(tokens, show_progress=False)
             vocab = set(bm25.vocab_dict) if bm25 is not None else set()
+            # "FTF" is in the library when "FTF-2026-CLIMA-02" is
+            vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
             # One assignment: handler threads read these while another one rebuilds.

@@ -18,6 +18,7 @@ from ingest.chunk import is_heading
 from ingest.dates import NUMBER_WORDS, find_dates
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
+_FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 # Bullets drawn with Symbol/Wingdings fonts come out of PDFs as private-use characters.
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
 _URL = re.compile(r"https?://|www\.|\b\S+\.(?:pdf|docx?|txt|md|html?|xlsx?)\b|\S+@\S+\.\w+",
@@ -135,6 +136,10 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
         if (after_sentence and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
                 and nxt[:1].isupper()):
             flush()  # "How to apply" above a paragraph: a heading, not a sentence
+            continue
+        if _FIELD_LINE.match(line) and len(line.split()) <= 15:
+            flush()  # "Publisher: Institute for Local Global Affairs": a field on its own
+            out.append((line, []))
             continue
         if _LIST_ITEM.match(line):
             flush()

@@ -108,9 +108,21 @@ class Question:
         return out
 
 
+# With no question word to go by ("Compare the co-financing rates of ..."), the noun says it.
+_NOUN_WANTS: list[tuple[str, re.Pattern[str]]] = [
+    ("date", re.compile(r"\b(?:deadlines?|dates?|expiry|closing)\b", re.I)),
+    ("quantity", re.compile(r"\b(?:rates?|percentages?|amounts?|budgets?|sums?|costs?|fees?|"
+                            r"grants?|maximum|minimum|ceilings?|shares?|totals?|numbers?)\b",
+                            re.I)),
+]
+
+
 def answer_kind(text: str) -> str:
     for kind, pattern in _WANTS:
         if pattern.search(text.strip()):
+            return kind
+    for kind, pattern in _NOUN_WANTS:
+        if pattern.search(text):
             return kind
     return "fact"
 
@@ -128,6 +140,8 @@ def compare_sides(question: str) -> tuple[str, str] | None:
     for pattern in _SIDES:
         if m := pattern.search(question):
             a, b = m.group(1).strip(), m.group(2).strip()
+            # "compare the co-financing rates of A and B": what is compared is not a side
+            a = re.split(r"\s+(?:of|for|in|under|between)\s+(?:the\s+)?", a)[-1]
             if len(a.split()) <= 12 and len(b.split()) <= 12:
                 return a, b
     return None
