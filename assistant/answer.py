@@ -25,10 +25,9 @@ from assistant.select import (
     choose,
 )
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import Question, topic, understand
+from assistant.understand import _ROUND, Question, topic, understand
 
 DocText = Callable[[str], str]
-_ROUND = r"(?:round|call|edition|cycle|intake|wave)"
 # What the supporting text itself must hold (not just somewhere in the document): a call id.
 # "The first call (FTF-2026-CULT-01) is closed" in another call's guide does not make that
 # guide the source of CULT-01's deadline.
@@ -38,18 +37,6 @@ log = logging.getLogger(__name__)
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).lower()
-
-
-def _number_forms(n: str) -> list[str]:
-    """"2,500" = "2500" = "2 500"; "50%" = "50 %"."""
-    digits = n.rstrip("%").replace(",", "").replace(" ", "")
-    forms = {n.lower(), digits}
-    if n.endswith("%"):
-        forms |= {digits + "%", digits + " %"}
-    if digits.isdigit() and len(digits) > 3:
-        forms |= {f"{int(digits):,}", f"{int(digits):,}".replace(",", "."),
-                  f"{int(digits):,}".replace(",", " ")}
-    return sorted(forms)
 
 
 def pin_holds(pin_kind: str, pin: tuple[str, ...], text: str) -> bool:
@@ -65,13 +52,8 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], text: str) -> bool:
     if pin_kind == "part":
         label, value = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{label}\s*(?:no\.?\s*)?{value}\b", flat))
-    if pin_kind == "code":
-        code = re.sub(r"\s+", "", pin[0].lower())
-        return code in flat.replace(" ", "")
-    if pin_kind == "number":
-        return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d])", flat)
-                   for f in _number_forms(pin[0]))
-    return pin[0].lower() in flat  # a year
+    code = re.sub(r"\s+", "", pin[0].lower())  # a call id
+    return code in flat.replace(" ", "")
 
 
 def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
@@ -94,7 +76,6 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
 @dataclass
 class Decision:
     answer: bool
-    missing: str = ""  # what the question pins down that no supporting document holds
     closest: Candidate | None = None
 
 
@@ -151,8 +132,7 @@ class EmbeddedAnswerer:
         return named or allowed
 
     @staticmethod
-    def unsupported_pin(q: Question, selection: Selection, passages: list[Passage],
-                        doc_text: DocText | None) -> str:
+    def unsupported_pin(q: Question, selection: Selection, passages: list[Passage]) -> str:
         """A call id, edition or numbered part the question names that neither the
         passages the answer quotes nor their documents' titles hold."""
         pins = [p for p in hard_pins(q) if p[0] in SUPPORT_PINS]
@@ -195,12 +175,11 @@ class EmbeddedAnswerer:
             return self.decline(q, passages, closest, missing)
         selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
         decision = self.decide(q, selection)
-        if decision.answer and (lacking := self.unsupported_pin(q, selection, passages,
-                                                                 doc_text)):
-            decision = Decision(False, "", selection.chosen[0])
+        if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
+            decision = Decision(False, selection.chosen[0])
             log.debug("declined: %r not in the supporting text", lacking)
         if not decision.answer:
-            answer = self.decline(q, passages, decision.closest, decision.missing)
+            answer = self.decline(q, passages, decision.closest)
         else:
             # A field statement (a status against today) only about a document the answer
             # uses.

@@ -22,8 +22,9 @@ from assistant.answer import EmbeddedAnswerer, render
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.retrieve import Filters, HybridRetriever, KeywordIndex, terms
+from assistant.select import strip_names
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import Question, is_follow_up, names_in, understand
+from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
@@ -119,6 +120,7 @@ class Assistant:
         self.library = library
         self._today = today
         self._records: tuple[str | None, dict[str, DocRecord]] = (None, {})
+        self._title_terms: dict[str, set[str]] = {}
         self.retriever = retriever or HybridRetriever(library.store, library.registry,
                                                       library.embedder)
         self.answerer = answerer or EmbeddedAnswerer(library.embedder.embed,
@@ -139,7 +141,9 @@ class Assistant:
         once per version rather than once per question (seconds at thousands of documents)."""
         version = KeywordIndex.version_of(live)
         if self._records[0] != version:
-            self._records = (version, {r.doc_id: r for r in self.library.registry.list()})
+            records = {r.doc_id: r for r in self.library.registry.list()}
+            self._title_terms = {d: set(terms(r.title)) for d, r in records.items()}
+            self._records = (version, records)
 
     def records(self, doc_type: str | None = None) -> list[DocRecord]:
         if self._records[0] is None:
@@ -155,8 +159,6 @@ class Assistant:
     def today(self) -> date:
         """Injected in tests and evals; the wall clock only when nobody says otherwise."""
         return self._today or date.today()
-
-    # -- question understanding ----------------------------------------------------------
 
     # -- understand -----------------------------------------------------------------------
 
@@ -195,7 +197,7 @@ class Assistant:
             if names and any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
                              for n in names):
                 factor *= NAME_BOOST
-            if q_weight and (shared := q_terms & set(terms(rec.title))):
+            if q_weight and (shared := q_terms & self._title_terms.get(rec.doc_id, set())):
                 # "the youth exchange call": words of a title say which document
                 factor *= 1 + TITLE_BOOST * sum(idf(t) for t in shared) / q_weight
             if factor > 1.0:
@@ -266,8 +268,8 @@ class Assistant:
             lists = [self.retrieve(f"{side} {query}", filters, boosts, k, live)
                      for side in q.sides]
         elif len(q.parts) > 1:
-            # "Where and when was X concluded, and in which languages is it authentic?":
-            # the document's name outweighs each part's words in one search.
+            # "When was the convention concluded, and in which languages is it authentic?":
+            # a long name in the question outweighs each part's own words in one search.
             names = " ".join(q.names)
             lists += [self.retrieve(f"{part} {names}", filters, boosts, k // 2, live)
                       for part in q.parts]
@@ -299,13 +301,14 @@ class Assistant:
             boosts[d] = boosts.get(d, 1.0) * 2.0
         if q.soonest and (soonest := self._soonest(q, filters, boosts, live)):
             return _Plan(query, [], soonest, final=True)
-        passages = self.gather(q, query, filters, boosts, k, live)
+        keyword = self.retriever.keyword
+        embedded, passages = None, []
+        if q.sides and (compared := self.compare(q, query, filters, boosts, k, live)):
+            embedded, passages = compared
+        if not passages:
+            passages = self.gather(q, query, filters, boosts, k, live)
         if unknown := self.unknown_names(q, live):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
-        keyword = self.retriever.keyword
-        embedded = None
-        if q.sides:
-            embedded = self.compare(q, query, filters, boosts, k, live)
         if embedded is None:
             facts = self.facts_for(question, passages, convo_docs)
             embedded = self.answerer.run(q, passages, doc_text=keyword.document_text,
@@ -313,12 +316,15 @@ class Assistant:
         return _Plan(query, passages, embedded, final=not passages or self.llm is None)
 
     def compare(self, q: Question, query: str, filters: Filters | None,
-                boosts: dict[str, float], k: int, live: list[str]) -> Answer | None:
+                boosts: dict[str, float], k: int,
+                live: list[str]) -> tuple[Answer, list[Passage]] | None:
         """Each side of a comparison answered from the document that side names, then set
-        side by side; None when a side finds no document of its own or no answer."""
+        side by side (with the passages both sides drew on); None when a side finds no
+        document of its own or no answer."""
         assert q.sides
         keyword = self.retriever.keyword
         parts: list[Answer] = []
+        evidence: list[Passage] = []
         used: set[str] = set()
         for side in q.sides:
             found = [p for p in self.retrieve(f"{side} {query}", filters, boosts, k, live)
@@ -343,13 +349,15 @@ class Assistant:
             # then what the question asks, searched within that document
             within = Filters(doc_ids=[doc]) if filters is None else replace(filters,
                                                                             doc_ids=[doc])
-            in_doc = self.retrieve(query, within, {}, k, live) or [p for p in found
-                                                                   if p.doc_id == doc]
+            aspect = strip_names(query, list(q.sides))  # "compare the co-financing rates"
+            in_doc = self.retrieve(aspect, within, {}, k, live) or [p for p in found
+                                                                    if p.doc_id == doc]
             part = self.answerer.run(side_q, in_doc, doc_text=keyword.document_text)
             if part.declined:
                 return None
             parts.append(part)
-        return merge_answers(parts)
+            evidence += in_doc
+        return merge_answers(parts), evidence
 
     def _history(self, conversation: Conversation | None) -> list[tuple[str, str]]:
         return [(t.question, t.answer.text) for t in (conversation.turns if conversation
@@ -369,7 +377,7 @@ class Assistant:
         The final Answer's text replaces what was streamed: the guard may have marked
         unsupported facts, or the model may have been replaced by the embedded answer.
         """
-        question = question.strip()
+        question = re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
         if not question:
             yield Answer("Ask a question about your documents.", True, [], [])
             return

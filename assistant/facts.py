@@ -104,13 +104,7 @@ def _value(rec: DocRecord, name: str) -> object:
     return rec.field_value(name)
 
 
-# What Ask states from fields: a status against today, which no sentence can say. Every
-# other field is said by the sentence it was read from, found by meaning.
-STATUS_FIELDS = ("expiry_date", "duration_years", "deadline")
-
-
-def fact_lines(rec: DocRecord, question: str, today: date,
-               only: tuple[str, ...] | None = None) -> list[FactLine]:
+def fact_lines(rec: DocRecord, question: str, today: date) -> list[FactLine]:
     """Plain statements of the fields the question asks for, with their pages."""
     lines: list[FactLine] = []
     done: set[str] = set()
@@ -118,8 +112,6 @@ def fact_lines(rec: DocRecord, question: str, today: date,
         if not pattern.search(question):
             continue
         for name in names:
-            if only is not None and name not in only:
-                continue
             if name not in done and (line := _render(rec, name, today)):
                 lines.append(line)
             done.add(name)

@@ -123,6 +123,7 @@ class KeywordIndex:
         self._vocab: set[str] = set()
         self._rows: dict[tuple[str, int], int] = {}
         self._df: dict[str, int] = {}
+        self._by_doc: dict[str, list[int]] = {}
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -164,9 +165,12 @@ class KeywordIndex:
             vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
+            by_doc: dict[str, list[int]] = {}
+            for (d, _index), row in sorted(rows.items()):
+                by_doc.setdefault(d, []).append(row)
             # One assignment: handler threads read these while another one rebuilds.
-            (self.ids, self.texts, self.metas, self._bm25, self._vocab,
-             self._rows, self._df) = ids, texts, metas, bm25, vocab, rows, dict(df)
+            (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
+             self._df, self._by_doc) = ids, texts, metas, bm25, vocab, rows, dict(df), by_doc
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -180,9 +184,10 @@ class KeywordIndex:
 
     def document_text(self, doc_id: str) -> str:
         """Every live chunk of one document, in order, as of the last `ensure`."""
-        rows, texts = self._rows, self.texts
-        found = sorted((i, row) for (d, i), row in rows.items() if d == doc_id)
-        return "\n".join(texts[row] for _, row in found if row < len(texts))
+        by_doc, texts, metas = self._by_doc, self.texts, self.metas
+        rows = [r for r in by_doc.get(doc_id, []) if r < len(metas)
+                and metas[r].get("doc_id") == doc_id]  # caught between two rebuilds: skip
+        return "\n".join(texts[r] for r in rows)
 
     def chunk(self, doc_id: str, index: int) -> Passage | None:
         """A live chunk by its document and position, as of the last `ensure`."""

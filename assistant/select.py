@@ -15,6 +15,7 @@ The weights and the support threshold live in `Weights`, fitted on real document
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +26,15 @@ import numpy as np
 
 from assistant.prompts import PROMPTS_DIR
 from assistant.retrieve import WORD, terms
-from assistant.sentences import holds, is_heading_like, is_row, split_sentences
+from assistant.sentences import holds, is_heading_like, is_row, split_sentences, type_score
 from assistant.types import Passage
 from assistant.understand import Question, answer_kind
 from ingest.injection import is_instruction
 
 SYNONYMS_FILE = PROMPTS_DIR / "answer_synonyms.md"
+# A sentence's first 400 characters (~90 word-pieces) carry its meaning for ranking; the
+# embedder's cost grows with length, and legal sentences run to 1,000 characters.
+EMBED_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,10 @@ class Weights:
     lexical: float = 0.5
     typed: float = 0.3
     rank: float = 0.05
-    support: float = 0.5  # best sentence below this: decline
+    support: float = 0.3  # best sentence below this: decline (fitted: see README)
     keep: float = 0.8  # further sentences within this share of the best one's score
     max_sentences: int = 5
+    passage: float = 0.3  # weight of the passage's retrieval rank when picking what to embed
     embed_top: int = 8  # sentences the embedder weighs per question (or part)
     other_doc: float = 0.25  # a question is about one document: others' sentences weigh less
 
@@ -61,7 +66,7 @@ class Candidate:
     doc_id: str
     dense: float = 0.0
     lexical: float = 0.0
-    typed: bool = False
+    typed: float = 0.0
     score: float = 0.0
 
     @property
@@ -111,22 +116,32 @@ class SentenceScorer:
         self.idf = idf or (lambda _t: 1.0)
         self.weights = weights
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
         self._cache_size = cache_size
 
     def vectors(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors, cached: the same passages come back question after question."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing and self._embed is not None:
-            for t, v in zip(missing, self._embed(missing), strict=True):
-                arr = np.asarray(v, dtype=np.float32)
-                self._vectors[t] = arr / (np.linalg.norm(arr) or 1.0)
-            while len(self._vectors) > self._cache_size:
-                self._vectors.popitem(last=False)
+        """Unit vectors, cached: the same passages come back question after question. The
+        cache is shared by the app's handler threads: read and written under a lock, the
+        embedder runs outside it."""
         if self._embed is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        for t in texts:
-            self._vectors.move_to_end(t)
-        return np.stack([self._vectors[t] for t in texts])
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for t in texts:
+                if t in self._vectors:
+                    self._vectors.move_to_end(t)
+                    found[t] = self._vectors[t]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for t, v in zip(missing, self._embed(missing), strict=True):
+                arr = np.asarray(v, dtype=np.float32)
+                found[t] = arr / (np.linalg.norm(arr) or 1.0)
+            with self._lock:
+                for t in missing:
+                    self._vectors[t] = found[t]
+                while len(self._vectors) > self._cache_size:
+                    self._vectors.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     @staticmethod
     def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:
@@ -148,12 +163,12 @@ class SentenceScorer:
         """IDF-weighted share of the question's words the sentence has (endings aside).
         ``naming``: words of the names, years and codes the question uses; they say which
         document (checked there as pins), not what answer, so they weigh little here."""
+        return self.lexical_for(question, naming)(body, title)
+
+    def lexical_for(self, question: str,
+                    naming: frozenset[str] = frozenset()) -> Callable[[str, str], float]:
+        """``lexical`` with the question's side worked out once, for many sentences."""
         q_words = list(dict.fromkeys(terms(question)))
-        if not q_words:
-            return 0.0
-        s_roots = set(roots(body))
-        t_roots = set(roots(title))
-        s_text = " ".join(roots(body))
         q_text = " ".join(roots(question))
         # prompts/answer_synonyms.md: a question word said the documents' way is covered
         alts: dict[str, list[str]] = {}
@@ -162,18 +177,26 @@ class SentenceScorer:
                 if re.search(rf"\b{re.escape(phrase)}\b", q_text):
                     for r in phrase.split():
                         alts.setdefault(r, []).extend(said)
-        total = hit = 0.0
-        for w in q_words:
-            weight = self.idf(w) * (0.2 if w in naming else 1.0)
-            total += weight
-            r = root(w)
-            if r in s_roots:
-                hit += weight
-            elif r in t_roots:
-                hit += 0.5 * weight
-            elif any(re.search(rf"\b{re.escape(x)}\b", s_text) for x in alts.get(r, ())):
-                hit += 0.7 * weight
-        return hit / total if total else 0.0
+        weighted = [(root(w), self.idf(w) * (0.2 if w in naming else 1.0)) for w in q_words]
+        total = sum(weight for _, weight in weighted)
+
+        def share(body: str, title: str) -> float:
+            if not total:
+                return 0.0
+            s_roots = set(roots(body))
+            t_roots = set(roots(title))
+            s_text = " ".join(roots(body))
+            hit = 0.0
+            for r, weight in weighted:
+                if r in s_roots:
+                    hit += weight
+                elif r in t_roots:
+                    hit += 0.5 * weight
+                elif any(re.search(rf"\b{re.escape(x)}\b", s_text) for x in alts.get(r, ())):
+                    hit += 0.7 * weight
+            return hit / total
+
+        return share
 
     def score(self, question: Question, text: str, cands: list[Candidate],
               passages: list[Passage]) -> list[float]:
@@ -192,34 +215,37 @@ class SentenceScorer:
         # dates and amounts are found by regular parsers (cheap); entities need spaCy, so
         # only the sentences the embedder weighs are asked about them
         cheap_type = wants in ("date", "duration", "quantity", "list")
-        cheap: list[tuple[float, float, bool]] = []
+        cheap: list[tuple[float, float, float]] = []
+        lexical = self.lexical_for(text, naming)
         for c in cands:
-            p = passages[c.passage]
-            lex = self.lexical(text, c.body, p.title, naming)
-            typed = cheap_type and (bool(c.items) if wants == "list" else holds(c.body, wants))
+            lex = lexical(c.body, passages[c.passage].title)
+            typed = (float(bool(c.items)) if wants == "list" else type_score(c.body, wants)
+                     ) if cheap_type else 0.0
             cheap.append((lex, w.rank / (1 + c.passage), typed))
+        # which sentences the embedder weighs: words, type, and the rank of their passage
+        # (retrieval already weighed each passage by meaning)
         order = sorted(range(len(cands)), key=lambda i: -(w.lexical * cheap[i][0]
-                                                         + cheap[i][1]
-                                                         + w.typed * cheap[i][2]))
+                                                         + w.typed * cheap[i][2]
+                                                         + w.passage / (1 + cands[i].passage)))
         # a part of a several-part question adds a few sentences of its own to weigh
         top = order[: w.embed_top if text == question.text else max(4, w.embed_top // 3)]
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
         views = list(dict.fromkeys([text, strip_names(text, question.names)]))
         # a list is introduced by a sentence that matches the question; its items answer it
-        vecs = self.vectors(views + [(cands[i].text if cands[i].items and
-                                      len(cands[i].text.split()) >= 4 else cands[i].body)[:1000]
-                                     for i in top])
+        texts = [(c.text if c.items and len(c.text.split()) >= 4 else c.body)[:EMBED_CHARS]
+                 for c in (cands[i] for i in top)]
+        vecs = self.vectors(views + texts)
         dense = dict(zip(top, (vecs[len(views):] @ vecs[: len(views)].T).max(axis=1),
                          strict=True))
         floor = min(dense.values(), default=0.0)
         scores = []
         for i, c in enumerate(cands):
             lex, prior, typed_cheap = cheap[i]
-            typed = typed_cheap or (typed_kind and not cheap_type and i in dense
-                                    and holds(c.body, wants))
+            typed = typed_cheap or float(typed_kind and not cheap_type and i in dense
+                                         and holds(c.body, wants))
             d = float(dense.get(i, floor))
-            s = w.dense * d + w.lexical * lex + (w.typed if typed else 0.0) + prior
+            s = w.dense * d + w.lexical * lex + w.typed * typed + prior
             if i not in dense:
                 s -= 1.0  # never embedded: below every sentence that was
             scores.append(s)
@@ -231,6 +257,7 @@ class SentenceScorer:
 # A sentence that leans on the one before it ("This rate may be increased to ..."):
 # words of the languages officers meet, not of any one document.
 _CONTINUES = re.compile(r"^(?:this|these|that|those|it|its|they|such|however|in addition|"
+                        r"the (?:remaining|rest|same|latter|former|balance)|"
                         r"moreover|furthermore|also|otherwise|in this case|in that case|"
                         r"questo|questa|tale|inoltre|tuttavia|dit|deze|die|bovendien|"
                         r"este|esta|estos|además|ce|cette|ces|toutefois)\b", re.I)
@@ -304,8 +331,8 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         if nxt and (c.text.endswith(":") or nxt.text[:1].islower() or continues(nxt.text)
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)
-        elif prev and needs_type and holds(prev.body, wants):
-            add(prev)
+        elif prev and (continues(c.text) or (needs_type and holds(prev.body, wants))):
+            add(prev)  # "The remaining 20% must ..." leans on the sentence before it
         if is_row(c.text):
             # a row of a table: the rows around it are the rest of the answer
             for step in (-1, 1):

@@ -21,8 +21,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 # Bullets drawn with Symbol/Wingdings fonts come out of PDFs as private-use characters.
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
-_URL = re.compile(r"https?://|www\.|\b\S+\.(?:pdf|docx?|txt|md|html?|xlsx?)\b|\S+@\S+\.\w+",
-                  re.I)
+_URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pdf|docx?|txt|md|"
+                  r"html?|xlsx?)\b|[^\s@]{1,80}@[^\s@]{1,80}", re.I)
 _LABEL = re.compile(r"(?:^|\s)[A-Z][A-Za-z ]{1,20}:\s")
 _UPPER_LABEL = re.compile(r"\b[A-Z]{3,}:\s")
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
@@ -32,6 +32,8 @@ _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(w for w in NUMBER_WORDS if len(w) > 2) + r")\b",
                           re.I)
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
+_DATES_OUT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\s+\d{4}\b|"
+                        r"\b[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 _MONTH_YEAR = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
                          r"october|november|december)\s+(?:of\s+)?\d{4}\b", re.I)
 
@@ -158,6 +160,17 @@ def _has_number(text: str) -> bool:
     if _NUMBER_WORD.search(text):
         return True
     return any(not _YEAR_ONLY.match(n) for n in _NUMBER.findall(text))
+
+
+def type_score(text: str, kind: str) -> float:
+    """How well a sentence holds the kind of thing a question asks for, 0 to 1: for a
+    quantity, an amount or a percentage counts fully, any other number (not a year or a
+    date) half."""
+    if kind == "quantity":
+        if find_amounts(text) or find_percents(text):
+            return 1.0
+        return 0.5 if _has_number(_DATES_OUT.sub(" ", text)) else 0.0
+    return 1.0 if holds(text, kind) else 0.0
 
 
 def holds(text: str, kind: str) -> bool:

@@ -1,6 +1,6 @@
 """Understand a question: what kind of answer it wants, what it pins down, its parts.
 
-Only grammar is read here (question words, capitalised names, numbers, codes), never the
+Only grammar is read here (question words, capitalised names, years, codes), never the
 vocabulary of any one corpus: what a question is *about* is matched by meaning later, by
 the embedder and BM25.
 """
@@ -25,12 +25,13 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
                             r"maximum|minimum|ceiling|share|total|number|value)\b", re.I)),
     ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
-                         r"authority|institution|partner|person|official|university|"
-                         r"universities|entit(?:y|ies))\b", re.I)),
+                         r"authority|institution|partner|person|official|entit(?:y|ies))\b",
+                         re.I)),
     ("place", re.compile(r"\bwhere\b|\b(?:which|what) (?:city|town|country|countries|place|"
                          r"region|state)\b", re.I)),
-    ("list", re.compile(r"^(?:which|what)\s+(?:\w+\s+){0,2}?(?:\w+[^s\W]s|criteria|activities|"
-                        r"areas)\b(?!\s+(?:is|was)\b)|\blist\b|\benumerate\b", re.I)),
+    # "Which areas ...", "What documents ...": a plural noun right after the question word
+    ("list", re.compile(r"^(?:which|what)\s+(?!(?:is|was|has|does|happens|status)\b)"
+                        r"[a-z-]+[^s\W]s\b|\blist\b|\benumerate\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
     ("summary", re.compile(r"\b(?:summar\w*|overview|main (?:findings|points|ideas)|what is "
@@ -52,21 +53,22 @@ _SOONEST = re.compile(
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _ROUND = r"(?:round|call|edition|cycle|intake|wave)"
 # An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
-_CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+)+\b")
+_CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+){2,}\b")
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
-_PART = re.compile(r"\b([A-Z][a-z]+|version|lot|strand|phase|annex|article|section|module|"
-                   r"priority|axis|measure|protocol|paragraph|chapter|stage|window|tranche|"
-                   r"action|part|step|option|category|scheme)\s+(?:No\.?\s*)?(\d{1,3}|[A-Z]|"
-                   r"[IVX]{1,4})\b(?![-/.]\w)")
-_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(%?)(?![\w])")
-_NAME = re.compile(r"\b((?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*)(?:\s+(?:of|de|del|di|van|von|der|"
-                   r"la|le|the|and|für|für|&)?\s*(?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*))*)")
+_PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|module|priority|"
+                   r"axis|measure|protocol|paragraph|chapter|stage|window|tranche|action|part|"
+                   r"step|option|category|scheme))\s+(?:No\.?\s*)?(\d{1,3}|[A-Z]|[IVX]{1,4})\b"
+                   r"(?![-/.]\w)")
+_CAPWORD = r"(?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*)"
+_NAME = re.compile(rf"\b({_CAPWORD}(?:\s+(?:(?:of(?:\s+the)?|de|del|di|van|von|der|la|le|für|&)"
+                   rf"\s+)?{_CAPWORD})*)")
 _PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:when|who|whom|what|which|"
                           r"where|how|why|is|are|does|do|can|could|will|has|have|by)\b)"
                           r"|\?\s+(?=[A-Z])", re.I)
-_LEADING = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|"
-                      r"does|do|did|can|could|may|must|should|will|has|have|tell me|please|"
-                      r"according to|under|in|for|on)\b", re.I)
+# Verbs that start a request ("Outline the Erasmus rules"): capitalised, but no name.
+_REQUEST_VERBS = {"outline", "explain", "describe", "summarise", "summarize", "list", "show",
+                  "give", "tell", "compare", "find", "name", "check", "draft", "please",
+                  "ask", "according", "under", "in", "for", "on", "at", "by"}
 _FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
                         r"\b(?:it|its|they|them|their|that one|this one|the same)\b", re.I)
 _NOT_NAMES = STOPWORDS | {
@@ -87,7 +89,6 @@ class Question:
     years: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     parts_named: list[tuple[str, str]] = field(default_factory=list)  # ("Lot", "2")
-    numbers: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     editions: list[tuple[str, str]] = field(default_factory=list)  # ("PRINCE", "2012")
     parts: list[str] = field(default_factory=list)  # sub-questions; [text] when one
@@ -97,15 +98,6 @@ class Question:
     @property
     def compare(self) -> bool:
         return self.sides is not None
-
-    def pins(self) -> list[str]:
-        """What the question pins down, each as it is written in the question."""
-        out = [*self.codes, *(f"{a} {b}" for a, b in self.parts_named),
-               *(f"{a} {b}".strip() for a, b in self.editions), *self.names]
-        covered = " ".join(out)
-        out += [y for y in self.years if y not in covered]
-        out += [n for n in self.numbers if n not in covered]
-        return out
 
 
 # With no question word to go by ("Compare the co-financing rates of ..."), the noun says it.
@@ -137,11 +129,13 @@ def split_parts(question: str) -> list[str]:
 
 def compare_sides(question: str) -> tuple[str, str] | None:
     """The two things a comparison sets side by side, if it names two."""
-    for pattern in _SIDES:
+    for i, pattern in enumerate(_SIDES):
         if m := pattern.search(question):
             a, b = m.group(1).strip(), m.group(2).strip()
-            # "compare the co-financing rates of A and B": what is compared is not a side
-            a = re.split(r"\s+(?:of|for|in|under|between)\s+(?:the\s+)?", a)[-1]
+            if i == 1 or len(a.split()) > 6:
+                # "compare the co-financing rates of A and B", "how does the share reported
+                # by A compare with B": what is compared is no side
+                a = re.split(r"\s+(?:of|for|in|under|by)\s+(?:the\s+)?", a)[-1]
             if len(a.split()) <= 12 and len(b.split()) <= 12:
                 return a, b
     return None
@@ -153,7 +147,8 @@ def names_in(text: str) -> list[str]:
     out: list[str] = []
     for m in _NAME.finditer(text):
         words = m.group(1).split()
-        while words and words[0].lower().strip(".") in _NOT_NAMES:
+        while words and (words[0].lower().strip(".") in _NOT_NAMES
+                         or (m.start() == 0 and words[0].lower() in _REQUEST_VERBS)):
             words = words[1:]
         while words and words[-1].lower() in _NOT_NAMES | {"of", "de", "the", "and", "&"}:
             words = words[:-1]
@@ -167,22 +162,23 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+MAX_QUESTION = 1000  # characters: a question, not a pasted document
+
+
 def understand(text: str) -> Question:
-    q = text.strip()
+    q = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
     codes = _CODE.findall(q)
     parts_named = [(a, b) for a, b in _PART.findall(q)
                    if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
     years = list(dict.fromkeys(_YEAR.findall(q)))
-    numbers = [n + pct for n, pct in _NUMBER.findall(q)
-               if not _YEAR.fullmatch(n) and not any(n in c for c in codes)
-               and not any(n == b for _, b in parts_named)]
     is_compare = bool(_COMPARE.search(q)) or bool(
         re.search(r"\bwhich\b", q, re.I) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", q))
     names = names_in(q)
     # "PRINCE 2012", "the 2025 Smart Sister Cities Challenge": a name with its year names
     # one edition of something; the document must hold both.
     editions = [(n, y) for n in names for y in years
-                if re.search(rf"\b{re.escape(n)}\s*[-–]?\s*{y}\b|\b{y}\s+{re.escape(n)}\b", q)]
+                if re.search(rf"\b{re.escape(n)}\s*[-–]?\s*{y}\b|\bthe\s+{y}\s+{re.escape(n)}\b",
+                             q)]
     # "the 2027 round", "call for 2013": a year that names a round of something
     editions += [("", y) for y in years if y not in {e for _, e in editions}
                  and re.search(rf"\b{y}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
@@ -190,7 +186,7 @@ def understand(text: str) -> Question:
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions,
-        parts_named=parts_named, numbers=numbers, names=names, parts=split_parts(q),
+        parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)))
 
 

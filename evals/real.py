@@ -77,12 +77,12 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def real_library(home: Path | None):  # noqa: ANN201 - assistant.library.Library
+def real_library(home: Path):  # noqa: ANN201 - assistant.library.Library
     """A library with the real documents, the seed papers and the sample corpus."""
     from assistant.config import Settings
     from assistant.library import Library
 
-    lib = Library(Settings(home=home or Path(tempfile.mkdtemp(prefix="mp-real-"))))
+    lib = Library(Settings(home=home))
     paths = [REPO / "corpus" / "docs", REAL / "docs"] + ([SEEDS] if SEEDS.exists() else [])
     report = lib.ingest(paths)
     for failed in report.failed:
@@ -191,6 +191,10 @@ def fit(home: Path | None, sets: list[str]) -> str:
     import itertools
     from dataclasses import replace
 
+    if home is None:
+        with tempfile.TemporaryDirectory(prefix="mp-real-", ignore_cleanup_errors=True) as tmp:
+            return fit(Path(tmp), sets)
+
     from assistant.ask import PASSAGES as K
     from assistant.ask import Assistant
     from assistant.understand import understand
@@ -255,6 +259,10 @@ def fit(home: Path | None, sets: list[str]) -> str:
 
 
 def run(home: Path | None, sets: list[str], llm: bool = False) -> dict[str, dict[str, Any]]:
+    """Every set answered and scored; with no ``home``, in a library removed afterwards."""
+    if home is None:
+        with tempfile.TemporaryDirectory(prefix="mp-real-", ignore_cleanup_errors=True) as tmp:
+            return run(Path(tmp), sets, llm)
     from assistant.ask import Assistant
 
     score = scorer()

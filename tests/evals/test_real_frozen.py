@@ -1,0 +1,27 @@
+"""Our frozen question set on the real documents: written from the documents alone before
+the answerer was tuned, then never edited. New questions go in a new file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from evals import real
+
+# The sha256 of evals/real_frozen_qa.jsonl as committed (771634c). A change to any question,
+# key string or page fails here: add a new set instead.
+FROZEN_SHA256 = "64980adbdc6bc0f5d7b438c72cef1f0f04b63e6b8e0340689716d73de3ee4dbd"
+
+
+def test_the_frozen_set_is_unchanged_since_it_was_written():
+    assert hashlib.sha256(real.FROZEN.read_bytes()).hexdigest() == FROZEN_SHA256
+
+
+def test_the_frozen_set_has_the_shape_the_issue_asks_for():
+    rows = [json.loads(x) for x in real.FROZEN.read_text().splitlines() if x.strip()]
+    assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
+    assert sum(r["kind"] == "unanswerable" for r in rows) / len(rows) >= 0.2
+    assert all(r["must_contain"] and r["source_pages"] for r in rows
+               if r["kind"] != "unanswerable")
+    halves = real.question_sets(["frozen-a", "frozen-b"])
+    assert len(halves["frozen-a"]) + len(halves["frozen-b"]) == len(rows)
