@@ -133,8 +133,8 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def unsupported_pin(q: Question, selection: Selection, passages: list[Passage]) -> str:
-        """A call id, edition or numbered part the question names that neither the
-        passages the answer quotes nor their documents' titles hold."""
+        """A call id the question names that neither the passages the answer quotes nor
+        their documents' titles hold."""
         pins = [p for p in hard_pins(q) if p[0] in SUPPORT_PINS]
         if not pins:
             return ""
