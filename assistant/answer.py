@@ -39,9 +39,9 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).lower()
 
 
-def pin_holds(pin_kind: str, pin: tuple[str, ...], text: str) -> bool:
-    """Whether a document's text holds something the question pins down."""
-    flat = _flat(text)
+def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str) -> bool:
+    """Whether a document's text (flattened by ``_flat``) holds something the question
+    pins down."""
     if pin_kind == "edition" and pin[0]:  # "PRINCE 2012": the name and the year
         name, year = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
@@ -108,8 +108,7 @@ class EmbeddedAnswerer:
         ok: set[str] = set()
         first_missing = ""
         for d in docs:
-            full = (doc_text(d) if doc_text else "") or texts[d]
-            full = texts[d] + "\n" + full
+            full = _flat(texts[d] + "\n" + (doc_text(d) if doc_text else ""))
             lacking = [shown for kind, value, shown in pins if not pin_holds(kind, value, full)]
             if not lacking:
                 ok.add(d)
@@ -126,9 +125,9 @@ class EmbeddedAnswerer:
         texts: dict[str, str] = {}
         for p in passages:
             if p.doc_id in allowed:
-                texts[p.doc_id] = texts.get(p.doc_id, p.title) + " " + _flat(p.text)
-        named = {d for d, t in texts.items()
-                 if any(_flat(n) in _flat(t) for n in q.names)}
+                texts[p.doc_id] = texts.get(p.doc_id, _flat(p.title)) + " " + _flat(p.text)
+        names = [_flat(n) for n in q.names]
+        named = {d for d, t in texts.items() if any(n in t for n in names)}
         return named or allowed
 
     @staticmethod
@@ -139,7 +138,7 @@ class EmbeddedAnswerer:
         if not pins:
             return ""
         used = {c.passage for c in selection.chosen}
-        text = "\n".join(passages[i].title + "\n" + passages[i].text for i in used)
+        text = _flat("\n".join(passages[i].title + "\n" + passages[i].text for i in used))
         return next((shown for kind, value, shown in pins
                      if not pin_holds(kind, value, text)), "")
 

@@ -326,6 +326,10 @@ class Assistant:
         parts: list[Answer] = []
         evidence: list[Passage] = []
         used: set[str] = set()
+        # both sides' words say which document; the rest of the question asks what, and is
+        # searched within each side's document
+        side_q = replace(q, names=[*q.names, *q.sides], sides=None)
+        aspect = strip_names(query, list(q.sides))  # "compare the co-financing rates"
         for side in q.sides:
             found = [p for p in self.retrieve(f"{side} {query}", filters, boosts, k, live)
                      if p.doc_id not in used]
@@ -335,21 +339,13 @@ class Assistant:
                 texts[p.doc_id] = texts.get(p.doc_id, p.title + " " + p.source) + " " + p.text
             if not texts:
                 return None
-            rank = {d: i for i, d in enumerate(texts)}
-
-            def naming(doc_id: str, texts: dict[str, str] = texts,
-                       side_terms: set[str] = side_terms, rank: dict[str, int] = rank) -> float:
-                words = set(terms(texts[doc_id]))
-                return sum(keyword.idf(t) for t in side_terms & words) - 0.01 * rank[doc_id]
-
-            doc = max(texts, key=naming)
+            # the document that names the side best (IDF of shared words), then rank
+            naming = {d: sum(keyword.idf(t) for t in side_terms & set(terms(text))) - 0.01 * i
+                      for i, (d, text) in enumerate(texts.items())}
+            doc = max(naming, key=naming.__getitem__)
             used.add(doc)
-            # both sides' words say which document; the rest of the question asks what
-            side_q = replace(q, names=[*q.names, *q.sides], sides=None)
-            # then what the question asks, searched within that document
             within = Filters(doc_ids=[doc]) if filters is None else replace(filters,
                                                                             doc_ids=[doc])
-            aspect = strip_names(query, list(q.sides))  # "compare the co-financing rates"
             in_doc = self.retrieve(aspect, within, {}, k, live) or [p for p in found
                                                                     if p.doc_id == doc]
             part = self.answerer.run(side_q, in_doc, doc_text=keyword.document_text)
@@ -407,6 +403,8 @@ class Assistant:
     def unknown_names(self, q: Question, live: list[str] | None = None) -> list[str]:
         """Names in the question that no stored document contains: their distinctive word
         appears nowhere in the library."""
+        if not q.names:
+            return []
         self.retriever.keyword.ensure(self.retriever.live_ids() if live is None else live)
         vocab = self.retriever.keyword.vocabulary()
         unknown = []

@@ -64,9 +64,6 @@ class Candidate:
     passage: int  # index into the passages
     index: int  # position of the sentence in its passage
     doc_id: str
-    dense: float = 0.0
-    lexical: float = 0.0
-    typed: float = 0.0
     score: float = 0.0
 
     @property
@@ -250,7 +247,7 @@ class SentenceScorer:
                 s -= 1.0  # never embedded: below every sentence that was
             scores.append(s)
             if text == question.text:
-                c.dense, c.lexical, c.typed, c.score = d, lex, typed, s
+                c.score = s
         return scores
 
 

@@ -15,7 +15,7 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import is_heading
-from ingest.dates import NUMBER_WORDS, find_dates
+from ingest.dates import DATE_RE, NUMBER_WORDS, find_dates
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
@@ -32,10 +32,6 @@ _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(w for w in NUMBER_WORDS if len(w) > 2) + r")\b",
                           re.I)
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
-_DATES_OUT = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\s+\d{4}\b|"
-                        r"\b[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
-_MONTH_YEAR = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
-                         r"october|november|december)\s+(?:of\s+)?\d{4}\b", re.I)
 
 
 # "Table 20: ...", "Figure 8 - ...": a caption names what follows, it does not say it.
@@ -169,14 +165,14 @@ def type_score(text: str, kind: str) -> float:
     if kind == "quantity":
         if find_amounts(text) or find_percents(text):
             return 1.0
-        return 0.5 if _has_number(_DATES_OUT.sub(" ", text)) else 0.0
+        return 0.5 if _has_number(DATE_RE.sub(" ", text)) else 0.0
     return 1.0 if holds(text, kind) else 0.0
 
 
 def holds(text: str, kind: str) -> bool:
     """Whether a sentence holds the kind of thing a question asks for."""
     if kind == "date":
-        return bool(find_dates(text) or _MONTH_YEAR.search(text))
+        return bool(find_dates(text))
     if kind == "duration":
         return bool(_DURATION.search(text))
     if kind == "quantity":

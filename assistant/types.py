@@ -49,7 +49,7 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     mode: str = "embedded"  # or "llm"
     # The embedded answerer's best sentence score (what it declines below); None when it
-    # declined for another reason (a pinned year or name no document holds).
+    # declined before weighing sentences (an edition, part or name no document holds).
     support: float | None = None
 
     def to_json(self) -> dict[str, Any]:

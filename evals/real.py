@@ -90,18 +90,20 @@ def real_library(home: Path):  # noqa: ANN201 - assistant.library.Library
     return lib
 
 
+def prediction(qid: str, ans: Any, ms: float) -> dict[str, Any]:
+    """One prediction line in the scorer's format, plus timing and the answer's support."""
+    return {"id": qid, "retrieved": list(ans.retrieved), "answer": ans.text,
+            "declined": ans.declined, "ms": ms, "mode": ans.mode, "support": ans.support,
+            "citations": [{"source": c.source, "page": c.page} for c in ans.citations]}
+
+
 def predict(assistant: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One prediction line per question, in the scorer's format, plus timing."""
+    """One prediction line per question, each asked through the whole Assistant."""
     rows = []
     for q in questions:
         t0 = time.perf_counter()
         ans = assistant.ask(q["question"])
-        ms = (time.perf_counter() - t0) * 1000
-        rows.append({"id": q["id"], "retrieved": list(ans.retrieved), "answer": ans.text,
-                     "declined": ans.declined, "ms": ms, "mode": ans.mode,
-                     "support": ans.support,
-                     "citations": [{"source": c.source, "page": c.page}
-                                   for c in ans.citations]})
+        rows.append(prediction(q["id"], ans, (time.perf_counter() - t0) * 1000))
     return rows
 
 
@@ -216,14 +218,8 @@ def fit(home: Path | None, sets: list[str]) -> str:
 
     def rows_for(weights: Any) -> list[dict[str, Any]]:
         answerer.scorer.weights = weights
-        rows = []
-        for q, (parsed, passages) in zip(questions, evidence, strict=True):
-            ans = answerer.run(parsed, passages, doc_text=doc_text)
-            rows.append({"id": q["id"], "retrieved": list(ans.retrieved), "answer": ans.text,
-                         "declined": ans.declined, "support": ans.support, "ms": 0.0,
-                         "citations": [{"source": c.source, "page": c.page}
-                                       for c in ans.citations]})
-        return rows
+        return [prediction(q["id"], answerer.run(parsed, passages, doc_text=doc_text), 0.0)
+                for q, (parsed, passages) in zip(questions, evidence, strict=True)]
 
     grid = itertools.product((0.5, 1.0), (0.1, 0.25), (8, 16), (0.8, 0.9))
     results = []

@@ -627,9 +627,10 @@ def _parse_text(data: bytes, source: str, max_bytes: int, fmt: Fmt) -> ParsedDoc
     if decoded is None:  # sniff_format already checked; kept for direct callers
         raise IngestError("the text file cannot be decoded")
     text, encoding = decoded
-    heading = _MD_HEADING.search(_HTML_TAG.sub("", text)) if fmt == "md" else None
+    heading = None
     if fmt == "md":
         text = markdown_text(text)
+        heading = _MD_HEADING.search(text)
     segments = text.split("\f")
     while len(segments) > 1 and not segments[-1].strip():
         segments.pop()
@@ -644,7 +645,7 @@ def _parse_text(data: bytes, source: str, max_bytes: int, fmt: Fmt) -> ParsedDoc
         warnings.append("the text is not UTF-8; it was read as Windows-1252 (Western European)")
     title = None
     if heading:
-        title = _title_hint(markdown_text(heading.group(1)), source)
+        title = _title_hint(heading.group(1), source)
     return ParsedDocument(source=source, fmt=fmt, pages=pages, title_hint=title, warnings=warnings)
 
 
