@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the browser tests (tests/ui/, marker `browser`) need: Debian's chromium and
-# Playwright's Python package. Playwright's own browser download (`playwright install`) is
+# Playwright's Python package. Playwright's own browser download is
 # never used: it cannot be fetched from here, and the tests point Playwright at
 # /usr/bin/chromium instead. Safe to run again: both steps are skipped when already done.
 set -euo pipefail

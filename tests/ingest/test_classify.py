@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from ingest.classify import DocumentClassifier
 from ingest.models import Classification, Page, ParsedDocument
 
-SEEDS = Path("/work/shared/seeds")
+from conftest import SHARED
+
+SEEDS = SHARED / "seeds"  # ../shared beside the repository
 
 MOU = """MEMORANDUM OF UNDERSTANDING
 between the Town of Harrowgate Mill (United Kingdom) and the Municipality of Sant Feliu
