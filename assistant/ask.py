@@ -100,7 +100,8 @@ def merge_answers(parts: list[Answer]) -> Answer:
         for c in part.citations:
             n = len(citations) + 1
             text = text.replace(f"[{c.n}]", f"[#{n}]")
-            citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title))
+            citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title,
+                                      c.scanned))
         title = part.citations[0].title if part.citations else ""
         text = text.replace("[#", "[")
         texts.append(text if not title or text.startswith(title) else f"{title}: {text}")
@@ -124,7 +125,9 @@ class Assistant:
         self.retriever = retriever or HybridRetriever(library.store, library.registry,
                                                       library.embedder)
         self.answerer = answerer or EmbeddedAnswerer(library.embedder.embed,
-                                                     self.retriever.keyword.idf)
+                                                     self.retriever.keyword.idf,
+                                                     embed_query=library.embedder.embed_query,
+                                                     english=library.english_embed)
         self.llm = llm
 
     @classmethod
@@ -307,7 +310,11 @@ class Assistant:
             embedded, passages = compared
         if not passages:
             passages = self.gather(q, query, filters, boosts, k, live)
-        if unknown := self.unknown_names(q, live):
+        # a name may be written otherwise in passages of another language ("Noordrijn-
+        # Westfalen"): only names absent from a library that answers in the question's
+        # language are declined
+        foreign = any(q.foreign({p.language}) for p in passages[:5] if p.language)
+        if not foreign and (unknown := self.unknown_names(q, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:
             facts = self.facts_for(question, passages, convo_docs)
@@ -430,7 +437,8 @@ class Assistant:
             return Answer(head, True, [], retrieved)
         p = passages[0]
         return Answer(f"{head} The closest they come is {p.title}, page {p.page}.", True,
-                      [Citation(1, p.source, p.page, p.text[:300], p.doc_id, p.title)],
+                      [Citation(1, p.source, p.page, p.text[:300], p.doc_id, p.title,
+                                                scanned=p.scanned)],
                       retrieved)
 
     def facts_for(self, question: str, passages: list[Passage],

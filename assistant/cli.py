@@ -46,15 +46,31 @@ def _setup_logging(verbose: int, settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _library():  # noqa: ANN202 - imported late so `--help` stays instant
+def _library(check_embedder: bool = True):  # noqa: ANN202 - imported late: `--help` stays instant
     from assistant.library import Library
-    from ingest.embedder import ModelMissingError
-    from ingest.store import StoreUnavailableError
+    from ingest.embedders import ModelMissingError, UnknownEmbedderError
+    from ingest.store import EmbedderMismatchError, StoreUnavailableError
 
     try:
-        return Library(Settings.from_env())
-    except (StoreUnavailableError, ModelMissingError) as exc:
+        return Library(Settings.from_env(), check_embedder=check_embedder)
+    except (StoreUnavailableError, ModelMissingError, UnknownEmbedderError,
+            EmbedderMismatchError) as exc:
         _fail(str(exc), code=2)
+
+
+def _progress_bar(unit: str, quiet: bool):  # noqa: ANN202 - (tqdm bar, progress callback)
+    """A progress bar on stderr (only on a terminal) and the callback that moves it."""
+    from tqdm import tqdm
+
+    bar = tqdm(unit=unit, disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[:40])
+        bar.refresh()
+
+    return bar, progress
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -95,16 +111,7 @@ def ingest(
         else:
             typer.echo("library already has documents: nothing ingested")
         return
-    from tqdm import tqdm
-
-    bar = tqdm(unit="file", disable=as_json or not sys.stderr.isatty(), file=sys.stderr)
-
-    def progress(done: int, total: int, name: str) -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(name[:40])
-        bar.refresh()
-
+    bar, progress = _progress_bar("file", quiet=as_json)
     report = lib.ingest(paths, doc_type=doc_type, progress=progress)
     bar.close()
     if as_json:
@@ -161,6 +168,11 @@ def show(source_or_id: Annotated[str, typer.Argument(help="File name or document
         for name, f in r.fields.items():
             page = f" (p. {f['page']})" if f.get("page") else ""
             typer.echo(f"  {name}: {f['value']}{page}")
+        if r.languages:
+            typer.echo(f"  languages: {', '.join(r.languages)}")
+        if r.scanned_pages:
+            typer.echo(f"  read from scans (OCR; check the original): pages "
+                       f"{', '.join(map(str, r.scanned_pages))}")
         for w in r.warnings:
             typer.echo(f"  warning: {w}")
 
@@ -194,6 +206,7 @@ def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans,
         data = report.to_json()
         typer.echo(f"{data['documents']} documents, {data['chunks']} chunks: "
                    + ("consistent" if report.ok else "INCONSISTENT"))
+        typer.echo(f"embedder: {report.embedder}; {report.ocr}")
         for key in ("orphan_chunks", "orphan_files", "missing_files", "chunk_mismatch"):
             if data[key]:
                 typer.echo(f"  {key}: {data[key]}")
@@ -201,6 +214,26 @@ def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans,
             typer.echo("repaired: re-run the ingest to restore any dropped documents")
     if not report.ok and not report.repaired:
         raise typer.Exit(1)
+
+
+@app.command()
+def reindex(as_json: JsonOpt = False) -> None:
+    """Re-embed the library with MICROPLOMACY_EMBEDDER from its stored text (no re-upload).
+    Safe to stop and run again: it resumes; the old vectors serve until it completes."""
+    lib = _library(check_embedder=False)
+    bar, progress = _progress_bar("doc", quiet=as_json)
+    report = lib.reindex(progress)
+    bar.close()
+    if as_json:
+        _print_json(report.to_json())
+    elif report.previous is None:
+        typer.echo("the library is empty: nothing to re-embed")
+    elif not report.swapped:
+        typer.echo(f"the library is already embedded with '{report.embedder}'")
+    else:
+        typer.echo(f"re-embedded {len(report.reembedded)} documents ({report.chunks} chunks) "
+                   f"with '{report.embedder}' (was '{report.previous}')"
+                   + (f"; {report.resumed} were done by an earlier run" if report.resumed else ""))
 
 
 def _filters(doc_type: str | None, partner: list[str] | None, country: list[str] | None,
@@ -250,8 +283,7 @@ def ask(
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
-            page = f", page {c.page}" if c.page else ""
-            typer.echo(f"  [{c.n}] {c.source}{page}: \"{c.quote[:200]}\"")
+            typer.echo(f"  [{c.n}] {c.where()}: \"{c.quote[:200]}\"")
     for w in answer.warnings:
         typer.echo(f"note: {w}")
 

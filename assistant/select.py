@@ -108,37 +108,51 @@ class SentenceScorer:
 
     def __init__(self, embed: Callable[[list[str]], list[list[float]]] | None,
                  idf: Callable[[str], float] | None = None,
-                 weights: Weights = WEIGHTS, cache_size: int = 20000) -> None:
+                 weights: Weights = WEIGHTS, cache_size: int = 20000,
+                 embed_query: Callable[[list[str]], list[list[float]]] | None = None,
+                 english: Callable[[list[str]], list[list[float]]] | None = None) -> None:
         self._embed = embed
+        # asymmetric embedders (e5) embed questions unlike passages
+        self._embed_query = embed_query or embed
+        # A multilingual store still weighs English sentences for an English question with
+        # the English model: it tells close English sentences apart better (measured in
+        # the README), and one model's cosines are compared within a question.
+        self._english = english
         self.idf = idf or (lambda _t: 1.0)
         self.weights = weights
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._cache_size = cache_size
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
+    def vectors(self, texts: list[str], query: bool = False,
+                english: bool = False) -> np.ndarray:
         """Unit vectors, cached: the same passages come back question after question. The
         cache is shared by the app's handler threads: read and written under a lock, the
         embedder runs outside it."""
-        if self._embed is None:
+        if english and self._english is not None:
+            embed, kind = self._english, "e"
+        else:
+            embed, kind = (self._embed_query if query else self._embed), ("q" if query else "p")
+        if embed is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        found: dict[str, np.ndarray] = {}
+        keys = [(kind, t) for t in texts]
+        found: dict[tuple[str, str], np.ndarray] = {}
         with self._lock:
-            for t in texts:
-                if t in self._vectors:
-                    self._vectors.move_to_end(t)
-                    found[t] = self._vectors[t]
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
+            for k in keys:
+                if k in self._vectors:
+                    self._vectors.move_to_end(k)
+                    found[k] = self._vectors[k]
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing:
-            for t, v in zip(missing, self._embed(missing), strict=True):
+            for k, v in zip(missing, embed([t for _, t in missing]), strict=True):
                 arr = np.asarray(v, dtype=np.float32)
-                found[t] = arr / (np.linalg.norm(arr) or 1.0)
+                found[k] = arr / (np.linalg.norm(arr) or 1.0)
             with self._lock:
-                for t in missing:
-                    self._vectors[t] = found[t]
+                for k in missing:
+                    self._vectors[k] = found[k]
                 while len(self._vectors) > self._cache_size:
                     self._vectors.popitem(last=False)
-        return np.stack([found[t] for t in texts])
+        return np.stack([found[k] for k in keys])
 
     @staticmethod
     def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:
@@ -232,8 +246,12 @@ class SentenceScorer:
         # a list is introduced by a sentence that matches the question; its items answer it
         texts = [(c.text if c.items and len(c.text.split()) >= 4 else c.body)[:EMBED_CHARS]
                  for c in (cands[i] for i in top)]
-        vecs = self.vectors(views + texts)
-        dense = dict(zip(top, (vecs[len(views):] @ vecs[: len(views)].T).max(axis=1),
+        # the English model when the question and the passages it weighs are English
+        langs = [passages[cands[i].passage].language for i in top]
+        english = question.language in ("en", "") and all(x in ("en", "") for x in langs)
+        qv = self.vectors(views, query=True, english=english)
+        pv = self.vectors(texts, english=english)
+        dense = dict(zip(top, (pv @ qv.T).max(axis=1),
                          strict=True))
         floor = min(dense.values(), default=0.0)
         scores = []

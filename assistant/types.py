@@ -23,6 +23,8 @@ class Passage:
     section: str
     text: str
     score: float = 0.0
+    language: str = ""  # ISO 639-1 of the passage, "" when unknown
+    scanned: bool = False  # read from a scan by OCR
 
 
 @dataclass
@@ -35,9 +37,18 @@ class Citation:
     quote: str
     doc_id: str = ""
     title: str = ""
+    scanned: bool = False  # the page was read by OCR: its words may be misread
+
+    SCAN_NOTE = "read from a scan: check the original"
+
+    def where(self) -> str:
+        """"file.pdf, page 4 (read from a scan: check the original)"."""
+        page = f", page {self.page}" if self.page else ""
+        return f"{self.source}{page}" + (f" ({self.SCAN_NOTE})" if self.scanned else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"n": self.n, "source": self.source, "page": self.page, "quote": self.quote}
+        return {"n": self.n, "source": self.source, "page": self.page, "quote": self.quote,
+                "scanned": self.scanned}
 
 
 @dataclass

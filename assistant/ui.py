@@ -57,7 +57,8 @@ AGREEMENT_COLUMNS = ["Partners", "Status", "Ends", "Days left", "Countries", "Ar
                      "Signed", "Document"]
 CALL_STATUS_LABELS = {"open": "Open", "closing_soon": "Closing soon", "closed": "Closed",
                       "unknown": "No deadline"}
-DOC_COLUMNS = ["Document", "Type", "Title", "Pages", "Passages", "Added"]
+DOC_COLUMNS = ["Document", "Type", "Title", "Pages", "Passages", "Languages", "Read from scans",
+               "Added"]
 NOT_IN_DOCUMENTS = "Not in your documents"
 EMPTY_LIBRARY = ("Your library is empty. Open the **Library** tab and add your agreements, "
                  "grant calls and reports (PDF, Word, text or Markdown), then ask again.")
@@ -160,11 +161,10 @@ def ask_filters(doc_type: str | None, partner: str | None) -> Filters | None:
 
 
 def format_citation(c: Citation) -> str:
-    page = f", page {c.page}" if c.page else ""
     link = (f" · [Open{' at page ' + str(c.page) if c.page else ''}]"
             f"({doc_link(c.doc_id, c.page)})") if c.doc_id else ""
     quote = " ".join(c.quote.split())[:300]
-    return f"**[{c.n}]** *{c.title or c.source}* ({c.source}{page}){link}\n> “{quote}”"
+    return f"**[{c.n}]** *{c.title or c.source}* ({c.where()}){link}\n> “{quote}”"
 
 
 def format_answer(answer: Answer) -> str:
@@ -460,22 +460,31 @@ def export_letter(writer: LetterWriter, lock: threading.Lock, letter: Letter | N
 
 def document_frame(lib: Library) -> pd.DataFrame:
     data = [[r.source, TYPE_LABELS.get(r.doc_type, r.doc_type), r.title, r.pages, r.chunks,
-             r.ingested_at[:10]] for r in lib.documents()]
+             ", ".join(r.languages), _page_list(r.scanned_pages), r.ingested_at[:10]]
+            for r in lib.documents()]
     return pd.DataFrame(data, columns=DOC_COLUMNS)
 
 
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(map(str, pages[:8])) + (" ..." if len(pages) > 8 else "")
+
+
 def library_summary(lib: Library) -> str:
+    from ingest.ocr import ocr_status
+
     records = lib.documents()
+    ocr = ocr_status()
+    ocr_note = "" if ocr.available else f" **{ocr.describe()}**: scanned pages are not read."
     if not records:
         return ("Your library is empty: choose your agreements, grant calls and reports "
-                "above and press **Add to library**.")
+                "above and press **Add to library**." + ocr_note)
     counts: dict[str, int] = {}
     for r in records:
         counts[r.doc_type] = counts.get(r.doc_type, 0) + 1
     parts = ", ".join(f"{n} {TYPE_LABELS.get(t, t).lower()}{'s' if n > 1 else ''}"
                       for t, n in sorted(counts.items()))
     return (f"{len(records)} document{'s' if len(records) > 1 else ''}: {parts}. Click a row "
-            f"to see what was read from it.")
+            f"to see what was read from it." + ocr_note)
 
 
 def document_choices(lib: Library) -> list[tuple[str, str]]:
@@ -493,6 +502,7 @@ def _threadsafe_progress(progress: Callable[..., Any] | None
     lock = threading.Lock()
 
     def update(done: int, total: int, name: str) -> None:
+        # OCR reports each scanned page: "file.pdf (OCR page 3/12)"
         desc = f"Reading {name}" if name else "Storing"
         with lock:
             try:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.retrieve import STOPWORDS, terms
+from ingest.language import detect
 
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
 # "how much" a quantity, "who" an agent, "where" a place.
@@ -94,6 +95,12 @@ class Question:
     parts: list[str] = field(default_factory=list)  # sub-questions; [text] when one
     sides: tuple[str, str] | None = None  # a comparison's two sides
     soonest: bool = False  # "which expires first?": an ordering over documents
+    language: str = ""  # ISO 639-1 of the question, "" when unsure
+
+    def foreign(self, languages: set[str]) -> bool:
+        """Whether text in ``languages`` is in another language than the question: then a
+        name or a label the question uses may be written otherwise there."""
+        return bool(self.language and languages and self.language not in languages)
 
     @property
     def compare(self) -> bool:
@@ -187,7 +194,8 @@ def understand(text: str) -> Question:
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions,
         parts_named=parts_named, names=names, parts=split_parts(q),
-        sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)))
+        sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
+        language=detect(q))
 
 
 def is_follow_up(text: str) -> bool:

@@ -98,16 +98,16 @@ def phase_langchain(corpus: Path, home: Path) -> dict:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from assistant.config import Settings
-    from ingest.embedder import Embedder
+    from assistant.library import shared_embedder
 
-    embedder = Embedder(Settings(home=home).embedding_model_dir)
+    embedder = shared_embedder(Settings(home=home))
 
     class SameEmbedder(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             return embedder.embed(texts)
 
         def embed_query(self, text: str) -> list[float]:
-            return embedder.embed([text])[0]
+            return embedder.embed_query([text])[0]
 
     embedder.embed(["warm up"])
     t0 = time.perf_counter()

@@ -61,6 +61,25 @@ def scorer() -> ModuleType:
 SETS = ("dev", "frozen-a", "frozen-b")
 
 
+def doc_languages() -> dict[str, str]:
+    """File -> language as the documents' manifest gives it ("it", "nl", "en + nl", ...)."""
+    path = REAL / "manifest.json"
+    if not path.exists():
+        return {}
+    docs = json.loads(path.read_text(encoding="utf-8")).get("documents", [])
+    return {d["file"]: str(d.get("language") or "") for d in docs}
+
+
+def language_slice(question: dict[str, Any], languages: dict[str, str]) -> str:
+    """"cross-lingual" when every source of an (English) question is in another language
+    only, "english" when a source has English text; unanswerable questions have none."""
+    sources = question.get("sources") or []
+    if not sources or question.get("kind") == "unanswerable":
+        return "none"
+    langs = [languages.get(s, "en") for s in sources]
+    return "english" if any(lang.startswith("en") for lang in langs) else "cross-lingual"
+
+
 def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     """``dev``: the 21 questions shipped with the documents; ``frozen-a``/``frozen-b``: the
     odd and even questions of our frozen set. Weights and thresholds are fitted on dev and
@@ -79,10 +98,13 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
 
 def real_library(home: Path):  # noqa: ANN201 - assistant.library.Library
     """A library with the real documents, the seed papers and the sample corpus."""
+    from dataclasses import replace
+
     from assistant.config import Settings
     from assistant.library import Library
 
-    lib = Library(Settings(home=home))
+    # the environment's other choices hold (MICROPLOMACY_EMBEDDER, a Chroma server, ...)
+    lib = Library(replace(Settings.from_env(), home=home))
     paths = [REPO / "corpus" / "docs", REAL / "docs"] + ([SEEDS] if SEEDS.exists() else [])
     report = lib.ingest(paths)
     for failed in report.failed:
@@ -158,6 +180,14 @@ def metrics(score: ModuleType, questions: list[dict[str, Any]],
         sub = score.score_qa({q["id"]: q for q in qs}, preds)
         m["by_kind"][kind] = (sub["declined_correctly"] if kind == "unanswerable"
                               else sub["must_contain_all"], len(qs))
+    m["by_language"] = {}
+    languages = doc_languages()
+    for part in ("english", "cross-lingual"):
+        qs = [q for q in questions if language_slice(q, languages) == part]
+        if qs:
+            sub = score.score_qa({q["id"]: q for q in qs}, preds)
+            m["by_language"][part] = {"key_facts": sub["must_contain_all"],
+                                      "hit@5": sub["retrieval_hit@5"], "n": len(qs)}
     m["failures"] = failures(score, questions, preds)
     return m
 
@@ -182,6 +212,13 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         cells = [fmt.format(results[n][key]) if results[n].get(key) is not None else "-"
                  for n in names]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for part in ("english", "cross-lingual"):
+        for label, key in (("key facts", "key_facts"), ("hit@5", "hit@5")):
+            cells = []
+            for n in names:
+                got = results[n].get("by_language", {}).get(part)
+                cells.append(f"{got[key]:.2f} (n={got['n']})" if got else "-")
+            lines.append(f"| {part}: {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -159,7 +159,7 @@ class Baseline:
                 return embedder.embed(texts)
 
             def embed_query(self, text: str) -> list[float]:
-                return embedder.embed([text])[0]
+                return embedder.embed_query([text])[0]
 
         client = chromadb.PersistentClient(path=str(home),
                                            settings=ChromaSettings(anonymized_telemetry=False))

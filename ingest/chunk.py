@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from ingest.language import detect
 from ingest.models import ParsedDocument
 
 MODEL_MAX_TOKENS = 256
@@ -136,6 +137,7 @@ class Chunker:
         base = {k: v for k, v in (metadata or {}).items() if v not in (None, [], "")}
         chunks: list[Document] = []
         splitters: dict[int, RecursiveCharacterTextSplitter] = {}
+        by_number = {p.number: p for p in doc.pages}
         for page, sec in self._sections(doc):
             body = re.sub(r"\n{3,}", "\n\n", "\n".join(sec.lines)).strip()
             section = sec.heading + (" (continued)" if sec.continued and sec.heading else "")
@@ -148,8 +150,12 @@ class Chunker:
             else:
                 splitter = splitters.setdefault(budget, self._splitter(budget))
                 pieces = [p.strip() for p in splitter.split_text(body) if p.strip()]
+            scanned = by_number[page].ocr_confidence is not None if page in by_number else False
             for piece in pieces:
                 idx = len(chunks)
+                # a bilingual page holds both languages: each chunk says which it is in
+                language = detect(piece) or (by_number[page].language if page in by_number
+                                             else "")
                 chunks.append(
                     Document(
                         page_content=f"{header}\n{piece}",
@@ -163,6 +169,8 @@ class Chunker:
                             "section": sec.heading,
                             "chunk_index": idx,
                             "header_chars": len(header) + 1,
+                            **({"language": language} if language else {}),
+                            **({"ocr": True} if scanned else {}),
                         },
                     )
                 )

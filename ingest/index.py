@@ -111,6 +111,8 @@ class ConsistencyReport:
     missing_files: list[str] = field(default_factory=list)  # sources whose original is gone
     chunk_mismatch: list[str] = field(default_factory=list)  # sources with a wrong chunk count
     repaired: bool = False
+    ocr: str = ""  # whether scanned pages can be read here, in one line
+    embedder: str = ""  # which embedder wrote the passages
 
     @property
     def ok(self) -> bool:
@@ -128,6 +130,8 @@ class ConsistencyReport:
             "missing_files": self.missing_files,
             "chunk_mismatch": self.chunk_mismatch,
             "repaired": self.repaired,
+            "ocr": self.ocr,
+            "embedder": self.embedder,
         }
 
 

@@ -23,7 +23,9 @@ class Page:
 
     number: int
     text: str
-    needs_ocr: bool = False  # no extractable text, but the page carries images (a scan)
+    needs_ocr: bool = False  # a scan that could not be read (OCR off or found nothing)
+    ocr_confidence: float | None = None  # set when the text was read from a scan (0-100)
+    language: str = ""  # ISO 639-1, "" when unknown
 
 
 @dataclass
@@ -42,7 +44,22 @@ class ParsedDocument:
 
     @property
     def ocr_pages(self) -> list[int]:
+        """Scanned pages left unread."""
         return [p.number for p in self.pages if p.needs_ocr]
+
+    @property
+    def scanned_pages(self) -> list[int]:
+        """Pages whose text was read from a scan by OCR."""
+        return [p.number for p in self.pages if p.ocr_confidence is not None]
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages of the pages, most pages first."""
+        counts: dict[str, int] = {}
+        for p in self.pages:
+            if p.language:
+                counts[p.language] = counts.get(p.language, 0) + 1
+        return sorted(counts, key=lambda c: -counts[c])
 
 
 @dataclass

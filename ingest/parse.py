@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import Any, Literal
 
+from ingest.language import detect
 from ingest.models import IngestError, Page, ParsedDocument
 from ingest.normalize import normalize_text, strip_repeated_lines
+from ingest.ocr import OcrOptions, ProgressFn, ocr_status, read_scanned_pages
 
 __all__ = ["parse_bytes", "sniff_format", "safe_source_name", "MAX_BYTES"]
 
@@ -33,6 +35,14 @@ MAX_NAME_CHARS = 150
 # A page with fewer non-space characters than this, but with images, is treated as a
 # scan: a stray page number or "Background" label must not pass for a text layer.
 MIN_PAGE_CHARS = 20
+# A page with an image and less text than this may be a scan under a printed header
+# (the Sister Cities toolkit's pages 4-7 carry only "Partnership Agreement Toolkit"):
+# OCR reads it, and its text replaces the layer's when it finds much more.
+THIN_PAGE_CHARS = 200
+# Mean word confidence (Tesseract, 0-100) under which a page is flagged: the toolkit's
+# 70-dpi italic scan reads at ~71 with about a third of its characters wrong; clean
+# 300-dpi scans read at 90+.
+LOW_OCR_CONFIDENCE = 80.0
 
 # DOCX zip-bomb guard. python-docx loads every part into memory, so the bound is on the
 # total uncompressed size. Real DOCX files are mostly already-compressed images (ratio
@@ -204,8 +214,11 @@ def sniff_format(data: bytes, name: str) -> Fmt:
 # --------------------------------------------------------------------------- entry point
 
 
-def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> ParsedDocument:
-    """Parse one uploaded file; the only exception that can escape is ``IngestError``."""
+def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES,
+                ocr: OcrOptions | None = None,
+                progress: ProgressFn | None = None) -> ParsedDocument:
+    """Parse one uploaded file; the only exception that can escape is ``IngestError``.
+    Scanned PDF pages are read by OCR when ``ocr`` allows it (``progress`` hears of each)."""
     try:
         source = safe_source_name(name)
         if len(data) > max_bytes:
@@ -213,8 +226,14 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> Parsed
                 f"the file is {_human_size(len(data))}, over the {_human_size(max_bytes)} limit"
             )
         fmt = sniff_format(data, source)
-        parser: Callable[[bytes, str, int], ParsedDocument] = _PARSERS[fmt]
-        doc = parser(data, source, max_bytes)
+        if fmt == "pdf":
+            doc = _parse_pdf(data, source, max_bytes, ocr=ocr or OcrOptions(),
+                             progress=progress)
+        else:
+            parser: Callable[[bytes, str, int], ParsedDocument] = _PARSERS[fmt]
+            doc = parser(data, source, max_bytes)
+        for page in doc.pages:
+            page.language = page.language or detect(page.text)
     except IngestError as exc:
         message = " ".join(str(exc).split())  # one line, whatever a helper produced
         log.info("refused %r: %s", name, message)
@@ -230,10 +249,11 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> Parsed
         log.exception("unexpected error while parsing %r", name)
         raise IngestError(f"could not read the file: {type(exc).__name__}") from exc
     log.info(
-        "parsed %s (%s): %d pages, %d need OCR, %d warnings",
+        "parsed %s (%s): %d pages, %d read by OCR, %d unread scans, %d warnings",
         doc.source,
         doc.fmt,
         len(doc.pages),
+        len(doc.scanned_pages),
         len(doc.ocr_pages),
         len(doc.warnings),
     )
@@ -346,7 +366,8 @@ def _resources_have_images(resources: Any, depth: int) -> bool:
     return False
 
 
-def _parse_pdf(data: bytes, source: str, max_bytes: int) -> ParsedDocument:
+def _parse_pdf(data: bytes, source: str, max_bytes: int, ocr: OcrOptions | None = None,
+               progress: ProgressFn | None = None) -> ParsedDocument:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -407,27 +428,35 @@ def _parse_pdf(data: bytes, source: str, max_bytes: int) -> ParsedDocument:
 
     texts = strip_repeated_lines(raw_texts)
     result: list[Page] = []
-    ocr: list[int] = []
+    scans: list[int] = []
     for number, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):
         text = text.strip()
-        needs_ocr = False
-        if _visible_chars(text) < MIN_PAGE_CHARS and page is not None and _pdf_has_images(page):
-            needs_ocr = True
-            ocr.append(number)
-            text = ""  # a stray label on a scan is noise; the page is reported instead
-        result.append(Page(number=number, text=text, needs_ocr=needs_ocr))
+        visible = _visible_chars(text)
+        images = visible < THIN_PAGE_CHARS and page is not None and _pdf_has_images(page)
+        scanned = (visible < MIN_PAGE_CHARS and images) or _garbled(text)
+        if scanned:
+            text = ""  # a stray label or a broken encoding is noise: OCR reads the page
+        if scanned or images:  # a thin text layer over an image: a scan with a printed header
+            scans.append(number)
+        result.append(Page(number=number, text=text, needs_ocr=scanned))
+    if scans:
+        _read_scans(data, result, scans, ocr or OcrOptions(), progress, warnings)
+    unread = [p.number for p in result if p.needs_ocr]
+    ocr_off = _ocr_off(ocr or OcrOptions())
 
     if not any(p.text for p in result):
-        if ocr:
-            raise IngestError(
-                "no extractable text: it looks like a scanned or image-only PDF and needs OCR first"
-            )
+        if unread and not ocr_off:
+            raise IngestError("no text found, even by OCR: the scan may be blank, too faint "
+                              "or a photo; try a cleaner scan")
+        if unread:
+            raise IngestError("no extractable text: it looks like a scanned or image-only PDF "
+                              f"and needs OCR first ({ocr_off})")
         raise IngestError("the document has no text")
-    if ocr:
+    if unread:
         warnings.append(
-            f"{_plural_pages(ocr)} {'have' if len(ocr) > 1 else 'has'} no text layer (scanned?) "
-            f"and {'need' if len(ocr) > 1 else 'needs'} OCR; "
-            f"{'they were' if len(ocr) > 1 else 'it was'} not indexed"
+            f"{_plural_pages(unread)} {'have' if len(unread) > 1 else 'has'} no text layer "
+            f"(scanned?) and {'were' if len(unread) > 1 else 'was'} not indexed: "
+            + (ocr_off or "OCR found no text on it")
         )
 
     title = None
@@ -443,6 +472,53 @@ def _parse_pdf(data: bytes, source: str, max_bytes: int) -> ParsedDocument:
 
 def _visible_chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
+
+
+def _ocr_off(options: OcrOptions) -> str:
+    """Why scans are not read here, or "" when they are."""
+    if not options.enabled:
+        return "OCR is switched off (MICROPLOMACY_OCR=off)"
+    status = ocr_status()
+    return "" if status.available else status.describe()
+
+
+def _garbled(text: str) -> bool:
+    """A text layer from a broken font encoding: mostly replacement characters, "(cid:N)"
+    codes or symbols. The page image is still right, so OCR reads it instead."""
+    visible = _visible_chars(text)
+    if visible < 200:
+        return False
+    bad = text.count("\ufffd") + 6 * text.count("(cid:")
+    symbols = sum(1 for ch in text if not ch.isspace() and not ch.isalnum()
+                  and unicodedata.category(ch)[0] not in "PS")
+    return (bad + symbols) / visible > 0.3
+
+
+def _read_scans(data: bytes, pages: list[Page], numbers: list[int], options: OcrOptions,
+                progress: ProgressFn | None, warnings: list[str]) -> None:
+    """Fill scanned pages with OCR text; the language pack follows the text layer."""
+    context = "\n".join(p.text for p in pages if p.text)[:3000]
+    read = read_scanned_pages(data, numbers, context=context, options=options,
+                              progress=progress)
+    low: list[int] = []
+    for page in pages:
+        got = read.get(page.number)
+        if got is None or _visible_chars(got.text) < MIN_PAGE_CHARS:
+            continue
+        layer = _visible_chars(page.text)
+        if layer and _visible_chars(got.text) < 2 * layer + 100:
+            continue  # a figure with a caption: the text layer already says what it says
+        page.text = normalize_text(got.text).strip()
+        page.needs_ocr = False
+        page.ocr_confidence = round(got.confidence, 1)
+        if got.confidence < LOW_OCR_CONFIDENCE:
+            low.append(page.number)
+    if read:
+        log.info("OCR read %d of %d scanned page(s)", len(read), len(numbers))
+    if low:
+        warnings.append(f"{_plural_pages(low)} {'were' if len(low) > 1 else 'was'} read from "
+                        "a poor scan (low OCR confidence): check the original before relying "
+                        f"on {'them' if len(low) > 1 else 'it'}")
 
 
 def _plural_pages(numbers: list[int]) -> str:

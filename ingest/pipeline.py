@@ -24,7 +24,7 @@ from langchain_core.documents import Document
 
 from ingest.chunk import Chunker
 from ingest.classify import DocumentClassifier
-from ingest.embedder import Embedder
+from ingest.embedders import Embedder
 from ingest.extract import FieldExtractor
 from ingest.index import DocumentWrite, Indexer, failpoint
 from ingest.injection import find_instructions
@@ -179,15 +179,19 @@ class IngestPipeline:
             classification=classification.to_dict(),
             warnings=list(parsed.warnings),
             ocr_pages=parsed.ocr_pages,
+            scanned_pages=parsed.scanned_pages,
+            languages=parsed.languages,
             countries=countries,
             partners=_as_list(values.get("parties")),
             year=year,
         )
 
     def _prepare(self, item: SourceItem, data: bytes, doc_id: str,
-                 doc_type: str | None) -> _Prepared:
-        parsed = (self.parser.run(data, item.name, self.max_bytes) if self.parser
-                  else parse_bytes(data, item.name, max_bytes=self.max_bytes))
+                 doc_type: str | None,
+                 progress: Callable[[int, int], None] | None = None) -> _Prepared:
+        parsed = (self.parser.run(data, item.name, self.max_bytes, progress=progress)
+                  if self.parser
+                  else parse_bytes(data, item.name, max_bytes=self.max_bytes, progress=progress))
         for page, snippet in find_instructions(parsed.pages)[:3]:
             parsed.warnings.append(
                 f"page {page} contains text addressed to an AI assistant (\"{snippet[:80]}\"); "
@@ -319,8 +323,13 @@ class IngestPipeline:
                     todo = triage(item)
                     if todo is None:
                         continue
+                    def ocr_progress(done: int, total: int, i: int = i,
+                                     name: str = item.name) -> None:
+                        if progress:
+                            progress(i, len(items), f"{name} (OCR page {done}/{total})")
+
                     try:
-                        put(self._prepare(*todo, doc_type))
+                        put(self._prepare(*todo, doc_type, ocr_progress))
                     except IngestError as exc:
                         log.warning("%s: %s", item.name, exc)
                         put((item.name, str(exc)))

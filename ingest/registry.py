@@ -17,7 +17,7 @@ from ingest.store import Store
 
 log = logging.getLogger(__name__)
 
-_JSON_KEYS = ("fields", "classification", "warnings", "ocr_pages")
+_JSON_KEYS = ("fields", "classification", "warnings", "ocr_pages", "scanned_pages")
 
 
 @dataclass
@@ -34,7 +34,9 @@ class DocRecord:
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     classification: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    ocr_pages: list[int] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # scans left unread
+    scanned_pages: list[int] = field(default_factory=list)  # read by OCR: check the original
+    languages: list[str] = field(default_factory=list)  # ISO 639-1, most pages first
     countries: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     year: int | None = None
@@ -48,7 +50,7 @@ class DocRecord:
         for key, value in asdict(self).items():
             if key in _JSON_KEYS:
                 meta[key] = json.dumps(value, ensure_ascii=False)
-            elif key in ("countries", "partners"):
+            elif key in ("countries", "partners", "languages"):
                 if value:  # Chroma refuses empty arrays
                     meta[key] = list(value)
             elif value is not None:
@@ -61,7 +63,7 @@ class DocRecord:
         for key in _JSON_KEYS:
             if key in kwargs and isinstance(kwargs[key], str):
                 kwargs[key] = json.loads(kwargs[key])
-        for key in ("countries", "partners"):
+        for key in ("countries", "partners", "languages"):
             kwargs[key] = list(kwargs.get(key) or [])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in kwargs.items() if k in known})
@@ -82,6 +84,8 @@ class DocRecord:
             "classification": self.classification,
             "warnings": self.warnings,
             "ocr_pages": self.ocr_pages,
+            "scanned_pages": self.scanned_pages,
+            "languages": self.languages,
         }
 
     def summary_text(self) -> str:
@@ -119,7 +123,7 @@ class DocumentRegistry:
         """Changes with every commit and removal, here or on another instance: a document
         committed again under its id (a type change) changes no id, only this."""
         fresh = self.store.client.get_collection(self.store.documents.name,
-                                                 embedding_function=self.store.embedder)  # type: ignore[arg-type]
+                                                 embedding_function=None)
         return str((fresh.metadata or {}).get("revision", ""))
 
     def _bump(self) -> None:

@@ -20,6 +20,7 @@ import sys
 from typing import IO, Any
 
 from ingest.models import IngestError, ParsedDocument
+from ingest.ocr import OcrOptions, ProgressFn
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,12 @@ def _receive(stream: IO[bytes]) -> Any:
 class BoundedParser:
     """``parse_bytes`` in a reusable worker process, restarted after a timeout or crash."""
 
-    def __init__(self, timeout_s: float = 120.0, memory_bytes: int = 3 * 1024**3) -> None:
+    def __init__(self, timeout_s: float = 120.0, memory_bytes: int = 3 * 1024**3,
+                 ocr: OcrOptions | None = None) -> None:
+        # The time bound is on silence: every scanned page OCR reads restarts the clock, so
+        # a 200-page scan can take minutes while one stuck page cannot.
         self.timeout_s = timeout_s
+        self.ocr = ocr or OcrOptions()
         self.memory_bytes = memory_bytes
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -71,18 +76,25 @@ class BoundedParser:
             proc.kill()
             proc.wait(timeout=10)
 
-    def run(self, data: bytes, name: str, max_bytes: int) -> ParsedDocument:
+    def run(self, data: bytes, name: str, max_bytes: int,
+            progress: ProgressFn | None = None) -> ParsedDocument:
         proc = self._worker()
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            _send(proc.stdin, (data, name, max_bytes))
-            ready, _, _ = select.select([proc.stdout], [], [], self.timeout_s)
-            if not ready:
-                log.warning("parsing %s took over %g s: worker killed", name, self.timeout_s)
-                self._kill()
-                raise IngestError(f"the file took over {self.timeout_s:g} s to read; it may be "
-                                  "damaged or built to overload readers")
-            status, value = _receive(proc.stdout)
+            _send(proc.stdin, (data, name, max_bytes, self.ocr))
+            while True:
+                ready, _, _ = select.select([proc.stdout], [], [], self.timeout_s)
+                if not ready:
+                    log.warning("parsing %s: no progress for %g s: worker killed", name,
+                                self.timeout_s)
+                    self._kill()
+                    raise IngestError(f"the file took over {self.timeout_s:g} s to read; it may "
+                                      "be damaged or built to overload readers")
+                status, value = _receive(proc.stdout)
+                if status != "progress":
+                    break
+                if progress:
+                    progress(*value)
         except (EOFError, BrokenPipeError, OSError):
             self._kill()
             raise IngestError("reading the file crashed the reader (out of memory or damaged "
@@ -113,11 +125,16 @@ def _serve(memory_bytes: int) -> None:
     _send(stdout, "ready")
     while True:
         try:
-            data, name, max_bytes = _receive(stdin)
+            data, name, max_bytes, ocr = _receive(stdin)
         except EOFError:
             return
+
+        def progress(done: int, total: int) -> None:
+            _send(stdout, ("progress", (done, total)))
+
         try:
-            _send(stdout, ("ok", parse_bytes(data, name, max_bytes=max_bytes)))
+            _send(stdout, ("ok", parse_bytes(data, name, max_bytes=max_bytes, ocr=ocr,
+                                             progress=progress)))
         except IngestError as exc:
             _send(stdout, ("error", str(exc)))
         except MemoryError:

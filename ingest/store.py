@@ -18,7 +18,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.embedder import Embedder
+from ingest.embedders import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,14 @@ def _bound_requests(client: ClientAPI, timeout_s: float) -> None:
 
 class StoreUnavailableError(RuntimeError):
     """The Chroma server cannot be reached; the message says where and what to do."""
+
+
+class EmbedderMismatchError(RuntimeError):
+    """The store was written by another embedder: its vectors mean nothing to this one."""
+
+
+# Stores written before embedders were plugins carry no name: they were all MiniLM.
+LEGACY_EMBEDDER = "minilm"
 
 
 class Store:
@@ -97,11 +105,35 @@ class Store:
         return cls(client, embedder, prefix, remote=bool(host))
 
     def _collection(self, suffix: str) -> Collection:
+        # We always pass vectors ourselves: Chroma must never embed (its default would
+        # download a model), and the collection remembers which embedder wrote it.
         return self.client.get_or_create_collection(
             f"{self.prefix}_{suffix}",
-            embedding_function=self.embedder,  # type: ignore[arg-type]
+            embedding_function=None,
+            metadata={"embedder": self.embedder.name},
             configuration={"hnsw": {"space": "cosine"}},
         )
+
+    def written_by(self) -> str | None:
+        """The embedder whose vectors the store holds; None for an empty library."""
+        try:
+            chunks = self.client.get_collection(f"{self.prefix}_chunks", embedding_function=None)
+        except Exception:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError
+            return None
+        return str((chunks.metadata or {}).get("embedder") or LEGACY_EMBEDDER)
+
+    def check_embedder(self) -> None:
+        """Refuse, in one line, to search or extend vectors another embedder wrote."""
+        wrote = self.written_by()
+        if wrote is not None and wrote != self.embedder.name:
+            raise EmbedderMismatchError(
+                f"this library was embedded with '{wrote}', not '{self.embedder.name}': run "
+                f"`MICROPLOMACY_EMBEDDER={self.embedder.name} microplomacy reindex` to "
+                f"re-embed it, or set MICROPLOMACY_EMBEDDER={wrote}")
+
+    def reset(self) -> None:
+        """Forget the collection handles (after a reindex swapped the collections)."""
+        self._chunks = self._documents = None
 
     @property
     def chunks(self) -> Collection:

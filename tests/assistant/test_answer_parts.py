@@ -23,7 +23,7 @@ def answerer() -> EmbeddedAnswerer:
     from assistant.config import Settings
     from assistant.library import shared_embedder
 
-    return EmbeddedAnswerer(shared_embedder(Settings.from_env().embedding_model_dir).embed)
+    return EmbeddedAnswerer(shared_embedder(Settings.from_env()).embed)
 
 
 def test_roots_ignore_endings():

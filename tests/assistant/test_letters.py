@@ -180,7 +180,8 @@ def test_docx_opens_with_subject_body_and_sources(planning: Letter, tmp_path) ->
 def test_to_json_shape(planning: Letter) -> None:
     data = planning.to_json()
     assert data["letter"] == planning.text and data["warnings"] == planning.warnings
-    assert data["citations"] and set(data["citations"][0]) == {"n", "source", "page", "quote"}
+    assert data["citations"] and set(data["citations"][0]) == {"n", "source", "page", "quote",
+                                                               "scanned"}
 
 
 def test_llm_endpoint_down_falls_back_to_the_template(corpus_settings) -> None:  # noqa: ANN001

@@ -155,6 +155,6 @@ def test_answer_json_shape():
                  retrieved=["c1"], mode="llm")
     assert ans.to_json() == {
         "answer": "t [1]", "declined": False,
-        "citations": [{"n": 1, "source": "a.pdf", "page": 2, "quote": "q"}],
+        "citations": [{"n": 1, "source": "a.pdf", "page": 2, "quote": "q", "scanned": False}],
         "retrieved": ["c1"], "warnings": [], "mode": "llm",
     }

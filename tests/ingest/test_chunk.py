@@ -8,7 +8,7 @@ import pytest
 
 from assistant.config import Settings
 from ingest.chunk import Chunker, chunk_body, is_heading
-from ingest.embedder import MAX_TOKENS, Embedder
+from ingest.embedders.minilm import MAX_TOKENS, MiniLM
 from ingest.models import Page, ParsedDocument
 
 from samples import MOU_PAGES
@@ -16,7 +16,7 @@ from samples import MOU_PAGES
 
 @pytest.fixture(scope="module")
 def chunker() -> Chunker:
-    return Chunker(Embedder(Settings(home=Path(".")).embedding_model_dir).count_tokens)
+    return Chunker(MiniLM(Settings(home=Path(".")).embedding_model_dir).count_tokens)
 
 
 def test_articles_stay_with_their_headings(chunker: Chunker):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-from ingest.embedder import MODEL_FILES, Embedder, ensure_model_dir
+from ingest.embedders.minilm import MODEL_FILES, MiniLM, ensure_model_dir
 
 
 def test_model_dir_is_assembled_from_packages(tmp_path: Path):
@@ -17,7 +17,7 @@ def test_model_dir_is_assembled_from_packages(tmp_path: Path):
 
 
 def test_dynamic_padding_gives_chromas_vectors(tmp_path: Path):
-    emb = Embedder(tmp_path / "m")
+    emb = MiniLM(tmp_path / "m")
     # Chroma's class now points at our folder: it must never reach for its download URL.
     assert Path(ONNXMiniLM_L6_V2.DOWNLOAD_PATH) == tmp_path / "m"
     texts = ["Sister city agreement between two towns.", "short",

@@ -12,6 +12,7 @@ import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -21,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ingest import parse
 from ingest.models import IngestError, ParsedDocument
+from ingest.ocr import OcrOptions, ocr_status
 from ingest.parse import parse_bytes, safe_source_name, sniff_format
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -91,7 +93,7 @@ def encrypt(pdf: bytes, user: str, owner: str | None) -> bytes:
     return buf.getvalue()
 
 
-def refused(data: bytes, name: str, **kwargs: int) -> str:
+def refused(data: bytes, name: str, **kwargs: Any) -> str:
     """Parse expecting a refusal; return the message after checking it is one short line."""
     with pytest.raises(IngestError) as info:
         parse_bytes(data, name, **kwargs)
@@ -306,13 +308,17 @@ def test_pdf_header_only_is_refused_as_damaged() -> None:
     assert message.startswith(("the PDF is damaged and cannot be read", "the PDF has no pages"))
 
 
-def test_image_only_pdf_needs_ocr() -> None:
+def test_image_only_pdf_needs_ocr_when_ocr_is_off() -> None:
     data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
-    message = refused(data, "scan.pdf")
-    assert (
-        message
-        == "no extractable text: it looks like a scanned or image-only PDF and needs OCR first"
-    )
+    message = refused(data, "scan.pdf", ocr=OcrOptions(enabled=False))
+    assert message == ("no extractable text: it looks like a scanned or image-only PDF and "
+                       "needs OCR first (OCR is switched off (MICROPLOMACY_OCR=off))")
+
+
+@pytest.mark.skipif(not ocr_status().available, reason="Tesseract is not installed")
+def test_blank_scan_is_refused_even_by_ocr() -> None:
+    data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
+    assert refused(data, "scan.pdf").startswith("no text found, even by OCR")
 
 
 def test_blank_pdf_has_no_text() -> None:
@@ -321,12 +327,13 @@ def test_blank_pdf_has_no_text() -> None:
 
 def test_mixed_pdf_flags_scanned_page() -> None:
     data = make_pdf([BODY, [], BODY], images={2: png_bytes()})
-    doc = parse_bytes(data, "mixed.pdf")
+    doc = parse_bytes(data, "mixed.pdf", ocr=OcrOptions(enabled=False))
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert doc.ocr_pages == [2]
     assert doc.pages[1].needs_ocr and doc.pages[1].text == ""
     assert not doc.pages[0].needs_ocr and "City of Lyon" in doc.pages[0].text
-    assert doc.warnings == ["page 2 has no text layer (scanned?) and needs OCR; it was not indexed"]
+    assert doc.warnings == ["page 2 has no text layer (scanned?) and was not indexed: OCR is "
+                            "switched off (MICROPLOMACY_OCR=off)"]
 
 
 def test_page_list_compacts_ranges() -> None:
@@ -531,7 +538,13 @@ def test_real_world_samples(entry: dict | None) -> None:
     if entry.get("encrypted"):
         assert error == "the PDF is encrypted and needs a password"
     elif entry["path"] in IMAGE_ONLY:
-        assert error is not None and "needs OCR" in error
+        # read by OCR, or refused saying even OCR found nothing
+        if not ocr_status().available:
+            assert error is not None and "needs OCR" in error
+        elif error is not None:
+            assert error.startswith("no text found, even by OCR"), error
+        else:
+            assert doc.scanned_pages and doc.text.strip()
     elif entry["path"] in BROKEN:
         assert error is not None and error.startswith("the PDF is damaged")
     else:

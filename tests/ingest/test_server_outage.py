@@ -69,7 +69,7 @@ def test_a_server_that_never_answers_times_out_in_one_line(tmp_path: Path):
         hung.bind(("127.0.0.1", 0))
         hung.listen(8)  # connections are queued by the kernel and never read
         port = hung.getsockname()[1]
-        embedder = shared_embedder(Settings(home=tmp_path).embedding_model_dir)
+        embedder = shared_embedder(Settings(home=tmp_path))
         started = time.monotonic()
         with pytest.raises(StoreUnavailableError) as exc:
             Store.open(embedder, host="127.0.0.1", port=port, timeout_s=1.0)

@@ -1,4 +1,4 @@
-"""Sentence embeddings with all-MiniLM-L6-v2 (int8 ONNX), assembled offline from PyPI packages.
+"""all-MiniLM-L6-v2 (int8 ONNX, English), assembled offline from PyPI packages.
 
 Chroma's own ``ONNXMiniLM_L6_V2`` downloads its model from S3 on first use. We never let it:
 the six files it checks for are linked into a folder we own from two registry packages
@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
+from ingest.embedders import Embedder, ModelMissingError
+
 log = logging.getLogger(__name__)
 
 MODEL_FILES = (
@@ -31,10 +33,6 @@ MODEL_FILES = (
     "vocab.txt",
 )
 MAX_TOKENS = 256
-
-
-class ModelMissingError(RuntimeError):
-    """The embedding model packages are not installed; `make setup` installs them."""
 
 
 def _package_dir(module: str) -> Path:
@@ -80,63 +78,57 @@ def ensure_model_dir(target: Path) -> Path:
     return target
 
 
-class Embedder(ONNXMiniLM_L6_V2):
-    """Chroma's MiniLM embedding function, fed from local files, padding per batch.
+class MiniLM(Embedder):
+    """all-MiniLM-L6-v2 on onnxruntime, padding per length-sorted batch.
 
-    Chroma pads every input to 256 tokens; padding to the longest input of a length-sorted
-    batch gives the same vectors (the attention mask hides the padding) for less compute.
+    Chroma's own function pads every input to 256 tokens; padding to the longest input of
+    a length-sorted batch gives the same vectors (the attention mask hides the padding)
+    for less compute.
     """
+
+    name = "minilm"
+    dim = 384
 
     # Measured on 2 cores (evals/bench_ingest.py): length-sorted batches of 8 beat 32 by ~25%;
     # larger batches spill the attention tensors out of cache.
     def __init__(self, model_dir: Path, batch_size: int = 8) -> None:
+        super().__init__(model_dir)
         ensure_model_dir(model_dir)
-        # Chroma rebuilds embedding functions from collection configs through the class,
-        # so the class attribute must point at our folder too, not only this instance.
+        # Stores written before embedders were plugins name Chroma's MiniLM in their
+        # configuration; if Chroma ever builds it, it must find our files, not download.
         ONNXMiniLM_L6_V2.DOWNLOAD_PATH = model_dir
-        self.DOWNLOAD_PATH = model_dir
         self.batch_size = batch_size
-        super().__init__(preferred_providers=["CPUExecutionProvider"])
 
     @cached_property
     def model(self) -> Any:  # an onnxruntime.InferenceSession
-        opts = self.ort.SessionOptions()
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
         opts.log_severity_level = 3
-        opts.graph_optimization_level = self.ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Idle ONNX threads spin by default, burning the core the ingest's parsing thread
         # needs; on 2 cores not spinning is measurably faster overall.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return self.ort.InferenceSession(
-            str(self.DOWNLOAD_PATH / "onnx" / "model.onnx"),
-            providers=["CPUExecutionProvider"],
-            sess_options=opts,
-        )
+        return ort.InferenceSession(str(self.model_dir / "onnx" / "model.onnx"),
+                                    providers=["CPUExecutionProvider"], sess_options=opts)
 
-    def count_tokens(self, text: str) -> int:
-        """Word-pieces the model sees, including [CLS] and [SEP]."""
-        return len(self._raw_tokenizer.encode(text).ids)
+    @cached_property
+    def tokenizer(self) -> Any:  # a tokenizers.Tokenizer, truncating as the model does
+        from tokenizers import Tokenizer
 
-    @property
-    def _raw_tokenizer(self):  # noqa: ANN202 - a tokenizers.Tokenizer
-        tok = self.__dict__.get("_raw_tok")
-        if tok is None:
-            tok = self.Tokenizer.from_file(str(self.DOWNLOAD_PATH / "onnx" / "tokenizer.json"))
-            tok.no_padding()
-            tok.no_truncation()
-            self.__dict__["_raw_tok"] = tok
+        tok = Tokenizer.from_file(str(self.model_dir / "onnx" / "tokenizer.json"))
+        tok.enable_truncation(max_length=MAX_TOKENS)
+        tok.no_padding()
         return tok
 
-    def _forward(self, documents: list[str], batch_size: int = 32) -> npt.NDArray[np.float32]:
+    def _forward(self, documents: list[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(documents), self.dim), dtype=np.float32)
         if not documents:
-            return np.zeros((0, 384), dtype=np.float32)
-        tok = self.tokenizer
-        tok.no_padding()
-        encoded = tok.encode_batch(list(documents))
+            return out
+        encoded = self.tokenizer.encode_batch(list(documents))
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
-        out = np.zeros((len(documents), 384), dtype=np.float32)
-        step = self.batch_size or batch_size
-        for start in range(0, len(order), step):
-            idx = order[start : start + step]
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
             width = max(len(encoded[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -150,7 +142,7 @@ class Embedder(ONNXMiniLM_L6_V2):
             )[0]
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            out[idx] = self._normalize(pooled).astype(np.float32)
+            out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
 
     def embed(self, texts: list[str]) -> list[list[float]]:

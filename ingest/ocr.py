@@ -1,0 +1,202 @@
+"""Reading scanned pages: Tesseract (Debian packages) through pytesseract, pages drawn by pdfium.
+
+Runs inside the parsing worker (``ingest.sandbox``), so a page that hangs or eats memory
+costs that file, never the app. Measured on 2 cores: Tesseract's OpenMP threads thrash
+when several pages run at once (about 8 s a page), one thread per page and pages in
+parallel up to the cores is about 1.6 s a page; so ``OMP_THREAD_LIMIT=1`` and a pool.
+A single call with several language packs is about 3x slower than one pack, so the pack
+is chosen first: from the language of the document's text layer, else from a first pass
+in English, else the configured list.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ingest.language import detect
+
+log = logging.getLogger(__name__)
+
+__all__ = ["OcrOptions", "OcrPage", "ocr_status", "read_scanned_pages", "OCR_DPI"]
+
+OCR_DPI = 300
+PAGE_TIMEOUT_S = 90  # a page Tesseract cannot finish in this long is left unread
+# Tesseract's pack names for the ISO 639-1 codes the language identifier returns.
+TESSERACT_CODES = {
+    "en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "nl": "nld",
+    "pt": "por", "pl": "pol", "ja": "jpn", "id": "ind", "ca": "cat", "sv": "swe",
+    "da": "dan", "fi": "fin", "el": "ell", "cs": "ces", "ro": "ron", "hu": "hun",
+    "zh": "chi_sim", "ko": "kor", "ar": "ara", "ru": "rus", "uk": "ukr", "tr": "tur",
+}
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """What the parser may do with a page that has no text layer."""
+
+    enabled: bool = True
+    # packs to use when nothing says which language a scan is in ("eng", "spa+eng", ...)
+    languages: tuple[str, ...] = ()
+    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+
+
+@dataclass
+class OcrPage:
+    number: int
+    text: str
+    confidence: float  # mean word confidence, 0-100
+    language: str  # the Tesseract pack(s) used
+
+
+@dataclass(frozen=True)
+class OcrStatus:
+    available: bool
+    version: str
+    languages: tuple[str, ...]
+    reason: str  # why OCR is off, in one line; "" when on
+
+    def describe(self) -> str:
+        if not self.available:
+            return f"OCR is off: {self.reason}"
+        return f"OCR on (Tesseract {self.version}; {', '.join(self.languages)})"
+
+
+@lru_cache(maxsize=1)
+def ocr_status() -> OcrStatus:
+    """Whether scans can be read here, and in which languages."""
+    try:
+        import pytesseract
+    except ImportError:
+        return OcrStatus(False, "", (), "the pytesseract package is missing: run `make setup`")
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        return OcrStatus(False, "", (), "Tesseract is not installed: run `make setup` as root, "
+                         "or `sudo apt-get install tesseract-ocr tesseract-ocr-eng`")
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        langs = tuple(sorted(x for x in pytesseract.get_languages(config="") if x != "osd"))
+    except Exception as exc:  # noqa: BLE001 - a broken install says so, it does not crash
+        return OcrStatus(False, "", (), f"Tesseract does not run: {exc}")
+    if not langs:
+        return OcrStatus(False, version, (), "Tesseract has no language packs installed")
+    return OcrStatus(True, version, langs, "")
+
+
+def _packs(code: str, installed: tuple[str, ...]) -> str | None:
+    """'it' -> 'ita+eng' when both are installed: scans of foreign agreements often carry
+    English parts (titles, a bilingual column) and eng costs little as a second pack."""
+    pack = TESSERACT_CODES.get(code)
+    if not pack or pack not in installed:
+        return None
+    return pack if pack == "eng" or "eng" not in installed else f"{pack}+eng"
+
+
+def _render(data: bytes, numbers: list[int]) -> dict[int, Any]:
+    """Pages as grayscale PIL images at OCR_DPI; pdfium is not thread-safe, so this runs
+    in one thread and only Tesseract runs in parallel."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = {}
+        for n in numbers:
+            page = pdf[n - 1]
+            try:
+                bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
+                out[n] = bitmap.to_pil()
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def _read(image: Any, number: int, lang: str) -> OcrPage:
+    import pytesseract
+
+    data = pytesseract.image_to_data(image, lang=lang, timeout=PAGE_TIMEOUT_S,
+                                     output_type=pytesseract.Output.DICT)
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    paragraphs: list[tuple[int, int]] = []
+    confidences: list[float] = []
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        if not word:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        lines.setdefault(key, []).append(word)
+        if key[:2] not in paragraphs:
+            paragraphs.append(key[:2])
+        conf = float(data["conf"][i])
+        if conf >= 0:
+            confidences.append(conf)
+    blocks: list[str] = []
+    for par in paragraphs:
+        blocks.append("\n".join(" ".join(ws) for k, ws in lines.items() if k[:2] == par))
+    text = "\n\n".join(b for b in blocks if b.strip())
+    confidence = sum(confidences) / len(confidences) if confidences else 0.0
+    return OcrPage(number, text, confidence, lang)
+
+
+def read_scanned_pages(data: bytes, numbers: list[int], context: str = "",
+                       options: OcrOptions | None = None,
+                       progress: ProgressFn | None = None) -> dict[int, OcrPage]:
+    """OCR the pages ``numbers`` (1-based) of a PDF. ``context`` is the document's text
+    layer elsewhere, whose language picks the pack. Pages Tesseract fails on are absent."""
+    options = options or OcrOptions()
+    status = ocr_status()
+    if not numbers or not options.enabled or not status.available:
+        return {}
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by each tesseract process
+    images = _render(data, numbers)
+    if progress:  # drawn: the parser's time bound restarts for the reading
+        progress(0, len(numbers))
+    lang = _packs(detect(context), status.languages) if context.strip() else None
+    if lang is None and options.languages:
+        wanted = [x for x in options.languages if x in status.languages]
+        lang = "+".join(wanted) or None
+    results: dict[int, OcrPage] = {}
+    done = 0
+    if lang is None:
+        # Nothing says which language: read the first page in English, identify its
+        # language, and read it again with that pack when it is another one.
+        first = numbers[0]
+        fallback = "eng" if "eng" in status.languages else status.languages[0]
+        try:
+            page = _read(images[first], first, fallback)
+        except Exception:  # noqa: BLE001
+            log.warning("OCR failed on page %d", first, exc_info=True)
+            page = None
+        lang = (_packs(detect(page.text), status.languages) if page else None) or fallback
+        if page is None or lang == fallback:  # read, or unreadable: never twice in one pack
+            if page is not None:
+                results[first] = page
+            done += 1
+            if progress:
+                progress(done, len(numbers))
+    todo = [n for n in numbers[done:] if n not in results]
+    log.info("OCR of %d page(s) with %s", len(todo), lang)
+
+    def one(n: int) -> OcrPage | None:
+        try:
+            return _read(images[n], n, lang)
+        except Exception:  # noqa: BLE001 - a page that fails is reported, not fatal
+            log.warning("OCR failed on page %d", n, exc_info=True)
+            return None
+
+    with ThreadPoolExecutor(max_workers=options.workers) as pool:
+        for page in pool.map(one, todo):
+            done += 1
+            if progress:
+                progress(done, len(numbers))
+            if page is not None:
+                results[page.number] = page
+    return results
