@@ -26,6 +26,7 @@ from assistant.select import (
 )
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
+from ingest.language import language_name
 
 DocText = Callable[[str], str]
 # What the supporting text itself must hold (not just somewhere in the document): a call id.
@@ -252,4 +253,36 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
         title = f"{p.title}: " if several and p.doc_id != last_doc else ""
         last_doc = p.doc_id
         parts.append(f"{title}{sentence} [{n}]")
+    if not declined:
+        for lang, other in other_versions(order, passages)[:1]:
+            key = (other.doc_id, other.page)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(numbers[key], other.source, other.page,
+                                          other.text[:300], other.doc_id, other.title,
+                                          scanned=other.scanned))
+            page = f", page {other.page}," if other.page else ""
+            parts.append(f"The {lang} text{page} says the same. [{numbers[key]}]")
     return Answer(prefix + " ".join(parts), declined, citations, retrieved)
+
+
+_FIGURES = re.compile(r"\d+(?:[.,/ ]\d+)*")
+
+
+def other_versions(chosen: list[Candidate], passages: list[Passage]
+                   ) -> list[tuple[str, Passage]]:
+    """Passages of a bilingual document, in another language than the sentence an answer
+    quotes, that carry the same figures (dates, amounts, article numbers are written alike
+    in every language): the other version of the same provision, named for the officer."""
+    found: list[tuple[str, Passage]] = []
+    for c in chosen:
+        p = passages[c.passage]
+        figures = {f for f in _FIGURES.findall(c.text) if len(f) >= 2}
+        if not p.language or not figures:
+            continue
+        for other in passages:
+            if (other.doc_id == p.doc_id and other.language and other.language != p.language
+                    and figures <= set(_FIGURES.findall(other.text))):
+                found.append((language_name(other.language), other))
+                break
+    return found

@@ -61,6 +61,7 @@ class AgreementRow:
     days_to_expiry: int | None
     pages: dict[str, int | None] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)  # of its text: a bilingual one has two
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,7 +99,7 @@ def agreement_row(rec: DocRecord, today: date, window_months: int = 6) -> Agreem
         implementing_body=value("implementing_body"), duration_years=value("duration_years"),
         expiry_date=end, renewal=value("renewal"), status=status, status_note=note,
         days_to_expiry=(date.fromisoformat(end) - today).days if end else None,
-        pages=pages, evidence=evidence,
+        pages=pages, evidence=evidence, languages=list(rec.languages),
     )
 
 

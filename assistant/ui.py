@@ -54,7 +54,7 @@ AGREEMENT_STATUS_LABELS = {"expiring": "Expiring soon", "expired": "Expired",
 AGREEMENT_STATUS_CHOICES = [("All statuses", ""),
                             *[(v, k) for k, v in AGREEMENT_STATUS_LABELS.items()]]
 AGREEMENT_COLUMNS = ["Partners", "Status", "Ends", "Days left", "Countries", "Areas",
-                     "Signed", "Document"]
+                     "Signed", "Languages", "Document"]
 CALL_STATUS_LABELS = {"open": "Open", "closing_soon": "Closing soon", "closed": "Closed",
                       "unknown": "No deadline"}
 DOC_COLUMNS = ["Document", "Type", "Title", "Pages", "Passages", "Languages", "Read from scans",
@@ -224,7 +224,8 @@ def _matches_text(row: AgreementRow, text: str) -> bool:
 def agreement_frame(rows: Sequence[AgreementRow]) -> pd.DataFrame:
     data = [[" / ".join(r.partners) or r.title, AGREEMENT_STATUS_LABELS.get(r.status, r.status),
              r.expiry_date or "", r.days_to_expiry if r.days_to_expiry is not None else "",
-             ", ".join(r.countries), ", ".join(r.areas), r.signing_date or "", r.source]
+             ", ".join(r.countries), ", ".join(r.areas), r.signing_date or "",
+             ", ".join(r.languages), r.source]
             for r in rows]
     return pd.DataFrame(data, columns=AGREEMENT_COLUMNS)
 

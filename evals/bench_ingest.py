@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+EMBEDDERS = ("minilm", "use", "e5")
 log = logging.getLogger("bench_ingest")
 
 
@@ -89,6 +90,51 @@ def phase_ceiling(home: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "chunks": len(texts), "peak_mb": _peak_mb()}
 
 
+def phase_embedder(home: Path, name: str, limit: int = 400) -> dict:
+    """One embedder alone on (up to ``limit`` of) the chunks our pipeline produced."""
+    from assistant.config import Settings
+    from assistant.library import Library
+    from ingest.embedders import load_embedder
+
+    texts = Library(Settings(home=home)).store.chunks.get(include=["documents"],
+                                                         limit=limit)["documents"]
+    embedder = load_embedder(name, Settings(home=home).embedding_model_dir)
+    embedder.embed(["warm up"])
+    t0 = time.perf_counter()
+    for start in range(0, len(texts), 64):
+        embedder.embed(texts[start : start + 64])
+    return {"seconds": time.perf_counter() - t0, "chunks": len(texts), "peak_mb": _peak_mb()}
+
+
+def phase_ocr(corpus: Path, pages: int = 8) -> dict:
+    """Scans made from the corpus's own PDF pages (drawn at 200 dpi into an image-only PDF),
+    read back by Tesseract as the parser does: pages per second."""
+    from io import BytesIO
+
+    import pypdfium2 as pdfium
+
+    from ingest.ocr import ocr_status, read_scanned_pages
+
+    if not ocr_status().available:
+        return {"skipped": ocr_status().describe()}
+    images = []
+    for path in sorted(corpus.glob("*.pdf")):
+        pdf = pdfium.PdfDocument(str(path))
+        for i in range(len(pdf)):
+            images.append(pdf[i].render(scale=200 / 72, grayscale=True).to_pil())
+            if len(images) == pages:
+                break
+        if len(images) == pages:
+            break
+    buf = BytesIO()
+    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=200)
+    t0 = time.perf_counter()
+    read = read_scanned_pages(buf.getvalue(), list(range(1, len(images) + 1)))
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "pages": len(images), "read": len(read),
+            "peak_mb": _peak_mb()}
+
+
 def phase_langchain(corpus: Path, home: Path) -> dict:
     """The textbook pipeline: PyPDFLoader, RecursiveCharacterTextSplitter, Chroma.from_documents."""
     import chromadb
@@ -148,7 +194,10 @@ def main() -> int:
     if args.phase:
         result = {"ours": lambda: phase_ours(args.dir, args.home),
                   "ceiling": lambda: phase_ceiling(args.home),
-                  "langchain": lambda: phase_langchain(args.dir, args.home)}[args.phase]()
+                  "langchain": lambda: phase_langchain(args.dir, args.home),
+                  "ocr": lambda: phase_ocr(args.dir),
+                  **{f"embedder-{n}": (lambda n=n: phase_embedder(args.home, n))
+                     for n in EMBEDDERS}}[args.phase]()
         print(json.dumps(result))
         return 0
 
@@ -160,6 +209,9 @@ def main() -> int:
         ceiling = _run_phase("ceiling", "--home", str(work / "ours"))
         plain = _run_phase("langchain", "--dir", str(work / "corpus"), "--home",
                            str(work / "plain"))
+        embedders = {n: _run_phase(f"embedder-{n}", "--home", str(work / "ours"))
+                     for n in EMBEDDERS}
+        ocr = _run_phase("ocr", "--dir", str(args.corpus))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -169,12 +221,15 @@ def main() -> int:
          plain["peak_mb"]),
         ("embedder alone (ceiling)", None, ceiling["chunks"], ceiling["seconds"],
          ceiling["peak_mb"]),
+        *[(f"embedder {n} alone", None, e["chunks"], e["seconds"], e["peak_mb"])
+          for n, e in embedders.items()],
     ]
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "files": files,
-        "ours": ours, "plain_langchain": plain, "ceiling": ceiling,
+        "ours": ours, "plain_langchain": plain, "ceiling": ceiling, "embedders": embedders,
+        "ocr": ocr,
         "ours_chunks_per_s_vs_ceiling": (ours["chunks"] / ours["seconds"])
         / (ceiling["chunks"] / ceiling["seconds"]),
         "ours_pages_per_s_vs_plain": (ours["pages"] / ours["seconds"])
@@ -199,6 +254,10 @@ def main() -> int:
         f"{summary['ours_pages_per_s_vs_plain']:.2f}x (aim: > 1)",
         f"- re-ingest of unchanged files: {ours['reingest_seconds']:.2f} s, "
         f"{summary['reingest_speedup']:.0f}x faster than the first ingest (aim: >= 50x)",
+        ("- OCR: " + ocr["skipped"]) if "skipped" in ocr else
+        f"- OCR (Tesseract, pages in parallel): {ocr['pages'] / ocr['seconds']:.2f} pages/s "
+        f"({ocr['seconds'] / ocr['pages']:.1f} s a page, {ocr['read']}/{ocr['pages']} read), "
+        f"peak {ocr['peak_mb']:.0f} MB",
     ]
     text = "\n".join(lines)
     print(text)

@@ -57,6 +57,17 @@ def detect(text: str) -> str:
     return str(found[0]["lang"]).split("-")[0].lower()
 
 
+def language_name(code: str) -> str:
+    """"es" -> "Spanish" (pycountry's ISO 639 table); the code itself when unknown."""
+    try:
+        import pycountry
+
+        found = pycountry.languages.get(alpha_2=code)
+    except (ImportError, KeyError, LookupError):
+        found = None
+    return str(found.name) if found is not None else code
+
+
 def detect_many(texts: list[str]) -> list[str]:
     return [detect(t) for t in texts]
 
