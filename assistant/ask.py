@@ -311,9 +311,10 @@ class Assistant:
         if not passages:
             passages = self.gather(q, query, filters, boosts, k, live)
         # a name may be written otherwise in passages of another language ("Noordrijn-
-        # Westfalen"): only names absent from a library that answers in the question's
-        # language are declined
-        foreign = any(q.foreign({p.language}) for p in passages[:5] if p.language)
+        # Westfalen"): when most of the best passages are in another language than the
+        # question, a name absent from the library is no reason to decline
+        top = passages[:5]
+        foreign = 2 * sum(q.foreign({p.language}) for p in top if p.language) > len(top)
         if not foreign and (unknown := self.unknown_names(q, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:

@@ -34,7 +34,7 @@ class Settings:
     parse_timeout_s: float = 120.0
     model_dir: Path | None = None
     collection_prefix: str = "microplomacy"
-    embedder: str = "minilm"
+    embedder: str = "use"
     ocr: bool = True  # read scanned pages with Tesseract when it is installed
     ocr_languages: tuple[str, ...] = ()  # packs for scans nothing else identifies
 
@@ -52,7 +52,7 @@ class Settings:
             parse_timeout_s=float(env.get("MICROPLOMACY_PARSE_TIMEOUT_S") or 120),
             model_dir=Path(model_dir).expanduser() if model_dir else None,
             collection_prefix=env.get("MICROPLOMACY_COLLECTION_PREFIX") or "microplomacy",
-            embedder=(env.get("MICROPLOMACY_EMBEDDER") or "minilm").strip().lower(),
+            embedder=(env.get("MICROPLOMACY_EMBEDDER") or "use").strip().lower(),
             ocr=(env.get("MICROPLOMACY_OCR") or "on").strip().lower()
             not in ("off", "0", "false", "no"),
             ocr_languages=tuple(x for x in (env.get("MICROPLOMACY_OCR_LANGS") or "")

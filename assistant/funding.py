@@ -928,21 +928,17 @@ class FundingRadar:
     def __init__(self, library: Library, today: date | None = None) -> None:
         self.library = library
         self._today = today
-        self._embed_cache: dict[tuple[bool, str], list[float]] = {}
 
     @property
     def today(self) -> date:
         return self._today or date.today()
 
     def _embed(self, texts: list[str], query: bool = False) -> np.ndarray:
-        embedder = self.library.embedder
-        keys = [(query, t) for t in texts]
-        missing = [k for k in dict.fromkeys(keys) if k not in self._embed_cache]
-        if missing:
-            embed = embedder.embed_query if query else embedder.embed
-            for k, v in zip(missing, embed([t for _, t in missing]), strict=True):
-                self._embed_cache[k] = list(v)
-        return _unit([self._embed_cache[k] for k in keys])
+        embedder = self.library.theme_embedder
+        embed = embedder.embed_query if query else embedder.embed
+        if not texts:
+            return _unit([])
+        return self.library.theme_vectors.get(texts, embed, ("theme", query))
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
@@ -1005,6 +1001,7 @@ class FundingRadar:
             slot["p"].append(int(meta.get("page") or 0))
             slot["t"].append((text or "")[header:])
             slot["v"].append(list(vec))
+            slot.setdefault("full", []).append(text or "")
         out = {}
         for doc_id, slot in by_doc.items():
             pages: dict[int, str] = {}
@@ -1012,7 +1009,10 @@ class FundingRadar:
             for pg, t in sorted(zip(slot["p"], slot["t"], strict=True), key=lambda x: x[0]):
                 pages[pg] = (pages.get(pg, "") + " " + flat(t)).strip()
                 blocks.extend((pg, b) for b in text_blocks(t))
-            out[doc_id] = CallText(pages, _unit(slot["v"]), blocks)
+            # the store's vectors when they are in the fit's space; else the passages again
+            vectors = (_unit(slot["v"]) if self.library.embedder.name == "minilm"
+                       else self._embed(slot.get("full", [])))
+            out[doc_id] = CallText(pages, vectors, blocks)
         return out
 
     @staticmethod

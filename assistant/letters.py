@@ -1271,8 +1271,9 @@ def _table_signatories(names: list[str], parties: list[str], names_row: str,
 
 
 def _cosines(library: Library, query: str, texts: list[str]) -> list[float]:
-    q = np.asarray(library.embedder.embed_query([query])[0], dtype=np.float32)
-    return [float(v) for v in np.asarray(library.embedder.embed(texts), dtype=np.float32) @ q]
+    embedder = library.theme_embedder  # the space the letters' thresholds were fitted in
+    q = np.asarray(embedder.embed_query([query])[0], dtype=np.float32)
+    return [float(v) for v in np.asarray(embedder.embed(texts), dtype=np.float32) @ q]
 
 
 def render_facts(facts: Sequence[LetterFact]) -> str:

