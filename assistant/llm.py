@@ -196,8 +196,16 @@ class LLMAnswerer:
             raise ValueError("no language model endpoint configured: set OPENAI_BASE_URL "
                              "and/or OPENAI_API_KEY")
         self.settings = settings
-        self.endpoint = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.model = settings.llm_model
+        if settings.llm_local:  # the bundled model, served by this process on loopback
+            from assistant.local_llm import LOCAL_ALIAS, ensure_server
+
+            self.endpoint = ensure_server(settings.local_model_file, settings.llm_threads)
+            self.model = LOCAL_ALIAS
+            # ~40 s before the first word of a 1,500-token context on 2 cores
+            timeout = max(timeout, 300.0)
+        else:
+            self.endpoint = (settings.openai_base_url or DEFAULT_BASE_URL).rstrip("/")
+            self.model = settings.llm_model
         self.timeout = timeout
         self.max_tokens = max_tokens
         self.max_context_chars = max_context_chars
@@ -205,7 +213,7 @@ class LLMAnswerer:
         self.guard = guard or GroundingGuard()
         self.last_stats = LLMStats()
         self.chat = ChatOpenAI(
-            model=settings.llm_model,
+            model=self.model,
             base_url=self.endpoint,
             # Local servers (llama.cpp, Ollama, vLLM) take no key, but the client needs one.
             api_key=settings.openai_api_key or "not-needed",

@@ -14,6 +14,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -21,7 +22,17 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-__all__ = ["start_server", "main"]
+__all__ = ["start_server", "ensure_server", "LOCAL_ALIAS", "LocalModelMissingError", "main"]
+
+LOCAL_ALIAS = "local"
+
+
+class LocalModelMissingError(RuntimeError):
+    """MICROPLOMACY_LLM=local but no model file or no runtime: the message says what to run."""
+
+
+_lock = threading.Lock()
+_running: dict[Path, tuple[Any, str]] = {}
 
 
 def start_server(model: Path, port: int, host: str = "127.0.0.1", threads: int | None = None,
@@ -47,6 +58,30 @@ def start_server(model: Path, port: int, host: str = "127.0.0.1", threads: int |
     log.info("model %s loaded and served at http://%s:%d/v1 in %.1f s (%d threads)",
              model.name, host, port, time.monotonic() - begin, n)
     return server
+
+
+def ensure_server(model: Path, threads: int | None = None, n_ctx: int = 4096) -> str:
+    """The base URL of this process's one local model server, started on first use on a
+    free loopback port (requests are queued by llama.cpp)."""
+    with _lock:
+        if model in _running:
+            return _running[model][1]
+        if not model.is_file():
+            raise LocalModelMissingError(
+                f"MICROPLOMACY_LLM=local but there is no model at {model}: run `make setup-llm` "
+                "(or set MICROPLOMACY_LLM_MODEL_FILE to a GGUF file)")
+        try:
+            import xllamacpp  # noqa: F401
+        except ImportError as exc:
+            raise LocalModelMissingError("MICROPLOMACY_LLM=local needs xllamacpp: run "
+                                         "`make setup-llm`") from exc
+        with socket.socket() as s:  # a free loopback port
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        server = start_server(model, port, threads=threads, n_ctx=n_ctx, alias=LOCAL_ALIAS)
+        url = f"http://127.0.0.1:{port}/v1"
+        _running[model] = (server, url)
+        return url
 
 
 def main(argv: list[str] | None = None) -> int:

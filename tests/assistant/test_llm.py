@@ -6,8 +6,8 @@ fall back (LLMFallback) - never an uncited or unguarded answer - and that endpoi
 become LLMUnavailable with one clear sentence. Generation is greedy (temperature 0), so a
 given build answers the same way every run.
 
-Run with `make test-llm` (installs llama-cpp-python and the model first) or
-`pytest -m llm`. Without llama-cpp-python the server tests skip, saying why.
+Run with `make test-llm` (installs xllamacpp and the model first) or
+`pytest -m llm`. Without xllamacpp the server tests skip, saying why.
 """
 
 from __future__ import annotations
@@ -342,3 +342,30 @@ def test_hidden_instructions_in_a_real_pdf_never_reach_the_model_as_instructions
     # the injected date can only appear flagged by the guard, never as a plain fact
     assert "1 January 2020" not in ans.text or "⚠ 1 January 2020" in ans.text
     assert ans.declined or ans.citations
+
+
+def test_local_mode_serves_the_model_file_in_process(tmp_path: Path) -> None:
+    """MICROPLOMACY_LLM=local: no endpoint configured, the process serves the GGUF file
+    itself on a loopback port, once, and the usual path (prompt, guard, fallback) runs."""
+    if MISSING:
+        pytest.skip(f"LLM SERVER TESTS SKIPPED - {MISSING}")
+    from llm_server import smollm2_gguf
+
+    from assistant import local_llm
+
+    settings = Settings(home=tmp_path, llm_local=True, llm_model_file=smollm2_gguf())
+    assert settings.llm_enabled and not settings.openai_base_url
+    first = LLMAnswerer(settings, max_tokens=60)
+    second = LLMAnswerer(settings, max_tokens=60)
+    assert first.endpoint == second.endpoint.rstrip("/")  # one server per process
+    assert first.endpoint.startswith("http://127.0.0.1:") and first.model == "local"
+    models = httpx.get(f"{first.endpoint}/models", timeout=10).json()
+    assert [m["id"] for m in models["data"]] == ["local"]
+    out = outcome(lambda: first.run(QUESTION, PASSAGES))
+    assert isinstance(out, (Answer, LLMFallback))
+    if isinstance(out, Answer):
+        assert out.mode == "llm" and out.citations
+
+    missing = Settings(home=tmp_path, llm_local=True, llm_model_file=tmp_path / "none.gguf")
+    with pytest.raises(local_llm.LocalModelMissingError, match="make setup-llm"):
+        LLMAnswerer(missing)
