@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from assistant.retrieve import STOPWORDS
 from assistant.types import Passage
 from ingest.amounts import _NUM, find_amounts, find_percents, parse_number
 from ingest.dates import NUMBER_WORDS, find_dates, find_times
@@ -37,6 +38,7 @@ _BARE_NUM_RE = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w]|[.,]\d)")
 # "1. ", "2) " or "- 3. " at the start of a line: list numbering, not a fact.
 _LIST_NUM_RE = re.compile(r"^\s*(?:[-*•]\s*)?\d{1,2}[.)]\s", re.MULTILINE)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_STOP = STOPWORDS
 
 # Lower-case words allowed inside a name ("City of Ghent", "Ministry for Foreign Affairs").
 _CONNECTORS = {
@@ -318,6 +320,33 @@ class GroundingGuard:
             invalid_citations=invalid,
             unsupported_count=len({(f.kind, f.key) for f in facts if not f.supported}),
         )
+
+    def align(self, answer_text: str, passages: Sequence[Passage]) -> str:
+        """Cite each sentence the model left uncited with the passage that supports it, so
+        that citations never depend on a small model typing "[n]": the passage must hold
+        every date, amount, number and name of the sentence, and of those (or of all, for
+        a sentence with none) the one sharing most of its words wins. A sentence with
+        facts no passage holds stays uncited; the guard then marks them."""
+        from sentencex import segment
+
+        evidence = [_Evidence(p.text) for p in passages]
+        out: list[str] = []
+        for sentence in segment("en", answer_text):
+            body = sentence.rstrip()
+            if not body or parse_citations(body) or not _WORD_RE.search(body):
+                out.append(sentence)
+                continue
+            facts = self.extract(body)
+            fits = [i for i, ev in enumerate(evidence) if all(ev.supports(f) for f in facts)]
+            words = {w.lower().strip("'’-") for w in _WORD_RE.findall(body)} - _STOP
+            best = max(fits, key=lambda i: len(words & evidence[i].words), default=None)
+            if best is None or not (facts or words & evidence[best].words):
+                out.append(sentence)
+                continue
+            tail = sentence[len(body):]
+            stop = body[-1] if body[-1] in ".!?" else ""
+            out.append(f"{body[: len(body) - len(stop)]} [{best + 1}]{stop}{tail}")
+        return "".join(out)
 
     @staticmethod
     def mark(answer_text: str, report: GuardReport) -> str:

@@ -346,6 +346,8 @@ class LLMAnswerer:
         if not text:
             raise LLMFallback("the model returned an empty answer", question, raw, None)
         declined = text.lower().startswith(DECLINE_PREFIX.lower())
+        if not declined:  # small models rarely type [n]: cite what each sentence rests on
+            text = self.guard.align(text, passages)
         report = self.guard.run(text, passages, cited=parse_citations(text))
         warnings: list[str] = []
         if report.invalid_citations:

@@ -181,3 +181,17 @@ def test_optional_ner_adds_single_word_places(passages):
     names = {f.text: f.supported for f in report.facts if f.kind == "name"}
     assert names.get("Leuven") is True
     assert names.get("Paris") is False
+
+
+def test_align_cites_each_sentence_with_the_passage_holding_its_facts():
+    passages = [
+        Passage("a", "d1", "call.pdf", "Call", "grant_call", 2, "",
+                "Each project receives EUR 15,000. Applications close on 31 March 2027."),
+        Passage("b", "d2", "mou.pdf", "MoU", "mou", 1, "",
+                "The memorandum with Porto covers culture and youth exchange."),
+    ]
+    text = ("Projects get EUR 15,000. The memorandum covers youth exchange. "
+            "The deadline is 30 April 2027. It is a sunny day.")
+    aligned = GroundingGuard().align(text, passages)
+    assert aligned == ("Projects get EUR 15,000 [1]. The memorandum covers youth exchange [2]. "
+                       "The deadline is 30 April 2027. It is a sunny day.")

@@ -120,10 +120,18 @@ def test_finalize_falls_back_when_mostly_unsupported(answerer):
     assert exc.value.message.endswith("answering from your documents without it.")
 
 
-@pytest.mark.parametrize("raw", ["The grant is EUR 15,000.", "PWNED", "   "])
-def test_finalize_falls_back_when_nothing_is_cited(answerer, raw):
+@pytest.mark.parametrize("raw", ["PWNED", "   ", "The weather in Porto is lovely."])
+def test_finalize_falls_back_when_nothing_can_be_cited(answerer, raw):
     with pytest.raises(LLMFallback):
         answerer.finalize("q", PASSAGES, raw)
+
+
+def test_finalize_cites_what_an_uncited_sentence_rests_on(answerer):
+    """Small models rarely type [n]: a sentence whose figures a passage holds is cited
+    with that passage, not thrown away."""
+    ans = answerer.finalize("How much?", PASSAGES, "The grant is EUR 15,000.")
+    assert ans.text == "The grant is EUR 15,000 [1]."
+    assert [c.n for c in ans.citations] == [1] and "15,000" in ans.citations[0].quote
 
 
 def test_finalize_decline_needs_no_citation(answerer):
