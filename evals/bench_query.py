@@ -111,7 +111,9 @@ def chunk_text(i: int, towns: list[str]) -> tuple[int, str]:
 
 def base_vectors(cache: Path, count: int, embedder: Any) -> np.ndarray:
     """Embeddings of the first ``count`` synthetic texts, cached on disk across sizes."""
-    have = np.load(cache) if cache.exists() else np.empty((0, 384), dtype=np.float32)
+    have = np.load(cache) if cache.exists() else np.empty((0, embedder.dim), dtype=np.float32)
+    if have.shape[1] != embedder.dim:  # written by another embedder
+        have = np.empty((0, embedder.dim), dtype=np.float32)
     if len(have) < count:
         towns = _towns()
         texts = [chunk_text(i, towns)[1] for i in range(len(have), count)]
