@@ -132,12 +132,9 @@ class Assistant:
 
     @classmethod
     def from_library(cls, library: Library) -> Assistant:
-        llm = None
-        if library.settings.llm_enabled:
-            from assistant.llm import LLMAnswerer
+        from assistant.llm import language_model
 
-            llm = LLMAnswerer(library.settings)
-        return cls(library, llm=llm)
+        return cls(library, llm=language_model(library.settings))
 
     def _sync(self, live: list[str]) -> None:
         """Bring the cached registry up to the library version ``live`` describes: read

@@ -427,10 +427,10 @@ class LetterWriter:
         self.assistant = Assistant(library, today=today)
         self.guard = GroundingGuard()
         if llm is None and library.settings.llm_enabled:
-            from assistant.llm import LLMAnswerer
+            from assistant.llm import language_model
 
             # A letter is longer than an answer: room for about 600 words.
-            llm = LLMAnswerer(library.settings, max_tokens=900)
+            llm = language_model(library.settings, max_tokens=900)
         self.llm = llm
         self._last_draft: _Draft | None = None
 

@@ -517,3 +517,19 @@ def best_quote(passage_text: str, claim: str, limit: int = QUOTE_MAX_CHARS) -> s
 def _sources(passages: Sequence[Passage]) -> list[str]:
     # Same convention as the embedded answerer: the distinct files retrieved, in rank order.
     return list(dict.fromkeys(p.source for p in passages))
+
+
+def language_model(settings: Settings, **kwargs: Any) -> LLMAnswerer | None:
+    """The configured model, or None: none configured, or a local model that cannot start
+    (no file, no runtime, a damaged GGUF), which is logged in one line and leaves the
+    embedded answerer in charge instead of failing the app."""
+    if not settings.llm_enabled:
+        return None
+    try:
+        return LLMAnswerer(settings, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the local model is optional, answers are not
+        if not settings.llm_local:
+            raise
+        log.error("the local model is not used: %s", " ".join(str(exc).split())[:300])
+        return None
+

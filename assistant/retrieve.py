@@ -203,8 +203,8 @@ class KeywordIndex:
                 for t, m in zip(texts, metas, strict=True):
                     if m.get("language") in _SNOWBALL:
                         raw.update(WORD.findall(t.lower()))
-            self._languages = {str(m.get("language")) for m in metas
-                               if m.get("language") in _SNOWBALL}
+            languages = {str(m.get("language")) for m in metas
+                         if m.get("language") in _SNOWBALL}
             vocab = (set(bm25.vocab_dict) if bm25 is not None else set()) | raw
             # "FTF" is in the library when "FTF-2026-CLIMA-02" is
             vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
@@ -215,7 +215,8 @@ class KeywordIndex:
                 by_doc.setdefault(d, []).append(row)
             # One assignment: handler threads read these while another one rebuilds.
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
-             self._df, self._by_doc) = ids, texts, metas, bm25, vocab, rows, dict(df), by_doc
+             self._df, self._by_doc, self._languages) = (ids, texts, metas, bm25, vocab, rows,
+                                                         dict(df), by_doc, languages)
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 

@@ -28,6 +28,8 @@ __all__ = ["OcrOptions", "OcrPage", "ocr_status", "read_scanned_pages", "OCR_DPI
 
 OCR_DPI = 300
 PAGE_TIMEOUT_S = 90  # a page Tesseract cannot finish in this long is left unread
+MAX_PIXELS = 40_000_000  # an A3 page at 300 dpi is 17.4 million
+MAX_OCR_PAGES = 1000  # scanned pages read per file; the rest are reported unread
 # Tesseract's pack names for the ISO 639-1 codes the language identifier returns.
 TESSERACT_CODES = {
     "en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "nl": "nld",
@@ -99,24 +101,39 @@ def _packs(code: str, installed: tuple[str, ...]) -> str | None:
     return pack if pack == "eng" or "eng" not in installed else f"{pack}+eng"
 
 
-def _render(data: bytes, numbers: list[int]) -> dict[int, Any]:
-    """Pages as grayscale PIL images at OCR_DPI; pdfium is not thread-safe, so this runs
-    in one thread and only Tesseract runs in parallel."""
-    import pypdfium2 as pdfium
+class _Pages:
+    """Pages drawn one at a time as OCR asks for them (a 300-page scan is never held in
+    memory at once), each at OCR_DPI or less when the page is huge. pdfium is not
+    thread-safe: only the thread that owns this object draws."""
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        out = {}
-        for n in numbers:
-            page = pdf[n - 1]
-            try:
-                bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
-                out[n] = bitmap.to_pil()
-            finally:
-                page.close()
-        return out
-    finally:
-        pdf.close()
+    def __init__(self, data: bytes) -> None:
+        import pypdfium2 as pdfium
+
+        self.pdf = pdfium.PdfDocument(data)
+
+    def draw(self, number: int) -> Any | None:
+        """A grayscale PIL image of page ``number`` (1-based), or None when pdfium cannot
+        draw it: that page stays unread, the others are still read."""
+        try:
+            page = self.pdf[number - 1]
+        except Exception:  # noqa: BLE001 - a page pypdf sees and pdfium does not
+            log.warning("OCR: page %d cannot be opened for drawing", number)
+            return None
+        try:
+            width, height = page.get_size()  # points
+            scale = OCR_DPI / 72
+            pixels = width * height * scale * scale
+            if pixels > MAX_PIXELS:  # a crafted 200-inch page must not ask for gigabytes
+                scale *= (MAX_PIXELS / pixels) ** 0.5
+            return page.render(scale=scale, grayscale=True).to_pil()
+        except Exception:  # noqa: BLE001
+            log.warning("OCR: page %d cannot be drawn", number, exc_info=True)
+            return None
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self.pdf.close()
 
 
 def _read(image: Any, number: int, lang: str) -> OcrPage:
@@ -156,47 +173,66 @@ def read_scanned_pages(data: bytes, numbers: list[int], context: str = "",
     if not numbers or not options.enabled or not status.available:
         return {}
     os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by each tesseract process
-    images = _render(data, numbers)
-    if progress:  # drawn: the parser's time bound restarts for the reading
+    numbers = numbers[:MAX_OCR_PAGES]
+    if progress:  # the parser's time bound restarts for the reading
         progress(0, len(numbers))
+    pages = _Pages(data)
+    try:
+        return _read_all(pages, numbers, context, options, status, progress)
+    finally:
+        pages.close()
+
+
+def _read_all(pages: _Pages, numbers: list[int], context: str, options: OcrOptions,
+              status: OcrStatus, progress: ProgressFn | None) -> dict[int, OcrPage]:
     lang = _packs(detect(context), status.languages) if context.strip() else None
     if lang is None and options.languages:
         wanted = [x for x in options.languages if x in status.languages]
         lang = "+".join(wanted) or None
     results: dict[int, OcrPage] = {}
     done = 0
-    if lang is None:
-        # Nothing says which language: read the first page in English, identify its
-        # language, and read it again with that pack when it is another one.
-        first = numbers[0]
-        fallback = "eng" if "eng" in status.languages else status.languages[0]
-        try:
-            page = _read(images[first], first, fallback)
-        except Exception:  # noqa: BLE001
-            log.warning("OCR failed on page %d", first, exc_info=True)
-            page = None
-        lang = (_packs(detect(page.text), status.languages) if page else None) or fallback
-        if page is None or lang == fallback:  # read, or unreadable: never twice in one pack
-            if page is not None:
-                results[first] = page
-            done += 1
-            if progress:
-                progress(done, len(numbers))
-    todo = [n for n in numbers[done:] if n not in results]
-    log.info("OCR of %d page(s) with %s", len(todo), lang)
 
-    def one(n: int) -> OcrPage | None:
+    def read(image: Any, n: int, pack: str) -> OcrPage | None:
+        if image is None:
+            return None
         try:
-            return _read(images[n], n, lang)
+            return _read(image, n, pack)
         except Exception:  # noqa: BLE001 - a page that fails is reported, not fatal
             log.warning("OCR failed on page %d", n, exc_info=True)
             return None
 
-    with ThreadPoolExecutor(max_workers=options.workers) as pool:
-        for page in pool.map(one, todo):
+    if lang is None:
+        # Nothing says which language: read the first page in English, identify its
+        # language, and read it again with that pack when it is another one.
+        fallback = "eng" if "eng" in status.languages else status.languages[0]
+        page = read(pages.draw(numbers[0]), numbers[0], fallback)
+        lang = (_packs(detect(page.text), status.languages) if page else None) or fallback
+        if page is None or lang == fallback:  # read, or unreadable: never twice in one pack
+            if page is not None:
+                results[numbers[0]] = page
             done += 1
             if progress:
                 progress(done, len(numbers))
-            if page is not None:
-                results[page.number] = page
+    todo = numbers[done:]
+    log.info("OCR of %d page(s) with %s", len(todo), lang)
+    with ThreadPoolExecutor(max_workers=options.workers) as pool:
+        # drawing stays on this thread, a couple of pages ahead of the readers
+        pending: list[Any] = []
+        for n in todo:
+            pending.append(pool.submit(read, pages.draw(n), n, lang))
+            while len(pending) > options.workers:
+                done += _collect(pending.pop(0), results)
+                if progress:
+                    progress(done, len(numbers))
+        for future in pending:
+            done += _collect(future, results)
+            if progress:
+                progress(done, len(numbers))
     return results
+
+
+def _collect(future: Any, results: dict[int, OcrPage]) -> int:
+    page = future.result()
+    if page is not None:
+        results[page.number] = page
+    return 1

@@ -498,8 +498,12 @@ def _read_scans(data: bytes, pages: list[Page], numbers: list[int], options: Ocr
                 progress: ProgressFn | None, warnings: list[str]) -> None:
     """Fill scanned pages with OCR text; the language pack follows the text layer."""
     context = "\n".join(p.text for p in pages if p.text)[:3000]
-    read = read_scanned_pages(data, numbers, context=context, options=options,
-                              progress=progress)
+    try:
+        read = read_scanned_pages(data, numbers, context=context, options=options,
+                                  progress=progress)
+    except Exception as exc:  # noqa: BLE001 - pdfium refusing a file pypdf read: keep the text
+        log.warning("OCR could not open the file: %s", _short_reason(exc))
+        read = {}
     low: list[int] = []
     for page in pages:
         got = read.get(page.number)

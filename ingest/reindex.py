@@ -67,25 +67,43 @@ class Reindexer:
     def run(self, progress: ProgressFn | None = None) -> ReindexReport:
         self._finish_swaps()  # a run stopped between two renames
         report = ReindexReport(self.embedder.name, self.store.written_by())
-        if report.previous in (None, self.embedder.name):
+        staged = any(self._get(self._name(f"{x}__{self.embedder.name}")) is not None
+                     for x in ("chunks", "documents"))
+        if report.previous is None or (report.previous == self.embedder.name and not staged):
             return report  # empty, or already written by this embedder
-        records = DocumentRegistry(self.store).list()
-        report.documents = len(records)
         chunks, documents = self._staging("chunks"), self._staging("documents")
-        for i, rec in enumerate(records):
-            if progress:
-                progress(i, len(records), rec.source)
-            have = chunks.get(where={"doc_id": rec.doc_id}, include=[])["ids"]
-            if len(have) == rec.chunks and documents.get(ids=[rec.doc_id], include=[])["ids"]:
-                report.resumed += 1
-                continue
-            if have:  # a document cut short: start it again
-                chunks.delete(ids=have)
-            report.chunks += self._copy_document(rec.doc_id, chunks, documents)
-            report.reembedded.append(rec.source)
+        registry = DocumentRegistry(self.store)
+        done: set[str] = set()
+        for _ in range(3):  # documents ingested or removed while it ran are caught up
+            records = registry.list()
+            report.documents = len(records)
+            for i, rec in enumerate(records):
+                if progress:
+                    progress(i, len(records), rec.source)
+                if rec.doc_id in done:
+                    continue
+                have = chunks.get(where={"doc_id": rec.doc_id}, include=[])["ids"]
+                if (len(have) == rec.chunks
+                        and documents.get(ids=[rec.doc_id], include=[])["ids"]):
+                    report.resumed += 1
+                else:
+                    if have:  # a document cut short: start it again
+                        chunks.delete(ids=have)
+                    report.chunks += self._copy_document(rec.doc_id, chunks, documents)
+                    report.reembedded.append(rec.source)
+                done.add(rec.doc_id)
+            live = {r.doc_id for r in records}
+            gone = [d for d in documents.get(include=[])["ids"] if d not in live]
+            if gone:  # removed since they were staged
+                chunks.delete(where={"doc_id": {"$in": gone}})
+                documents.delete(ids=gone)
+                done -= set(gone)
+            if {r.doc_id for r in registry.list()} == live:
+                break
         if progress:
-            progress(len(records), len(records), "")
-        for suffix in ("chunks", "documents"):
+            progress(report.documents, report.documents, "")
+        # chunks last: its embedder name is what says the library is done
+        for suffix in ("documents", "chunks"):
             self._swap(suffix)
         report.swapped = True
         self.store.reset()
@@ -124,12 +142,28 @@ class Reindexer:
         self.store.client.delete_collection(old)
 
     def _finish_swaps(self) -> None:
+        """Complete a swap a stopped run left half done: live -> __old happened, and
+        staging -> live may or may not have."""
         for suffix in ("chunks", "documents"):
-            live, old = self._name(suffix), self._name(f"{suffix}__old")
-            if self._get(old) is None:
+            live_name, old_name = self._name(suffix), self._name(f"{suffix}__old")
+            old = self._get(old_name)
+            if old is None:
                 continue
             staging = self._get(self._name(f"{suffix}__{self.embedder.name}"))
-            if self._get(live) is None and staging is not None:
-                staging.modify(name=live)
-            if self._get(live) is not None:
-                self.store.client.delete_collection(old)
+            live = self._get(live_name)
+            if staging is not None:
+                if live is not None:
+                    if live.count():
+                        raise RuntimeError(
+                            f"a reindex was stopped mid-swap and {live_name} has been written "
+                            f"to since: keep {old_name} and the staging collection, and run "
+                            "`microplomacy check`")
+                    # opened (and created empty) by another process meanwhile
+                    self.store.client.delete_collection(live_name)
+                staging.modify(name=live_name)
+                self.store.client.delete_collection(old_name)
+            elif live is not None:
+                self.store.client.delete_collection(old_name)
+            else:  # nothing to swap in: put the old vectors back
+                old.modify(name=live_name)
+        self.store.reset()

@@ -17,6 +17,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 from typing import IO, Any
 
 from ingest.models import IngestError, ParsedDocument
@@ -25,11 +26,17 @@ from ingest.ocr import OcrOptions, ProgressFn
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
+# However much progress a file reports, it gets this long: a crafted PDF of thousands of
+# tiny scanned pages must not hold the one parser for hours.
+MAX_FILE_SECONDS = 1800.0
 
 
 def _send(stream: IO[bytes], obj: Any) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(payload)) + payload)
+    view = memoryview(_HEADER.pack(len(payload)) + payload)
+    while view:  # an unbuffered pipe may take a large message in several writes
+        written = stream.write(view)
+        view = view[written if written is not None else len(view):]
     stream.flush()
 
 
@@ -63,9 +70,13 @@ class BoundedParser:
 
     def _worker(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
+            # bufsize=0: select() watches the pipe, so no reply may wait in a Python buffer
+            # behind the progress message just read. A session of its own: killing it
+            # takes the Tesseract processes it started along.
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "ingest.sandbox", str(self.memory_bytes)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                bufsize=0, start_new_session=True)
             assert self._proc.stdout is not None
             _receive(self._proc.stdout)  # ready: imports done outside any file's time limit
         return self._proc
@@ -73,7 +84,10 @@ class BoundedParser:
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
-            proc.kill()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
             proc.wait(timeout=10)
 
     def run(self, data: bytes, name: str, max_bytes: int,
@@ -82,8 +96,11 @@ class BoundedParser:
         assert proc.stdin is not None and proc.stdout is not None
         try:
             _send(proc.stdin, (data, name, max_bytes, self.ocr))
+            # silence is bounded by timeout_s; the whole file (a long scan) by this
+            deadline = time.monotonic() + max(self.timeout_s, MAX_FILE_SECONDS)
             while True:
-                ready, _, _ = select.select([proc.stdout], [], [], self.timeout_s)
+                wait = min(self.timeout_s, deadline - time.monotonic())
+                ready, _, _ = select.select([proc.stdout], [], [], max(0.0, wait))
                 if not ready:
                     log.warning("parsing %s: no progress for %g s: worker killed", name,
                                 self.timeout_s)

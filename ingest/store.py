@@ -124,6 +124,14 @@ class Store:
 
     def check_embedder(self) -> None:
         """Refuse, in one line, to search or extend vectors another embedder wrote."""
+        try:
+            self.client.get_collection(f"{self.prefix}_chunks__old", embedding_function=None)
+            raise EmbedderMismatchError("a reindex was stopped while it swapped collections: "
+                                        "run `microplomacy reindex` again to finish it")
+        except EmbedderMismatchError:
+            raise
+        except Exception:  # noqa: BLE001 - not found: no reindex half done
+            pass
         wrote = self.written_by()
         if wrote is not None and wrote != self.embedder.name:
             raise EmbedderMismatchError(

@@ -369,3 +369,6 @@ def test_local_mode_serves_the_model_file_in_process(tmp_path: Path) -> None:
     missing = Settings(home=tmp_path, llm_local=True, llm_model_file=tmp_path / "none.gguf")
     with pytest.raises(local_llm.LocalModelMissingError, match="make setup-llm"):
         LLMAnswerer(missing)
+    from assistant.llm import language_model
+
+    assert language_model(missing) is None  # logged; the embedded answerer goes on

@@ -77,3 +77,41 @@ def test_unknown_embedder_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(UnknownEmbedderError, match="MICROPLOMACY_EMBEDDER takes one of "
                                                    "minilm, use, e5"):
         Library(Settings(home=tmp_path, embedder="bert"))
+
+
+@pytest.mark.slow
+def test_reindex_stopped_mid_swap_finishes_and_loses_nothing(embedded_settings: Settings) -> None:
+    from assistant.library import Library
+    from ingest.reindex import Reindexer
+    from ingest.store import EmbedderMismatchError
+
+    first = Library(_as(embedded_settings, "minilm"))
+    assert first.ingest(DOCS[:2]).ok
+    ids = sorted(first.store.chunks.get(include=[])["ids"])
+
+    lib = Library(_as(embedded_settings, "use"), check_embedder=False)
+    real_swap = Reindexer._swap
+
+    def half_swap(self: Reindexer, suffix: str) -> None:
+        if suffix == "chunks":  # stopped after live -> __old, before staging -> live
+            self.store.client.get_collection(self._name("chunks")).modify(
+                name=self._name("chunks__old"))
+            raise KeyboardInterrupt
+        real_swap(self, suffix)
+
+    Reindexer._swap = half_swap  # type: ignore[method-assign]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            lib.reindex()
+    finally:
+        Reindexer._swap = real_swap  # type: ignore[method-assign]
+
+    with pytest.raises(EmbedderMismatchError, match="reindex was stopped"):
+        Library(_as(embedded_settings, "use"))
+    # another process opening the store meanwhile creates an empty live collection
+    Library(_as(embedded_settings, "use"), check_embedder=False).store.chunks.count()
+
+    report = Library(_as(embedded_settings, "use"), check_embedder=False).reindex()
+    after = Library(_as(embedded_settings, "use"))
+    assert after.store.written_by() == "use" and not report.reembedded
+    assert sorted(after.store.chunks.get(include=[])["ids"]) == ids
