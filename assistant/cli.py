@@ -174,7 +174,7 @@ def show(source_or_id: Annotated[str, typer.Argument(help="File name or document
             page = f" (p. {f['page']})" if f.get("page") else ""
             typer.echo(f"  {name}: {f['value']}{page}")
         if r.languages:
-            typer.echo(f"  languages: {', '.join(r.languages)}")
+            typer.echo(f"  text in (detected): {', '.join(r.languages)}")
         if r.scanned_pages:
             typer.echo(f"  read from scans (OCR; check the original): pages "
                        f"{', '.join(map(str, r.scanned_pages))}")
