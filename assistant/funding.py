@@ -990,18 +990,23 @@ class FundingRadar:
         return out
 
     def _call_texts(self, doc_ids: list[str]) -> dict[str, CallText]:
-        got = self.library.store.chunks.get(where={"doc_id": {"$in": doc_ids}},
-                                            include=["documents", "metadatas", "embeddings"])
-        by_doc: dict[str, dict[str, list[Any]]] = {d: {"p": [], "t": [], "v": []}
+        # the store's vectors serve when they are in the themes' space; else the passages
+        # are embedded again in it
+        stored = self.library.embedder.name == self.library.theme_embedder.name
+        got = self.library.store.chunks.get(
+            where={"doc_id": {"$in": doc_ids}},
+            include=["documents", "metadatas", *(["embeddings"] if stored else [])])
+        by_doc: dict[str, dict[str, list[Any]]] = {d: {"p": [], "t": [], "full": []}
                                                    for d in doc_ids}
-        for text, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"],
-                                   strict=True):
+        for text, meta in zip(got["documents"], got["metadatas"], strict=True):
             header = int(meta.get("header_chars", 0))
             slot = by_doc[str(meta["doc_id"])]
             slot["p"].append(int(meta.get("page") or 0))
             slot["t"].append((text or "")[header:])
-            slot["v"].append(list(vec))
-            slot.setdefault("full", []).append(text or "")
+            slot["full"].append(text or "")
+        if stored:
+            for vec, meta in zip(got["embeddings"], got["metadatas"], strict=True):
+                by_doc[str(meta["doc_id"])].setdefault("v", []).append(list(vec))
         out = {}
         for doc_id, slot in by_doc.items():
             pages: dict[int, str] = {}
@@ -1009,9 +1014,7 @@ class FundingRadar:
             for pg, t in sorted(zip(slot["p"], slot["t"], strict=True), key=lambda x: x[0]):
                 pages[pg] = (pages.get(pg, "") + " " + flat(t)).strip()
                 blocks.extend((pg, b) for b in text_blocks(t))
-            # the store's vectors when they are in the fit's space; else the passages again
-            vectors = (_unit(slot["v"]) if self.library.embedder.name == "minilm"
-                       else self._embed(slot.get("full", [])))
+            vectors = _unit(slot.get("v", [])) if stored else self._embed(slot["full"])
             out[doc_id] = CallText(pages, vectors, blocks)
         return out
 

@@ -38,7 +38,6 @@ _BARE_NUM_RE = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w]|[.,]\d)")
 # "1. ", "2) " or "- 3. " at the start of a line: list numbering, not a fact.
 _LIST_NUM_RE = re.compile(r"^\s*(?:[-*•]\s*)?\d{1,2}[.)]\s", re.MULTILINE)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
-_STOP = STOPWORDS
 
 # Lower-case words allowed inside a name ("City of Ghent", "Ministry for Foreign Affairs").
 _CONNECTORS = {
@@ -338,7 +337,7 @@ class GroundingGuard:
                 continue
             facts = self.extract(body)
             fits = [i for i, ev in enumerate(evidence) if all(ev.supports(f) for f in facts)]
-            words = {w.lower().strip("'’-") for w in _WORD_RE.findall(body)} - _STOP
+            words = {w.lower().strip("'’-") for w in _WORD_RE.findall(body)} - STOPWORDS
             best = max(fits, key=lambda i: len(words & evidence[i].words), default=None)
             if best is None or not (facts or words & evidence[best].words):
                 out.append(sentence)

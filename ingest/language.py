@@ -14,7 +14,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-__all__ = ["detect", "detect_many", "UNKNOWN"]
+__all__ = ["detect", "language_name", "UNKNOWN"]
 
 UNKNOWN = ""
 # fastText reads a line at a time and weighs every character: a few hundred are plenty,
@@ -66,16 +66,3 @@ def language_name(code: str) -> str:
     except (ImportError, KeyError, LookupError):
         found = None
     return str(found.name) if found is not None else code
-
-
-def detect_many(texts: list[str]) -> list[str]:
-    return [detect(t) for t in texts]
-
-
-def dominant(codes: list[str]) -> str:
-    """The most frequent known language of several pages or chunks."""
-    counts: dict[str, int] = {}
-    for c in codes:
-        if c:
-            counts[c] = counts.get(c, 0) + 1
-    return max(counts, key=lambda c: counts[c]) if counts else UNKNOWN

@@ -439,10 +439,11 @@ def _parse_pdf(data: bytes, source: str, max_bytes: int, ocr: OcrOptions | None 
         if scanned or images:  # a thin text layer over an image: a scan with a printed header
             scans.append(number)
         result.append(Page(number=number, text=text, needs_ocr=scanned))
+    options = ocr or OcrOptions()
     if scans:
-        _read_scans(data, result, scans, ocr or OcrOptions(), progress, warnings)
+        _read_scans(data, result, scans, options, progress, warnings)
     unread = [p.number for p in result if p.needs_ocr]
-    ocr_off = _ocr_off(ocr or OcrOptions())
+    ocr_off = _ocr_off(options)
 
     if not any(p.text for p in result):
         if unread and not ocr_off:

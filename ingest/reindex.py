@@ -52,12 +52,6 @@ class Reindexer:
     def _name(self, suffix: str) -> str:
         return f"{self.store.prefix}_{suffix}"
 
-    def _get(self, name: str) -> Collection | None:
-        try:
-            return self.store.client.get_collection(name, embedding_function=None)
-        except Exception:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError
-            return None
-
     def _staging(self, suffix: str) -> Collection:
         return self.store.client.get_or_create_collection(
             self._name(f"{suffix}__{self.embedder.name}"), embedding_function=None,
@@ -67,7 +61,7 @@ class Reindexer:
     def run(self, progress: ProgressFn | None = None) -> ReindexReport:
         self._finish_swaps()  # a run stopped between two renames
         report = ReindexReport(self.embedder.name, self.store.written_by())
-        staged = any(self._get(self._name(f"{x}__{self.embedder.name}")) is not None
+        staged = any(self.store.existing(f"{x}__{self.embedder.name}") is not None
                      for x in ("chunks", "documents"))
         if report.previous is None or (report.previous == self.embedder.name and not staged):
             return report  # empty, or already written by this embedder
@@ -135,7 +129,7 @@ class Reindexer:
         ``_finish_swaps`` completes."""
         live, old = self._name(suffix), self._name(f"{suffix}__old")
         staging = self._name(f"{suffix}__{self.embedder.name}")
-        current = self._get(live)
+        current = self.store.existing(suffix)
         if current is not None:
             current.modify(name=old)
         self.store.client.get_collection(staging, embedding_function=None).modify(name=live)
@@ -146,11 +140,11 @@ class Reindexer:
         staging -> live may or may not have."""
         for suffix in ("chunks", "documents"):
             live_name, old_name = self._name(suffix), self._name(f"{suffix}__old")
-            old = self._get(old_name)
+            old = self.store.existing(f"{suffix}__old")
             if old is None:
                 continue
-            staging = self._get(self._name(f"{suffix}__{self.embedder.name}"))
-            live = self._get(live_name)
+            staging = self.store.existing(f"{suffix}__{self.embedder.name}")
+            live = self.store.existing(suffix)
             if staging is not None:
                 if live is not None:
                     if live.count():

@@ -114,24 +114,25 @@ class Store:
             configuration={"hnsw": {"space": "cosine"}},
         )
 
+    def existing(self, suffix: str) -> Collection | None:
+        """The collection ``<prefix>_<suffix>`` if it exists; never creates it."""
+        try:
+            return self.client.get_collection(f"{self.prefix}_{suffix}", embedding_function=None)
+        except Exception:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError
+            return None
+
     def written_by(self) -> str | None:
         """The embedder whose vectors the store holds; None for an empty library."""
-        try:
-            chunks = self.client.get_collection(f"{self.prefix}_chunks", embedding_function=None)
-        except Exception:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError
+        chunks = self.existing("chunks")
+        if chunks is None:
             return None
         return str((chunks.metadata or {}).get("embedder") or LEGACY_EMBEDDER)
 
     def check_embedder(self) -> None:
         """Refuse, in one line, to search or extend vectors another embedder wrote."""
-        try:
-            self.client.get_collection(f"{self.prefix}_chunks__old", embedding_function=None)
+        if self.existing("chunks__old") is not None:
             raise EmbedderMismatchError("a reindex was stopped while it swapped collections: "
                                         "run `microplomacy reindex` again to finish it")
-        except EmbedderMismatchError:
-            raise
-        except Exception:  # noqa: BLE001 - not found: no reindex half done
-            pass
         wrote = self.written_by()
         if wrote is not None and wrote != self.embedder.name:
             raise EmbedderMismatchError(
