@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +28,10 @@ import numpy as np
 from assistant.facts import human_date, money
 from assistant.library import Library
 from assistant.retrieve import STOPWORDS, terms
+from ingest.amounts import find_amounts
+from ingest.countries import find_countries as country_hits
+from ingest.countries import fold
+from ingest.numbers import to_int
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -169,46 +172,6 @@ def call_rows(library: Library, today: date) -> list[CallRow]:
 # Reading the plan
 # ---------------------------------------------------------------------------------------
 
-COUNTRY_ALIASES: dict[str, str] = {
-    # English short names (as ingest/fields.py stores them) and their demonyms.
-    "albania": "Albania", "albanian": "Albania", "austria": "Austria", "austrian": "Austria",
-    "belgium": "Belgium", "belgian": "Belgium",
-    "bosnia and herzegovina": "Bosnia and Herzegovina", "bosnian": "Bosnia and Herzegovina",
-    "bulgaria": "Bulgaria", "bulgarian": "Bulgaria", "canada": "Canada",
-    "canadian": "Canada", "croatia": "Croatia", "croatian": "Croatia", "cyprus": "Cyprus",
-    "czechia": "Czechia", "czech republic": "Czechia", "czech": "Czechia",
-    "denmark": "Denmark", "danish": "Denmark", "estonia": "Estonia", "estonian": "Estonia",
-    "finland": "Finland", "finnish": "Finland", "france": "France", "french": "France",
-    "germany": "Germany", "german": "Germany", "greece": "Greece", "greek": "Greece",
-    "hungary": "Hungary", "hungarian": "Hungary", "iceland": "Iceland", "ireland": "Ireland",
-    "irish": "Ireland", "italy": "Italy", "italian": "Italy", "japan": "Japan",
-    "japanese": "Japan", "kenya": "Kenya", "kenyan": "Kenya", "latvia": "Latvia",
-    "lithuania": "Lithuania", "luxembourg": "Luxembourg", "malta": "Malta",
-    "mexico": "Mexico", "mexican": "Mexico", "montenegro": "Montenegro",
-    "montenegrin": "Montenegro", "netherlands": "Netherlands", "holland": "Netherlands",
-    "dutch": "Netherlands", "north macedonia": "North Macedonia", "macedonian":
-    "North Macedonia", "norway": "Norway", "norwegian": "Norway", "poland": "Poland",
-    "polish": "Poland", "portugal": "Portugal", "portuguese": "Portugal",
-    "romania": "Romania", "romanian": "Romania", "serbia": "Serbia", "serbian": "Serbia",
-    "slovakia": "Slovakia", "slovak": "Slovakia", "slovenia": "Slovenia",
-    "slovenian": "Slovenia", "south korea": "South Korea", "korea": "South Korea",
-    "korean": "South Korea", "spain": "Spain", "spanish": "Spain", "sweden": "Sweden",
-    "swedish": "Sweden", "switzerland": "Switzerland", "swiss": "Switzerland",
-    "ukraine": "Ukraine", "ukrainian": "Ukraine", "united kingdom": "United Kingdom",
-    "britain": "United Kingdom", "great britain": "United Kingdom", "british":
-    "United Kingdom", "england": "United Kingdom", "scotland": "United Kingdom",
-    "wales": "United Kingdom", "northern ireland": "United Kingdom",
-    "scottish": "United Kingdom", "welsh": "United Kingdom",
-    "united states": "United States", "united states of america": "United States",
-    "america": "United States", "american": "United States",
-}
-# Short upper-case forms are matched case-sensitively: "us" is also a pronoun.
-COUNTRY_CODES = {"UK": "United Kingdom", "U.K.": "United Kingdom", "US": "United States",
-                 "U.S.": "United States", "USA": "United States"}
-
-NUMBER_WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-                "twelve": 12, "single": 1, "couple of": 2, "pair of": 2}
 _NUM = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|pair of)"
 _PARTNER_NOUN = (r"(?:partners?|towns?|cities|city|municipalit(?:y|ies)|regions?|counties|county|"
                  r"councils?|communes?|villages?|(?:local |regional )?authorit(?:y|ies)|"
@@ -269,13 +232,6 @@ _OUR_APPLICANT = re.compile(
     r"city|village|commune|parish|borough|district|ngo|charity|non-profit|nonprofit|"
     r"organi[sz]ation|prefecture|province|school|foundation|club|authority|government))\b",
     re.I)
-_CURRENCY = {"eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "gbp": "GBP",
-             "£": "GBP", "pound": "GBP", "pounds": "GBP", "usd": "USD", "$": "USD",
-             "us$": "USD", "dollar": "USD", "dollars": "USD"}
-_AMOUNT = re.compile(
-    r"(?P<c1>EUR|GBP|USD|US\$|€|£|\$)\s?(?P<n1>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:\.\d+)?)\s?(?P<m1>k|m|thousand|million)?\b"
-    r"|(?P<n2>\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(?P<m2>k|m|thousand|million)?\s?"
-    r"(?P<c2>EUR|GBP|USD|euros?|pounds?|dollars?)\b", re.I)
 # Words that say how a project is organised, not what it is about: kept out of the topic so
 # that "with our twin town" does not match every call written for twinned towns.
 STRUCTURE_WORDS = frozenset(
@@ -290,29 +246,16 @@ STRUCTURE_WORDS = frozenset(
     "looking money would like".split())
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'Fjällmora' and 'Fjallmora' are the same town."""
-    norm = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in norm if not unicodedata.combining(c)).lower()
-
-
 def _number(word: str) -> int:
     word = word.lower()
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word, 0)
+    if word in ("couple of", "pair of"):
+        return 2
+    return to_int(word) or 0
 
 
 def find_countries(text: str) -> list[tuple[int, str]]:
-    """(position, country) for every country name, demonym or code in the text."""
-    spans: list[tuple[int, int, str]] = []
-    low = fold(text)
-    for alias in sorted(COUNTRY_ALIASES, key=len, reverse=True):  # longest first, so that
-        for m in re.finditer(rf"\b{re.escape(alias)}\b", low):  # "Northern Ireland" wins
-            if not any(start <= m.start() < end for start, end, _ in spans):
-                spans.append((m.start(), m.end(), COUNTRY_ALIASES[alias]))
-    for code, country in COUNTRY_CODES.items():
-        for m in re.finditer(rf"(?<![\w.]){re.escape(code)}(?![\w])", text):
-            spans.append((m.start(), m.end(), country))
-    return [(start, country) for start, _, country in sorted(spans)]
+    """(position, country) for every country name, demonym or code an officer typed."""
+    return [(h.start, h.name) for h in country_hits(text, demonyms=True, any_case=True)]
 
 
 def party_core(name: str) -> str:
@@ -497,17 +440,10 @@ class PlanReader:
 
     @staticmethod
     def _amount(plan: Plan, text: str) -> None:
-        m = _AMOUNT.search(text)
-        if not m:
-            return
-        raw = m.group("n1") or m.group("n2") or ""
-        if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", raw):
-            raw = re.sub(r"[,.\s]", "", raw)  # thousands separators, English or European
-        value = float(raw)
-        mult = (m.group("m1") or m.group("m2") or "").lower()
-        value *= {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(mult, 1)
-        plan.amount = value
-        plan.amount_currency = _CURRENCY.get((m.group("c1") or m.group("c2") or "").lower())
+        found = find_amounts(text, country=plan.home_country)
+        if found:
+            plan.amount = float(found[0].value)
+            plan.amount_currency = found[0].currency
 
 
 _HOME = re.compile(
@@ -548,13 +484,16 @@ def applicant_kind(phrase: str) -> str | None:
 
 def topic_text(request: str, plan: Plan) -> str:
     """The request without who, where and how much: what the project is about."""
-    text = _AMOUNT.sub(" ", request)
+    text = request
+    for a in reversed(find_amounts(request)):
+        text = text[:a.start] + " " + text[a.end:]
+    for h in reversed(country_hits(text, demonyms=True, any_case=True)):
+        text = text[:h.start] + " " + text[h.end:]
     for name in plan.named_partners:
         text = re.sub(re.escape(party_core(name)), " ", fold(text))
-    drop = {fold(a) for a in COUNTRY_ALIASES} | {c.lower() for c in COUNTRY_CODES}
     words = re.findall(r"[\w']+", fold(text))  # "climate-adaptation": two words
     kept = [w for w in words if w not in STOPWORDS and w not in STRUCTURE_WORDS
-            and w not in drop and w not in NUMBER_WORDS and not w.isdigit()]
+            and to_int(w) is None and not w.isdigit()]
     return " ".join(kept)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from assistant.retrieve import STOPWORDS
 from assistant.types import Passage
-from ingest.amounts import _NUM, find_amounts, find_percents, parse_number
+from ingest.amounts import NUM, find_amounts, find_percents, parse_number
 from ingest.dates import NUMBER_WORDS, find_dates, find_times
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ CITATION_RE = re.compile(
     re.IGNORECASE,
 )
 # A standalone number: not glued to letters ("H2020", "SDG11") or inside a longer number.
-_BARE_NUM_RE = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w]|[.,]\d)")
+_BARE_NUM_RE = re.compile(rf"(?<![\w.,])(?:{NUM})(?![\w]|[.,]\d)")
 # "1. ", "2) " or "- 3. " at the start of a line: list numbering, not a fact.
 _LIST_NUM_RE = re.compile(r"^\s*(?:[-*•]\s*)?\d{1,2}[.)]\s", re.MULTILINE)
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -160,7 +160,7 @@ class _Evidence:
         self.numbers: dict[float, list[int]] = {}
         # Every digit run counts, including the parts of dates and amounts: "2027" is
         # supported by "31 March 2027" and by "2027-03-31".
-        for m in re.finditer(rf"{_NUM}", text):
+        for m in re.finditer(rf"{NUM}", text):
             k = _num_key(m.group(0))
             if k is not None:
                 self.numbers.setdefault(k, []).append(m.start())

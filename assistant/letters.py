@@ -60,6 +60,7 @@ from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
 from assistant.retrieve import Filters
 from assistant.types import Citation, Passage
+from ingest.countries import country_names
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
@@ -97,11 +98,6 @@ _DOUBLE_SURNAME_COUNTRIES = {
     "Mexico", "Spain", "Argentina", "Colombia", "Chile", "Peru", "Venezuela", "Ecuador",
     "Guatemala", "Cuba", "Bolivia", "Dominican Republic", "Honduras", "Paraguay",
     "El Salvador", "Nicaragua", "Costa Rica", "Panama", "Uruguay"}
-_DEMONYMS = {
-    "portuguese": "Portugal", "german": "Germany", "kenyan": "Kenya", "italian": "Italy",
-    "japanese": "Japan", "mexican": "Mexico", "polish": "Poland", "swedish": "Sweden",
-    "canadian": "Canada", "british": "United Kingdom", "american": "United States",
-    "spanish": "Spain", "french": "France", "irish": "Ireland"}
 _NAME = r"[A-ZÀ-Þ][\w'’-]+(?:\s+(?:de|da|do|di|del|la|las|los|am|an|der|sur)?\s*[A-ZÀ-Þ][\w'’-]+)*"
 # Where a request names the partner: "partner town X", "Mayor of X", "to X", "with X".
 _PARTNER_CUE = re.compile(
@@ -541,10 +537,8 @@ class LetterWriter:
 
     def _by_country(self, mous: list[DocRecord], request: str,
                     sender: str | None) -> _Match | None:
-        low = fold(request)
         wanted = {c for c in {r2 for r in mous for r2 in r.countries} if mentions(request, c) >= 0}
-        wanted |= {country for adj, country in _DEMONYMS.items()
-                   if re.search(rf"\b{adj}\b", low)}
+        wanted |= set(country_names(request, demonyms=True, any_case=True))
         if not wanted:
             return None
         hits = []

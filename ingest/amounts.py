@@ -1,52 +1,89 @@
-"""Money amounts and percentages.
+"""Money amounts and percentages: the one layer every caller uses.
 
-spaCy's small model splits "EUR 30,000" into ORG + CARDINAL, so amounts are pure regex:
-a currency marker (code, symbol or word) before or after a number with an optional scale.
+Currencies come from CLDR through babel: every ISO 4217 code, the symbols of the locales
+officers meet ("€", "£", "US$", "C$", "MX$", "R$"), and currency names in their languages
+("euro", "dollari", "US dollars", "Swiss francs"). A bare "$" is the dollar of the document's
+country (CLDR's currency of that territory) and USD otherwise. The number itself is read by
+price-parser, told the document's decimal mark when it is known ("1.500" is 1500 in Italian).
+Scales: "million", "Mio", "mln", "milioni", "miljoen", "k", "bn", "Mrd" ...
+
+spaCy's small model splits "EUR 30,000" into ORG + CARDINAL, so candidates are found by
+shape: a currency marker (code, symbol or word) before or after a number with a scale.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
 
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₩": "KRW", "US$": "USD"}
-_WORDS = {
-    "euro": "EUR",
-    "euros": "EUR",
-    "dollars": "USD",
-    "us dollars": "USD",
-    "u.s. dollars": "USD",
-    "pounds": "GBP",
-    "pounds sterling": "GBP",
-    "yen": "JPY",
-    "swiss francs": "CHF",
-    "canadian dollars": "CAD",
-    "australian dollars": "AUD",
-}
-_CODES = "EUR|USD|GBP|CHF|CAD|AUD|NZD|JPY|KRW|CNY|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|MXN|BRL|INR|ZAR"
+from babel import UnknownLocaleError
+from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
+from price_parser import Price
 
-# Thousands separators: comma, dot, (narrow) space or apostrophe; the decimal part is optional.
-_NUM = r"\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE = r"(?:\s*(?P<scale{n}>million|m\b|mn\b|billion|bn\b|thousand|k\b))?"
+# Locales whose symbols and currency names are recognised.
+_LOCALES = ("en", "en_US", "en_GB", "en_CA", "en_AU", "en_IN", "es", "es_MX", "it", "fr",
+            "de", "nl", "pt", "pt_BR", "pl", "ja", "ko", "sv", "da", "cs")
+# ISO codes that are also words or abbreviations in running text.
+_CODE_STOP = {"ALL", "TOP", "CUP", "MOP", "BOB", "MAD", "PEN", "SOS", "XXX", "XTS", "NIO",
+              "GEL", "AED", "LAK", "MRO", "STD", "VES"}
 
-AMOUNT_RE = re.compile(
-    # prefix marker: "EUR 30,000", "€30,000", "US$ 5 million"
-    rf"(?P<pre>US\$|{_CODES}|[€$£¥₩])\s?(?P<num1>{_NUM}){_SCALE.format(n=1)}"
-    # suffix marker: "30 000 euros", "30,000 EUR", "1.2 million US dollars"
-    rf"|(?P<num2>{_NUM}){_SCALE.format(n=2)}\s?(?P<post>{_CODES}|euros?|(?:US |U\.S\. |Canadian |"
-    r"Australian )?dollars|pounds(?: sterling)?|Swiss francs|€)\b",
-    re.IGNORECASE,
-)
+# A number with thousands separators (comma, dot, (narrow) space, apostrophe), decimals optional.
+NUM = r"\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 
 _SCALES = {
-    "million": 1e6,
-    "m": 1e6,
-    "mn": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "thousand": 1e3,
-    "k": 1e3,
+    1e3: ("thousand", "thousands", "k", "mila", "mil", "duizend", "tausend", "mille", "tys"),
+    1e6: ("million", "millions", "m", "mn", "mio", "mln", "milioni", "milione", "millones",
+          "millón", "millon", "miljoen", "millionen", "milhões", "milhão", "miljon", "mil."),
+    1e9: ("billion", "billions", "bn", "mrd", "miliardi", "miliardo", "miljard", "milliarden",
+          "milliard", "milliards", "mil millones"),
 }
+_SCALE_OF = {w: v for v, words in _SCALES.items() for w in words}
+
+
+@cache
+def _markers() -> dict[str, str | None]:
+    """Written marker (lower case) -> ISO code; None for '$', decided by the country."""
+    out: dict[str, str | None] = {}
+    codes = [c for c in list_currencies() if c not in _CODE_STOP]
+    for code in codes:
+        out[code.lower()] = code
+    for loc in _LOCALES:
+        for code in codes:
+            sym = get_currency_symbol(code, loc)
+            # symbols of signs ("€", "C$") and of non-English letters ("zł", "Kč")
+            if sym != code and (not sym.isalpha() or not sym.isascii()):
+                out.setdefault(sym.lower(), code)
+            for count in (1, 2):
+                name = get_currency_name(code, count=count, locale=loc).lower()
+                if name and name != code.lower() and len(name) > 2:
+                    out.setdefault(name, code)
+    for word in ("euro", "euros", "eur"):
+        out[word] = "EUR"
+    for word in ("dollar", "dollars", "dólares", "dollari", "dollaro"):
+        out[word] = None
+    out.update({"$": None, "us$": "USD", "u.s. dollars": "USD", "pound": "GBP",
+                "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY"})
+    return out
+
+
+@cache
+def _amount_re() -> re.Pattern[str]:
+    markers = sorted(_markers(), key=len, reverse=True)
+    symbols = "|".join(re.escape(m) for m in markers if not m[0].isalpha() or not m.isascii())
+    words = "|".join(re.escape(m) for m in markers if m[0].isalpha() and m.isascii())
+    num = NUM
+    scale = "|".join(re.escape(s) for s in sorted(_SCALE_OF, key=len, reverse=True))
+    return re.compile(
+        # marker first: "EUR 30,000", "€30,000", "US$ 5 million", "Euro 2,5 Mio"
+        rf"(?:(?P<pre>{symbols})|(?<![\w])(?P<prew>{words})(?![\w]))\s?(?P<num1>{num})"
+        rf"(?:\s*(?P<scale1>{scale})(?![\w])\.?)?"
+        # marker after: "30 000 €", "2,5 Mio EUR", "1.2 million US dollars", "150.000 euro"
+        rf"|(?P<num2>{num})(?:\s*(?P<scale2>{scale})(?![\w])\.?)?(?:\s+(?:of\s+|di\s+|de\s+)?)?"
+        rf"\s?(?:(?P<post>{symbols})|(?P<postw>{words})(?![\w]))",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,54 +96,84 @@ class Amount:
 
 
 def parse_number(raw: str) -> float:
-    """'30,000' -> 30000, '30 000' -> 30000, '1.2' -> 1.2, '30.000,50' -> 30000.5."""
+    """'30,000' -> 30000, '30 000' -> 30000, '1.2' -> 1.2, '30.000,50' -> 30000.5.
+
+    By price-parser: a group of exactly three digits after the last mark is thousands
+    ("1.500" and "1,500" are 1500 in any language: money is not written to 1/1000); any
+    other group is decimals, so the document's decimal mark never has to be guessed.
+    """
     s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("'", "").replace(" ", "")
-    if "," in s and "." in s:
-        # whichever separator comes last is the decimal mark
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
-    elif "," in s:
-        parts = s.split(",")
-        s = s.replace(",", "") if all(len(p) == 3 for p in parts[1:]) else s.replace(",", ".")
-    elif s.count(".") > 1 or ("." in s and len(s.split(".")[-1]) == 3 and len(s) > 4):
-        # "30.000" in continental notation; "1.2" stays a decimal
-        s = s.replace(".", "")
-    return float(s)
+    price = Price.fromstring(s)
+    if price.amount is None:
+        raise ValueError(raw)
+    return float(price.amount)
 
 
-def _currency(marker: str) -> str:
-    marker = marker.strip()
-    if marker.upper() in _CODES.split("|"):
-        return marker.upper()
-    if marker in _SYMBOLS:
-        return _SYMBOLS[marker]
-    return _WORDS.get(marker.lower(), "EUR" if marker.lower().startswith("euro") else "USD")
+def dollar_of(country: str | None) -> str:
+    """The '$' of a country whose currency writes it so at home (Mexico: MXN, Argentina:
+    ARS, by CLDR's symbol in the country's official language), USD otherwise."""
+    from babel.languages import get_official_languages
+
+    from ingest.countries import alpha_2, currency_of
+
+    code = currency_of(country)
+    territory = alpha_2(country) if country else None
+    if not code or not territory:
+        return "USD"
+    for lang in (*get_official_languages(territory, de_facto=True), "en"):
+        try:
+            if "$" in get_currency_symbol(code, f"{lang}_{territory}"):
+                return code
+        except (ValueError, LookupError, UnknownLocaleError):
+            continue
+    return "USD"
+
+
+def currency_code(marker: str, country: str | None = None) -> str | None:
+    """A written currency ('€', 'euros', 'C$', 'dollari', 'USD') -> ISO code."""
+    table = _markers()
+    key = marker.strip().lower()
+    if key not in table:
+        return None
+    return table[key] or dollar_of(country)
 
 
 def _clean(v: float) -> float | int:
     return int(v) if float(v).is_integer() else round(v, 2)
 
 
-def find_amounts(text: str) -> list[Amount]:
+def find_amounts(text: str, lang: str | None = None,
+                 country: str | None = None) -> list[Amount]:
+    """Every amount of money in ``text``; ``country`` decides whose dollar '$' is.
+
+    ``lang`` is accepted for symmetry with the date layer: numbers need no language
+    (see ``parse_number``).
+    """
     out: list[Amount] = []
-    for m in AMOUNT_RE.finditer(text):
-        if m.group("pre"):
-            num, scale, marker = m.group("num1"), m.group("scale1"), m.group("pre")
+    for m in _amount_re().finditer(text):
+        if m.group("num1"):
+            num, scale = m.group("num1"), m.group("scale1")
+            marker = m.group("pre") or m.group("prew")
         else:
-            num, scale, marker = m.group("num2"), m.group("scale2"), m.group("post")
+            num, scale = m.group("num2"), m.group("scale2")
+            marker = m.group("post") or m.group("postw")
         try:
             value = parse_number(num)
         except ValueError:
             continue
         if scale:
-            value *= _SCALES[scale.lower()]
-        out.append(Amount(_clean(value), _currency(marker), m.start(), m.end(), m.group(0)))
+            value = float(Decimal(str(value)) * Decimal(str(_SCALE_OF[scale.lower()])))
+        currency = currency_code(marker, country)
+        if currency:
+            out.append(Amount(_clean(value), currency, m.start(), m.end(), m.group(0)))
     return out
 
 
-PERCENT_RE = re.compile(r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.I)
+PERCENT_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s?(?:%|per\s?cent\b|percent\b|per\s?cento\b|por\s?ciento\b|"
+    r"procent\b|pour\s?cent\b|prozent\b)",
+    re.I,
+)
 
 
 def find_percents(text: str) -> list[tuple[float | int, int, int]]:

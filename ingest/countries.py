@@ -1,0 +1,195 @@
+"""Countries: the one table every caller uses (extraction, the funding plan reader, letters).
+
+Names come from libraries, not from our documents: pycountry's ISO 3166 list with its
+official forms and its translations (gettext catalogues shipped in the wheel), and CLDR's
+short English names through babel ("Russia", "South Korea", "Vatican City"), which is the
+form the registry stores. Only what neither library knows is written here: colloquial
+English forms ("UK", "Holland", "England") and demonyms ("Portuguese", "Dutch").
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from babel import Locale
+from babel.numbers import get_territory_currencies
+
+# The languages officers meet (README); their country names are recognised in documents.
+NAME_LANGUAGES = ("de", "es", "fr", "it", "nl", "pt", "pl", "ja", "id", "sv", "da", "cs")
+
+COLLOQUIAL = {
+    "UK": "GB", "U.K.": "GB", "Great Britain": "GB", "Britain": "GB", "England": "GB",
+    "Scotland": "GB", "Wales": "GB", "Northern Ireland": "GB", "USA": "US", "U.S.A.": "US",
+    "U.S.": "US", "US": "US", "America": "US", "Holland": "NL", "The Netherlands": "NL",
+    "Korea": "KR", "Republic of Korea": "KR", "Czech Republic": "CZ", "Turkey": "TR",
+    "Macedonia": "MK", "Burma": "MM", "Ivory Coast": "CI", "Cape Verde": "CV",
+    "Swaziland": "SZ", "Republic of Ireland": "IE", "Éire": "IE", "Nippon": "JP",
+    "Russian Federation": "RU", "Viet Nam": "VN", "Lao PDR": "LA",
+}
+DEMONYMS = {
+    "British": "GB", "English": "GB", "Scottish": "GB", "Welsh": "GB", "American": "US",
+    "Portuguese": "PT", "Spanish": "ES", "French": "FR", "German": "DE", "Italian": "IT",
+    "Polish": "PL", "Dutch": "NL", "Belgian": "BE", "Irish": "IE", "Greek": "GR",
+    "Danish": "DK", "Swedish": "SE", "Norwegian": "NO", "Finnish": "FI", "Japanese": "JP",
+    "Canadian": "CA", "Mexican": "MX", "Brazilian": "BR", "Korean": "KR", "Chinese": "CN",
+    "Austrian": "AT", "Swiss": "CH", "Czech": "CZ", "Slovak": "SK", "Slovenian": "SI",
+    "Croatian": "HR", "Serbian": "RS", "Bosnian": "BA", "Albanian": "AL", "Hungarian": "HU",
+    "Romanian": "RO", "Bulgarian": "BG", "Ukrainian": "UA", "Estonian": "EE",
+    "Latvian": "LV", "Lithuanian": "LT", "Maltese": "MT", "Cypriot": "CY",
+    "Icelandic": "IS", "Montenegrin": "ME", "Macedonian": "MK", "Kenyan": "KE",
+    "Turkish": "TR", "Australian": "AU", "Indian": "IN", "Indonesian": "ID",
+}
+# Short forms that are also ordinary words ("US" the pronoun): matched only as written.
+_CASE_SENSITIVE = {"US", "UK", "U.S.", "U.K.", "USA", "U.S.A."}
+
+
+@dataclass(frozen=True)
+class CountryHit:
+    name: str  # English short name, as stored in the registry
+    alpha_2: str
+    start: int
+    end: int
+    text: str
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'España' and 'espana' name the same country."""
+    norm = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in norm if not unicodedata.combining(c)).lower()
+
+
+@cache
+def english_name(alpha_2: str) -> str:
+    """CLDR's short English name ('Russia', 'South Korea'); ISO's where CLDR qualifies it."""
+    cldr = Locale("en").territories.get(alpha_2, "")
+    if cldr and " - " not in cldr and "(" not in cldr and "SAR" not in cldr:
+        return cldr
+    c = pycountry.countries.get(alpha_2=alpha_2)
+    return getattr(c, "common_name", None) or c.name.split(",")[0]
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Every known written form (folded) -> alpha_2."""
+    out: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        if name and (len(name) > 2 or not name.isascii()) and "," not in name:
+            out.setdefault(fold(name), code)
+
+    for c in pycountry.countries:
+        code = c.alpha_2
+        add(english_name(code), code)
+        for attr in ("name", "common_name", "official_name"):
+            add(getattr(c, attr, None), code)
+    for lang in NAME_LANGUAGES:
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            tr = None
+        territories = Locale(lang).territories
+        for c in pycountry.countries:
+            if tr is not None:
+                add(tr.gettext(c.name), c.alpha_2)
+            add(territories.get(c.alpha_2), c.alpha_2)
+    for name, code in COLLOQUIAL.items():
+        if name not in _CASE_SENSITIVE:
+            out[fold(name)] = code
+    return out
+
+
+@cache
+def _pattern(demonyms: bool) -> re.Pattern[str]:
+    forms = set(_names())
+    if demonyms:
+        forms |= {fold(d) for d in DEMONYMS}
+    spaced = sorted((f for f in forms if f.isascii() or not _UNSPACED.search(f)), key=len,
+                    reverse=True)
+    unspaced = sorted((f for f in forms if not f.isascii() and _UNSPACED.search(f)), key=len,
+                      reverse=True)
+    words = "|".join(re.escape(f) for f in spaced)
+    # Japanese and Chinese put no spaces between words: their names match anywhere.
+    cjk = "|".join(re.escape(f) for f in unspaced)
+    return re.compile(rf"(?<![\w-])(?:the\s+)?({words})(?![\w-])|({cjk})")
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+_CODES_RE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(c) for c in sorted(_CASE_SENSITIVE, key=len,
+                                                             reverse=True)) + r")(?![\w])"
+)
+
+
+def find_countries(text: str, *, demonyms: bool = False,
+                   any_case: bool = False) -> list[CountryHit]:
+    """Every country named in ``text``, in order.
+
+    Documents capitalise names, so by default a match must start with a capital or a
+    non-Latin letter ('Chad' the country, not 'chad'); ``any_case`` is for what officers
+    type. Accents never matter. ``demonyms`` also reads 'Portuguese municipalities'.
+    """
+    folded = fold(text)
+    if len(folded) != len(text):  # a decomposed character changed the length: no offsets
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    lookup = _names()
+    hits: list[CountryHit] = []
+    for m in _pattern(demonyms).finditer(folded):
+        group = 1 if m.group(1) else 2
+        first = text[m.start(group)]
+        if not any_case and first.isalpha() and first.islower():
+            continue
+        form = m.group(group)
+        code = lookup.get(form) or DEMONYMS.get(_demonym_key(form), "")
+        if code:
+            hits.append(CountryHit(english_name(code), code, m.start(group), m.end(group),
+                                   text[m.start(group):m.end(group)]))
+    for m in _CODES_RE.finditer(text):
+        if any(h.start <= m.start() < h.end for h in hits):
+            continue  # "USA" is also a translated name: one hit per span
+        hits.append(CountryHit(english_name(COLLOQUIAL[m.group(1)]), COLLOQUIAL[m.group(1)],
+                               m.start(), m.end(), m.group(1)))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _demonym_key(folded: str) -> str:
+    return next((d for d in DEMONYMS if fold(d) == folded), "")
+
+
+def country_names(text: str, **kw: bool) -> list[str]:
+    """The English short names of the countries in ``text``, first mention first, once each."""
+    seen: dict[str, None] = {}
+    for h in find_countries(text, **kw):
+        seen.setdefault(h.name, None)
+    return list(seen)
+
+
+def normalise(name: str) -> str | None:
+    """Any written form of a country -> its English short name ('Paesi Bassi' -> 'Netherlands')."""
+    code = _names().get(fold(name.strip())) or COLLOQUIAL.get(name.strip())
+    code = code or DEMONYMS.get(name.strip())
+    return english_name(code) if code else None
+
+
+def alpha_2(name: str) -> str | None:
+    code = _names().get(fold(name.strip())) or COLLOQUIAL.get(name.strip())
+    return code or None
+
+
+def currency_of(country: str | None) -> str | None:
+    """The currency in use in a country today, by CLDR ('Mexico' -> 'MXN')."""
+    code = alpha_2(country) if country else None
+    if not code:
+        return None
+    current = get_territory_currencies(code)
+    return current[0] if current else None
+
+
+def all_names() -> list[str]:
+    """Every country's English short name."""
+    return sorted({english_name(c.alpha_2) for c in pycountry.countries})
