@@ -397,15 +397,7 @@ def funding(
     if as_json:
         _print_json(result.to_json())
         return
-    typer.echo(result.answer)
-    for f in result.to_json()["flagged"]:
-        typer.echo(f"\nFITS  {f['programme'] or f['source']} ({f['call_id'] or '-'}): "
-                   f"{f['amount']}, deadline {f['deadline']} [{f['status']}]")
-        typer.echo(f"      why: {f['why']}")
-        for c in f.get("check", []):
-            typer.echo(f"      check: {c}")
-    for f in result.to_json()["near_misses"]:
-        typer.echo(f"\nALMOST {f['programme'] or f['source']}: {'; '.join(f.get('failed', []))}")
+    typer.echo(result.to_text())
 
 
 @app.command()

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.status import agreement_status, call_status
+from ingest.dates import human_date  # noqa: F401  (re-exported: callers format dates here)
 from ingest.registry import DocRecord
-
-MONTH_NAMES = ("January February March April May June July August September October "
-               "November December").split()
 
 # question pattern -> fields, per document type; the first matching rules win.
 RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
@@ -79,13 +78,6 @@ LABELS = {
 }
 
 
-def human_date(iso: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not m:
-        return str(iso)
-    return f"{int(m.group(3))} {MONTH_NAMES[int(m.group(2)) - 1]} {m.group(1)}"
-
-
 def money(value: float | int | None, currency: str | None) -> str:
     if value is None:
         return ""
@@ -130,10 +122,13 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     currency = _value(rec, "currency")
     on_today = human_date(today.isoformat())
     if name == "expiry_date":
-        status = "it has expired" if str(value) < today.isoformat() else "still in force"
+        st = agreement_status(rec, today)
         duration, signed = _value(rec, "duration_years"), _value(rec, "signing_date")
         extra = f", {duration} years from {human_date(str(signed))}" if duration and signed else ""
-        text = f"runs until {human_date(str(value))}{extra} ({status} on {on_today})"
+        text = f"first term runs until {human_date(str(value))}{extra}" if st.state == \
+            "renewed" else f"runs until {human_date(str(value))}{extra}"
+        text += f" ({st.label} on {on_today}: {st.reason})" if st.state == "renewed" else \
+            f" ({st.label} on {on_today})"
     elif name == "duration_years":
         text = f"duration: {value} years"
     elif name in VERBATIM and field.get("evidence") and not str(
@@ -147,8 +142,7 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     elif name == "deadline":
         time_, tz = _value(rec, "deadline_time"), _value(rec, "deadline_tz")
         when = human_date(str(value)) + (f" at {time_}" if time_ else "") + (f" {tz}" if tz else "")
-        status = "closed" if str(value) < today.isoformat() else "still open"
-        text = f"deadline: {when} ({status} on {on_today})"
+        text = f"deadline: {when} ({call_status(rec, today).label} on {on_today})"
     elif name == "amount_min":
         high = _value(rec, "amount_max")
         span = money(value, currency) if high in (None, value) else \

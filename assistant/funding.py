@@ -28,6 +28,7 @@ import numpy as np
 from assistant.facts import human_date, money
 from assistant.library import Library
 from assistant.retrieve import STOPWORDS, terms
+from assistant.status import call_status, deadline_status, parse_deadline
 from ingest.amounts import find_amounts
 from ingest.countries import find_countries as country_hits
 from ingest.countries import fold
@@ -36,7 +37,6 @@ from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
 
-CLOSING_SOON_DAYS = 30
 # Theme fit needed to consider a call at all. On evals/funding_requests.jsonl the calls that
 # must be flagged score 0.54-0.78 and calls off the plan's theme up to 0.46: a thin margin,
 # so the hard rules, not this number, decide most cases.
@@ -77,6 +77,7 @@ class CallRow:
     deadline_tz: str | None
     status: str
     days_left: int | None
+    status_reason: str = ""
     pages: dict[str, int | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -107,33 +108,6 @@ class CallRow:
         return when + (f" {self.deadline_tz}" if self.deadline_tz else "")
 
 
-def parse_deadline(value: object) -> date | None:
-    """An ISO date; a month or a year alone counts as its last day (the latest reading)."""
-    text = str(value or "")
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            year, month = int(text[:4]), int(text[5:])
-            nxt = date(year + month // 12, month % 12 + 1, 1)
-            return date.fromordinal(nxt.toordinal() - 1)
-        if re.fullmatch(r"\d{4}", text):
-            return date(int(text), 12, 31)
-    except ValueError:
-        log.warning("unreadable deadline %r", text)
-    return None
-
-
-def call_status(deadline: date | None, today: date) -> tuple[str, int | None]:
-    """(status, days left). The deadline day itself still counts: calls close at a time."""
-    if deadline is None:
-        return "unknown", None
-    days = (deadline - today).days
-    if days < 0:
-        return "closed", days
-    return ("closing_soon" if days <= CLOSING_SOON_DAYS else "open"), days
-
-
 def _num(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
         else None
@@ -141,7 +115,8 @@ def _num(value: object) -> float | None:
 
 def call_row(rec: DocRecord, today: date) -> CallRow:
     v = rec.field_value
-    status, days = call_status(parse_deadline(v("deadline")), today)
+    st = call_status(rec, today)
+    _, days = deadline_status(parse_deadline(v("deadline")), today)
     pm, dm = v("partnership_min"), v("duration_months")
     return CallRow(
         source=rec.source, doc_id=rec.doc_id, title=str(v("title") or rec.title),
@@ -156,7 +131,7 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
         duration_months=int(dm) if isinstance(dm, int | float) else None,
         opening_date=v("opening_date"), deadline=v("deadline"),
         deadline_time=v("deadline_time"), deadline_tz=v("deadline_tz"),
-        status=status, days_left=days,
+        status=st.state, days_left=days, status_reason=st.reason,
         pages={n: rec.fields[n].get("page") for n in ROW_FIELDS if n in rec.fields},
     )
 
@@ -164,7 +139,7 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
 def call_rows(library: Library, today: date) -> list[CallRow]:
     """Every stored grant call, soonest deadline first, closed and undated ones last."""
     rows = [call_row(r, today) for r in library.documents("grant_call")]
-    order = {"closing_soon": 0, "open": 1, "unknown": 2, "closed": 3}
+    order = {"closing_soon": 0, "open": 1, "not_yet_open": 2, "unknown": 3, "closed": 4}
     return sorted(rows, key=lambda r: (order[r.status], r.deadline or "9999", r.source))
 
 
@@ -747,8 +722,11 @@ def check_amount(row: CallRow, plan: Plan) -> list[RuleCheck]:
 
 def check_status(row: CallRow) -> list[RuleCheck]:
     if row.status == "closed":
-        return [RuleCheck("status", False, f"closed on {row.deadline_text()}; useful as a sign "
-                          f"of the next round", "deadline")]
+        return [RuleCheck("status", False, f"closed on {row.deadline_text()}; watch for the "
+                          f"next round", "deadline")]
+    if row.status == "not_yet_open":
+        return [RuleCheck("status", None, f"not open yet: it {row.status_reason}",
+                          "opening_date")]
     if row.status == "unknown":
         return [RuleCheck("status", None, "the call states no deadline", "deadline")]
     return []
@@ -818,13 +796,34 @@ def theme_fit(topics: np.ndarray, topic_texts: list[str], themes: np.ndarray,
 
 @dataclass
 class FundingResult:
+    """``flagged``: calls that fit and can be applied to; ``closed_fits``: calls that fit
+    but have closed (a sign of the next round); ``near_misses``: calls on the theme whose
+    stated rules the plan fails."""
+
     answer: str
     flagged: list[dict[str, Any]]
     near_misses: list[dict[str, Any]]
     plan: Plan | None = None
+    closed_fits: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"answer": self.answer, "flagged": self.flagged, "near_misses": self.near_misses}
+        return {"answer": self.answer, "flagged": self.flagged,
+                "closed_fits": self.closed_fits, "near_misses": self.near_misses}
+
+    def to_text(self) -> str:
+        """The answer and every call in plain text: what the CLI prints."""
+        lines = [self.answer]
+        for head, entries in (("FITS", self.flagged), ("FITS, CLOSED", self.closed_fits)):
+            for f in entries:
+                lines.append(f"\n{head}  {f['programme'] or f['source']} "
+                             f"({f['call_id'] or '-'}): {f['amount'] or 'amount not stated'}, "
+                             f"deadline {f['deadline'] or '-'} [{f['status']}]")
+                lines.append(f"      why: {f['why']}")
+                lines += [f"      check: {c}" for c in f.get("check", [])]
+        for f in self.near_misses:
+            lines.append(f"\nALMOST {f['programme'] or f['source']}: "
+                         f"{'; '.join(f.get('failed', []))}")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -890,7 +889,7 @@ class FundingRadar:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
         topics = self._embed(plan.topics, query=True)
-        flagged, near = [], []
+        flagged, closed, near = [], [], []
         for call in calls:
             fit = theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
                             call.text.vectors, call.terms)
@@ -899,12 +898,19 @@ class FundingRadar:
             if fit.score < FIT_THRESHOLD:
                 continue
             checks = self._rules(call, plan)
+            failed = [c for c in checks if c.ok is False]
             entry = self._entry(call, plan, fit, checks)
-            (near if any(c.ok is False for c in checks) else flagged).append(entry)
-        flagged.sort(key=lambda e: -e["score"])
-        near.sort(key=lambda e: -e["score"])
+            if not failed:
+                flagged.append(entry)
+            elif all(c.rule == "status" for c in failed):
+                closed.append(entry)
+            else:
+                near.append(entry)
+        for found in (flagged, closed, near):
+            found.sort(key=lambda e: -e["score"])
         rows = {c.row.source: c.row for c in calls}
-        return FundingResult(self._answer(plan, flagged, near, rows), flagged, near, plan)
+        return FundingResult(self._answer(plan, flagged, closed, near, rows), flagged, near,
+                             plan, closed)
 
     def _agreement(self, source: str) -> DocRecord:
         found = [r for r in self.library.registry.resolve(source) if r.doc_type == "mou"]
@@ -1025,8 +1031,8 @@ class FundingRadar:
         return out
 
     @staticmethod
-    def _answer(plan: Plan, flagged: list[dict[str, Any]], near: list[dict[str, Any]],
-                rows: dict[str, CallRow]) -> str:
+    def _answer(plan: Plan, flagged: list[dict[str, Any]], closed: list[dict[str, Any]],
+                near: list[dict[str, Any]], rows: dict[str, CallRow]) -> str:
         read = f"Read as: {plan.describe()}."
         n_calls = len(rows)
         if flagged:
@@ -1036,14 +1042,21 @@ class FundingRadar:
             head = (f"{len(flagged)} of {n_calls} stored calls {verb} your plan. Best: "
                     f"{best['programme']} ({best['call_id']}), {best['amount']} per project, "
                     f"deadline {when} ({best['status'].replace('_', ' ')}).")
+        elif closed:
+            head = f"None of the {n_calls} stored calls that fit your plan is open."
         else:
             head = f"None of the {n_calls} stored calls fits your plan."
+        if closed:
+            names = "; ".join(f"{c['programme'] or c['source']} (closed on "
+                              f"{rows[c['source']].deadline_text()})" for c in closed[:3])
+            head += (f" {'It fits' if len(closed) == 1 else 'These fit'} but closed: {names}: "
+                     f"watch for the next round.")
         if near:
             nm = near[0]
             head += (f" Closest miss: {nm['programme']} ({nm['call_id']}): "
                      f"{nm['failed'][0]}.")
             if len(near) > 1:
                 head += f" {len(near) - 1} more near miss{'es' if len(near) > 2 else ''}."
-        elif not flagged:
+        elif not flagged and not closed:
             head += " No call covers its theme."
         return f"{head} {read}"

@@ -59,6 +59,7 @@ from assistant.guard import CITATION_RE, GroundingGuard, GuardReport
 from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
 from assistant.retrieve import Filters
+from assistant.status import agreement_status, call_status
 from assistant.types import Citation, Passage
 from ingest.countries import country_names
 from ingest.injection import fence_instructions
@@ -710,8 +711,9 @@ class LetterWriter:
                                      agreement_title=rec.title, signing_date=when))
 
     def _expired(self, rec: DocRecord) -> str | None:
-        expiry = rec.field_value("expiry_date")
-        return str(expiry) if expiry and str(expiry) < self.today.isoformat() else None
+        """The day it expired, by the one status model (a renewed term has not expired)."""
+        st = agreement_status(rec, self.today)
+        return st.until if st.state == "expired" else None
 
     def _provisions(self, d: _Draft, expired: str | None) -> list[str]:
         """Areas of cooperation close to the proposal, and the one sentence of the agreement
@@ -869,9 +871,7 @@ class LetterWriter:
         return best
 
     def _open(self, call: DocRecord) -> bool:
-        today = self.today.isoformat()
-        deadline, opens = call.field_value("deadline"), call.field_value("opening_date")
-        return bool(deadline) and str(deadline) >= today and (not opens or str(opens) <= today)
+        return call_status(call, self.today).state in ("open", "closing_soon")
 
     @staticmethod
     def _eligible(call: DocRecord, ours: str | None, theirs: str | None) -> bool:
@@ -890,13 +890,12 @@ class LetterWriter:
             d.warnings.append(f"The {short_name(rec.title)} expired on {human_date(expired)}: "
                               f"the letter refers to it in the past tense.")
             return
-        expiry = rec.field_value("expiry_date")
+        st = agreement_status(rec, self.today)
         about_renewal = "renew" in d.proposal.text.lower()
-        if expiry and not about_renewal and \
-                (date.fromisoformat(str(expiry)) - self.today).days <= 365:
+        if st.until and st.days is not None and st.days <= 365 and not about_renewal:
             renewal = rec.field_value("renewal")
             d.warnings.append(
-                f"The {short_name(rec.title)} runs until {human_date(str(expiry))}"
+                f"The {short_name(rec.title)} is {st.label}: {st.reason}"
                 f"{'; renewal: ' + str(renewal) if renewal else ''}. The letter does not "
                 f"mention renewal; add it if you intend to.")
 

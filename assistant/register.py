@@ -1,8 +1,8 @@
 """The agreements register: every stored agreement as a row, with its status against today.
 
 Each value keeps the page it came from, so the UI can open the agreement where it says so.
-An agreement that renews automatically is not "expired" when its first term ends: its
-current term is rolled forward by the stated duration.
+Statuses come from ``assistant.status`` (the one model the answers, radar and letters use):
+an agreement that renews by itself is "renewed", never "expired", when its first term ends.
 """
 
 from __future__ import annotations
@@ -14,32 +14,16 @@ from typing import Any
 
 from assistant.library import Library
 from assistant.retrieve import Filters, HybridRetriever, terms
+from assistant.status import AGREEMENT_STATES, agreement_status
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("active", "expiring", "expired", "unknown")
+# "active": every agreement still in force, whichever way (a filter, not a state)
+STATUSES = (*AGREEMENT_STATES, "active")
 ROW_FIELDS = ("kind", "parties", "countries", "signing_date", "signing_place", "signatories",
               "areas", "implementing_body", "duration_years", "expiry_date", "renewal",
               "termination", "languages")
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 @dataclass
@@ -67,28 +51,9 @@ class AgreementRow:
         return asdict(self)
 
 
-def _status(rec: DocRecord, today: date, window_months: int) -> tuple[str, str, str | None]:
-    """(status, note, end of the current term as ISO)."""
-    expiry = rec.field_value("expiry_date")
-    if not expiry:
-        return "unknown", "the agreement states no end date", None
-    end = date.fromisoformat(str(expiry))
-    renewal = str(rec.field_value("renewal") or "").lower()
-    duration = rec.field_value("duration_years")
-    note = ""
-    if end < today and "automatic" in renewal and isinstance(duration, int) and duration > 0:
-        while end < today:
-            end = add_years(end, duration)
-        note = f"renewed automatically; current term ends {end.isoformat()}"
-    if end < today:
-        return "expired", f"expired on {end.isoformat()}", end.isoformat()
-    if end <= add_months(today, window_months):
-        return "expiring", note or f"expires within {window_months} months", end.isoformat()
-    return "active", note or f"in force until {end.isoformat()}", end.isoformat()
-
-
 def agreement_row(rec: DocRecord, today: date, window_months: int = 6) -> AgreementRow:
-    status, note, end = _status(rec, today, window_months)
+    st = agreement_status(rec, today, window_months)
+    status, note, end = st.state, st.reason, st.until
     value = rec.field_value
     pages = {n: rec.fields[n].get("page") for n in ROW_FIELDS if n in rec.fields}
     evidence = {n: rec.fields[n].get("evidence", "") for n in ROW_FIELDS if n in rec.fields}
@@ -122,7 +87,10 @@ class AgreementsRegister:
             raise ValueError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
         rows = [agreement_row(r, self.today, self.window_months)
                 for r in self.library.documents("mou")]
-        if status:
+        if status == "active":
+            rows = [r for r in rows if r.status in ("in_force", "expiring", "renewed",
+                                                    "indefinite")]
+        elif status:
             rows = [r for r in rows if r.status == status]
         if partner:
             rows = [r for r in rows if any(partner.lower() in p.lower() for p in r.partners)
@@ -133,7 +101,8 @@ class AgreementsRegister:
             rows = [r for r in rows if any(area.lower() in a.lower() for a in r.areas)]
         if query:
             return self._by_meaning(rows, query)
-        order = {"expiring": 0, "expired": 1, "active": 2, "unknown": 3}
+        order = {"expiring": 0, "expired": 1, "renewed": 2, "in_force": 3, "indefinite": 4,
+                 "unknown": 5}
         return sorted(rows, key=lambda r: (order[r.status], r.expiry_date or "9999"))
 
     def _by_meaning(self, rows: list[AgreementRow], query: str) -> list[AgreementRow]:

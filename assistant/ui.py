@@ -50,13 +50,15 @@ TYPE_CHOICES = [("All documents", ""), ("Agreements", "mou"), ("Grant calls", "g
                 ("Policy reports", "policy_report"), ("Other", "other")]
 UPLOAD_TYPE_CHOICES = [("Recognise automatically", ""), *[(v, k) for k, v in TYPE_LABELS.items()]]
 AGREEMENT_STATUS_LABELS = {"expiring": "Expiring soon", "expired": "Expired",
-                           "active": "Active", "unknown": "No end date"}
+                           "in_force": "In force", "renewed": "Renewed by itself",
+                           "indefinite": "No end (indefinite)", "unknown": "No end date",
+                           "active": "Any in force"}
 AGREEMENT_STATUS_CHOICES = [("All statuses", ""),
                             *[(v, k) for k, v in AGREEMENT_STATUS_LABELS.items()]]
 AGREEMENT_COLUMNS = ["Partners", "Status", "Ends", "Days left", "Countries", "Areas",
                      "Signed", "Languages", "Document"]
-CALL_STATUS_LABELS = {"open": "Open", "closing_soon": "Closing soon", "closed": "Closed",
-                      "unknown": "No deadline"}
+CALL_STATUS_LABELS = {"not_yet_open": "Not yet open", "open": "Open",
+                      "closing_soon": "Closing soon", "closed": "Closed", "unknown": "No deadline"}
 DOC_COLUMNS = ["Document", "Type", "Title", "Pages", "Passages", "Languages", "Read from scans",
                "Added"]
 NOT_IN_DOCUMENTS = "Not in your documents"
@@ -373,6 +375,9 @@ def funding_search(lib: Library, request: str, today: date | None = None) -> str
     if result.flagged:
         parts.append("<h3>Calls that fit</h3>")
         parts.extend(_call_card(lib, e, False, rows) for e in result.flagged)
+    if result.closed_fits:
+        parts.append("<h3>Fit, but closed: watch for the next round</h3>")
+        parts.extend(_call_card(lib, e, False, rows) for e in result.closed_fits)
     if result.near_misses:
         parts.append("<h3>Near misses</h3>")
         parts.extend(_call_card(lib, e, True, rows) for e in result.near_misses)

@@ -11,6 +11,7 @@ first). Output is ISO 8601.
 
 from __future__ import annotations
 
+import calendar
 import re
 import warnings
 from dataclasses import dataclass
@@ -175,6 +176,14 @@ def first_date(text: str, full_only: bool = False, lang: str | None = None,
         if not full_only or len(h.iso) == 10:
             return h.iso
     return None
+
+
+def human_date(iso: str) -> str:
+    """'2011-03-31' -> '31 March 2011' (how the answers and letters write a date)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return str(iso)
+    return f"{int(m.group(3))} {calendar.month_name[int(m.group(2))]} {m.group(1)}"
 
 
 def add_years(iso: str, years: int) -> str:

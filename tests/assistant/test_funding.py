@@ -16,8 +16,6 @@ from assistant.funding import (
     FundingRadar,
     PlanReader,
     call_rows,
-    call_status,
-    parse_deadline,
 )
 from assistant.library import Library
 
@@ -103,16 +101,8 @@ def test_injected_today_shifts_statuses(library: Library) -> None:
     march = statuses(date(2027, 3, 1))
     assert march[FTF] == "closing_soon" and march[SSCC] == "closing_soon"
     assert march[WREN] == "closed"
-    assert statuses(date(2026, 1, 10))[CAB] == "open"
-
-
-def test_status_edge_cases() -> None:
-    assert call_status(None, TODAY) == ("unknown", None)
-    assert call_status(date(2026, 12, 22), TODAY) == ("closing_soon", 30)
-    assert call_status(date(2026, 12, 23), TODAY) == ("open", 31)
-    assert parse_deadline("2027-02") == date(2027, 2, 28)
-    assert parse_deadline("2027") == date(2027, 12, 31)
-    assert parse_deadline("soon") is None
+    assert statuses(date(2026, 1, 10))[CAB] == "not_yet_open"  # opened on 20 January 2026
+    assert statuses(date(2026, 2, 1))[CAB] == "open"
 
 
 # --- reading the plan ------------------------------------------------------------------
@@ -162,30 +152,34 @@ def test_plan_maps_partner_towns_through_the_register(library: Library) -> None:
 def test_flood_request_reports_the_flood_call_as_closed(radar: FundingRadar) -> None:
     result = radar.run(FLOOD)
     assert result.flagged == []
-    near = {n["source"]: n for n in result.near_misses}
-    assert near[RRF]["status"] == "closed"
-    assert "closed on 30 September 2025" in near[RRF]["why"]
-    assert "next round" in near[RRF]["why"]
+    closed = {n["source"]: n for n in result.closed_fits}
+    assert RRF not in {n["source"] for n in result.near_misses}
+    assert closed[RRF]["status"] == "closed"
+    assert "closed on 30 September 2025" in closed[RRF]["why"]
+    assert "next round" in closed[RRF]["why"]
     assert "closed on 30 September 2025" in result.answer
-    assert result.answer.startswith("None of the 6 stored calls fits")
+    assert "watch for the next round" in result.answer
+    assert result.answer.startswith("None of the 6 stored calls that fit your plan is open")
 
 
 def test_request_that_nothing_fits(radar: FundingRadar) -> None:
     result = radar.run(NO_FIT)
-    assert result.flagged == [] and result.near_misses == []
+    assert result.flagged == [] and result.near_misses == [] and result.closed_fits == []
     assert "None of the 6 stored calls fits your plan" in result.answer
     assert "No call covers its theme" in result.answer
-    assert result.to_json() == {"answer": result.answer, "flagged": [], "near_misses": []}
+    assert result.to_json() == {"answer": result.answer, "flagged": [], "closed_fits": [],
+                                "near_misses": []}
 
 
 def test_only_a_closed_call_fits(radar: FundingRadar, library: Library) -> None:
     result = radar.run(CIVSOC)
-    assert result.flagged == []
-    assert [n["source"] for n in result.near_misses] == [CAB]
-    miss = result.near_misses[0]
+    assert result.flagged == [] and result.near_misses == []
+    assert [n["source"] for n in result.closed_fits] == [CAB]
+    miss = result.closed_fits[0]
     assert miss["status"] == "closed" and miss["failed"] == [
-        "closed on 14 May 2026 at 17:00 CEST; useful as a sign of the next round"]
-    assert "open" not in result.answer.replace("opportun", "")
+        "closed on 14 May 2026 at 17:00 CEST; watch for the next round"]
+    assert "None of the 6 stored calls that fit your plan is open" in result.answer
+    assert "open" not in result.answer.replace("opportun", "").replace("plan is open", "")
     # The same plan while the call was open: flagged, with its own amounts and deadline.
     earlier = FundingRadar(library, today=date(2026, 3, 1)).run(CIVSOC)
     assert [f["source"] for f in earlier.flagged] == [CAB]
@@ -302,7 +296,7 @@ def test_cli_funding_json_contract(corpus_settings):
                   "town in Portugal", "--today", "2026-11-22", "--json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert set(result) == {"answer", "flagged", "near_misses"}
+    assert set(result) == {"answer", "flagged", "closed_fits", "near_misses"}
     for f in result["flagged"]:
         assert {"source", "programme", "call_id", "amount", "deadline", "status", "why",
                 "citations"} <= set(f)

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from assistant.library import Library
-from assistant.register import AgreementsRegister, add_years
+from assistant.register import AgreementsRegister
+from ingest.dates import add_years
 
 from conftest import REPO, run_cli
 
@@ -21,14 +22,17 @@ def expected_status(gold_fields: dict, today: date, window_months: int = 6) -> s
     expiry = gold_fields.get("expiry_date")
     if not expiry:
         return "unknown"
-    end = date.fromisoformat(expiry)
+    end, rolled = date.fromisoformat(expiry), False
     if end < today and "automatic" in gold_fields.get("renewal", ""):
         while end < today:
-            end = add_years(end, gold_fields["duration_years"])
+            end = date.fromisoformat(add_years(end.isoformat(), gold_fields["duration_years"]))
+        rolled = True
     if end < today:
         return "expired"
     months = (end.year - today.year) * 12 + end.month - today.month - (end.day < today.day)
-    return "expiring" if months < window_months else "active"
+    if months < window_months:
+        return "expiring"
+    return "renewed" if rolled else "in_force"
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +65,7 @@ def test_expiring_agreements_come_first_and_raise_alerts(library):
 def test_automatic_renewal_rolls_the_term_forward(library):
     rows = {r.source: r for r in AgreementsRegister(library, today=date(2028, 6, 1)).rows()}
     falk = rows["alderbrook-falkenwiese-friendship-agreement.pdf"]
-    assert falk.status == "active" and falk.expiry_date == "2032-03-03"
+    assert falk.status == "renewed" and falk.expiry_date == "2032-03-03"
     assert "renewed automatically" in falk.status_note
 
 
