@@ -74,7 +74,7 @@ def run_letters(writer: Any, tasks: list[dict[str, Any]]) -> list[dict[str, Any]
     for t in tasks:
         t0 = time.perf_counter()
         letter = writer.run(t["request"])
-        text = letter.refusal if letter.refused else letter.to_markdown(notes=False)
+        text = letter.to_markdown(notes=False)
         rows.append({"id": t["id"], "output": text, "refused": letter.refused,
                      "ms": (time.perf_counter() - t0) * 1000})
     return rows

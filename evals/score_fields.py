@@ -13,7 +13,10 @@ Matching rules (chosen so formatting differences do not count, content differenc
 - numbers and dates: exact.
 
 Run ``python -m evals.score_fields`` to parse, classify and extract the sample corpus and print
-the table.
+the table. ``--real`` scores the real documents and seeds of ``../shared`` against
+``evals/real_fields_gold.json`` (written from the documents before tuning) with every value
+compared exactly after normalisation: no substring and no fuzzy list item counts, and a
+call's ``lots`` count only when every gold lot's every value is right, in order.
 """
 
 from __future__ import annotations
@@ -116,11 +119,34 @@ def list_scores(pred: list[Any], gold: list[Any]) -> tuple[float, float]:
     return precision, recall
 
 
-def match(doc_type: str, field: str, pred: Any, gold: Any) -> tuple[bool, float]:
-    """(correct, partial credit in [0, 1]); partial credit is the F1 for lists."""
+def _lots_match(pred: Any, gold: list[dict[str, Any]]) -> tuple[bool, float]:
+    if not isinstance(pred, list) or len(pred) != len(gold):
+        return False, 0.0
+    right = 0
+    for p, g in zip(pred, gold, strict=True):
+        p = _value(p) if not isinstance(p, dict) or "value" in p else p
+        right += all(match("grant_call", k, (p or {}).get(k), v, exact=True)[0]
+                     for k, v in g.items() if k != "name")
+    return right == len(gold), right / len(gold)
+
+
+def match(doc_type: str, field: str, pred: Any, gold: Any,
+          exact: bool = False) -> tuple[bool, float]:
+    """(correct, partial credit in [0, 1]); partial credit is the F1 for lists. ``exact``:
+    equal after normalisation, nothing else."""
     if pred is None:
         return False, 0.0
+    if field == "lots":
+        return _lots_match(pred, gold)
     kind = _kind(doc_type, field)
+    if exact and kind != "number":
+        if isinstance(gold, list):
+            got = {norm(x) for x in (pred if isinstance(pred, list) else [pred])}
+            want = {norm(x) for x in gold}
+            common = len(got & want)
+            f1 = 2 * common / (len(got) + len(want)) if got or want else 1.0
+            return got == want, f1
+        return norm(pred) == norm(gold), float(norm(pred) == norm(gold))
     if kind == "list":
         p_list = pred if isinstance(pred, list) else [pred]
         g_list = gold if isinstance(gold, list) else [gold]
@@ -142,7 +168,8 @@ def match(doc_type: str, field: str, pred: Any, gold: Any) -> tuple[bool, float]
     return a == b, float(a == b)
 
 
-def score(gold_path: Path, predicted: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def score(gold_path: Path, predicted: dict[str, dict[str, Any]],
+          exact: bool = False) -> dict[str, Any]:
     """Compare predictions to the gold file; see the module docstring for the rules."""
     gold_docs = json.loads(Path(gold_path).read_text(encoding="utf-8"))["documents"]
     per_field: dict[str, dict[str, float]] = defaultdict(lambda: {"n": 0, "correct": 0, "f1": 0.0})
@@ -162,7 +189,7 @@ def score(gold_path: Path, predicted: dict[str, dict[str, Any]]) -> dict[str, An
         pfields = {k: _value(v) for k, v in (pred_doc.get("fields") or {}).items()}
         for name, gval in gd.get("fields", {}).items():
             pval = pfields.get(name)
-            ok, credit = match(gtype, name, pval, gval)
+            ok, credit = match(gtype, name, pval, gval, exact=exact)
             key = f"{gtype}.{name}"
             per_field[key]["n"] += 1
             per_field[key]["correct"] += int(ok)
@@ -223,8 +250,10 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def predict_corpus(docs_dir: Path, sources: list[str]) -> tuple[dict[str, dict[str, Any]], float]:
-    """Parse, classify and extract each source; returns predictions and extraction ms/page."""
+def predict_corpus(docs_dir: Path | dict[str, Path],
+                   sources: list[str]) -> tuple[dict[str, dict[str, Any]], float]:
+    """Parse, classify and extract each source (from one folder, or a folder per source);
+    returns predictions and extraction ms/page."""
     from ingest.classify import DocumentClassifier
     from ingest.extract import FieldExtractor, get_nlp
     from ingest.parse import parse_bytes
@@ -234,7 +263,8 @@ def predict_corpus(docs_dir: Path, sources: list[str]) -> tuple[dict[str, dict[s
     predicted: dict[str, dict[str, Any]] = {}
     pages, spent = 0, 0.0
     for source in sources:
-        doc = parse_bytes((docs_dir / source).read_bytes(), source)
+        folder = docs_dir[source] if isinstance(docs_dir, dict) else docs_dir
+        doc = parse_bytes((folder / source).read_bytes(), source)
         t0 = time.perf_counter()
         cls = classifier.run(doc)
         fields = extractor.run(doc, cls.doc_type)
@@ -250,10 +280,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, default=root / "corpus" / "gold.json")
     ap.add_argument("--docs", type=Path, default=root / "corpus" / "docs")
     ap.add_argument("--misses", action="store_true", help="list every wrong field")
+    ap.add_argument("--real", action="store_true",
+                    help="the real documents and seeds of ../shared, scored exactly")
+    ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
+    docs: Path | dict[str, Path] = args.docs
+    if args.real:
+        shared = root.parent / "shared"
+        if not (shared / "real-docs" / "docs").is_dir():
+            print(f"SKIPPED: {shared / 'real-docs'} is absent")
+            return 0
+        args.gold = root / "evals" / "real_fields_gold.json"
+        gold_docs = json.loads(args.gold.read_text(encoding="utf-8"))["documents"]
+        docs = {d["source"]: shared / ("real-docs/docs" if d["dir"] == "real-docs" else d["dir"])
+                for d in gold_docs}
     sources = [d["source"] for d in json.loads(args.gold.read_text(encoding="utf-8"))["documents"]]
-    predicted, ms_per_page = predict_corpus(args.docs, sources)
-    result = score(args.gold, predicted)
+    predicted, ms_per_page = predict_corpus(docs, sources)
+    result = score(args.gold, predicted, exact=args.real)
+    if args.json:
+        print(json.dumps({k: v for k, v in result.items() if k != "spurious"}, indent=2,
+                         ensure_ascii=False, default=str))
+        return 0
     print(format_table(result))
     print(f"classification + extraction: {ms_per_page:.1f} ms/page")
     if args.misses:

@@ -69,21 +69,66 @@ def _markers() -> dict[str, str | None]:
 
 
 @cache
-def _amount_re() -> re.Pattern[str]:
-    markers = sorted(_markers(), key=len, reverse=True)
-    symbols = "|".join(re.escape(m) for m in markers if not m[0].isalpha() or not m.isascii())
-    words = "|".join(re.escape(m) for m in markers if m[0].isalpha() and m.isascii())
-    num = NUM
+def _number_re() -> re.Pattern[str]:
+    """A number and its scale; the currency is looked up around it (a regex of every
+    currency name in every language would cost seconds to build and to run)."""
     scale = "|".join(re.escape(s) for s in sorted(_SCALE_OF, key=len, reverse=True))
-    return re.compile(
-        # marker first: "EUR 30,000", "€30,000", "US$ 5 million", "Euro 2,5 Mio"
-        rf"(?:(?P<pre>{symbols})|(?<![\w])(?P<prew>{words})(?![\w]))\s?(?P<num1>{num})"
-        rf"(?:\s*(?P<scale1>{scale})(?![\w])\.?)?"
-        # marker after: "30 000 €", "2,5 Mio EUR", "1.2 million US dollars", "150.000 euro"
-        rf"|(?P<num2>{num})(?:\s*(?P<scale2>{scale})(?![\w])\.?)?(?:\s+(?:of\s+|di\s+|de\s+)?)?"
-        rf"\s?(?:(?P<post>{symbols})|(?P<postw>{words})(?![\w]))",
-        re.IGNORECASE,
-    )
+    return re.compile(rf"(?<![\w.,])(?P<num>{NUM})(?![\d])"
+                      rf"(?:\s*(?P<scale>{scale})(?![\w])\.?)?", re.IGNORECASE)
+
+
+_MAX_MARKER_WORDS = 3
+_LINK = re.compile(r"^(?:of|di|de|d'|in)\s+", re.I)
+
+
+def _is_sign(marker: str) -> bool:
+    """'€', 'US$', 'zł' are signs (they may touch the number); 'EUR', 'euro' are words."""
+    return not (marker.isascii() and marker.isalpha())
+
+
+def _marker_before(before: str) -> tuple[str, int] | None:
+    """The currency written just before a number ('€', 'US$ ', 'EUR ', 'euro ') and where
+    it starts in ``before``."""
+    table = _markers()
+    stripped = before.rstrip()
+    if len(before) - len(stripped) > 1:
+        return None
+    for length in range(min(4, len(stripped)), 0, -1):
+        tail = stripped[-length:]
+        glued = len(stripped) > length and stripped[-length - 1].isalnum()
+        if tail.lower() in table and _is_sign(tail) and not (glued and tail[0].isalpha()):
+            return tail, len(stripped) - length
+    words = stripped.split()
+    for n in range(min(_MAX_MARKER_WORDS, len(words)), 0, -1):
+        phrase = " ".join(words[-n:])
+        if phrase.lower() in table:
+            return phrase, stripped.rfind(words[-n])
+    return None
+
+
+def _marker_after(after: str) -> tuple[str, int] | None:
+    """The currency written just after a number (' €', ' EUR', ' euros', ' di euro') and
+    how many characters it takes."""
+    table = _markers()
+    if after[:1].isalnum() or len(after) - len(after.lstrip()) > 1:
+        return None
+    rest = after.lstrip()
+    if link := _LINK.match(rest):
+        rest = rest[link.end():]
+    skipped = len(after) - len(rest)
+    for length in range(min(4, len(rest)), 0, -1):
+        head = rest[:length]
+        glued = len(rest) > length and rest[length].isalnum()
+        if head.lower() in table and _is_sign(head) and not (glued and head[-1].isalpha()):
+            return head, skipped + length
+    words = re.findall(r"[^\W\d_][\w.'-]*", rest[:40])
+    if not words or not rest.startswith(words[0]):
+        return None
+    for n in range(min(_MAX_MARKER_WORDS, len(words)), 0, -1):
+        phrase = " ".join(words[:n]).rstrip(".")
+        if phrase.lower() in table:
+            return phrase, skipped + rest.find(words[n - 1]) + len(words[n - 1].rstrip("."))
+    return None
 
 
 @dataclass(frozen=True)
@@ -150,22 +195,27 @@ def find_amounts(text: str, lang: str | None = None,
     (see ``parse_number``).
     """
     out: list[Amount] = []
-    for m in _amount_re().finditer(text):
-        if m.group("num1"):
-            num, scale = m.group("num1"), m.group("scale1")
-            marker = m.group("pre") or m.group("prew")
+    for m in _number_re().finditer(text):
+        start, end = m.start(), m.end()
+        found = _marker_before(text[max(0, start - 30):start])
+        if found:
+            marker, at = found
+            start = max(0, start - 30) + at
         else:
-            num, scale = m.group("num2"), m.group("scale2")
-            marker = m.group("post") or m.group("postw")
+            found = _marker_after(text[end:end + 45])
+            if not found:
+                continue
+            marker, length = found
+            end += length
         try:
-            value = parse_number(num)
+            value = parse_number(m.group("num"))
         except ValueError:
             continue
-        if scale:
+        if scale := m.group("scale"):
             value = float(Decimal(str(value)) * Decimal(str(_SCALE_OF[scale.lower()])))
         currency = currency_code(marker, country)
         if currency:
-            out.append(Amount(_clean(value), currency, m.start(), m.end(), m.group(0)))
+            out.append(Amount(_clean(value), currency, start, end, text[start:end]))
     return out
 
 

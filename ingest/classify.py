@@ -36,109 +36,122 @@ def _cue(doc_type: str, label: str, pattern: str, title: float, body: float) -> 
     return Cue(doc_type, label, re.compile(pattern, re.IGNORECASE), title, body)
 
 
+# Each cue names the same thing in the languages officers meet (English, Spanish, Italian,
+# French, German, Dutch, Portuguese, Polish, Japanese): an Italian "bando" is a call, a Dutch
+# "overeenkomst" an agreement.
 CUES: tuple[Cue, ...] = (
     # --- agreements -------------------------------------------------------------------
-    _cue("mou", "Memorandum of Understanding", r"\bmemorandum of understanding\b", 5, 2),
+    _cue("mou", "Memorandum of Understanding",
+         r"\bmemorand(?:um|o) (?:of understanding|de entendimiento|de entendimento|d'intesa)\b|"
+         r"\bprotocollo d'intesa\b|\bprotocole d'accord\b|\bm[ée]morandum d'entente\b|"
+         r"\bAbsichtserkl[äa]rung\b|\bintentieverklaring\b|覚書", 5, 2),
     _cue("mou", "MoU", r"\bMoU\b", 4, 1),
-    _cue(
-        "mou",
-        "Sister City Agreement",
-        r"\bsister[- ]cit(?:y|ies) (?:agreement|relationship)\b(?!s)",
-        5,
-        1,
-    ),
-    _cue(
-        "mou",
-        "Friendship Agreement",
-        r"\bfriendship (?:city )?(?:agreement|pact|accord)\b(?!s)",
-        5,
-        1,
-    ),
+    _cue("mou", "Sister City Agreement",
+         r"\bsister[- ]cit(?:y|ies) (?:agreement|relationship|affiliation)\b(?!s)|"
+         r"\bhermanamiento\b|\bgemellaggio\b|\bjumelage\b|\bSt[äa]dtepartnerschaft\b|"
+         r"\bstedenband\b|\bgemina[çc][ãa]o\b|\bpartnerstw\w* miast\b|姉妹都市|友好都市",
+         5, 1),
+    _cue("mou", "Friendship Agreement",
+         r"\bfriendship (?:city )?(?:agreement|pact|accord)\b(?!s)", 5, 1),
     _cue("mou", "Twinning Charter", r"\btwinning (?:charter|agreement|oath|pact)\b(?!s)", 5, 1),
-    _cue("mou", "Letter of Intent", r"\bletter of intent\b", 5, 1),
-    _cue("mou", "Cooperation Agreement", r"\b(?:co-?operation|partnership) agreement\b(?!s)", 4, 1),
-    _cue("mou", "the Parties", r"\bthe (?:two )?parties\b", 0, 2),
-    _cue("mou", "Article N", r"(?m)^\s*(?:article|art\.)\s+(?:\d+|[IVX]+)\b", 0, 2),
-    _cue("mou", "shall enter into force", r"\bshall (?:enter|come) into (?:force|effect)\b", 0, 3),
-    _cue("mou", "signature block", r"\b(?:in witness whereof|done (?:at|in) [A-Z])", 0, 2),
-    _cue("mou", "equally authentic", r"\bequally (?:authentic|valid)\b", 0, 2),
+    _cue("mou", "Letter of Intent", r"\bletter of intent\b|\blettera d'intenti\b|"
+         r"\bcarta de intenci[óo]n\b|\blettre d'intention\b", 5, 1),
+    _cue("mou", "Cooperation Agreement",
+         r"\b(?:co-?operation|partnership) agreement\b(?!s)|\bconvenio\b|"
+         r"\bacuerdo de (?:cooperaci[óo]n|colaboraci[óo]n)\b|"
+         r"\baccordo di (?:cooperazione|collaborazione)\b|\baccord de coop[ée]ration\b|"
+         r"\bKooperationsvereinbarung\b|\bsamenwerkingsovereenkomst\b|"
+         r"\bacordo de coopera[çc][ãa]o\b|\bporozumienie o wsp[óo]łpracy\b|協定", 4, 1),
+    _cue("mou", "convention between territorial authorities",
+         r"\b(?:outline )?(?:convention|conventie|convenzione|[ÜU]bereinkommen|overeenkomst|"
+         r"kaderovereenkomst|protocol|accordo|acuerdo|accord|Vereinbarung)\b"
+         r"[^.\n]{0,200}\b(?:territorial (?:communities|authorities)|"
+         r"territoriale (?:gemeenschappen|autoriteiten)|collectivit[ée]s territoriales|"
+         r"enti territoriali|Gebietsk[öo]rperschaften|entidades territoriales|"
+         r"grensoverschrijdende samenwerking|transfrontier co-?operation|"
+         r"cross-border co-?operation)", 5, 3),
+    _cue("mou", "the Parties",
+         r"\bthe (?:two |contracting )?parties\b|\ble (?:due )?parti\b|\blas partes\b|"
+         r"\bles parties\b|\bdie (?:Vertrags)?parteien\b|"
+         r"\bde (?:overeenkomstsluitende )?partijen\b|\bas partes\b", 0, 2),
+    _cue("mou", "Article N",
+         r"(?m)^\s*(?:#+\s*)?(?:article|art\.|articolo|art[íi]culo|artikel|artigo|artykuł)\s+"
+         r"(?:\d+|[IVX]+)\b", 0, 2),
+    _cue("mou", "shall enter into force",
+         r"\bshall (?:enter|come) into (?:force|effect)\b|\bentr\w* in vigore\b|"
+         r"\bentrar[áa] en vigor\b|\bentre(?:ra)? en vigueur\b|\bin Kraft\b|"
+         r"\bin werking\b|\bentra(?:r[áa])? em vigor\b|\bwchodzi w życie\b", 0, 3),
+    _cue("mou", "signature block",
+         r"\b(?:in witness whereof|done (?:at|in) [A-Z])|\bfatto a [A-Z]|\bhecho en [A-Z]|"
+         r"\bfait [àa] [A-Z]|\bgeschehen zu [A-Z]|\bgedaan te [A-Z]|\bfeito em [A-Z]", 0, 2),
+    _cue("mou", "equally authentic",
+         r"\bequally (?:authentic|valid)\b|\bugualmente fede\b|\bigualmente aut[ée]ntic|"
+         r"\b[ée]galement foi\b|\bgleicherma(?:ß|ss)en verbindlich\b|"
+         r"\bgelijkelijk authentiek\b", 0, 2),
     # --- grant calls ------------------------------------------------------------------
-    _cue(
-        "grant_call",
-        "call for proposals",
-        r"\bcall for (?:proposals|applications|projects)\b",
-        5,
-        3,
-    ),
-    _cue(
-        "grant_call",
-        "request for proposals",
-        r"\brequest for (?:proposals|applications)\b|\bguidance for applicants\b|\bapplicants'? guide\b",  # noqa: E501
-        5,
-        2,
-    ),
-    _cue("grant_call", "grant", r"\bgrants?\b", 2, 1),
-    _cue(
-        "grant_call",
-        "maximum grant/award",
-        r"\b(?:grants?|awards?) (?:of|will range|range)\b|\bper project\b",
-        0,
-        2,
-    ),
-    _cue("grant_call", "funding programme", r"\bfund(?:ing)? (?:programme|program|scheme)\b", 2, 1),
-    _cue("grant_call", "deadline", r"\b(?:submission )?deadline\b", 0, 2),
-    _cue(
-        "grant_call",
-        "eligible applicants",
-        r"\beligib(?:le|ility) (?:applicants|of applicants|criteria|costs|countries)\b",
-        0,
-        3,
-    ),
-    _cue("grant_call", "co-financing", r"\bco-?financ(?:ing|ed)\b|\bmatch(?:ing)? fund", 0, 2),
+    _cue("grant_call", "call for proposals",
+         r"\bcall for (?:proposals|applications|projects)\b|\binvito a presentare proposte\b|"
+         r"\bbando\b|\bconvocatoria\b|\bappel [àa] (?:propositions|projets|candidatures)\b|"
+         r"\bAufruf zur Einreichung\b|\bAusschreibung\b|\boproep tot het indienen\b|"
+         r"\bconvite [àa] apresenta[çc][ãa]o\b|\bnab[óo]r wniosk[óo]w\b|公募|募集要項", 5, 3),
+    _cue("grant_call", "request for proposals",
+         r"\brequest for (?:proposals|applications)\b|\bguidance for applicants\b|"
+         r"\bapplicants'? guide\b|\bguidelines for (?:grant )?applicants\b", 5, 2),
+    _cue("grant_call", "grant",
+         r"\bgrants?\b|\bsovvenzion\w*|\bsubvenci[óo]n\w*|\bsubvention\w*|\bZusch[üu]ss\w*|"
+         r"\bsubsidie\w*|\bdotacj\w*|補助金|助成金", 2, 1),
+    _cue("grant_call", "maximum grant/award",
+         r"\b(?:grants?|awards?) (?:of|will range|range)\b|\bper project\b|"
+         r"\bper progetto\b|\bpor proyecto\b|\bpar projet\b|\bpro Projekt\b|"
+         r"\bper project\b", 0, 2),
+    _cue("grant_call", "funding programme",
+         r"\bfund(?:ing)? (?:programme|program|scheme)\b|\bprogramma di finanziamento\b|"
+         r"\bF[öo]rderprogramm\b|\bsubsidieregeling\b", 2, 1),
+    _cue("grant_call", "deadline",
+         r"\b(?:submission )?deadline\b|\bscadenza\b|\btermine (?:ultimo|per la presentazione)\b|"
+         r"\bplazo de presentaci[óo]n\b|\bdate limite\b|\bEinsendeschluss\b|\bAntragsfrist\b|"
+         r"\buiterste (?:datum|termijn)\b|\bprazo de (?:apresenta|candidatura)", 0, 2),
+    _cue("grant_call", "eligible applicants",
+         r"\beligib(?:le|ility) (?:applicants|of applicants|criteria|costs|countries)\b|"
+         r"\bammissibil\w*|\bcriteri di (?:ammissibilità|selezione)\b|\belegib\w*|"
+         r"\bcrit[èe]res d'[ée]ligibilit[ée]\b|\bf[öo]rderf[äa]hig\w*|\bsubsidiabel\b", 0, 3),
+    _cue("grant_call", "co-financing",
+         r"\bco-?financ(?:ing|ed)\b|\bmatch(?:ing)? fund|\bcofinanzia\w*|\bcofinancia\w*|"
+         r"\bcofinancement\b|\bKofinanzierung\b|\bcofinanciering\b", 0, 2),
     _cue("grant_call", "call identifier", r"\bcall (?:identifier|id|reference|number)\b", 0, 3),
-    _cue(
-        "grant_call",
-        "how to apply",
-        r"\bhow to apply\b|\bapplications? (?:must|shall) be submitted\b",
-        0,
-        2,
-    ),
+    _cue("grant_call", "how to apply",
+         r"\bhow to apply\b|\bapplications? (?:must|shall) be submitted\b|"
+         r"\b(?:domande|proposte) (?:devono essere|vanno) (?:presentate|inviate)\b|"
+         r"\bpresentazione delle (?:domande|proposte)\b|\bpresentaci[óo]n de solicitudes\b",
+         0, 2),
     # --- policy reports ---------------------------------------------------------------
-    _cue("policy_report", "abstract", r"(?m)^\s*abstract\b", 0, 3),
+    _cue("policy_report", "abstract",
+         r"(?m)^\s*(?:abstract|sommario|riassunto|resumen|r[ée]sum[ée]|Zusammenfassung|"
+         r"samenvatting|resumo|streszczenie)\b", 0, 3),
     _cue("policy_report", "executive summary", r"\bexecutive summary\b", 2, 3),
-    _cue("policy_report", "introduction", r"(?m)^\s*(?:\d\.?\s*)?introduction\b", 0, 2),
-    _cue("policy_report", "references", r"(?m)^\s*(?:references|bibliography|notes)\s*$", 0, 2),
+    _cue("policy_report", "introduction",
+         r"(?m)^\s*(?:#+\s*)?(?:\d\.?\s*)?(?:introduction|introduzione|introducci[óo]n|"
+         r"Einleitung|inleiding|introdu[çc][ãa]o|wst[ęe]p)\b", 0, 2),
+    _cue("policy_report", "references",
+         r"(?m)^\s*(?:references|bibliography|notes|bibliografia|bibliograf[íi]a|Literatur|"
+         r"literatuurlijst|refer[êe]ncias)\s*$", 0, 2),
     _cue("policy_report", "et al.", r"\bet al\.", 0, 2),
-    _cue(
-        "policy_report",
-        "this report/paper",
-        r"\bthis (?:report|paper|study|article|brief|chapter)\b",
-        0,
-        2,
-    ),
-    _cue(
-        "policy_report",
-        "report/policy brief",
-        r"\b(?:report|policy brief|working paper|white paper)\b",
-        2,
-        0,
-    ),
-    _cue("policy_report", "guide/handbook", r"\b(?:practice guide|guide|handbook|toolkit)\b", 3, 0),
-    _cue("policy_report", "summary", r"(?m)^\s*(?:summary|key findings|conclusions?)\s*$", 0, 2),
-    _cue(
-        "policy_report",
-        "author byline",
-        r"(?m)^\s*(?:by|authors?:|published by)\s+[A-Z][a-z]+",
-        0,
-        2,
-    ),
-    _cue(
-        "policy_report",
-        "diplomacy/policy discussion",
-        r"\b(?:city|subnational|municipal|paradiplomacy|micro)[- ]?diplomacy\b",
-        0,
-        1,
-    ),
+    _cue("policy_report", "this report/paper",
+         r"\bthis (?:report|paper|study|article|brief|chapter)\b", 0, 2),
+    _cue("policy_report", "report/policy brief",
+         r"\b(?:report|policy brief|working paper|white paper|rapporto|informe|rapport|Bericht|"
+         r"rapport|relat[óo]rio|raport)\b", 2, 0),
+    # A guide or toolkit about agreements is still a guide: it outweighs one agreement word
+    # in its title.
+    _cue("policy_report", "guide/handbook",
+         r"\b(?:practice guide|guide|handbook|toolkit|manual|guida|gu[íi]a|Leitfaden|"
+         r"handleiding)\b", 6, 0),
+    _cue("policy_report", "summary",
+         r"(?m)^\s*(?:summary|key findings|conclusions?)\s*$", 0, 2),
+    _cue("policy_report", "author byline",
+         r"(?m)^\s*(?:by|authors?:|published by)\s+[A-Z][a-z]+", 0, 2),
+    _cue("policy_report", "diplomacy/policy discussion",
+         r"\b(?:city|subnational|municipal|paradiplomacy|micro)[- ]?diplomacy\b", 0, 1),
 )
 
 

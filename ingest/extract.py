@@ -23,8 +23,10 @@ from typing import Any
 
 from ingest.amounts import Amount, find_amounts, find_percents
 from ingest.countries import country_names
+from ingest.cover import not_title
 from ingest.dates import NUM_TOKEN, add_years, find_dates, find_times, first_date, to_int
 from ingest.fields import FIELD_SPEC
+from ingest.language import detect
 from ingest.models import Field, ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -316,6 +318,8 @@ class DocText:
                 self.lines.append(Line(self.page_at(pos), raw.strip(), pos))
             pos += len(raw) + 1
         self.title_hint = doc.title_hint
+        self.cover_title = doc.cover_title
+        self.languages = doc.languages
         self.pages = dict(pages)
 
     def page_at(self, pos: int) -> int:
@@ -668,21 +672,24 @@ def _countries_in(text: str) -> list[str]:
 
 def _title(dt: DocText) -> tuple[str, int] | None:
     """The printed title: first substantive line(s) of page 1, joined across wraps."""
+    if dt.cover_title:
+        return dt.cover_title, 0
     hint = (dt.title_hint or "").strip()
     lines = [ln for ln in dt.lines[:12]]
     if not lines:
         return (hint, 0) if hint else None
     if hint and not re.search(r"(?i)\b(?:untitled|microsoft word|\.docx?|\.pdf)\b", hint):
         h = _norm_key(hint)
-        for ln in lines:
+        for k, ln in enumerate(lines):
             if _norm_key(ln.text) and h.startswith(_norm_key(ln.text)[:30]):
-                return hint, ln.start
+                return _in_document_language(dt, (hint, ln.start), lines[k + 1:k + 4])
     for i, ln in enumerate(lines):
         text = re.sub(r"^#+\s*", "", ln.text).strip()
         if (
             len(text.split()) < 2
             and i + 1 < len(lines)
             or re.match(r"(?i)(?:photo|image|illustrative|draft|confidential)\b", text)
+            or not_title(text)
         ):
             continue
         parts = [text]
@@ -694,16 +701,31 @@ def _title(dt: DocText) -> tuple[str, int] | None:
         while (
             j < len(lines)
             and len(" ".join(parts)) < 220
+            and not not_title(lines[j].text, continuation=True)
             and (
-                re.match(r"^[(a-z]|^(?:and|between|of|for|the)\b", lines[j].text)
+                re.match(r"^[(a-z«“\"]|^(?:and|between|of|for|the)\b", lines[j].text)
                 or re.search(r"\b(?:between|and|of|the|for|on|in|to)$", parts[-1])
                 or (blank_separated and "\n\n" not in dt.text[lines[j - 1].start : lines[j].start])
             )
         ):
             parts.append(lines[j].text)
             j += 1
-        return _squash(" ".join(parts)), ln.start
+        return _in_document_language(dt, (_squash(" ".join(parts)), ln.start), lines[j:j + 3])
     return None
+
+
+def _in_document_language(dt: DocText, title: tuple[str, int],
+                          after: list[Line]) -> tuple[str, int]:
+    """A bilingual heading pair ('Europese Kaderovereenkomst ...' over 'European Outline
+    Convention ...'): the heading in the language the text is written in."""
+    main = dt.languages[0] if dt.languages else ""
+    if not main or detect(title[0]) in ("", main):
+        return title
+    for ln in after:
+        text = re.sub(r"^#+\s*", "", ln.text).strip()
+        if ln.text.lstrip().startswith("#") and not not_title(text) and detect(text) == main:
+            return _squash(text), ln.start
+    return title
 
 
 def _norm_key(s: str) -> str:

@@ -36,6 +36,7 @@ class ParsedDocument:
     fmt: Literal["pdf", "docx", "txt", "md"]
     pages: list[Page]
     title_hint: str | None = None  # from PDF metadata or DOCX core properties
+    cover_title: str | None = None  # set largest on the first page (ingest/cover.py)
     warnings: list[str] = field(default_factory=list)
 
     @property

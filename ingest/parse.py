@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import Any, Literal
 
+from ingest.cover import cover_title
 from ingest.language import detect
 from ingest.models import IngestError, Page, ParsedDocument
 from ingest.normalize import normalize_text, strip_repeated_lines
@@ -466,8 +467,11 @@ def _parse_pdf(data: bytes, source: str, max_bytes: int, ocr: OcrOptions | None 
         title = _title_hint(metadata.get("/Title") if metadata else None, source)
     except Exception:  # broken metadata must not block ingest (sample 017)
         log.debug("%s: unreadable metadata", source, exc_info=True)
+    # what the cover prints beats what the producer filled in
+    cover = cover_title(reader.pages[0]) if len(reader.pages) else None
     return ParsedDocument(
-        source=source, fmt="pdf", pages=result, title_hint=title, warnings=warnings
+        source=source, fmt="pdf", pages=result, title_hint=cover or title, warnings=warnings,
+        cover_title=cover,
     )
 
 
