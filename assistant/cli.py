@@ -122,9 +122,7 @@ def ingest(
     if as_json:
         _print_json(report.to_json())
     else:
-        for row in report.ingested:
-            typer.echo(f"ingested  {row['source']}  ({row['type']}, {row['pages']} pages, "
-                       f"{row['chunks']} chunks)")
+        _print_ingested(report)
         for name in report.unchanged:
             typer.echo(f"unchanged {name}")
         for row in report.replaced:
@@ -134,9 +132,19 @@ def ingest(
         for row in report.failed:
             typer.echo(f"FAILED    {row['source']}: {row['error']}")
         typer.echo(f"{len(report.ingested)} ingested, {len(report.unchanged)} unchanged, "
-                   f"{len(report.failed)} failed")
+                   f"{len(report.failed)} failed"
+                   + (f" ({len(report.reextracted)} read again by the newer extractor)"
+                      if report.reextracted else ""))
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _print_ingested(report) -> None:  # noqa: ANN001 - ingest.pipeline.IngestReport
+    again = set(report.reextracted)
+    for row in report.ingested:
+        verb = "re-read  " if row["source"] in again else "ingested "
+        typer.echo(f"{verb} {row['source']}  ({row['type']}, {row['pages']} pages, "
+                   f"{row['chunks']} chunks)")
 
 
 @app.command()
@@ -222,9 +230,32 @@ def check(repair: Annotated[bool, typer.Option("--repair", help="Delete orphans,
 
 
 @app.command()
-def reindex(as_json: JsonOpt = False) -> None:
-    """Re-embed the library with MICROPLOMACY_EMBEDDER from its stored text (no re-upload).
-    Safe to stop and run again: it resumes; the old vectors serve until it completes."""
+def reindex(
+    fields: Annotated[bool, typer.Option(
+        "--fields", help="Read the stored originals again with the current extractor (types, "
+        "titles, dates, amounts) instead of re-embedding.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-embed the library with MICROPLOMACY_EMBEDDER from its stored text (no re-upload),
+    or with --fields re-read every document an older extractor read. Safe to stop and run
+    again: it resumes; the old vectors and fields serve until each document is done."""
+    if fields:
+        lib = _library()
+        bar, progress = _progress_bar("doc", quiet=as_json)
+        report = lib.reextract(progress)
+        bar.close()
+        if as_json:
+            _print_json(report.to_json())
+            return
+        _print_ingested(report)
+        for row in report.failed:
+            typer.echo(f"FAILED    {row['source']}: {row['error']}")
+        typer.echo(f"{len(report.ingested)} documents read again by the current extractor"
+                   if report.ingested or report.failed
+                   else "every document was read by the current extractor: nothing to do")
+        if not report.ok:
+            raise typer.Exit(1)
+        return
     lib = _library(check_embedder=False)
     bar, progress = _progress_bar("doc", quiet=as_json)
     report = lib.reindex(progress)

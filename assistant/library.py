@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.vectors import VectorCache
 from ingest.chunk import Chunker
 from ingest.embedders import Embedder, load_embedder
+from ingest.fields import extractor_version
 from ingest.filestore import ChromaFileStore, FileStore, OriginalStore
 from ingest.index import ConsistencyReport, Indexer, check_consistency
 from ingest.ocr import OcrOptions
@@ -154,6 +155,22 @@ class Library:
     def reindex(self, progress: ProgressFn | None = None) -> ReindexReport:
         """Re-embed the stored text with this library's embedder (see ingest.reindex)."""
         return Reindexer(self.store, self.embedder).run(progress)
+
+    def reextract(self, progress: ProgressFn | None = None,
+                  user: str | None = None) -> IngestReport:
+        """Read the stored originals again with the current extractor: each document whose
+        record an older extractor wrote is parsed, classified and extracted again and
+        stored atomically under its id. Stopped half way, a second run does the rest: what
+        is done carries the new version."""
+        stale = [r for r in self.registry.list() if r.extractor != extractor_version()]
+        items = []
+        for rec in stale:
+            path = self.files.path(rec.doc_id, rec.fmt)
+            if path is None:
+                log.warning("%s: the original is not stored; add the file again", rec.source)
+                continue
+            items.append(SourceItem(rec.source, path))
+        return self.ingest_items(items, progress=progress, user=user)
 
     def is_empty(self) -> bool:
         return self.store.documents.count() == 0

@@ -9,6 +9,26 @@ short names ("Portugal", "United States"); lists keep document order without dup
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
+# The modules whose code decides a record's type and fields. Their source, hashed, is the
+# extractor's version: a record written by another version is read again (llama_index keys
+# its cache by the transformations the same way), so an improved extractor reaches the
+# documents already stored.
+EXTRACTION_MODULES = ("classify.py", "extract.py", "cover.py", "dates.py", "amounts.py",
+                      "countries.py", "numbers.py", "fields.py", "language.py")
+
+
+@cache
+def extractor_version() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in EXTRACTION_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
 FIELD_SPEC: dict[str, dict[str, str]] = {
     "mou": {
         "title": "str: the document's title as printed",

@@ -26,6 +26,7 @@ from ingest.chunk import Chunker
 from ingest.classify import DocumentClassifier
 from ingest.embedders import Embedder
 from ingest.extract import FieldExtractor
+from ingest.fields import extractor_version
 from ingest.index import DocumentWrite, Indexer, failpoint
 from ingest.injection import find_instructions
 from ingest.models import DOC_TYPES, IngestError, ParsedDocument
@@ -54,6 +55,7 @@ class IngestReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     replaced: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    reextracted: list[str] = field(default_factory=list)  # same bytes, read by newer code
 
     @property
     def ok(self) -> bool:
@@ -66,6 +68,7 @@ class IngestReport:
             "failed": self.failed,
             "replaced": self.replaced,
             "warnings": self.warnings,
+            "reextracted": self.reextracted,
         }
 
 
@@ -184,6 +187,7 @@ class IngestPipeline:
             countries=countries,
             partners=_as_list(values.get("parties")),
             year=year,
+            extractor=extractor_version(),
         )
 
     def _prepare(self, item: SourceItem, data: bytes, doc_id: str,
@@ -280,7 +284,7 @@ class IngestPipeline:
         known = {r.doc_id: r for r in self.indexer.registry.list()}
         seen: set[str] = set()
 
-        def triage(item: SourceItem) -> tuple[SourceItem, bytes, str] | None:
+        def triage(item: SourceItem) -> tuple[SourceItem, bytes, str, str | None] | None:
             try:
                 item.name = safe_source_name(item.name)
                 data = self._read(item)
@@ -289,6 +293,13 @@ class IngestPipeline:
                 return None
             doc_id = content_id(data)
             rec = known.get(doc_id)
+            current = rec is not None and rec.extractor == extractor_version()
+            if rec and not current and doc_type is None and doc_id not in seen:
+                # same bytes, read by older code: read again, keeping a type the officer set
+                report.reextracted.append(item.name)
+                seen.add(doc_id)
+                kept = rec.doc_type if rec.classification.get("overridden") else None
+                return item, data, doc_id, kept
             if doc_id in seen or (rec and (doc_type is None or rec.doc_type == doc_type)):
                 report.unchanged.append(item.name)
                 if rec and any(r.source == rec.source and r.doc_id != doc_id
@@ -298,7 +309,7 @@ class IngestPipeline:
                         report.replaced.append({"source": old.source, "doc_id": old.doc_id})
                 return None
             seen.add(doc_id)
-            return item, data, doc_id
+            return item, data, doc_id, doc_type
 
         # Preparing (parse, classify, extract, chunk) runs on its own thread, ahead of the
         # embedder, through a bounded queue: memory stays bounded however many files come.
@@ -329,7 +340,7 @@ class IngestPipeline:
                             progress(i, len(items), f"{name} (OCR page {done}/{total})")
 
                     try:
-                        put(self._prepare(*todo, doc_type, ocr_progress))
+                        put(self._prepare(*todo, ocr_progress))
                     except IngestError as exc:
                         log.warning("%s: %s", item.name, exc)
                         put((item.name, str(exc)))

@@ -40,6 +40,7 @@ class DocRecord:
     countries: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     year: int | None = None
+    extractor: str = ""  # ingest.fields.extractor_version() of the code that read it
 
     def field_value(self, name: str) -> Any:
         f = self.fields.get(name)

@@ -107,6 +107,63 @@ def test_type_can_be_set_by_the_user(library: Library, tmp_path: Path):
     assert len(library.documents()) == 1
 
 
+def _read_by_older_code(library: Library, doc_id: str, title: str = "stale title") -> None:
+    """What an older extractor left: another version, and a field it got wrong."""
+    library.store.documents.update(ids=[doc_id], metadatas=[{"extractor": "0ld", "title": title}])
+
+
+def test_unchanged_bytes_read_by_an_older_extractor_are_read_again(library: Library,
+                                                                   tmp_path: Path):
+    from ingest.fields import extractor_version
+    from ingest.index import check_consistency
+
+    pdf = write_pdf(tmp_path / "a.pdf", MOU_PAGES)
+    txt = tmp_path / "call.txt"
+    txt.write_text(CALL_TEXT)
+    first = library.ingest([pdf])
+    library.ingest([txt], doc_type="other")  # a type the officer set survives re-reading
+    recs = {r.source: r for r in library.documents()}
+    assert {r.extractor for r in recs.values()} == {extractor_version()}
+    for rec in recs.values():
+        _read_by_older_code(library, rec.doc_id)
+
+    again = library.ingest([pdf, txt])
+
+    assert sorted(again.reextracted) == ["a.pdf", "call.txt"] and again.unchanged == []
+    now = {r.source: r for r in library.documents()}
+    assert {r.extractor for r in now.values()} == {extractor_version()}
+    assert now["a.pdf"].title == recs["a.pdf"].title != "stale title"
+    assert now["a.pdf"].doc_id == recs["a.pdf"].doc_id
+    assert now["call.txt"].doc_type == "other"
+    assert library.store.chunks.count() == first.ingested[0]["chunks"] + now["call.txt"].chunks
+    assert check_consistency(library.indexer).ok
+    assert library.ingest([pdf, txt]).unchanged == ["a.pdf", "call.txt"]
+
+
+def test_reindex_fields_reads_stale_documents_again_and_resumes(embedded_settings,
+                                                                tmp_path: Path):
+    import json
+
+    from conftest import run_cli
+
+    library = Library(embedded_settings)
+    pdf = write_pdf(tmp_path / "a.pdf", MOU_PAGES)
+    txt = tmp_path / "call.txt"
+    txt.write_text(CALL_TEXT)
+    library.ingest([pdf, txt])
+    [mou] = library.documents("mou")
+    _read_by_older_code(library, mou.doc_id)
+
+    out = run_cli(embedded_settings, "reindex", "--fields", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["reextracted"] == ["a.pdf"] and report["failed"] == []
+    assert Library(embedded_settings).registry.get(mou.doc_id).title == mou.title
+    out = run_cli(embedded_settings, "reindex", "--fields")
+    assert out.returncode == 0, out.stderr
+    assert "nothing to do" in out.stdout
+
+
 def _encrypted_pdf(path: Path) -> Path:
     writer = PdfWriter(clone_from=io.BytesIO(write_pdf(path.with_suffix(".tmp"),
                                                        ["secret text"]).read_bytes()))
