@@ -37,10 +37,12 @@ from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
 
-# Theme fit needed to consider a call at all. On evals/funding_requests.jsonl the calls that
-# must be flagged score 0.54-0.78 and calls off the plan's theme up to 0.46: a thin margin,
-# so the hard rules, not this number, decide most cases.
-FIT_THRESHOLD = 0.47
+# Theme fit needed to consider a call at all, fitted on the tuning requests pooled (the
+# sample corpus's evals/funding_requests.jsonl, the real dev tasks and frozen-a of
+# evals/real_tasks_frozen.jsonl): the highest recall whose precision stays >= 0.8 and
+# nothing-fits >= 0.9 (0.42: recall 0.50, precision 0.86, nothing-fits 0.94; 0.47 kept
+# recall at 0.38). frozen-b is held out. The hard rules, not this number, decide most cases.
+FIT_THRESHOLD = 0.42
 KEYWORD_BONUS, KEYWORD_BONUS_CAP = 0.04, 2
 MAX_CONDITIONS = 4
 ROW_FIELDS = ("title", "programme", "call_id", "funder", "themes", "amount_min", "amount_max",
@@ -783,7 +785,10 @@ def theme_fit(topics: np.ndarray, topic_texts: list[str], themes: np.ndarray,
     prof = float(profile @ joined)
     best_passage = float((passages @ topics.T).max()) if passages.size else 0.0
     shared = sorted(call_keywords(" ".join(topic_texts)) & call_terms)
-    score = 0.6 * float(pair[i, j]) + 0.2 * prof + 0.2 * best_passage \
+    # A call whose priorities were not read as a list (real guides state them in prose)
+    # is judged by its best passage in their place.
+    best_theme = float(pair[i, j]) if themes.size else best_passage
+    score = 0.6 * best_theme + 0.2 * prof + 0.2 * best_passage \
         + KEYWORD_BONUS * min(KEYWORD_BONUS_CAP, len(shared))
     return ThemeFit(round(score, 3), topic_texts[i],
                     theme_texts[j] if themes.size else "", shared)
