@@ -213,7 +213,9 @@ _TZ_WORDS = (
     r"(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)?"
     r"|(?:Eastern|Central|Mountain|Pacific|Atlantic)\s+(?:Standard\s+|Daylight\s+)?Time"
     r"|(?:Central|Western|Eastern)\s+European\s+(?:Summer\s+)?Time"
-    r"|Greenwich\s+Mean\s+Time|(?:local|[A-Z][a-z]+)\s+time)"
+    r"|Greenwich\s+Mean\s+Time|(?:local|[A-Z][a-z]+)\s+time"
+    r"|ora\s+(?:di|dell[ae'])\s*[A-Z]\w+|hora\s+de\s+[A-Z]\w+|heure\s+de\s+[A-Z]\w+"
+    r"|[A-Z]\w+er\s+Zeit|(?:Brusselse|Nederlandse)\s+tijd)"
 )
 TIME_RE = re.compile(
     r"(?<![\d.,/])(?P<h>[012]?\d)(?:(?P<sep>[:.h])(?P<min>[0-5]\d))?(?![./]?\d)\s*"
@@ -240,8 +242,9 @@ def find_times(text: str) -> list[TimeHit]:
         ampm = (m.group("ampm") or "").lower().replace(".", "").replace(" ", "")
         if m.group("noon") and h == 12:
             ampm = "pm"
-        if minutes is None and ampm not in ("am", "pm", "h", "hrs", "hours", "uhr"):
-            continue
+        if minutes is None and ampm not in ("am", "pm", "h", "hrs", "hours", "uhr") \
+                and not m.group("tz"):
+            continue  # a bare number is a time only with a zone: "entro le 24 (ora di Bruxelles)"
         if m.group("sep") == "." and not (ampm or m.group("tz")):
             continue  # "section 2.15" is not a quarter past two; "17.00 Uhr" and "17.00 CET" are
         if ampm in ("am", "pm") and not 1 <= h <= 12:

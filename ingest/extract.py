@@ -778,6 +778,10 @@ class FieldExtractor:
             ("twinning", r"twinning|jumelage|städtepartnerschaft"),
             ("friendship", r"friendship"),
             ("mou", r"memorand(?:um|a) of understanding|\bmou\b"),
+            # treaties between states on their territorial authorities' co-operation
+            ("convention", r"\bconvention\b|\bconventie\b|\bconvenzione\b|[ÜU]bereinkommen|"
+                           r"kaderovereenkomst|overeenkomst\b.{0,200}(?:grensoverschrijdende|"
+                           r"territoriale)"),
         )
         for source in (title_text, head):
             hit = next((k for k, rx in kinds if re.search(rx, source, re.I)), None)
@@ -909,7 +913,8 @@ class FieldExtractor:
             m.start()
             for m in re.finditer(
                 r"(?im)^\s*(?:#+\s*)?(?:signatures?|in witness whereof)\b|\b(?i:done|signed|executed)\b"  # noqa: E501 (one regex alternative per line reads better than a split)
-                r"[^.\n]{0,40}?\b(?:at|in)\s+[A-Z]",
+                r"[^.\n]{0,40}?\b(?:at|in)\s+[A-Z]|\b(?i:gedaan\s+te|fatto\s+a|hecho\s+en|fait\s+[àa]|"
+                r"geschehen\s+zu|feito\s+em)\s+[A-Z]",
                 text[:end],
             )
         ]
@@ -929,9 +934,12 @@ class FieldExtractor:
         block = text[sig_start:end]
 
         place_rx = re.compile(
-            r"(?i:done|signed|executed|made)(?:\s+(?:this|the present)\s+\w+)?"
+            r"(?:(?i:done|signed|executed|made)(?:\s+(?:this|the present)\s+\w+)?"
             r"(?:\s+in\s+(?:duplicate|triplicate|two|three|\w+\s+originals?))?,?"
-            r"\s+(?:at|in)\s+(?P<place>[A-Z][\w'’.-]*(?:[ -](?:de |da |do |del |upon |on |am |sur )?"  # noqa: E501 (one regex alternative per line reads better than a split)
+            r"\s+(?:at|in)|(?i:gedaan|getekend|ondertekend)\s+te|(?i:fatto|firmato)\s+a|"
+            r"(?i:hecho|firmado)\s+en|(?i:fait|sign[ée])\s+[àa]|"
+            r"(?i:geschehen|unterzeichnet)\s+(?:zu|in)|(?i:feito|assinado)\s+em)"
+            r"\s+(?P<place>[A-Z][\w'’.-]*(?:[ -](?:de |da |do |del |upon |on |am |sur )?"  # noqa: E501 (one regex alternative per line reads better than a split)
             r"[A-Z][\w'’.-]*){0,3})(?P<rest>[^.\n]{0,80})"
         )
         m = next(
@@ -998,6 +1006,11 @@ class FieldExtractor:
             m = CALL_ID_RE.search(text)
             if m:
                 cid = (m.group(0), m.start())
+        if cid is None:
+            # a notice in the EU's Official Journal is known by its reference: "(2011/C 19/07)"
+            m = re.search(r"\((?P<ref>\d{4}/C\s?\d+/\d+)\)", text[:3000])
+            if m:
+                cid = (m.group("ref"), m.start("ref"))
         if cid:
             out["call_id"] = dt.field(cid[0], cid[1])
 
@@ -1016,6 +1029,8 @@ class FieldExtractor:
             )
             if m:
                 out["funder"] = dt.field(m.group("f").strip(), m.start("f"))
+            elif banner := _funder_banner(dt):
+                out["funder"] = dt.field(banner[0], banner[1])
 
         themes = _list_field(
             dt,
@@ -1084,6 +1099,9 @@ class FieldExtractor:
         rate = _first_sentence(
             dt,
             r"co-?financ\w*|co-?fund\w*|of (?:the )?(?:total )?eligible (?:project )?costs|"
+            r"cofinanzia\w*|costi\s+ammissibili|cofinancia\w*|costes\s+subvencionables|"
+            r"cofinancement|co[ûu]ts\s+[ée]ligibles|f[öo]rderf[äa]higen\s+Kosten|"
+            r"subsidiabele\s+kosten|"
             r"\bfund\w*\s+up\s+to\s+\d+\s?%|up to \d+\s?% of (?:the |your )?(?:total )?(?:project )?cost|"  # noqa: E501 (one regex alternative per line reads better than a split)
             r"\bcover(?:s)?\s+up\s+to|\bmatch(?:ing)?\s+fund|own contribution",
         )
@@ -1102,7 +1120,8 @@ class FieldExtractor:
                 rate_val = (v, off, sent)
         if rate_val is None:
             for off, sent in dt.sentences():
-                if re.search(r"(?i)co-?financ|eligible costs|funding rate|grant rate", sent):
+                if re.search(r"(?i)co-?financ|eligible costs|funding rate|grant rate|"
+                             r"cofinanzia|costi ammissibili|cofinancia|cofinancement", sent):
                     pcts = find_percents(sent)
                     if pcts:
                         rate_val = (pcts[0][0], off, sent)
@@ -1550,12 +1569,16 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
     text = dt.text
     budget_rx = re.compile(
         r"(?i)\b(?:total|overall|indicative|global)?\s*budget\b|\bavailable\b|"
-        r"\ballocat\w*|\benvelope\b|\btotal (?:of|amount)\b"
+        r"\ballocat\w*|\benvelope\b|\btotal (?:of|amount)\b|"
+        r"\bdotazione\b|\bbilancio (?:totale|complessivo|disponibile)|\bpresupuesto\b|"
+        r"\bbudget total\b|\bGesamtbudget\b|\bbegroting\b"
     )
     per_project_rx = re.compile(
         r"(?i)per project|per application|per grant|each project|grants? "
         r"(?:of|between|ranging|from|will be|amount)|lump sum|grant size|"
-        r"amount per|maximum grant|minimum grant|request(?:ed)? (?:between|up)"
+        r"amount per|maximum grant|minimum grant|request(?:ed)? (?:between|up)|"
+        r"per progetto|sovvenzione di importo|por proyecto|subvenci[óo]n de|par projet|"
+        r"subvention de|pro Projekt|per project"
     )
 
     def ctx(a: Amount, before: int = 120) -> str:
@@ -1593,12 +1616,15 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
 
     # range "between X and Y" / "from X to Y" / "X - Y"
     rng = re.compile(
-        r"(?i)(?:between|from|of)\s+(?P<a>\S+(?:\s\S+){0,3}?)\s+(?:and|to|-|–)\s+(?P<b>\S+(?:\s\S+){0,3})"
+        r"(?i)(?:between|from|of|tra|fra|entre|zwischen|tussen)\s+(?P<a>\S+(?:\s\S+){0,3}?)\s+"
+        r"(?:and|to|e|y|et|und|en|-|–)\s+(?P<b>\S+(?:\s\S+){0,3})"
         r"|(?P<c>(?:[€$£]|EUR|USD|GBP)\s?[\d.,\s]+)\s?(?:-|–)\s?(?P<d>(?:[€$£]|EUR|USD|GBP)?\s?[\d.,]+)"
     )
     project_amounts = [a for a in amounts if a is not budget]
     for off, sent in dt.sentences():
-        if not per_project_rx.search(sent) and not re.search(r"(?i)\bgrants?\b|\bamount\b", sent):
+        if not per_project_rx.search(sent) and not re.search(
+                r"(?i)\bgrants?\b|\bamount\b|\bsovvenzion|\bimporto\b|\bsubvenci|\bsubvention|"
+                r"\bZuschuss|\bsubsidie", sent):
             continue
         if (
             budget is not None
@@ -1711,12 +1737,30 @@ def _duration_months(dt: DocText) -> Field | None:
     return None
 
 
+def _funder_banner(dt: DocText) -> tuple[str, int] | None:
+    """The publisher's banner at the top of a call ("EUROPEAN COMMISSION", "COMMISSIONE
+    EUROPEA"): a short line in capitals that spaCy or the wording names an institution."""
+    for ln in dt.lines[:8]:
+        text = ln.text.strip().strip("#").strip()
+        words = text.split()
+        if 2 <= len(words) <= 4 and text.isupper() and re.search(
+                r"(?i)\bcommission|\bcommissione|\bcomisi[óo]n|\bkommission|\bcommissie|\bministr|"
+                r"ministerio|ministère|agency|agenzia|agencia|foundation|fondazione|"
+                r"fundaci[óo]n|stiftung|stichting|council|consiglio|trust|fund\b", text):
+            return text, ln.start
+    return None
+
+
 def _deadline(dt: DocText) -> dict[str, Field]:
     """The submission deadline: among sentences with a deadline cue and a full date, prefer
     one that also states a time, and avoid version notes ('replaces the call of ...')."""
     cue = re.compile(
         r"(?i)deadline|no later than|must (?:be )?(?:submitted|received)|must reach|closes|"
-        r"closing date|submitted by|received by|due\b"
+        r"closing date|submitted by|received by|due\b|"
+        # the same cues where officers meet them in Italian, Spanish, French, German, Dutch
+        r"\bentro il\b|termine per la presentazione|scadenza|devono (?:essere )?(?:inviat|present)|"
+        r"plazo de presentaci[óo]n|a m[áa]s tardar|date limite|au plus tard|"
+        r"Einsendeschluss|Antragsfrist|sp[äa]testens|uiterlijk|uiterste (?:datum|termijn)"
     )
     best: tuple[int, int, str, Any] | None = None
     for off, sent in dt.sentences():
@@ -1733,11 +1777,14 @@ def _deadline(dt: DocText) -> dict[str, Field]:
         if find_times(tail):
             score += 2
         if re.search(
-            r"(?i)no later than|must (?:be )?(?:submitted|received)|must reach|deadline (?:for|is)",
+            r"(?i)no later than|must (?:be )?(?:submitted|received)|must reach|deadline (?:for|is)|"
+            r"devono (?:essere )?inviat|domand|solicitud|candidature|Antr[äa]g|aanvra",
             sent,
         ):
             score += 1
-        if re.search(r"(?i)replaces|previous|version|was extended|changed|start|begin", sent):
+        if re.search(r"(?i)replaces|previous|version|was extended|changed|start|begin|"
+                     r"portati a termine|completed|results|risultati|info(?:rmation)? day",
+                     sent):
             score -= 2
         if best is None or score > best[0]:
             best = (score, off, sent, h)

@@ -32,7 +32,8 @@ def extractor_version() -> str:
 FIELD_SPEC: dict[str, dict[str, str]] = {
     "mou": {
         "title": "str: the document's title as printed",
-        "kind": "str: one of mou | sister_city | friendship | twinning | letter_of_intent",
+        "kind": "str: one of mou | sister_city | friendship | twinning | letter_of_intent | "
+        "convention (between states, on their territorial authorities)",
         "parties": "list[str]: the municipalities/regions that are party, as named "
         "('Town of Alderbrook', 'Municipality of Vila Serena')",
         "countries": "list[str]: the parties' countries",
