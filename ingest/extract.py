@@ -1758,7 +1758,8 @@ def _deadline(dt: DocText) -> dict[str, Field]:
         r"(?i)deadline|no later than|must (?:be )?(?:submitted|received)|must reach|closes|"
         r"closing date|submitted by|received by|due\b|"
         # the same cues where officers meet them in Italian, Spanish, French, German, Dutch
-        r"\bentro il\b|termine per la presentazione|scadenza|devono (?:essere )?(?:inviat|present)|"
+        r"\bentro (?:il|le|la)\b|termine per la presentazione|scadenza|"
+        r"devono (?:essere )?(?:invia|present)|"
         r"plazo de presentaci[óo]n|a m[áa]s tardar|date limite|au plus tard|"
         r"Einsendeschluss|Antragsfrist|sp[äa]testens|uiterlijk|uiterste (?:datum|termijn)"
     )
@@ -1778,7 +1779,7 @@ def _deadline(dt: DocText) -> dict[str, Field]:
             score += 2
         if re.search(
             r"(?i)no later than|must (?:be )?(?:submitted|received)|must reach|deadline (?:for|is)|"
-            r"devono (?:essere )?inviat|domand|solicitud|candidature|Antr[äa]g|aanvra",
+            r"devono (?:essere )?invia|domand|solicitud|candidature|Antr[äa]g|aanvra",
             sent,
         ):
             score += 1

@@ -19,10 +19,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    if why := real.available():
-        pytest.skip(why)
-    return real.run(tmp_path_factory.mktemp("real-home"), list(real.SETS))
+def results(real_home: Path) -> dict[str, dict[str, Any]]:
+    return real.run(real_home, list(real.SETS))
 
 
 @pytest.mark.parametrize("name", real.SETS)

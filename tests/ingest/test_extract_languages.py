@@ -1,0 +1,116 @@
+"""Agreements and calls written the way real ones are: other languages, Official Journal
+notices, cover pages set in large type under a publisher's banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.classify import DocumentClassifier
+from ingest.cover import cover_title, not_title
+from ingest.extract import FieldExtractor
+from ingest.models import Page, ParsedDocument
+from ingest.parse import parse_bytes
+
+DUTCH_AGREEMENT = """Overeenkomst tussen het Koninkrijk der Nederlanden en de Bondsrepubliek \
+Duitsland inzake grensoverschrijdende samenwerking tussen territoriale gemeenschappen of \
+autoriteiten
+
+Artikel 1
+De Overeenkomstsluitende Partijen bevorderen de samenwerking tussen de gemeenten.
+
+Artikel 2
+Deze Overeenkomst treedt in werking op de eerste dag van de tweede maand.
+
+TEN BLIJKE WAARVAN de gevolmachtigden deze Overeenkomst hebben ondertekend.
+GEDAAN te Isselburg-Anholt, op 23 mei 1991 in vier oorspronkelijke exemplaren.
+"""
+
+ITALIAN_NOTICE = """V
+(Avvisi)
+PROCEDIMENTI AMMINISTRATIVI
+COMMISSIONE EUROPEA
+INVITO A PRESENTARE PROPOSTE
+«Sostegno a favore di azioni di informazione riguardanti la politica agricola comune»
+(2011/C 212/11)
+1. INTRODUZIONE
+Il presente invito a presentare proposte riguarda azioni di informazione.
+Per ciascuna azione può essere richiesta alla Commissione una sovvenzione di importo compreso \
+tra 100 000 EUR e 500 000 EUR.
+I candidati devono inviare la domanda entro le 24 (ora di Bruxelles) del 30 settembre 2011.
+"""
+
+
+def doc(text: str, name: str = "t.md") -> ParsedDocument:
+    return ParsedDocument(source=name, fmt="md", pages=[Page(1, text)])
+
+
+@pytest.fixture(scope="module")
+def ex() -> FieldExtractor:
+    return FieldExtractor()
+
+
+def test_a_dutch_treaty_is_an_agreement_with_its_place_and_date(ex: FieldExtractor) -> None:
+    d = doc(DUTCH_AGREEMENT)
+    cls = DocumentClassifier().run(d)
+    assert cls.doc_type == "mou", cls.reasons
+    v = {k: f.value for k, f in ex.run(d, "mou").items()}
+    assert v["kind"] == "convention"
+    assert (v["signing_place"], v["signing_date"]) == ("Isselburg-Anholt", "1991-05-23")
+
+
+def test_an_italian_official_journal_notice_is_a_call_with_its_facts(ex: FieldExtractor) -> None:
+    d = doc(ITALIAN_NOTICE)
+    cls = DocumentClassifier().run(d)
+    assert cls.doc_type == "grant_call", cls.reasons
+    v = {k: f.value for k, f in ex.run(d, "grant_call").items()}
+    assert v["title"].startswith("INVITO A PRESENTARE PROPOSTE «Sostegno")
+    assert v["call_id"] == "2011/C 212/11"
+    assert v["funder"] == "COMMISSIONE EUROPEA"
+    assert (v["amount_min"], v["amount_max"], v["currency"]) == (100000, 500000, "EUR")
+    assert (v["deadline"], v["deadline_time"], v["deadline_tz"]) == (
+        "2011-09-30", "24:00", "ora di Bruxelles")
+
+
+@pytest.mark.parametrize(("line", "never"), [
+    ("COMMISSIONE EUROPEA", True), ("V", True), ("(2011/C 19/07)", True), ("C 79/1", True),
+    ("Contracting Authority: European Commission", True), ("https://example.org/call", True),
+    ("SOURCE: city records", True), ("Deadline for submission of proposals: 31 March 2011", True),
+    ("Quiet Diplomats: Small Towns in World Affairs", False),
+    ("Cultural Bridges Grants 2027: Guidance for Applicants", False),
+    ("Partnership Agreement Toolkit", False),
+])
+def test_lines_that_are_never_a_title(line: str, never: bool) -> None:
+    assert not_title(line) is never
+
+
+def _cover_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=18)
+    pdf.cell(0, 10, "EUROPEAN COMMISSION", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "CALL FOR PROPOSALS PRINCE 2010", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, "GUIDELINES FOR GRANT APPLICANTS", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, "Deadline for submission: 31 March 2011", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for _ in range(12):
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 5, "The body of the guidelines explains who may apply and how. " * 3)
+    pdf.set_title("Microsoft Word - guidelines_final_v3.docx")
+    pdf.output(str(path))
+    return path
+
+
+def test_the_cover_title_is_the_largest_block_that_is_not_a_banner(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    path = _cover_pdf(tmp_path / "guidelines.pdf")
+    assert cover_title(PdfReader(path).pages[0]) == (
+        "CALL FOR PROPOSALS PRINCE 2010 GUIDELINES FOR GRANT APPLICANTS")
+    parsed = parse_bytes(path.read_bytes(), "guidelines.pdf")
+    fields = FieldExtractor().run(parsed, "grant_call")
+    assert fields["title"].value == "CALL FOR PROPOSALS PRINCE 2010 GUIDELINES FOR GRANT APPLICANTS"
