@@ -400,11 +400,14 @@ def template_parts(name: str = TEMPLATE) -> dict[str, str]:
 
 
 def fill(part: str, **values: str) -> str:
-    """One pass over {key} placeholders, like `render_prompt`: values are never re-read."""
+    """One pass over {key} placeholders, like `render_prompt`: values are never re-read. An
+    empty sender leaves no "on behalf of  with": the phrase goes with it."""
     template = template_parts()[part]
     missing = set(re.findall(r"\{([a-z_]+)\}", template)) - set(values)
     if missing:
         raise KeyError(f"letter part {part!r} needs: {', '.join(sorted(missing))}")
+    if "sender_org" in values and not values["sender_org"].strip():
+        template = template.replace(" on behalf of {sender_org}", "")
     return re.sub(r"\{([a-z_]+)\}", lambda m: values[m.group(1)], template)
 
 
@@ -564,6 +567,8 @@ class LetterWriter:
                 if (r := self.library.registry.get(d)) is not None]
         if not recs:
             return "No stored agreement matches the request."
+        if (cited := _cited_agreement(request, recs, self.library.documents("mou"))) is not None:
+            recs = [cited]  # "under the 1986 Benelux agreement": the request names it
         topic = parse_proposal(request).topic or request
         by_area = [(max(_cosines(self.library, topic, [str(a) for a in areas]), default=0.0), r)
                    for r in recs if (areas := r.field_value("areas"))]
@@ -675,6 +680,10 @@ class LetterWriter:
         signed = rec.field_value("signing_date")
         place = rec.field_value("signing_place")
         sender_org = _with_article(d.sender_arg or d.match.ours)
+        if not sender_org.strip():
+            # a convention between states names no town: the officer adds who writes
+            d.warnings.append("The request and the agreement do not say who writes: add the "
+                              "sender's town or office.")
         d.add("agreement", rec.title, title_field.get("page"), title_field.get("evidence") or
               rec.title, rec)
         parties = rec.field_value("parties") or rec.partners
@@ -1055,6 +1064,31 @@ def _home_party(mous: list[DocRecord]) -> str | None:
         return None
     best = max(counts, key=lambda p: counts[p])
     return best if counts[best] > 1 else None
+
+
+def _cited_agreement(request: str, found: list[DocRecord],
+                     every: list[DocRecord]) -> DocRecord | None:
+    """The retrieved agreement a request refers to by name or year ("the 1986 Benelux
+    agreement"): its title shares a word with the request that few stored agreements' titles
+    have, or the request gives the year it was signed. None when the request names none."""
+    from assistant.retrieve import terms
+
+    asked = set(terms(request))
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", request))
+    titles = {r.doc_id: set(terms(r.title)) for r in every}
+    df: dict[str, int] = {}
+    for words in titles.values():
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    rare = max(1, len(every) // 5)
+
+    def score(rec: DocRecord) -> int:
+        named = {w for w in titles.get(rec.doc_id, set()) & asked if df.get(w, 0) <= rare}
+        signed = str(rec.field_value("signing_date") or "")[:4]
+        return len(named) + (signed in years)
+
+    best = max(found, key=score)
+    return best if score(best) > 0 else None
 
 
 def _refusal(message: str) -> Letter:
