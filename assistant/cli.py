@@ -356,7 +356,8 @@ TodayOpt = Annotated[
 @app.command()
 def agreements(
     status: Annotated[
-        str | None, typer.Option(help="active, expiring, expired or unknown.")
+        str | None, typer.Option(help="in_force, expiring, renewed, indefinite, expired, "
+                                 "unknown, or active (any still in force).")
     ] = None,
     partner: Annotated[
         str | None, typer.Option(help="Partner name (part of it is enough).")

@@ -32,7 +32,7 @@ from assistant.status import call_status, deadline_status, parse_deadline
 from ingest.amounts import find_amounts
 from ingest.countries import find_countries as country_hits
 from ingest.countries import fold
-from ingest.numbers import to_int
+from ingest.numbers import NUMBER_WORDS, to_int
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,9 @@ def call_rows(library: Library, today: date) -> list[CallRow]:
 # Reading the plan
 # ---------------------------------------------------------------------------------------
 
-_NUM = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple of|pair of)"
+_NUM = r"(\d{1,2}|couple of|pair of|" + "|".join(
+    sorted((w for w in NUMBER_WORDS if len(w) > 2 and NUMBER_WORDS[w] > 0), key=len, reverse=True)
+) + ")"
 _PARTNER_NOUN = (r"(?:partners?|towns?|cities|city|municipalit(?:y|ies)|regions?|counties|county|"
                  r"councils?|communes?|villages?|(?:local |regional )?authorit(?:y|ies)|"
                  r"organi[sz]ations?|associations?|committees?|prefectures?|provinces?|ngos?|"
@@ -970,9 +972,10 @@ class FundingRadar:
 
     @staticmethod
     def _rules(call: _Call, plan: Plan) -> list[RuleCheck]:
-        return (check_status(call.row) + check_partnership(call.row, call.rec, plan)
+        # the status last: a closed call that also fails a rule is a near miss for that rule
+        return (check_partnership(call.row, call.rec, plan)
                 + check_countries(call.row, plan, call.text) + check_applicant(call.row, plan)
-                + check_amount(call.row, plan))
+                + check_amount(call.row, plan) + check_status(call.row))
 
     def _entry(self, call: _Call, plan: Plan, fit: ThemeFit,
                checks: list[RuleCheck]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from assistant.retrieve import STOPWORDS
 from assistant.types import Passage
-from ingest.amounts import NUM, find_amounts, find_percents, parse_number
+from ingest.amounts import NUM, currency_code, find_amounts, find_percents, parse_number
 from ingest.dates import NUMBER_WORDS, find_dates, find_times
 
 log = logging.getLogger(__name__)
@@ -53,14 +53,8 @@ _SENTENCE_STARTERS = {
     "but", "or", "so", "then", "only", "applicants", "partners", "please", "see", "yet",
 }
 
-_CURRENCY_MARKERS: dict[str, tuple[str, ...]] = {
-    "EUR": ("eur", "€", "euro"),
-    "USD": ("usd", "$", "dollar"),
-    "GBP": ("gbp", "£", "pound"),
-    "JPY": ("jpy", "¥", "yen"),
-    "KRW": ("krw", "₩", "won"),
-    "CHF": ("chf", "franc"),
-}
+# a currency as written: a code, a sign, or a word ("eur", "€", "us$", "euros", "dollari")
+_MARKER_RE = re.compile(r"[a-z]{2,}\$|[^\w\s\d.,;:()'\"-]{1,2}|[^\W\d_]{3,}")
 
 
 @dataclass
@@ -176,10 +170,11 @@ class _Evidence:
             currency, value = fact.key
             if (currency, value) in self.amounts:
                 return True
-            # "Budget (EUR): 80,000": the figure with its currency written nearby.
-            markers = _CURRENCY_MARKERS.get(currency, (currency.lower(),))
+            # "Budget (EUR): 80,000": the figure with its currency written nearby, in any
+            # of the ways the amounts layer reads (a source's "$" is the answer's "MXN").
             return any(
-                any(mk in self.lower[max(0, pos - 40) : pos + 40] for mk in markers)
+                any(currency_code(tok) == currency
+                    for tok in _MARKER_RE.findall(self.lower[max(0, pos - 40) : pos + 40]))
                 for pos in self.numbers.get(value, [])
             )
         if fact.kind == "percent":

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pycountry
 
 from assistant.ask import Assistant
 from assistant.facts import fact_lines, human_date, money
@@ -94,11 +95,18 @@ _SENDER_OFFICE = re.compile(
     r"\bfrom\s+(?:the|our)\s+(mayor|governor|chair|president|town manager)\b", re.IGNORECASE)
 _HONORIFICS = {"dr.", "dr", "hon.", "avv.", "councillor", "vereadora", "vereador", "prof.",
                "mr", "mr.", "mrs", "mrs.", "ms", "ms."}
-# Two surnames, the first one used in address ("Presidenta Herrera Vázquez", never "Vázquez").
-_DOUBLE_SURNAME_COUNTRIES = {
-    "Mexico", "Spain", "Argentina", "Colombia", "Chile", "Peru", "Venezuela", "Ecuador",
-    "Guatemala", "Cuba", "Bolivia", "Dominican Republic", "Honduras", "Paraguay",
-    "El Salvador", "Nicaragua", "Costa Rica", "Panama", "Uruguay"}
+# Two surnames, the first one used in address ("Presidenta Herrera Vázquez", never
+# "Vázquez"): the custom of the countries whose official language is Spanish (CLDR).
+@cache
+def _double_surname_countries() -> frozenset[str]:
+    from babel.languages import get_official_languages
+
+    from ingest.countries import english_name
+
+    return frozenset(english_name(c.alpha_2) for c in pycountry.countries
+                     if "es" in get_official_languages(c.alpha_2, de_facto=True))
+
+
 _NAME = r"[A-ZÀ-Þ][\w'’-]+(?:\s+(?:de|da|do|di|del|la|las|los|am|an|der|sur)?\s*[A-ZÀ-Þ][\w'’-]+)*"
 # Where a request names the partner: "partner town X", "Mayor of X", "to X", "with X".
 _PARTNER_CUE = re.compile(
@@ -240,7 +248,7 @@ class Person:
 
     def surname(self, country: str | None) -> str:
         parts = self.name.split()
-        if len(parts) >= 3 and country in _DOUBLE_SURNAME_COUNTRIES:
+        if len(parts) >= 3 and country in _double_surname_countries():
             return " ".join(parts[-2:])
         return parts[-1]
 
@@ -1068,13 +1076,17 @@ def _home_party(mous: list[DocRecord]) -> str | None:
 
 def _cited_agreement(request: str, found: list[DocRecord],
                      every: list[DocRecord]) -> DocRecord | None:
-    """The retrieved agreement a request refers to by name or year ("the 1986 Benelux
-    agreement"): its title shares a word with the request that few stored agreements' titles
-    have, or the request gives the year it was signed. None when the request names none."""
+    """The retrieved agreement a request refers to by name ("under the 1986 Benelux
+    agreement"): its title shares a name the request capitalises and few stored agreements'
+    titles have, or the request gives its signing year next to the word for an agreement.
+    None when the request names none, or names two alike."""
     from assistant.retrieve import terms
 
-    asked = set(terms(request))
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", request))
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", request)}
+    asked = set(terms(request)) & set(terms(" ".join(capitalised)))
+    years = set(re.findall(
+        r"\b((?:19|20)\d\d)\b(?=[\s\w-]{0,40}\b(?:agreement|accord|convention|treaty|"
+        r"memorandum|charter|protocol|mou|overeenkomst|accordo|acuerdo)\b)", request, re.I))
     titles = {r.doc_id: set(terms(r.title)) for r in every}
     df: dict[str, int] = {}
     for words in titles.values():
@@ -1087,8 +1099,10 @@ def _cited_agreement(request: str, found: list[DocRecord],
         signed = str(rec.field_value("signing_date") or "")[:4]
         return len(named) + (signed in years)
 
-    best = max(found, key=score)
-    return best if score(best) > 0 else None
+    scored = sorted(((score(r), r) for r in found), key=lambda t: -t[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
 
 
 def _refusal(message: str) -> Letter:

@@ -163,14 +163,17 @@ class Library:
         stored atomically under its id. Stopped half way, a second run does the rest: what
         is done carries the new version."""
         stale = [r for r in self.registry.list() if r.extractor != extractor_version()]
-        items = []
+        items, missing = [], []
         for rec in stale:
             path = self.files.path(rec.doc_id, rec.fmt)
             if path is None:
-                log.warning("%s: the original is not stored; add the file again", rec.source)
+                missing.append({"source": rec.source, "error": "the original is not stored: "
+                                "add the file again to read it with the current extractor"})
                 continue
             items.append(SourceItem(rec.source, path))
-        return self.ingest_items(items, progress=progress, user=user)
+        report = self.ingest_items(items, progress=progress, user=user)
+        report.failed.extend(missing)
+        return report
 
     def is_empty(self) -> bool:
         return self.store.documents.count() == 0

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.dates import add_months, add_years, human_date
+from ingest.dates import add_months, human_date
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -32,18 +32,27 @@ LABELS = {"in_force": "in force", "expiring": "expiring", "renewed": "renewed",
           "unknown": "no end date stated", "not_yet_open": "not yet open", "open": "open",
           "closing_soon": "closing soon", "closed": "closed"}
 
-# A term that continues by itself, in the languages officers meet. Renewal "by an exchange
-# of letters" or "if the parties agree" needs an act, so it is not here.
-_SELF_RENEWING = re.compile(
-    r"automatic|tacit|unless (?:either|one|any) (?:of the )?part(?:y|ies)|"
-    r"unless (?:it is |terminated|denounced)|shall (?:thereafter )?(?:be |remain )?"
-    r"(?:extended|renewed|continue)|successive periods|"
-    r"tacitamente|automaticamente|automáticamente|tácitamente|tacitement|automatiquement|"
-    r"stilzwijgend|automatisch|stillschweigend", re.I)
+# A term that continues by itself, in the languages officers meet: a renewal verb with
+# "automatically", "tacitly", "unless either party gives notice" or "for successive
+# periods". Renewal "by an exchange of letters" or "if the parties agree" needs an act, and
+# "remains in force unless terminated" renews nothing, so neither is here.
+_RENEW_VERB = re.compile(
+    r"\b(?:renew|extend|prolong|rinnov|prorog|verleng|verl[äa]nger|renouvel|reconduct|"
+    r"prorrog|renov)\w*", re.I)
+_BY_ITSELF = re.compile(
+    r"\bautomatic\w*|\btacit\w*|\bunless (?:either|one|any) (?:of the )?part(?:y|ies)\b|"
+    r"\bsuccessive (?:periods|terms)\b|\bsuccessive [\w-]+[- ](?:year|month)\b|"
+    r"\bautomatica\w*|\bautom[áa]tica\w*|\bt[áa]cita\w*|\btacite\w*|\bautomatiquement\b|"
+    r"\bstilzwijgend\w*|\bautomatisch\w*|\bstillschweigend\w*", re.I)
 _INDEFINITE = re.compile(
-    r"indefinite|unlimited (?:duration|period)|no (?:fixed )?(?:end|expiry)|"
-    r"tempo indeterminato|durata illimitata|onbepaalde tijd|unbestimmte Zeit|"
-    r"duración indefinida|durée (?:illimitée|indéterminée)", re.I)
+    r"\bindefinite (?:period|duration|term)\b|\bunlimited (?:duration|period)\b|"
+    r"\bno (?:fixed )?(?:end|expiry) date\b|\bwithout (?:a )?(?:time )?limit\b|"
+    r"\btempo indeterminato\b|\bdurata illimitata\b|\bonbepaalde tijd\b|"
+    r"\bunbestimmte Zeit\b|\bduraci[óo]n indefinida\b|"
+    r"\bdur[ée]e (?:illimit[ée]e|ind[ée]termin[ée]e)\b", re.I)
+# the length of a renewed term, in the languages of the cues above
+_TERM = re.compile(r"(?P<n>\w+(?:-\w+)?)(?:\s*\(\d+\))?[\s-]+(?P<unit>years?|anni|anno|jaar|"
+                   r"Jahre?n?|a[ñn]os?|ans?|months?|mesi|maanden|Monate?n?|meses|mois)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,11 @@ class Status:
         return self.state in ("in_force", "expiring", "renewed", "indefinite")
 
 
+def _on(iso: str) -> str:
+    """'on 15 June 2027', 'in June 2027': never a day the document did not state."""
+    return f"{'on' if len(iso) >= 10 else 'in'} {human_date(iso)}"
+
+
 def _value(rec: DocRecord, name: str) -> object:
     return rec.field_value(name)
 
@@ -72,59 +86,63 @@ def _page(rec: DocRecord, name: str) -> int | None:
     return f.get("page")
 
 
+def _renewal_text(rec: DocRecord) -> str:
+    f = rec.fields.get("renewal") or {}
+    return f"{f.get('value') or ''} {f.get('evidence') or ''}"
+
+
 def self_renewing(rec: DocRecord) -> bool:
-    text = " ".join(str(_value(rec, n) or "") + " " + str((rec.fields.get(n) or {})
-                                                           .get("evidence", ""))
-                    for n in ("renewal", "duration_years", "expiry_date"))
-    return bool(_SELF_RENEWING.search(text))
+    """Whether the renewal clause renews the term by itself (read from that clause only)."""
+    text = _renewal_text(rec)
+    return bool(_RENEW_VERB.search(text) and _BY_ITSELF.search(text))
 
 
-def _renewal_years(rec: DocRecord) -> int | None:
+def _renewal_months(rec: DocRecord) -> int | None:
     """The length of a renewed term: 'for successive periods of 5 years', else the first."""
-    text = str(_value(rec, "renewal") or "")
-    from ingest.numbers import NUM_TOKEN, to_int
+    from ingest.numbers import to_int
 
-    m = re.search(rf"(?P<n>{NUM_TOKEN})(?:\s*\(\d+\))?[\s-]+years?", text, re.I)
-    if m and (n := to_int(m.group("n"))):
-        return n
+    lang = rec.languages[0] if rec.languages else None
+    for m in _TERM.finditer(_renewal_text(rec)):
+        n = to_int(m.group("n"), lang) or to_int(m.group("n"), None)
+        if n:
+            monthly = m.group("unit").lower().startswith(("month", "mes", "maand", "monat", "mois"))
+            return n if monthly else 12 * n
     duration = _value(rec, "duration_years")
-    return duration if isinstance(duration, int) and duration > 0 else None
+    return 12 * duration if isinstance(duration, int) and duration > 0 else None
 
 
 def agreement_status(rec: DocRecord, today: date,
                      window_months: int = EXPIRING_WINDOW_MONTHS) -> Status:
     expiry = _value(rec, "expiry_date")
     if not expiry:
-        text = " ".join(str(_value(rec, n) or "") for n in ("renewal", "duration_years"))
-        evidence = " ".join(str((rec.fields.get(n) or {}).get("evidence", ""))
-                            for n in ("renewal", "duration_years", "termination"))
-        if _INDEFINITE.search(text + " " + evidence):
+        text = " ".join(f"{f.get('value') or ''} {f.get('evidence') or ''}"
+                        for n in ("renewal", "duration_years") if (f := rec.fields.get(n)))
+        if _INDEFINITE.search(text):
             return Status("indefinite", "concluded for an indefinite period",
                           page=_page(rec, "renewal") or _page(rec, "duration_years"))
         return Status("unknown", "the agreement states no end date")
-    try:
-        end = date.fromisoformat(str(expiry)[:10]) if len(str(expiry)) >= 10 else \
-            date.fromisoformat(f"{expiry}-01" if len(str(expiry)) == 7 else f"{expiry}-12-31")
-    except ValueError:
+    # a month or a year alone ends on its last day, as a deadline does
+    end = parse_deadline(expiry)
+    if end is None:
         log.warning("%s: unreadable expiry %r", rec.source, expiry)
         return Status("unknown", "the end date cannot be read")
     page = _page(rec, "expiry_date")
     renewed = False
-    if end < today and self_renewing(rec) and (years := _renewal_years(rec)):
+    if end < today and self_renewing(rec) and (months := _renewal_months(rec)):
         while end < today:
-            end = date.fromisoformat(add_years(end.isoformat(), years))
+            end = date.fromisoformat(add_months(end.isoformat(), months))
         renewed = True
     days = (end - today).days
-    iso = end.isoformat()
+    iso = end.isoformat() if renewed or len(str(expiry)) >= 10 else str(expiry)
     if end < today:
-        return Status("expired", f"expired on {human_date(iso)}", iso, days, page)
+        return Status("expired", f"expired {_on(iso)}", iso, days, page)
     near = end <= date.fromisoformat(add_months(today.isoformat(), window_months))
     if renewed:
         reason = f"renewed automatically; the current term ends {human_date(iso)}"
         return Status("expiring" if near else "renewed", reason, iso, days,
                       _page(rec, "renewal") or page)
     if near:
-        return Status("expiring", f"ends on {human_date(iso)}", iso, days, page)
+        return Status("expiring", f"ends {_on(iso)}", iso, days, page)
     return Status("in_force", f"in force until {human_date(iso)}", iso, days, page)
 
 
@@ -157,18 +175,22 @@ def deadline_status(deadline: date | None, today: date) -> tuple[str, int | None
 
 def call_status(rec: DocRecord, today: date) -> Status:
     deadline = parse_deadline(_value(rec, "deadline"))
-    opens = parse_deadline(_value(rec, "opening_date"))
+    opening = str(_value(rec, "opening_date") or "")
+    # a month alone opens on its first day (a deadline month closes on its last)
+    opens = parse_deadline(opening if len(opening) >= 10 else f"{opening}-01"[:10]) \
+        if opening else None
     if opens and opens > today and (deadline is None or deadline >= today):
-        iso = opens.isoformat()
-        return Status("not_yet_open", f"opens on {human_date(iso)}", iso, (opens - today).days,
+        iso = opens.isoformat() if len(opening) >= 10 else opening
+        return Status("not_yet_open", f"opens {_on(iso)}", iso, (opens - today).days,
                       _page(rec, "opening_date"))
     state, days = deadline_status(deadline, today)
     page = _page(rec, "deadline")
     if deadline is None:
         return Status("unknown", "the call states no deadline")
-    iso = deadline.isoformat()
-    reasons = {"closed": f"closed on {human_date(iso)}",
-               "closing_soon": f"closes on {human_date(iso)}, in {days} days",
+    written = str(_value(rec, "deadline"))
+    iso = deadline.isoformat() if len(written) >= 10 else written
+    reasons = {"closed": f"closed {_on(iso)}",
+               "closing_soon": f"closes {_on(iso)}, in {days} days",
                "open": f"open until {human_date(iso)}"}
     return Status(state, reasons[state], iso, days, page)
 

@@ -22,6 +22,8 @@ from babel import UnknownLocaleError
 from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 from price_parser import Price
 
+from ingest.reading import current
+
 # Locales whose symbols and currency names are recognised.
 _LOCALES = ("en", "en_US", "en_GB", "en_CA", "en_AU", "en_IN", "es", "es_MX", "it", "fr",
             "de", "nl", "pt", "pt_BR", "pl", "ja", "ko", "sv", "da", "cs")
@@ -33,9 +35,12 @@ _CODE_STOP = {"ALL", "TOP", "CUP", "MOP", "BOB", "MAD", "PEN", "SOS", "XXX", "XT
 NUM = r"\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 
 _SCALES = {
-    1e3: ("thousand", "thousands", "k", "mila", "mil", "duizend", "tausend", "mille", "tys"),
+    # "mil" is a thousand in Spanish and a million in English shorthand: neither is read
+    1e3: ("thousand", "thousands", "k", "mila", "duizend", "tausend", "mille", "tys"),
+    1e4: ("万",),
     1e6: ("million", "millions", "m", "mn", "mio", "mln", "milioni", "milione", "millones",
-          "millón", "millon", "miljoen", "millionen", "milhões", "milhão", "miljon", "mil."),
+          "millón", "millon", "miljoen", "millionen", "milhões", "milhão", "miljon"),
+    1e8: ("億",),
     1e9: ("billion", "billions", "bn", "mrd", "miliardi", "miliardo", "miljard", "milliarden",
           "milliard", "milliards", "mil millones"),
 }
@@ -57,14 +62,15 @@ def _markers() -> dict[str, str | None]:
                 out.setdefault(sym.lower(), code)
             for count in (1, 2):
                 name = get_currency_name(code, count=count, locale=loc).lower()
-                if name and name != code.lower() and len(name) > 2:
+                if name and name != code.lower() and (len(name) > 2 or not name.isascii()):
                     out.setdefault(name, code)
     for word in ("euro", "euros", "eur"):
         out[word] = "EUR"
     for word in ("dollar", "dollars", "dólares", "dollari", "dollaro"):
         out[word] = None
     out.update({"$": None, "us$": "USD", "u.s. dollars": "USD", "pound": "GBP",
-                "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY"})
+                "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY",
+                "円": "JPY", "元": "CNY", "원": "KRW"})
     return out
 
 
@@ -73,8 +79,9 @@ def _number_re() -> re.Pattern[str]:
     """A number and its scale; the currency is looked up around it (a regex of every
     currency name in every language would cost seconds to build and to run)."""
     scale = "|".join(re.escape(s) for s in sorted(_SCALE_OF, key=len, reverse=True))
+    # CJK scales sit between the number and the currency: "500万円"
     return re.compile(rf"(?<![\w.,])(?P<num>{NUM})(?![\d])"
-                      rf"(?:\s*(?P<scale>{scale})(?![\w])\.?)?", re.IGNORECASE)
+                      rf"(?:\s*(?P<scale>{scale})(?![a-z])\.?)?", re.IGNORECASE)
 
 
 _MAX_MARKER_WORDS = 3
@@ -110,8 +117,10 @@ def _marker_after(after: str) -> tuple[str, int] | None:
     """The currency written just after a number (' €', ' EUR', ' euros', ' di euro') and
     how many characters it takes."""
     table = _markers()
-    if after[:1].isalnum() or len(after) - len(after.lstrip()) > 1:
+    if (after[:1].isalnum() and after[:1].isascii()) or len(after) - len(after.lstrip()) > 1:
         return None
+    if re.match(r"\s?mil\b", after, re.I):
+        return None  # "USD 2 mil": a thousand or a million, the text does not say
     rest = after.lstrip()
     if link := _LINK.match(rest):
         rest = rest[link.end():]
@@ -127,7 +136,10 @@ def _marker_after(after: str) -> tuple[str, int] | None:
     for n in range(min(_MAX_MARKER_WORDS, len(words)), 0, -1):
         phrase = " ".join(words[:n]).rstrip(".")
         if phrase.lower() in table:
-            return phrase, skipped + rest.find(words[n - 1]) + len(words[n - 1].rstrip("."))
+            end = skipped + rest.find(words[n - 1]) + len(words[n - 1].rstrip("."))
+            if re.match(r"\s?\d", after[end:]):
+                return None  # "2024 EUR 1,000,000": the code belongs to the next number
+            return phrase, end
     return None
 
 
@@ -194,10 +206,13 @@ def find_amounts(text: str, lang: str | None = None,
     ``lang`` is accepted for symmetry with the date layer: numbers need no language
     (see ``parse_number``).
     """
+    country = country or current().country
     out: list[Amount] = []
     for m in _number_re().finditer(text):
         start, end = m.start(), m.end()
         found = _marker_before(text[max(0, start - 30):start])
+        if found and re.match(r"\s?mil\b", text[end:end + 5], re.I):
+            continue  # "USD 2 mil": a thousand or a million, the text does not say
         if found:
             marker, at = found
             start = max(0, start - 30) + at

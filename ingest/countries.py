@@ -19,6 +19,8 @@ import pycountry
 from babel import Locale
 from babel.numbers import get_territory_currencies
 
+from ingest.reading import current
+
 # The languages officers meet (README); their country names are recognised in documents.
 NAME_LANGUAGES = ("de", "es", "fr", "it", "nl", "pt", "pl", "ja", "id", "sv", "da", "cs")
 
@@ -65,28 +67,35 @@ def fold(text: str) -> str:
 
 @cache
 def english_name(alpha_2: str) -> str:
-    """CLDR's short English name ('Russia', 'South Korea'); ISO's where CLDR qualifies it."""
+    """CLDR's short English name ('Russia', 'South Korea'); ISO's where CLDR qualifies it
+    ('Congo, The Democratic Republic of the' -> 'Democratic Republic of the Congo')."""
     cldr = Locale("en").territories.get(alpha_2, "")
     if cldr and " - " not in cldr and "(" not in cldr and "SAR" not in cldr:
         return cldr
     c = pycountry.countries.get(alpha_2=alpha_2)
-    return getattr(c, "common_name", None) or c.name.split(",")[0]
+    if common := getattr(c, "common_name", None):
+        return common
+    head, _, qualifier = c.name.partition(", ")
+    return f"{qualifier.removeprefix('The ')} {head}".strip() if qualifier else head
 
 
 @cache
-def _names() -> dict[str, str]:
-    """Every known written form (folded) -> alpha_2."""
-    out: dict[str, str] = {}
+def _forms() -> dict[str, tuple[str, frozenset[str]]]:
+    """Every known written form (folded) -> (alpha_2, the languages that write it so; "en"
+    for ISO's and CLDR's English forms and for the colloquial ones)."""
+    code_of: dict[str, str] = {}
+    langs: dict[str, set[str]] = {}
 
-    def add(name: str | None, code: str) -> None:
+    def add(name: str | None, code: str, lang: str) -> None:
         if name and (len(name) > 2 or not name.isascii()) and "," not in name:
-            out.setdefault(fold(name), code)
+            key = fold(name)
+            code_of.setdefault(key, code)
+            langs.setdefault(key, set()).add(lang)
 
     for c in pycountry.countries:
-        code = c.alpha_2
-        add(english_name(code), code)
+        add(english_name(c.alpha_2), c.alpha_2, "en")
         for attr in ("name", "common_name", "official_name"):
-            add(getattr(c, attr, None), code)
+            add(getattr(c, attr, None), c.alpha_2, "en")
     for lang in NAME_LANGUAGES:
         try:
             tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
@@ -95,12 +104,19 @@ def _names() -> dict[str, str]:
         territories = Locale(lang).territories
         for c in pycountry.countries:
             if tr is not None:
-                add(tr.gettext(c.name), c.alpha_2)
-            add(territories.get(c.alpha_2), c.alpha_2)
+                add(tr.gettext(c.name), c.alpha_2, lang)
+            add(territories.get(c.alpha_2), c.alpha_2, lang)
     for name, code in COLLOQUIAL.items():
         if name not in _CASE_SENSITIVE:
-            out[fold(name)] = code
-    return out
+            code_of[fold(name)] = code
+            langs.setdefault(fold(name), set()).add("en")
+    return {k: (code_of[k], frozenset(v)) for k, v in langs.items()}
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Every known written form (folded) -> alpha_2."""
+    return {k: v[0] for k, v in _forms().items()}
 
 
 @cache
@@ -126,18 +142,25 @@ _CODES_RE = re.compile(
 )
 
 
-def find_countries(text: str, *, demonyms: bool = False,
-                   any_case: bool = False) -> list[CountryHit]:
+_LANGUAGE_USE = re.compile(r"\s+(?:language|classes|lessons|course|courses|speaking|speakers|"
+                           r"text|version|translation|flu|ocean)\b", re.I)
+
+
+def find_countries(text: str, *, demonyms: bool = False, any_case: bool = False,
+                   lang: str | None = None) -> list[CountryHit]:
     """Every country named in ``text``, in order.
 
     Documents capitalise names, so by default a match must start with a capital or a
     non-Latin letter ('Chad' the country, not 'chad'); ``any_case`` is for what officers
-    type. Accents never matter. ``demonyms`` also reads 'Portuguese municipalities'.
+    type. Accents never matter. ``demonyms`` also reads 'Portuguese municipalities' (not
+    'English classes'). A name in another language counts in a text of that language
+    (``lang``, else the document being read): German 'Island' is Iceland only in German.
     """
+    lang = lang or current().lang
+    forms = _forms()
     folded = fold(text)
     if len(folded) != len(text):  # a decomposed character changed the length: no offsets
         folded = "".join(fold(ch)[:1] or " " for ch in text)
-    lookup = _names()
     hits: list[CountryHit] = []
     for m in _pattern(demonyms).finditer(folded):
         group = 1 if m.group(1) else 2
@@ -145,16 +168,30 @@ def find_countries(text: str, *, demonyms: bool = False,
         if not any_case and first.isalpha() and first.islower():
             continue
         form = m.group(group)
-        code = lookup.get(form) or DEMONYMS.get(_demonym_key(form), "")
+        code, langs = forms.get(form, ("", frozenset()))
+        if code and lang and "en" not in langs and lang not in langs:
+            continue
+        if not code and (code := DEMONYMS.get(_demonym_key(form), "")) and \
+                _LANGUAGE_USE.match(text, m.end(group)):
+            continue  # "English classes", "Spanish flu": a language, not a country
         if code:
             hits.append(CountryHit(english_name(code), code, m.start(group), m.end(group),
                                    text[m.start(group):m.end(group)]))
     for m in _CODES_RE.finditer(text):
         if any(h.start <= m.start() < h.end for h in hits):
             continue  # "USA" is also a translated name: one hit per span
+        if _in_capitals(text, m.start(), m.end()):
+            continue  # "CONTACT US", "LET US BUILD BRIDGES": the pronoun in a heading
         hits.append(CountryHit(english_name(COLLOQUIAL[m.group(1)]), COLLOQUIAL[m.group(1)],
                                m.start(), m.end(), m.group(1)))
     return sorted(hits, key=lambda h: h.start)
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    before = re.findall(r"[^\W\d_]+", text[max(0, start - 30):start])
+    after = re.findall(r"[^\W\d_]+", text[end:end + 30])
+    near = before[-1:] + after[:1]
+    return any(len(w) > 1 and w.isupper() for w in near)
 
 
 def _demonym_key(folded: str) -> str:

@@ -27,6 +27,10 @@ _METADATA = re.compile(
     r"published by|prepared by)\s*:\s*\S", re.I)
 _URL = re.compile(r"https?://|www\.|\b\S+\.(?:com|org|eu|int|gov|net)\b", re.I)
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLC]+|\d+|[A-Z])\.?$")
+# the running title of an official journal, in the EU's languages
+_MASTHEAD = re.compile(
+    r"^(?:Official Journal|Gazzetta ufficiale|Diario Oficial|Journal officiel|Amtsblatt|"
+    r"Publicatieblad|Jornal Oficial|Dziennik Urz[ęe]dowy)\b", re.I)
 
 
 def not_title(line: str, continuation: bool = False) -> bool:
@@ -45,9 +49,18 @@ def not_title(line: str, continuation: bool = False) -> bool:
     label, _, value = text.partition(": ")
     if value and (dates := find_dates(value)) and dates[0].start == 0:
         return True  # "Deadline for submission of proposals: 31 March 2011"
+    if _MASTHEAD.match(text):
+        return True
     words = text.split()
-    # a banner: a publisher or section name in capitals ("EUROPEAN COMMISSION")
-    return len(words) <= 3 and text.isupper()
+    # a banner: a publisher or section name in capitals ("EUROPEAN COMMISSION"), unless it
+    # names the kind of document ("MEMORANDUM OF UNDERSTANDING", "SISTER CITY AGREEMENT")
+    return len(words) <= 3 and text.isupper() and not _names_a_document(text)
+
+
+def _names_a_document(text: str) -> bool:
+    from ingest.classify import CUES
+
+    return any(c.title_weight >= 4 and c.pattern.search(text) for c in CUES)
 
 
 def _lines(page: Any) -> list[tuple[str, float]]:

@@ -22,24 +22,28 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format, get_month_names
 
 from ingest.numbers import NUM_TOKEN, NUMBER_WORDS, digits, to_int  # noqa: F401  (re-exported)
+from ingest.reading import current
 
 # Languages whose month names are recognised (the languages of README "Languages").
 DATE_LANGUAGES = ("en", "es", "it", "fr", "de", "nl", "pt", "pl", "id", "sv", "da", "cs")
 
 
 @cache
-def _month_table() -> dict[str, tuple[int, str]]:
-    """month name (lower case, no dot) -> (month, language); English wins a shared name."""
-    table: dict[str, tuple[int, str]] = {}
+def _month_table() -> dict[str, tuple[int, frozenset[str]]]:
+    """month name (lower case, no dot) -> (month, the languages that write it so)."""
+    months: dict[str, int] = {}
+    langs: dict[str, set[str]] = {}
     for lang in DATE_LANGUAGES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for num, name in get_month_names(width, context, locale=lang).items():
                     key = name.lower().rstrip(".")
                     if len(key) >= 3 and key.isalpha():
-                        table.setdefault(key, (num, lang))
-    table.setdefault("sept", (9, "en"))
-    return table
+                        months.setdefault(key, num)
+                        langs.setdefault(key, set()).add(lang)
+    months.setdefault("sept", 9)
+    langs.setdefault("sept", set()).add("en")
+    return {k: (months[k], frozenset(langs[k])) for k in months}
 
 
 @cache
@@ -61,7 +65,7 @@ def _date_re() -> re.Pattern[str]:
         rf"(?:the\s+)?{day('1')}{link}{mon('1')}{tail}{year('1')}",
         rf"{mon('2')}\s+{day('2')},?\s+{year('2')}",
         r"(?<![\d.])(?P<iy>1[89]\d\d|20\d\d)(?P<sep>[-/.])(?P<im>[01]?\d)(?P=sep)(?P<id>[0-3]?\d)(?!\d)",
-        r"(?<![\d.])(?P<n1>[0-3]?\d)[./-](?P<n2>[01]?\d)[./-](?P<ny>1[89]\d\d|20\d\d)(?!\d)",
+        r"(?<![\d.])(?P<n1>[0-3]?\d)[./-](?P<n2>[0-3]?\d)[./-](?P<ny>1[89]\d\d|20\d\d)(?!\d)",
         r"(?P<jy>1[89]\d\d|20\d\d)\s*年\s*(?P<jm>[01]?\d)\s*月(?:\s*(?P<jd>[0-3]?\d)\s*日)?",
         rf"{mon('3')}(?:\s+(?:of|de|di|del))?\s+{year('3')}",
     ]
@@ -140,15 +144,19 @@ def _read(m: re.Match[str], lang: str | None, order: str) -> str | None:
         if g[f"mon{n}"]:
             month = _month_table()[g[f"mon{n}"].lower().rstrip(".")][0]
             return _iso(int(g[f"year{n}"]), month, int(g[f"day{n}"]))
-    month, month_lang = _month_table()[g["mon3"].lower().rstrip(".")]
-    if month_lang == "en" and g["mon3"][0].islower():
-        return None  # English capitalises its months: "you may 2021" is not May 2021
+    month, month_langs = _month_table()[g["mon3"].lower().rstrip(".")]
+    if g["mon3"][0].islower() and ("en" in month_langs or lang not in month_langs):
+        # English capitalises its months ("you may 2021" is not May 2021), and a lower-case
+        # word of another language is a month only in a text of that language ("set 2025")
+        return None
     return _iso(int(g["year3"]), month, None)
 
 
 def find_dates(text: str, lang: str | None = None, country: str | None = None) -> list[DateHit]:
     """Every date in ``text`` with its ISO form; ``lang``/``country`` of the document decide
     the day/month order of numeric dates (10/07/2025 is 7 October in a US document)."""
+    doc = current()
+    lang, country = lang or doc.lang, country or doc.country
     order = date_order(lang, country)
     hits: list[DateHit] = []
     for m in _date_re().finditer(text):
@@ -179,11 +187,13 @@ def first_date(text: str, full_only: bool = False, lang: str | None = None,
 
 
 def human_date(iso: str) -> str:
-    """'2011-03-31' -> '31 March 2011' (how the answers and letters write a date)."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    """'2011-03-31' -> '31 March 2011', '2027-06' -> 'June 2027' (how the answers and
+    letters write a date: never a day the document did not state)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", iso or "")
     if not m:
         return str(iso)
-    return f"{int(m.group(3))} {calendar.month_name[int(m.group(2))]} {m.group(1)}"
+    month = calendar.month_name[int(m.group(2))]
+    return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
 
 
 def add_years(iso: str, years: int) -> str:
@@ -213,7 +223,7 @@ _TZ_WORDS = (
     r"(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)?"
     r"|(?:Eastern|Central|Mountain|Pacific|Atlantic)\s+(?:Standard\s+|Daylight\s+)?Time"
     r"|(?:Central|Western|Eastern)\s+European\s+(?:Summer\s+)?Time"
-    r"|Greenwich\s+Mean\s+Time|(?:local|[A-Z][a-z]+)\s+time"
+    r"|Greenwich\s+Mean\s+Time|(?:local|(?-i:[A-Z][a-z]+))\s+time"
     r"|ora\s+(?:di|dell[ae'])\s*[A-Z]\w+|hora\s+de\s+[A-Z]\w+|heure\s+de\s+[A-Z]\w+"
     r"|[A-Z]\w+er\s+Zeit|(?:Brusselse|Nederlandse)\s+tijd)"
 )
@@ -223,6 +233,10 @@ TIME_RE = re.compile(
     rf"(?P<tz>(?:\s*(?:\(|,)?\s*{_TZ_WORDS}\)?)+)?",
     re.IGNORECASE,
 )
+
+
+_HOUR_CUE = re.compile(r"\b(?:at|by|before|until|ore|le|alle|entro le|um|bis|à|a las|"
+                       r"hasta las|om|tot)\s+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -242,9 +256,11 @@ def find_times(text: str) -> list[TimeHit]:
         ampm = (m.group("ampm") or "").lower().replace(".", "").replace(" ", "")
         if m.group("noon") and h == 12:
             ampm = "pm"
-        if minutes is None and ampm not in ("am", "pm", "h", "hrs", "hours", "uhr") \
-                and not m.group("tz"):
-            continue  # a bare number is a time only with a zone: "entro le 24 (ora di Bruxelles)"
+        if minutes is None and ampm not in ("am", "pm", "h", "hrs", "hours", "uhr") and not (
+                m.group("tz") and _HOUR_CUE.search(text[max(0, m.start() - 12):m.start()])):
+            # a bare number is a time only with a zone and a word that says "at" ("entro le
+            # 24 (ora di Bruxelles)"), never "Article 24 (CET)"
+            continue
         if m.group("sep") == "." and not (ampm or m.group("tz")):
             continue  # "section 2.15" is not a quarter past two; "17.00 Uhr" and "17.00 CET" are
         if ampm in ("am", "pm") and not 1 <= h <= 12:

@@ -28,6 +28,7 @@ from ingest.dates import NUM_TOKEN, add_years, find_dates, find_times, first_dat
 from ingest.fields import FIELD_SPEC
 from ingest.language import detect
 from ingest.models import Field, ParsedDocument
+from ingest.reading import reading
 
 log = logging.getLogger(__name__)
 
@@ -751,11 +752,16 @@ class FieldExtractor:
             "policy_report": self._report,
         }.get(doc_type)
         out: dict[str, Field] = {}
-        title = _title(dt)
-        if title:
-            out["title"] = dt.field(title[0], title[1], title[0])
-        if handler is not None:
-            out.update(handler(dt))
+        lang = dt.languages[0] if dt.languages else None
+        # the document's own language and country decide numeric dates, '$' and names
+        with reading(lang):
+            home = next(iter(country_names(dt.text[:3000])), None)
+        with reading(lang, home):
+            title = _title(dt)
+            if title:
+                out["title"] = dt.field(title[0], title[1], title[0])
+            if handler is not None:
+                out.update(handler(dt))
         # The contract is FIELD_SPEC: never leak helper keys, never return empty values.
         return {
             k: v

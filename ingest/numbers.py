@@ -25,18 +25,20 @@ NUM_TOKEN = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) +
 TEXT2NUM_LANGUAGES = ("en", "fr", "es", "pt", "de", "nl", "it", "da")
 
 
-def to_int(token: str, lang: str = "en") -> int | None:
-    """'5', 'five', 'thirty-six', 'cinque', 'vijf' -> the number; None if it is not one."""
+def to_int(token: str, lang: str | None = "en") -> int | None:
+    """'5', 'five', 'thirty-six', 'cinque', 'vijf' -> the number; None if it is not one.
+    ``lang`` None: whichever language reads it (for text whose language is unknown)."""
     token = token.strip().lower()
     if token.isdigit():
         return int(token)
     if token in NUMBER_WORDS:
         return NUMBER_WORDS[token]
-    if lang in TEXT2NUM_LANGUAGES:
-        try:
-            return int(text2num(token, lang))
-        except (ValueError, TypeError):
-            return None
+    for code in (lang,) if lang else TEXT2NUM_LANGUAGES:
+        if code in TEXT2NUM_LANGUAGES:
+            try:
+                return int(text2num(token, code))
+            except (ValueError, TypeError):
+                continue
     return None
 
 

@@ -294,12 +294,14 @@ class IngestPipeline:
             doc_id = content_id(data)
             rec = known.get(doc_id)
             current = rec is not None and rec.extractor == extractor_version()
-            if rec and not current and doc_type is None and doc_id not in seen:
-                # same bytes, read by older code: read again, keeping a type the officer set
-                report.reextracted.append(item.name)
+            if rec and not current and doc_id not in seen:
+                # same bytes, read by older code: read again under the name it is known by,
+                # keeping a type the officer set (or the one given now)
+                report.reextracted.append(rec.source)
                 seen.add(doc_id)
-                kept = rec.doc_type if rec.classification.get("overridden") else None
-                return item, data, doc_id, kept
+                kept = doc_type or (rec.doc_type if rec.classification.get("overridden")
+                                    else None)
+                return SourceItem(rec.source, item.path), data, doc_id, kept
             if doc_id in seen or (rec and (doc_type is None or rec.doc_type == doc_type)):
                 report.unchanged.append(item.name)
                 if rec and any(r.source == rec.source and r.doc_id != doc_id

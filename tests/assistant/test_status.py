@@ -51,6 +51,9 @@ def test_deadline_edge_cases() -> None:
     ("wordt stilzwijgend verlengd met vijf jaar", "renewed"),
     ("may be renewed for a further period of five years by an exchange of letters", "expired"),
     ("may be extended by written agreement of the Parties", "expired"),
+    ("shall remain in force for five years unless either Party terminates it", "expired"),
+    ("This Agreement shall continue in force until 15 June 2020.", "expired"),
+    ("shall be renewed by exchange of letters", "expired"),
 ])
 def test_a_self_renewing_term_is_renewed_not_expired(renewal: str, state: str) -> None:
     rec = record(expiry_date="2020-06-15", duration_years=5, renewal=renewal)
@@ -133,3 +136,17 @@ def test_a_renewed_agreement_is_never_called_expired_in_a_letter(library: Librar
         "letter from the Mayor of Port Ashby to the Mayor of San Jacinto de las Flores proposing "
         "our cooperation")
     assert "expired" in old.to_markdown().lower()
+
+
+def test_renewed_terms_and_month_only_dates() -> None:
+    two = record(expiry_date="2020-06-15", duration_years=5,
+                 renewal="si rinnova tacitamente per periodi di due anni")
+    assert agreement_status(two, TODAY).until == "2028-06-15"
+    month = agreement_status(record(expiry_date="2027-06"), date(2027, 6, 15))
+    assert month.state == "expiring" and month.reason == "ends in June 2027"
+    assert agreement_status(record(expiry_date="2027-06"), date(2027, 7, 1)).state == "expired"
+    opening = call_status(record("grant_call", opening_date="2027-01", deadline="2027-03"),
+                          date(2026, 12, 15))
+    assert opening.state == "not_yet_open" and opening.reason == "opens in January 2027"
+    assert agreement_status(record(termination="Confidentiality obligations continue "
+                                               "indefinitely"), TODAY).state == "unknown"

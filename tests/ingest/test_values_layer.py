@@ -235,3 +235,54 @@ def test_to_int(token: str, lang: str, value: int | None) -> None:
 ])
 def test_digits(text: str, lang: str, out: str) -> None:
     assert digits(text, lang) == out
+
+
+# --- what a review found wrong, kept right ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "times"), [
+    ("Article 24 (CET)", []), ("Section 3 (CET)", []), ("in 3 years time", []),
+    ("(Annex 2, Brussels time applies)", []),
+    ("entro le 24 (ora di Bruxelles) del 30 settembre 2011", [("24:00", "ora di Bruxelles")]),
+    ("by 17:00 Brussels time", [("17:00", "Brussels time")]),
+])
+def test_a_number_beside_a_zone_is_not_always_a_time(text: str, times: list) -> None:
+    assert [(t.hhmm, t.tz) for t in find_times(text)] == times
+
+
+def test_us_dates_after_the_19th_and_foreign_months_in_english_text() -> None:
+    assert [h.iso for h in find_dates("10/31/2025", "en", "United States")] == ["2025-10-31"]
+    assert find_dates("The partners set 2025 as the target year", "en") == []
+    assert [h.iso for h in find_dates("entro set 2025", "it")] == ["2025-09"]
+
+
+@pytest.mark.parametrize(("text", "lang", "names"), [
+    ("Prince Edward Island", "en", []), ("Maurice Dupont, Mayor of Lyon", "en", []),
+    ("Island und Deutschland", "de", ["Iceland", "Germany"]), ("CONTACT US", None, []),
+    ("Paesi Bassi", "it", ["Netherlands"]),
+])
+def test_names_in_another_language_count_in_that_language(text, lang, names) -> None:
+    assert country_names(text, lang=lang) == names
+
+
+def test_a_language_is_not_a_country() -> None:
+    text = "run English language classes with our twin town in Portugal"
+    assert country_names(text, demonyms=True, any_case=True) == ["Portugal"]
+    assert countries.english_name("CD") == "Democratic Republic of the Congo"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("5,000,000円", [(5000000, "JPY")]), ("500万円", [(5000000, "JPY")]),
+    ("USD 2 mil", []), ("Budget for 2024 EUR 1,000,000", [(1000000, "EUR")]),
+])
+def test_amounts_in_yen_and_ambiguous_scales(text: str, found: list) -> None:
+    assert [(a.value, a.currency) for a in find_amounts(text)] == found
+
+
+def test_the_document_being_read_sets_order_dollar_and_names() -> None:
+    from ingest.reading import reading
+
+    with reading("en", "United States"):
+        assert [h.iso for h in find_dates("10/07/2025")] == ["2025-10-07"]
+    with reading("es", "Mexico"):
+        assert find_amounts("$2,500")[0].currency == "MXN"
+    assert [h.iso for h in find_dates("10/07/2025")] == ["2025-07-10"]
