@@ -115,3 +115,16 @@ def assistant(corpus_settings: Settings):  # noqa: ANN201
     from assistant.library import Library
 
     return Assistant(Library(corpus_settings), today=datetime.date(2026, 11, 22))
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One library of the real documents for every real-document test of the session
+    (ingesting them costs minutes; each test then asks its own questions of it)."""
+    from evals import real
+
+    if why := real.available():
+        pytest.skip(why)
+    home = tmp_path_factory.mktemp("real-home")
+    real.real_library(home)
+    return home
