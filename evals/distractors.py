@@ -518,10 +518,12 @@ def build_pool(folder: Path, n: int = DEFAULT_N, seed: int = DEFAULT_SEED) -> li
 
 
 def gold_vocabulary(repo: Path | None = None) -> set[str]:
-    """Every word of the gold corpus sources, gold fields and gold eval files, lower-cased."""
+    """Every word of the gold corpus sources, gold fields and gold eval files, lower-cased.
+    The real-document sets (``real_*.jsonl``) are about documents no distractor imitates."""
     repo = repo or Path(__file__).resolve().parents[1]
     paths = [*sorted((repo / "corpus" / "src").glob("*.md")), repo / "corpus" / "gold.json",
-             *sorted((repo / "evals").glob("*.jsonl"))]
+             *sorted(p for p in (repo / "evals").glob("*.jsonl")
+                     if not p.name.startswith("real_"))]
     words: set[str] = set()
     for p in paths:
         words.update(w.lower() for w in re.findall(r"[^\W\d_]+", p.read_text(encoding="utf-8")))
