@@ -53,16 +53,17 @@ from typing import Any
 
 import numpy as np
 import pycountry
+from babel.languages import get_official_languages
 
 from assistant.ask import Assistant
 from assistant.facts import fact_lines, human_date, money
 from assistant.guard import CITATION_RE, GroundingGuard, GuardReport
 from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
-from assistant.retrieve import Filters
+from assistant.retrieve import Filters, terms
 from assistant.status import agreement_status, call_status
 from assistant.types import Citation, Passage
-from ingest.countries import country_names
+from ingest.countries import country_names, english_name
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
@@ -99,10 +100,6 @@ _HONORIFICS = {"dr.", "dr", "hon.", "avv.", "councillor", "vereadora", "vereador
 # "Vázquez"): the custom of the countries whose official language is Spanish (CLDR).
 @cache
 def _double_surname_countries() -> frozenset[str]:
-    from babel.languages import get_official_languages
-
-    from ingest.countries import english_name
-
     return frozenset(english_name(c.alpha_2) for c in pycountry.countries
                      if "es" in get_official_languages(c.alpha_2, de_facto=True))
 
@@ -1080,8 +1077,6 @@ def _cited_agreement(request: str, found: list[DocRecord],
     agreement"): its title shares a name the request capitalises and few stored agreements'
     titles have, or the request gives its signing year next to the word for an agreement.
     None when the request names none, or names two alike."""
-    from assistant.retrieve import terms
-
     capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", request)}
     asked = set(terms(request)) & set(terms(" ".join(capitalised)))
     years = set(re.findall(

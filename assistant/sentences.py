@@ -15,7 +15,7 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import is_heading
-from ingest.dates import DATE_RE, NUMBER_WORDS, find_dates
+from ingest.dates import NUMBER_WORDS, date_pattern, find_dates
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
@@ -165,7 +165,7 @@ def type_score(text: str, kind: str) -> float:
     if kind == "quantity":
         if find_amounts(text) or find_percents(text):
             return 1.0
-        return 0.5 if _has_number(DATE_RE.sub(" ", text)) else 0.0
+        return 0.5 if _has_number(date_pattern().sub(" ", text)) else 0.0
     return 1.0 if holds(text, kind) else 0.0
 
 

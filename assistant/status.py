@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.dates import add_months, human_date
+from ingest.numbers import to_int
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,6 @@ def self_renewing(rec: DocRecord) -> bool:
 
 def _renewal_months(rec: DocRecord) -> int | None:
     """The length of a renewed term: 'for successive periods of 5 years', else the first."""
-    from ingest.numbers import to_int
-
     lang = rec.languages[0] if rec.languages else None
     for m in _TERM.finditer(_renewal_text(rec)):
         n = to_int(m.group("n"), lang) or to_int(m.group("n"), None)

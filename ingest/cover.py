@@ -14,6 +14,9 @@ import re
 from collections import Counter
 from typing import Any
 
+from ingest.classify import CUES
+from ingest.dates import find_dates
+
 log = logging.getLogger(__name__)
 
 _JOURNAL_REF = re.compile(r"^\(?\s*(?:\d{4}/)?[A-Z]{1,2}\s?\d+\s?/\s?\d+\s*\)?$")
@@ -35,8 +38,6 @@ _MASTHEAD = re.compile(
 
 def not_title(line: str, continuation: bool = False) -> bool:
     """A line that can never be a title, or (``continuation``) never continue one."""
-    from ingest.dates import find_dates
-
     text = line.strip().strip("#").strip()
     if _SECTION_NOTE.match(text):
         return not continuation  # "(Portugal)" ends a wrapped title
@@ -58,8 +59,6 @@ def not_title(line: str, continuation: bool = False) -> bool:
 
 
 def _names_a_document(text: str) -> bool:
-    from ingest.classify import CUES
-
     return any(c.title_weight >= 4 and c.pattern.search(text) for c in CUES)
 
 

@@ -47,7 +47,9 @@ def _month_table() -> dict[str, tuple[int, frozenset[str]]]:
 
 
 @cache
-def _date_re() -> re.Pattern[str]:
+def date_pattern() -> re.Pattern[str]:
+    """Every shape of a written date (built once: it holds the month names of twelve
+    languages); ``find_dates`` reads what it matches."""
     month = "|".join(re.escape(m) for m in sorted(_month_table(), key=len, reverse=True))
 
     def mon(n: str) -> str:
@@ -70,15 +72,6 @@ def _date_re() -> re.Pattern[str]:
         rf"{mon('3')}(?:\s+(?:of|de|di|del))?\s+{year('3')}",
     ]
     return re.compile("|".join(f"(?:{s})" for s in shapes), re.IGNORECASE)
-
-
-# Kept for callers that only need to know whether a text holds a date.
-class _LazyDateRe:
-    def __getattr__(self, name: str):
-        return getattr(_date_re(), name)
-
-
-DATE_RE = _LazyDateRe()
 
 
 @dataclass(frozen=True)
@@ -159,7 +152,7 @@ def find_dates(text: str, lang: str | None = None, country: str | None = None) -
     lang, country = lang or doc.lang, country or doc.country
     order = date_order(lang, country)
     hits: list[DateHit] = []
-    for m in _date_re().finditer(text):
+    for m in date_pattern().finditer(text):
         iso = _read(m, lang, order)
         if iso:
             hits.append(DateHit(iso, m.start(), m.end(), m.group(0)))
