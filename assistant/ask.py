@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from assistant.answer import EmbeddedAnswerer, render
 from assistant.facts import FactLine, fact_lines
@@ -56,6 +57,14 @@ _FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")
 _LAST_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n\s*\n|^)([A-Z][^.!?]{0,400})\s*$")
 
 
+@dataclass(frozen=True)
+class Draft:
+    """The embedded answer, shown at once while a language model writes its own: what the
+    officer keeps if the model fails, is refused by the guard, or is stopped."""
+
+    answer: Answer
+
+
 @dataclass
 class Turn:
     question: str
@@ -79,10 +88,20 @@ class Conversation:
     """One officer's session: each turn's question, how it was resolved, and the answer."""
 
     turns: list[Turn] = field(default_factory=list)
+    # The language model's answer being written now (an AnswerStream), for Stop to cancel.
+    writing: Any = field(default=None, repr=False, compare=False)
 
     @property
     def last(self) -> Turn | None:
         return self.turns[-1] if self.turns else None
+
+    def stop(self) -> bool:
+        """Cancel the answer being written, if any; the turn keeps the embedded answer."""
+        stream, self.writing = self.writing, None
+        if stream is None:
+            return False
+        stream.cancel()
+        return True
 
 
 def fence(passage: Passage) -> Passage:
@@ -360,9 +379,13 @@ class Assistant:
             evidence += in_doc
         return merge_answers(parts), evidence
 
-    def _history(self, conversation: Conversation | None) -> list[tuple[str, str]]:
-        return [(t.question, t.answer.text) for t in (conversation.turns if conversation
-                                                      else [])][-3:]
+    @staticmethod
+    def _history(conversation: Conversation | None,
+                 before: Turn | None = None) -> list[tuple[str, str]]:
+        """The last three exchanges a model sees, up to (not including) ``before``."""
+        turns = list(conversation.turns) if conversation else []
+        turns = turns[:next((i for i, t in enumerate(turns) if t is before), len(turns))]
+        return [(t.question, t.answer.text) for t in turns][-3:]
 
     def ask(self, question: str, filters: Filters | None = None,
             conversation: Conversation | None = None, k: int = PASSAGES) -> Answer:
@@ -372,11 +395,15 @@ class Assistant:
 
     def stream(self, question: str, filters: Filters | None = None,
                conversation: Conversation | None = None,
-               k: int = PASSAGES) -> Iterator[str | Answer]:
-        """Text deltas as they are generated, then the final Answer.
+               k: int = PASSAGES) -> Iterator[str | Draft | Answer]:
+        """Events as the answer takes shape, ending with the final Answer.
 
-        The final Answer's text replaces what was streamed: the guard may have marked
-        unsupported facts, or the model may have been replaced by the embedded answer.
+        With no language model: the embedded answer's words, then the Answer. With one: a
+        Draft (the embedded answer, at once), the model's text deltas as they are written,
+        then the final Answer, whose text replaces what was streamed (the guard may have
+        marked unsupported facts, or the model may have been replaced by the draft).
+        The conversation records the draft first, so a stopped answer leaves a turn that
+        follow-ups can build on.
         """
         question = re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
         if not question:
@@ -384,23 +411,31 @@ class Assistant:
             return
         plan = self._plan(question, filters, conversation, k)
         answer = plan.embedded
+        turn = Turn(question, plan.query, answer)
+        if conversation is not None:
+            conversation.turns.append(turn)
+            # Follow-ups look back a few turns; a long session must not grow without end.
+            del conversation.turns[:-MAX_TURNS]
         if plan.final:
             yield from re.findall(r"\S+\s*", answer.text)
         else:
             from assistant.llm import LLMFallback, LLMUnavailable
 
+            yield Draft(answer)
             try:
                 stream = self.llm.stream(question, [fence(p) for p in plan.passages],
-                                         self._history(conversation))
+                                         self._history(conversation, before=turn))
+                if conversation is not None:
+                    conversation.writing = stream
                 yield from stream
                 answer = stream.result()
             except (LLMFallback, LLMUnavailable) as exc:
                 log.warning("language model not used: %s", exc)
                 answer.warnings.append(str(exc))
-        if conversation is not None:
-            conversation.turns.append(Turn(question, plan.query, answer))
-            # Follow-ups look back a few turns; a long session must not grow without end.
-            del conversation.turns[:-MAX_TURNS]
+            finally:
+                if conversation is not None:
+                    conversation.writing = None
+            turn.answer = answer
         yield answer
 
     # -- declines before any sentence is weighed ------------------------------------------

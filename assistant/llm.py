@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import html
 import logging
+import queue
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -125,6 +127,7 @@ class AnswerStream:
         self._answer: Answer | None = None
         self._error: LLMError | None = None
         self._done = False
+        self._stop = threading.Event()
         self._gen = self._run()
 
     @property
@@ -135,19 +138,59 @@ class AnswerStream:
     def __iter__(self) -> Iterator[str]:
         return self._gen
 
+    def cancel(self) -> None:
+        """Stop writing (the officer pressed Stop): the consumer returns within a quarter of a
+        second even while the model is still reading its prompt, and the request is closed
+        at its next chunk, which makes llama.cpp and other servers drop the task."""
+        self._stop.set()
+
+    def _read(self, chunks: queue.Queue[tuple[str, Any]]) -> None:
+        """The HTTP stream, read on its own thread: a blocking read (a long prompt is read
+        before the first token) must not hold the consumer."""
+        try:
+            stream = self._answerer.chat.stream(self._messages)
+            try:
+                for chunk in stream:
+                    if self._stop.is_set():
+                        break
+                    chunks.put(("chunk", chunk))
+            finally:
+                if close := getattr(stream, "close", None):
+                    close()  # closes the response: the server stops writing
+        except Exception as exc:  # noqa: BLE001 - handed to the consumer, which reports it
+            chunks.put(("error", exc))
+        chunks.put(("end", None))
+
     def _run(self) -> Iterator[str]:
         a = self._answerer
         stats = LLMStats()
         start = time.monotonic()
+        chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
+        threading.Thread(target=self._read, args=(chunks,), name="llm-stream",
+                         daemon=True).start()
+        finished = False  # the server ended the stream (not a Stop)
         try:
-            for chunk in a.chat.stream(self._messages):
-                usage = getattr(chunk, "usage_metadata", None)
+            while True:
+                try:
+                    kind, item = chunks.get(timeout=0.25)
+                except queue.Empty:
+                    if self._stop.is_set():
+                        break
+                    continue
+                if self._stop.is_set():  # a Stop outranks whatever arrived since
+                    break
+                if kind == "end":
+                    finished = True
+                    break
+                if kind == "error":
+                    raise item
+                usage = getattr(item, "usage_metadata", None)
                 if usage:
                     stats.output_tokens = usage.get("output_tokens")
-                reason = (chunk.response_metadata or {}).get("finish_reason")
+                reason = (item.response_metadata or {}).get("finish_reason")
                 if reason:
                     stats.finish_reason = reason
-                delta = chunk.content if isinstance(chunk.content, str) else ""
+                delta = item.content if isinstance(item.content, str) else ""
                 if not delta:
                     continue
                 if stats.first_token_s is None:
@@ -159,9 +202,15 @@ class AnswerStream:
             self._done = True
             self._error = a._unavailable(exc, self._question)
             raise self._error from exc
+        finally:
+            self._stop.set()  # finished, failed or closed by the consumer: the reader stops
         stats.elapsed_s = time.monotonic() - start
-        a._record(stats)
         self._done = True
+        if not finished:
+            self._error = LLMFallback("stopped before the model finished", self._question,
+                                      self.raw_text, None)
+            return
+        a._record(stats)
         try:
             self._answer = a.finalize(self._question, self._passages, self.raw_text, stats)
             self._answer.retrieved = list(self._retrieved)

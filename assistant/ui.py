@@ -28,7 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from assistant import auth
-from assistant.ask import Assistant, Conversation
+from assistant.ask import Assistant, Conversation, Draft
 from assistant.funding import CallRow, FundingRadar, call_rows
 from assistant.letters import Letter, LetterWriter
 from assistant.library import Library
@@ -62,6 +62,10 @@ CALL_STATUS_LABELS = {"not_yet_open": "Not yet open", "open": "Open",
 DOC_COLUMNS = ["Document", "Type", "Title", "Pages", "Passages", "Languages", "Read from scans",
                "Added"]
 NOT_IN_DOCUMENTS = "Not in your documents"
+# Under the embedded answer while a language model writes; Stop cuts the message here.
+WRITING = "✍️ *Writing a fuller answer with the language model… (Stop keeps the one above)*"
+STOPPED = ("_Stopped: the answer above is built from your documents' own sentences; no "
+           "written answer was kept._")
 EMPTY_LIBRARY = ("Your library is empty. Open the **Library** tab and add your agreements, "
                  "grant calls and reports (PDF, Word, text or Markdown), then ask again.")
 _DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
@@ -187,7 +191,9 @@ def format_answer(answer: Answer) -> str:
 
 def chat_reply(assistant: Assistant, message: str, doc_type: str,
                conversation: Conversation, partner: str = "") -> Iterator[str]:
-    """Stream the answer as it is written, then show it with its sources."""
+    """The answer as it takes shape: with a language model, the embedded answer at once and
+    the written one streaming beneath it under WRITING, then the final answer with its
+    sources in place of both."""
     if not (message or "").strip():
         yield "Type a question about your agreements, grant calls or reports."
         return
@@ -195,17 +201,47 @@ def chat_reply(assistant: Assistant, message: str, doc_type: str,
         if assistant.library.is_empty():
             yield EMPTY_LIBRARY
             return
-        text = ""
+        head, text = "", ""
         for event in assistant.stream(message, filters=ask_filters(doc_type, partner),
                                       conversation=conversation):
             if isinstance(event, Answer):
                 yield format_answer(event)
+            elif isinstance(event, Draft):
+                head = f"{format_answer(event.answer)}\n\n---\n{WRITING}\n\n"
+                yield head
             else:
                 text += event
-                yield text
+                yield head + text
     except Exception:  # one clear sentence on the page, the details in the log
         log.exception("answering failed")
         yield "Something went wrong while answering; the details are in the log."
+
+
+def _message_text(content: Any) -> str | None:
+    """A chat message's text, whether Gradio hands it over as a string or as parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list | tuple) and content and all(
+            isinstance(c, dict) and c.get("type") == "text" for c in content):
+        return "".join(c.get("text", "") for c in content)
+    return None
+
+
+def keep_draft(history: list[Any]) -> list[Any]:
+    """After Stop: the last answer goes back to the embedded one, without the half-written
+    text under it (what stays on screen must be an answer the officer can rely on)."""
+    if not history:
+        return history
+    last = history[-1]
+    content = last.get("content") if isinstance(last, dict) else getattr(last, "content", None)
+    text = _message_text(content)
+    if text is None or WRITING not in text:
+        return history
+    kept = text[:text.index(WRITING)].rstrip().removesuffix("---").rstrip()
+    kept = f"{kept}\n\n{STOPPED}"
+    if isinstance(last, dict):
+        return [*history[:-1], {**last, "content": kept}]
+    return [*history[:-1], replace(last, content=kept)]
 
 
 def partner_choices(lib: Library) -> list[tuple[str, str]]:
@@ -645,7 +681,8 @@ def _ask_tab(lib: Library, assistant: Assistant) -> gr.Dropdown:
                            placeholder="Ask a question; answers come from your documents "
                                        "only, with the page they come from."),
         textbox=gr.Textbox(placeholder="e.g. When does our agreement with Vila Serena "
-                                       "expire?", submit_btn="Ask", elem_id="mp-question"),
+                                       "expire?", submit_btn="Ask", stop_btn="Stop",
+                           elem_id="mp-question"),
     )
     gr.Examples(["When does our agreement with Vila Serena expire?",
                  "Which grant calls close this year?",
@@ -653,6 +690,15 @@ def _ask_tab(lib: Library, assistant: Assistant) -> gr.Dropdown:
                 inputs=chat.textbox, label="Try")
     # A cleared chat starts a new conversation: follow-ups must not reach back past it.
     chat.chatbot.clear(lambda: Conversation(), None, conversation)
+    # Stop cancels the model's writing (Gradio's own handler); this one leaves the embedded
+    # answer on screen instead of half a sentence, and the question box usable again (a
+    # cancelled chain would leave it disabled).
+    def on_stop(history: list[Any], convo: Conversation) -> tuple[list[Any], Any]:
+        convo.stop()  # the request itself, not only what the page shows
+        return keep_draft(history), gr.Textbox(interactive=True)
+
+    chat.textbox.stop(on_stop, [chat.chatbot, conversation], [chat.chatbot, chat.textbox],
+                      queue=False, api_visibility="undocumented")
     return partner
 
 

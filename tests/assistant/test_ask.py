@@ -143,17 +143,20 @@ def test_stream_yields_text_then_the_answer(assistant):
 def test_stream_with_the_llm_down_ends_with_the_embedded_answer(corpus_settings):
     from dataclasses import replace
 
-    from assistant.ask import Assistant, Conversation
+    from assistant.ask import Assistant, Conversation, Draft
     from assistant.library import Library
 
     from conftest import free_port
 
     settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{free_port()}/v1")
     convo = Conversation()
-    *_, final = Assistant.from_library(Library(settings)).stream(
+    first, *_, final = Assistant.from_library(Library(settings)).stream(
         "When is the deadline of the Smart Sister Cities Challenge?", conversation=convo)
+    # the embedded answer comes first, before the model is even reached
+    assert isinstance(first, Draft) and first.answer is final
     assert final.mode == "embedded" and "5 March 2027" in final.text
     assert final.warnings and convo.turns[0].answer is final
+    assert convo.writing is None and not convo.stop()
 
 
 def test_question_years_and_type_words_rank_never_filter(assistant):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,6 +155,22 @@ def test_streaming_yields_deltas_that_add_up_to_the_answer(answerer, grounded):
             assert result.text != raw.strip()
     # Same greedy decoding as the blocking call, so the caller can use either.
     assert text_of(result) == text_of(grounded[0])
+
+
+def test_cancel_ends_the_stream_at_once_and_falls_back(answerer):
+    """Stop: the consumer is released within a fraction of a second of cancel(), even
+    while the model is still reading its prompt, and the answer falls back to the draft."""
+    stream = answerer.stream(QUESTION, PASSAGES)
+    threading.Timer(0.05, stream.cancel).start()  # before the first token can arrive
+    begin = time.monotonic()
+    deltas = list(stream)
+    assert time.monotonic() - begin < 2.0
+    with pytest.raises(LLMFallback, match="stopped"):
+        stream.result()
+    assert "".join(deltas) == stream.raw_text
+    # the server is free again: the next question is answered in full
+    again = outcome(answerer.stream(QUESTION, PASSAGES).result)
+    assert text_of(again).strip()
 
 
 def test_prompt_injection_in_a_passage(llm_server, tmp_path):

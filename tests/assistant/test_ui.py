@@ -20,6 +20,8 @@ from assistant.ask import Assistant, Conversation
 from assistant.letters import LetterWriter
 from assistant.library import Library
 from assistant.ui import (
+    STOPPED,
+    WRITING,
     agreement_view,
     ask_filters,
     build_app,
@@ -34,6 +36,7 @@ from assistant.ui import (
     friendly,
     funding_search,
     funding_view,
+    keep_draft,
     library_summary,
     login_check,
     original_response,
@@ -84,6 +87,18 @@ def test_chat_streams_then_shows_the_cited_answer(assistant):  # noqa: ANN001
     assert "15 June 2027" in final and "**Sources**" in final
     assert f"{VILA}, page 2" in final
     assert "](/doc/" in final and "#page=2)" in final  # each source opens at its page
+
+
+def test_stop_leaves_the_embedded_answer_not_half_a_sentence() -> None:
+    draft = "The agreement expires on 15 June 2027 [1].\n\n**Sources**\n\n**[1]** ..."
+    writing = f"{draft}\n\n---\n{WRITING}\n\nThe agreement, signed in"
+    for message in ({"role": "assistant", "content": writing},
+                    {"role": "assistant", "content": [{"type": "text", "text": writing}]}):
+        kept = keep_draft([{"role": "user", "content": "q"}, message])
+        assert kept[-1]["content"] == f"{draft}\n\n{STOPPED}"
+        assert kept[0] == {"role": "user", "content": "q"}
+    finished = [{"role": "assistant", "content": draft}]  # nothing was being written
+    assert keep_draft(finished) == finished and keep_draft([]) == []
 
 
 def test_declined_answer_is_marked_and_shows_the_closest_passage(assistant):  # noqa: ANN001

@@ -276,3 +276,76 @@ def test_login_refuses_a_wrong_password_and_admits_the_right_one(
     finally:
         page.context.close()
         stop_server(server.proc)
+
+
+@pytest.fixture(scope="module")
+def served_with_model(browser: object, tmp_path_factory: pytest.TempPathFactory
+                      ) -> Iterator[Served]:
+    """The app over one agreement, writing answers with a real llama.cpp server (SmolLM2)."""
+    from llm_server import MODEL_ALIAS, LlamaServer, missing_requirements
+
+    if why := missing_requirements():
+        pytest.skip(f"LLM SERVER TESTS SKIPPED - {why}")
+    tmp = tmp_path_factory.mktemp("ui-llm")
+    # a context the app's passages fit in, so that the model writes rather than errors
+    with LlamaServer(tmp / "llama.log", n_ctx=8192) as llama:
+        server = start_server(tmp, {"OPENAI_BASE_URL": llama.base_url,
+                                    "MICROPLOMACY_LLM_MODEL": MODEL_ALIAS},
+                              ingest=[CORPUS_DOCS / VILA])
+        yield server
+        stop_server(server.proc)
+
+
+@pytest.mark.llm
+def test_the_embedded_answer_shows_at_once_and_the_written_one_replaces_it(
+        browser: object, served_with_model: Served) -> None:
+    from assistant.ui import WRITING
+
+    page = new_page(browser, served_with_model.url)
+    try:
+        wait_ready(page)
+        answer = page.locator("#mp-chat .message-row.bot-row").last
+        page.fill("#mp-question textarea", "When does our agreement with Vila Serena expire?")
+        page.keyboard.press("Enter")
+        # the embedded answer with its sources first, the model writing beneath it
+        writing = page.locator("#mp-chat .message-row.bot-row", has_text="Writing a fuller")
+        writing.wait_for(timeout=60_000)
+        text = writing.inner_text()
+        assert text.index("Sources") < text.index("Writing a fuller")
+        assert "2027" in text[:text.index("Writing a fuller")]
+        shot(page, "ask-writing-1280")
+        # then one answer in its place: the model's, or the embedded one with the reason
+        page.locator("#mp-chat .message-row.bot-row", has_text="Sources").filter(
+            has_not_text="Writing a fuller").wait_for(timeout=120_000)
+        final = answer.inner_text()
+        assert WRITING.split("*")[1][:20] not in final and "Sources" in final
+    finally:
+        page.context.close()
+
+
+@pytest.mark.llm
+def test_stop_keeps_the_embedded_answer(browser: object, served_with_model: Served) -> None:
+    from assistant.ui import STOPPED
+
+    page = new_page(browser, served_with_model.url)
+    try:
+        wait_ready(page)
+        page.fill("#mp-question textarea",
+                  "Summarise the areas of cooperation of the agreement with Vila Serena.")
+        page.keyboard.press("Enter")
+        writing = page.locator("#mp-chat .message-row.bot-row", has_text="Writing a fuller")
+        writing.wait_for(timeout=60_000)
+        page.locator("#mp-question").get_by_role("button", name="Stop").click()
+        stopped = page.locator("#mp-chat .message-row.bot-row", has_text="Stopped")
+        stopped.wait_for(timeout=30_000)
+        text = stopped.inner_text()
+        assert "Writing a fuller" not in text and "Sources" in text
+        assert STOPPED.strip("_").split(":")[0] in text
+        shot(page, "ask-stopped-1280")
+        # the page stays usable: the next question is answered
+        page.fill("#mp-question textarea", "Who signed the agreement with Vila Serena?")
+        page.keyboard.press("Enter")
+        page.locator("#mp-chat .message-row.bot-row").nth(1).filter(
+            has_text="Sources").wait_for(timeout=180_000)
+    finally:
+        page.context.close()
