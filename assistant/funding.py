@@ -701,6 +701,11 @@ def check_applicant(row: CallRow, plan: Plan) -> list[RuleCheck]:
     if matching:
         return [RuleCheck("applicant", True, f"{matching[0]} may apply (you are {label})",
                           "eligible_applicants")]
+    if not all(eligible_kinds(e) for e in row.eligible_applicants):
+        # An entry that names no kind of applicant we know ("public bodies", or a line read
+        # from a table of contents) may include the plan's: only the officer can tell.
+        return [RuleCheck("applicant", None, f"check that {label} counts as one of: {listed}",
+                          "eligible_applicants")]
     return [RuleCheck("applicant", False, f"applicants must be: {listed}; your plan's "
                       f"applicant is {label}", "eligible_applicants")]
 

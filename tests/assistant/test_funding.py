@@ -13,9 +13,12 @@ import pytest
 
 from assistant.facts import human_date
 from assistant.funding import (
+    CallRow,
     FundingRadar,
+    Plan,
     PlanReader,
     call_rows,
+    check_applicant,
 )
 from assistant.library import Library
 
@@ -305,3 +308,22 @@ def test_cli_funding_json_contract(corpus_settings):
     listing = json.loads(run_cli(corpus_settings, "funding", "--today", "2026-11-22",
                                  "--json").stdout)
     assert {r["status"] for r in listing} >= {"open", "closed", "closing_soon"}
+
+
+def test_an_applicant_list_the_radar_cannot_read_is_checked_not_failed() -> None:
+    """A region is refused only by a list that names kinds of applicant and not regions;
+    a list with an entry that names none ("public bodies", a line of a table of contents)
+    leaves the check to the officer."""
+    def row(applicants: list[str]) -> CallRow:
+        return CallRow("c.pdf", "c", "Call", None, None, None, [], None, None, None, None,
+                       None, applicants, [], None, None, None, None, None, None, "open", None)
+
+    plan = Plan("request", ["topic"], applicant="region")
+    [refused] = check_applicant(row(["municipalities", "schools"]), plan)
+    assert refused.ok is False and "applicants must be" in refused.message
+    [admitted] = check_applicant(row(["local or regional authorities"]), plan)
+    assert admitted.ok is True
+    for unread in (["municipalities", "public bodies"],
+                   ["applicant(s) which may request a grant and their partners"]):
+        [check] = check_applicant(row(unread), plan)
+        assert check.ok is None and "check that a regional authority counts" in check.message
