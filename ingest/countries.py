@@ -104,7 +104,10 @@ def _forms() -> dict[str, tuple[str, frozenset[str]]]:
         territories = Locale(lang).territories
         for c in pycountry.countries:
             if tr is not None:
-                add(tr.gettext(c.name), c.alpha_2, lang)
+                # official forms too: treaties name "het Koninkrijk der Nederlanden"
+                for attr in ("name", "official_name"):
+                    if english := getattr(c, attr, None):
+                        add(tr.gettext(english), c.alpha_2, lang)
             add(territories.get(c.alpha_2), c.alpha_2, lang)
     for name, code in COLLOQUIAL.items():
         if name not in _CASE_SENSITIVE:

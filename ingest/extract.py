@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.amounts import Amount, find_amounts, find_percents
-from ingest.countries import country_names
+from ingest.countries import country_names, english_name, find_countries
 from ingest.cover import not_title
 from ingest.dates import NUM_TOKEN, add_years, find_dates, find_times, first_date, to_int
 from ingest.fields import FIELD_SPEC
-from ingest.language import detect
+from ingest.language import detect, languages_named
 from ingest.models import Field, ParsedDocument
 from ingest.reading import reading
 
@@ -910,6 +910,14 @@ class FieldExtractor:
             langs = _dedupe(LANGUAGE_RE.findall(sent))
             if langs:
                 out["languages"] = Field(langs, dt.page_at(off), sent)
+        main = dt.languages[0] if dt.languages else ""
+        if "languages" not in out and main not in ("", "en"):
+            # "in de Nederlandse en de Franse taal": names in the text's own language; two
+            # in one sentence, since one alone is often a nationality or a place
+            for off, sent in dt.sentences(0, end):
+                if len(langs := languages_named(sent, main)) >= 2:
+                    out["languages"] = Field(langs, dt.page_at(off), sent)
+                    break
         return out
 
     def _signature(self, dt: DocText, end: int) -> dict[str, Field]:
@@ -1308,6 +1316,9 @@ def _parties(dt: DocText, end: int, title: tuple[str, int] | None) -> list[tuple
         found = _muni_matches(dt.text, title[1], min(t_end, len(dt.text)))
     if len(found) < 2:
         found = _muni_matches(dt.text, 0, _preamble_end(dt, end))
+    if len(found) < 2:
+        after = title[1] + len(title[0]) if title else 0
+        found = _listed_parties(dt.text, _preamble_end(dt, end), after) or found
     out: list[tuple[str, int]] = []
     for name, pos in found:
         key = _norm_key(name)
@@ -1318,12 +1329,49 @@ def _parties(dt: DocText, end: int, title: tuple[str, int] | None) -> list[tuple
     return out
 
 
+# Items of a list: commas and the word for "and" in the languages officers meet.
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|en|et|e|y|und|i|oraz|och|og)\s+")
+_ARTICLE = re.compile(r"^(?:the|de|het|le|la|les|l'|il|lo|el|los|las|die|der|das|den)\s+",
+                      re.IGNORECASE)
+
+
+def _listed_parties(text: str, pre_end: int, after: int = 0) -> list[tuple[str, int]]:
+    """Parties that open a treaty's preamble as a list of names ("De Regering van het
+    Koninkrijk België, De Regering van het Groothertogdom Luxemburg, ..., Zich bewust van
+    ..."; "Abu Dhabi and Houston, sharing a common interest ..."): the items of the first
+    paragraph of running text, while each is a short name (its longer words capitalised)."""
+    pos = 0
+    for para in re.split(r"(\n\s*\n)", text[:pre_end]):
+        start, pos = pos, pos + len(para)
+        body = para.strip()
+        if (not body or pos <= after or body.startswith(("#", "<"))
+                or "\n" not in body and len(body) < 40):
+            continue  # the title, headings and markup come before the preamble
+        out: list[tuple[str, int]] = []
+        at = start + para.index(body[:1])
+        for piece in _LIST_SPLIT.split(body):
+            item = _ARTICLE.sub("", piece.strip(" *_\n"))
+            words = item.split()
+            longer = [w for w in words if len(w) >= 4]
+            if not 1 <= len(words) <= 9 or 2 * sum(w[0].isupper() for w in longer) <= len(longer):
+                break
+            out.append((item, text.find(item, at)))
+        return out if len(out) >= 2 else []
+    return []
+
+
 def _party_countries(dt: DocText, parties: list[tuple[str, int]], pre_end: int) -> list[str]:
     """Each party's country: the first country named right after any mention of the party
     in the title or preamble ('Town of X (United Kingdom)', 'City of X, Canada')."""
     countries: list[str] = []
     region = dt.text[: max(pre_end, 400)]
     for name, _ in parties:
+        # a party named after its state ("Regering van het Koninkrijk België"); a country's
+        # name inside a town's ("Santa Lúcia do Vale") is no country
+        own = [h for h in find_countries(name) if not name[h.end:].strip(" ,.)")]
+        if own:
+            countries.append(english_name(own[0].alpha_2))
+            continue
         for m in re.finditer(re.escape(name).replace("\\ ", r"\s+"), region):
             window = region[m.end() : m.end() + 110]
             window = re.split(r"\band\s+(?:the|of)\b|;|\n\n|\bhereinafter\b", window, maxsplit=1)[0]

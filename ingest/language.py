@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import cache
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-__all__ = ["detect", "language_name", "UNKNOWN"]
+__all__ = ["detect", "language_name", "languages_named", "UNKNOWN"]
 
 UNKNOWN = ""
 # fastText reads a line at a time and weighs every character: a few hundred are plenty,
@@ -66,3 +67,51 @@ def language_name(code: str) -> str:
     except (ImportError, KeyError, LookupError):
         found = None
     return str(found.name) if found is not None else code
+
+
+# The languages an agreement may be written in: names looked up in CLDR for each.
+_WRITTEN_IN = ("en", "fr", "es", "pt", "de", "it", "nl", "pl", "ja", "zh", "ko", "ar", "ru",
+               "uk", "el", "tr", "sv", "no", "da", "fi", "cs", "sk", "hu", "ro", "bg", "hr",
+               "sl", "lt", "lv", "et", "id")
+
+
+@cache
+def _names_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """Language names as written in ``lang`` (CLDR), each matching its adjective forms:
+    Dutch "Nederlandse" and "Franse" for Nederlands and Frans, Italian "italiana" for
+    italiano, German "deutschen" for Deutsch."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(lang).languages
+    except (UnknownLocaleError, ValueError):
+        return None
+    stems: dict[str, str] = {}
+    for code in _WRITTEN_IN:
+        name = names.get(code)
+        if not name or " " in name:
+            continue
+        stem = name.lower()
+        if len(stem) > 5 and stem[-1] in "aeiou":
+            stem = stem[:-1]  # italiano/italiana, español: the ending agrees with a noun
+        stems[stem] = language_name(code)
+    if not stems:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, stems), key=len, reverse=True))
+    # an adjective's ending, not a longer word ("Deutschland" names no language)
+    return re.compile(rf"(?<!\w)({alternatives})\w{{0,3}}(?!\w)", re.IGNORECASE), stems
+
+
+def languages_named(text: str, lang: str) -> list[str]:
+    """English names of the languages ``text`` names in ``lang``, in order of mention:
+    "in de Nederlandse en de Franse taal" (nl) -> ["Dutch", "French"]."""
+    found = _names_pattern(lang) if lang else None
+    if found is None:
+        return []
+    pattern, stems = found
+    out: list[str] = []
+    for m in pattern.finditer(text):
+        name = stems.get(m.group(1).lower())
+        if name and name not in out:
+            out.append(name)
+    return out

@@ -10,6 +10,7 @@ import pytest
 from ingest.classify import DocumentClassifier
 from ingest.cover import cover_title, not_title
 from ingest.extract import FieldExtractor
+from ingest.language import languages_named
 from ingest.models import Page, ParsedDocument
 from ingest.parse import parse_bytes
 
@@ -58,6 +59,52 @@ def test_a_dutch_treaty_is_an_agreement_with_its_place_and_date(ex: FieldExtract
     v = {k: f.value for k, f in ex.run(d, "mou").items()}
     assert v["kind"] == "convention"
     assert (v["signing_place"], v["signing_date"]) == ("Isselburg-Anholt", "1991-05-23")
+
+
+BENELUX_PREAMBLE = """Benelux-Overeenkomst inzake grensoverschrijdende samenwerking
+
+De Regering van het Koninkrijk België,De Regering van het Groothertogdom Luxemburg,De \
+Regering van het Koninkrijk der Nederlanden,Zich bewust van de voordelen van \
+grensoverschrijdende samenwerking,Hebben besloten een Overeenkomst te sluiten.
+
+Artikel 1
+De Overeenkomst is van toepassing op gemeenten.
+
+GEDAAN te Brussel, op 12.9.1986 in drievoud, in de Nederlandse en de Franse taal, zijnde \
+beide teksten gelijkelijk authentiek.
+"""
+
+
+def test_a_treaty_between_governments_names_its_parties_countries_and_languages(
+        ex: FieldExtractor) -> None:
+    """The parties are the names that open the preamble (no "City of" in sight), their
+    countries come from the official names ("Koninkrijk der Nederlanden"), and the
+    languages are named in Dutch."""
+    treaty = ParsedDocument("benelux.md", "md", [Page(1, BENELUX_PREAMBLE, language="nl")])
+    v = {k: f.value for k, f in ex.run(treaty, "mou").items()}
+    assert v["parties"] == ["Regering van het Koninkrijk België",
+                            "Regering van het Groothertogdom Luxemburg",
+                            "Regering van het Koninkrijk der Nederlanden"]
+    assert v["countries"] == ["Belgium", "Luxembourg", "Netherlands"]
+    assert v["languages"] == ["Dutch", "French"]
+    # a proclamation that opens with the two cities, then says what they share
+    scan = ("Sister Cities Proclamation\n\nAbu Dhabi and Houston, sharing a common interest in "
+            "energy, technology and medicine, do hereby proclaim themselves Sister Cities.\n")
+    assert ex.run(doc(scan), "mou")["parties"].value == ["Abu Dhabi", "Houston"]
+
+
+@pytest.mark.parametrize(("text", "lang", "names"), [
+    ("in de Nederlandse en de Duitse taal", "nl", ["Dutch", "German"]),
+    ("redatto in lingua italiana e francese", "it", ["Italian", "French"]),
+    ("hecho en español e inglés", "es", ["Spanish", "English"]),
+    ("fait en langues française et allemande", "fr", ["French", "German"]),
+    ("in deutscher und französischer Sprache", "de", ["German", "French"]),
+    ("zwischen Deutschland und Frankreich", "de", []),  # countries, not languages
+    ("in English", "", []),
+])
+def test_languages_named_in_the_texts_own_language(text: str, lang: str,
+                                                   names: list[str]) -> None:
+    assert languages_named(text, lang) == names
 
 
 def test_an_italian_official_journal_notice_is_a_call_with_its_facts(ex: FieldExtractor) -> None:

@@ -259,6 +259,7 @@ def test_us_dates_after_the_19th_and_foreign_months_in_english_text() -> None:
     ("Prince Edward Island", "en", []), ("Maurice Dupont, Mayor of Lyon", "en", []),
     ("Island und Deutschland", "de", ["Iceland", "Germany"]), ("CONTACT US", None, []),
     ("Paesi Bassi", "it", ["Netherlands"]),
+    ("het Koninkrijk der Nederlanden", "nl", ["Netherlands"]),  # an official name
 ])
 def test_names_in_another_language_count_in_that_language(text, lang, names) -> None:
     assert country_names(text, lang=lang) == names
