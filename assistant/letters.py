@@ -534,8 +534,12 @@ class LetterWriter:
         while m := _PARTNER_CUE.search(target, pos):
             pos = m.start(1)
             name = m.group(1).strip()
+            # "to the Chairman of X", "the Bürgermeister of X": an office; X is the place
+            if office := re.match(rf"\s+of\s+(?:the\s+)?(?-i:({_NAME}))", target[m.end(1):]):
+                name = office.group(1)
             first = name.split()[0].lower()
-            if first in _NOT_PLACES or fold(name) in known:
+            if first in _NOT_PLACES or any(re.search(rf"\b{re.escape(k)}\b", fold(name))
+                                           for k in known):
                 continue
             if sender and mentions(sender, name) >= 0:
                 continue

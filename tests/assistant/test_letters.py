@@ -138,6 +138,13 @@ def test_unknown_partner_is_refused(writer: LetterWriter, tmp_path) -> None:  # 
     assert letter.to_json()["refused"] is True
     with pytest.raises(ValueError):
         letter.to_docx(tmp_path / "refused.docx")
+    # an office is not a place: the town after "of" is what the letter is checked against
+    chair = writer.run("letter to the Chairman of the Oakhaven Municipal Council proposing an "
+                       "exchange of planning staff")
+    assert chair.refused and "no agreement with Oakhaven Municipal Council" in chair.text
+    known = writer.run("letter to the Chairman of the Vila Serena Municipal Assembly proposing "
+                       "an exchange of planning staff")
+    assert not known.refused and "Vila Serena" in known.text
 
 
 def test_signatory_who_is_not_the_mayor_is_not_addressed_as_mayor(
