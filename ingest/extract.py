@@ -1188,6 +1188,9 @@ class FieldExtractor:
         byline = re.search(
             r"(?im)^\s*(?:by|authors?|written by|prepared by|edited by)\s*:?\s+(?P<a>[^\n]{3,160})$",  # noqa: E501 (one regex alternative per line reads better than a split)
             first,
+        ) or re.search(  # a labelled author line may close the report instead
+            r"(?m)^\s*(?:Authors?|Written by|Prepared by)\s*:?\s+(?P<a>[^\n]{3,120})$",
+            dt.text,
         )
         if byline:
             snippets.append((byline.group("a"), byline.start("a")))
@@ -1228,6 +1231,7 @@ class FieldExtractor:
                 authors.append((val, pub.start("p")))
             elif not is_person:
                 out["publisher"] = dt.field(val, pub.start("p"))
+        authors = authors or _cover_authors(first)
         if authors:
             out["authors"] = Field(
                 _dedupe(a for a, _ in authors),
@@ -1501,6 +1505,33 @@ def _implementing_body(dt: DocText, end: int) -> Field | None:
         if m and not re.match(r"(?i)(?:joint\s+)?(?:this|the)\b", m.group("b")):
             return Field(_squash(m.group("b")), dt.page_at(off), sent)
     return None
+
+
+_EMAIL = re.compile(r"\S+@\S+\.\w+|\S+@domain\b")
+
+
+def _cover_authors(first: str) -> list[tuple[str, int]]:
+    """A paper's cover: each author's name on a line of its own, their affiliation and
+    e-mail address on the next lines, all before the abstract."""
+    end = re.search(r"(?im)^\s*(?:abstract|summary|introduction)\b", first)
+    lines = [(m.group(0).strip(), m.start()) for m in
+             re.finditer(r"[^\n]+", first[: end.start() if end else len(first)])]
+    candidates: list[tuple[str, int]] = []
+    for i, (line, pos) in enumerate(lines):
+        name = _clean_person(line)
+        words = name.split()
+        if (2 <= len(words) <= 4 and all(w[0].isupper() and w.replace("-", "").isalpha()
+                                         for w in words)
+                and any(_EMAIL.search(nxt) for nxt, _ in lines[i + 1:i + 5])):
+            candidates.append((name, pos))
+    if not candidates:
+        return []
+    # a name the pattern of names fits, or one spaCy reads as a person ("Michał Taczała"),
+    # never an organisation ("Warsaw University")
+    docs = get_nlp().pipe([n for n, _ in candidates])
+    return [(n, pos) for (n, pos), d in zip(candidates, docs, strict=True)
+            if not any(e.label_ in ("ORG", "GPE", "FAC") for e in d.ents)
+            and (PERSON_NAME_RE.fullmatch(n) or any(e.label_ == "PERSON" for e in d.ents))]
 
 
 def _clean_person(s: str) -> str:

@@ -223,6 +223,32 @@ def test_lump_sum_and_us_deadline(ex: FieldExtractor) -> None:
     )
 
 
+PAPER_COVER = """Mining Sister-City Agreements
+Project report, Winter 2024
+Anna Kowalska
+Gdansk University
+01161590@ug.edu.pl
+Michał Taczała
+Warsaw University of Technology
+01149437@pw.edu.pl
+supervisor: Ewa Nowak
+Warsaw University
+ewa.nowak@pw.edu.pl
+Abstract
+This project explores the agreements of U.S. states and cities with foreign partners.
+"""
+
+
+def test_a_papers_authors_are_the_names_above_their_addresses(ex: FieldExtractor) -> None:
+    v = {k: x.value for k, x in ex.run(pdoc(PAPER_COVER), "policy_report").items()}
+    # not the supervisor (a labelled line), not the universities
+    assert v["authors"] == ["Anna Kowalska", "Michał Taczała"]
+    closing = ("Rural communities and their foreign partners\n\nThe study looks at how remote "
+               "communities trade with the world.\n\n" + "More text on trade. " * 200
+               + "\n\nAuthor Jonathan Davies.\n")
+    assert ex.run(pdoc(closing), "policy_report")["authors"].value == ["Jonathan Davies"]
+
+
 def test_report_fields(ex: FieldExtractor) -> None:
     f = ex.run(pdoc(REPORT_TEXT), "policy_report")
     v = {k: x.value for k, x in f.items()}
