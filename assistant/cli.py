@@ -419,8 +419,9 @@ def funding(
         if not rows:
             typer.echo("no grant calls stored: add calls with `microplomacy ingest PATH`")
         for r in rows:
+            lot = f", {r.lot}" if r.lot else ""
             typer.echo(f"{r.status:<12} {r.deadline or '-':<10} {r.call_id or '-':<22} "
-                       f"{(r.programme or r.title)[:60]}")
+                       f"{(r.programme or r.title)[:60]}{lot}")
         return
     try:
         result = FundingRadar(lib, today=day).run(request or "", agreement=agreement)

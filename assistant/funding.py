@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -81,6 +81,12 @@ class CallRow:
     days_left: int | None
     status_reason: str = ""
     pages: dict[str, int | None] = field(default_factory=dict)
+    lot: str | None = None  # a call divided into lots is one row per lot
+
+    @property
+    def key(self) -> str:
+        """One row of the radar: the call, or one of its lots."""
+        return f"{self.source}#{self.lot}" if self.lot else self.source
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +95,8 @@ class CallRow:
     def name(self) -> str:
         """How the officer recognises the call: programme and call id."""
         prog = self.programme or self.title
-        return f"{prog} ({self.call_id})" if self.call_id else prog
+        name = f"{prog} ({self.call_id})" if self.call_id else prog
+        return f"{name}, {self.lot}" if self.lot else name
 
     def amount_text(self) -> str:
         low, high = self.amount_min, self.amount_max
@@ -138,9 +145,32 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
     )
 
 
+def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
+    """The call's rows: one per lot, with the lot's own range, rate and duration (a figure
+    the text does not give for that lot is left empty, never the call's span), or the one
+    row of a call without lots."""
+    row = call_row(rec, today)
+    lots = [lot for lot in rec.field_value("lots") or [] if isinstance(lot, dict)]
+    if len(lots) < 2:
+        return [row]
+    out = []
+    for i, lot in enumerate(lots, 1):
+        name = str(lot.get("name") or f"Lot {i}")
+        dm = lot.get("duration_months")
+        # the lot's subject is a priority of its own ("TV programmes")
+        subject = name.split(":", 1)[-1].strip()
+        out.append(replace(row, lot=name, themes=[*row.themes, subject],
+                           amount_min=_num(lot.get("amount_min")),
+                           amount_max=_num(lot.get("amount_max")),
+                           cofinancing_rate=_num(lot.get("cofinancing_rate")),
+                           duration_months=int(dm) if isinstance(dm, int | float) else None))
+    return out
+
+
 def call_rows(library: Library, today: date) -> list[CallRow]:
-    """Every stored grant call, soonest deadline first, closed and undated ones last."""
-    rows = [call_row(r, today) for r in library.documents("grant_call")]
+    """Every stored grant call (a row per lot), soonest deadline first, closed and undated
+    ones last."""
+    rows = [row for r in library.documents("grant_call") for row in lot_rows(r, today)]
     order = {"closing_soon": 0, "open": 1, "not_yet_open": 2, "unknown": 3, "closed": 4}
     return sorted(rows, key=lambda r: (order[r.status], r.deadline or "9999", r.source))
 
@@ -783,7 +813,7 @@ def call_keywords(text: str) -> set[str]:
 
 def theme_fit(topics: np.ndarray, topic_texts: list[str], themes: np.ndarray,
               theme_texts: list[str], profile: np.ndarray, passages: np.ndarray,
-              call_terms: set[str]) -> ThemeFit:
+              call_terms: set[str], prose: bool = False) -> ThemeFit:
     """Best topic-to-priority similarity, weighted with the whole call profile and its best
     passage, plus a small bonus for shared topical words (titles name the subject)."""
     pair = topics @ themes.T if themes.size else np.zeros((len(topic_texts), 1))
@@ -795,6 +825,8 @@ def theme_fit(topics: np.ndarray, topic_texts: list[str], themes: np.ndarray,
     # A call whose priorities were not read as a list (real guides state them in prose)
     # is judged by its best passage in their place.
     best_theme = float(pair[i, j]) if themes.size else best_passage
+    if prose:  # only a lot's name is listed: the prose still states the priorities
+        best_theme = max(best_theme, best_passage)
     score = 0.6 * best_theme + 0.2 * prof + 0.2 * best_passage \
         + KEYWORD_BONUS * min(KEYWORD_BONUS_CAP, len(shared))
     return ThemeFit(round(score, 3), topic_texts[i],
@@ -827,13 +859,16 @@ class FundingResult:
         lines = [self.answer]
         for head, entries in (("FITS", self.flagged), ("FITS, CLOSED", self.closed_fits)):
             for f in entries:
+                lot = f", {f['lot']}" if f.get("lot") else ""
                 lines.append(f"\n{head}  {f['programme'] or f['source']} "
-                             f"({f['call_id'] or '-'}): {f['amount'] or 'amount not stated'}, "
+                             f"({f['call_id'] or '-'}){lot}: "
+                             f"{f['amount'] or 'amount not stated'}, "
                              f"deadline {f['deadline'] or '-'} [{f['status']}]")
                 lines.append(f"      why: {f['why']}")
                 lines += [f"      check: {c}" for c in f.get("check", [])]
         for f in self.near_misses:
-            lines.append(f"\nALMOST {f['programme'] or f['source']}: "
+            lot = f", {f['lot']}" if f.get("lot") else ""
+            lines.append(f"\nALMOST {f['programme'] or f['source']}{lot}: "
                          f"{'; '.join(f.get('failed', []))}")
         return "\n".join(lines)
 
@@ -904,7 +939,8 @@ class FundingRadar:
         flagged, closed, near = [], [], []
         for call in calls:
             fit = theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
-                            call.text.vectors, call.terms)
+                            call.text.vectors, call.terms,
+                            prose=bool(call.row.lot) and not call.rec.field_value("themes"))
             log.debug("%s theme fit %.3f (%s ~ %s)", call.row.source, fit.score, fit.topic,
                       fit.theme)
             if fit.score < FIT_THRESHOLD:
@@ -920,7 +956,7 @@ class FundingRadar:
                 near.append(entry)
         for found in (flagged, closed, near):
             found.sort(key=lambda e: -e["score"])
-        rows = {c.row.source: c.row for c in calls}
+        rows = {c.row.key: c.row for c in calls}
         return FundingResult(self._answer(plan, flagged, closed, near, rows), flagged, near,
                              plan, closed)
 
@@ -937,13 +973,14 @@ class FundingRadar:
         texts = self._call_texts([r.doc_id for r in recs])
         out = []
         for rec in recs:
-            row = call_row(rec, self.today)
-            profile_text = ". ".join(x for x in (row.title, row.programme or "",
-                                                  ", ".join(row.themes)) if x)
-            out.append(_Call(rec, row, texts[rec.doc_id],
-                             self._embed(row.themes) if row.themes else _unit([]),
-                             self._embed([profile_text])[0],
-                             call_keywords(profile_text)))
+            for row in lot_rows(rec, self.today):
+                profile_text = ". ".join(x for x in (row.title, row.lot or "",
+                                                      row.programme or "",
+                                                      ", ".join(row.themes)) if x)
+                out.append(_Call(rec, row, texts[rec.doc_id],
+                                 self._embed(row.themes) if row.themes else _unit([]),
+                                 self._embed([profile_text])[0],
+                                 call_keywords(profile_text)))
         return out
 
     def _call_texts(self, doc_ids: list[str]) -> dict[str, CallText]:
@@ -1005,7 +1042,8 @@ class FundingRadar:
             check.append(f"The grant covers up to {row.cofinancing_rate:g}% of the costs: the "
                          f"partners find the rest" + cite.field("cofinancing_rate",
                                                                  f"{row.cofinancing_rate:g}%"))
-        return {"source": row.source, "programme": row.programme, "call_id": row.call_id,
+        return {"source": row.source, "lot": row.lot, "key": row.key,
+                "programme": row.programme, "call_id": row.call_id,
                 "amount": row.amount_text(), "deadline": row.deadline, "status": row.status,
                 "why": why, "check": check, "citations": cite.items,
                 "failed": [c.message for c in failed], "score": fit.score}
@@ -1047,9 +1085,9 @@ class FundingRadar:
     def _answer(plan: Plan, flagged: list[dict[str, Any]], closed: list[dict[str, Any]],
                 near: list[dict[str, Any]], rows: dict[str, CallRow]) -> str:
         read = f"Read as: {plan.describe()}."
-        n_calls = len(rows)
+        n_calls = len({r.source for r in rows.values()})
         if flagged:
-            best = rows[flagged[0]["source"]]
+            best = rows[flagged[0]["key"]]
             verb = "fits" if len(flagged) == 1 else "fit"
             amount = f", {best.amount_text()} per project" if best.amount_text() else ""
             head = (f"{len(flagged)} of {n_calls} stored calls {verb} your plan. Best: "
@@ -1060,12 +1098,12 @@ class FundingRadar:
         else:
             head = f"None of the {n_calls} stored calls fits your plan."
         if closed:
-            names = "; ".join(f"{rows[c['source']].name} (closed on "
-                              f"{rows[c['source']].deadline_text()})" for c in closed[:3])
+            names = "; ".join(f"{rows[c['key']].name} (closed on "
+                              f"{rows[c['key']].deadline_text()})" for c in closed[:3])
             head += (f" {'It fits' if len(closed) == 1 else 'These fit'} but closed: {names}: "
                      f"watch for the next round.")
         if near:
-            head += f" Closest miss: {rows[near[0]['source']].name}: {near[0]['failed'][0]}."
+            head += f" Closest miss: {rows[near[0]['key']].name}: {near[0]['failed'][0]}."
             if len(near) > 1:
                 head += f" {len(near) - 1} more near miss{'es' if len(near) > 2 else ''}."
         elif not flagged and not closed:

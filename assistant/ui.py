@@ -385,8 +385,10 @@ def _call_card(lib: Library, entry: dict[str, Any], miss: bool,
     name = entry.get("programme") or entry["source"]
     if entry.get("call_id"):
         name += f" ({entry['call_id']})"
+    if entry.get("lot"):
+        name += f", {entry['lot']}"
     checks = "".join(f"<li>{_esc(c)}</li>" for c in entry.get("check", []))
-    row = rows.get(entry["source"])
+    row = rows.get(entry.get("key") or entry["source"])
     deadline = row.deadline_text() if row else (entry.get("deadline") or "not stated")
     failed = ("<p><b>Does not fit because:</b> " + _esc("; ".join(entry["failed"])) + "</p>"
               if miss and entry.get("failed") else "")
@@ -406,7 +408,7 @@ def funding_search(lib: Library, request: str, today: date | None = None) -> str
         return ("<div class='mp-note'>Describe your project in a sentence (theme, partners "
                 "and their countries, who applies), then press <b>Find funding</b>.</div>")
     result = FundingRadar(lib, today=today).run(request)
-    rows = {r.source: r for r in call_rows(lib, _today(today))}
+    rows = {r.key: r for r in call_rows(lib, _today(today))}
     parts = [f"<div class='mp-note'>{_esc(result.answer)}</div>"]
     if result.flagged:
         parts.append("<h3>Calls that fit</h3>")

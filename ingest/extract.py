@@ -27,6 +27,7 @@ from ingest.cover import not_title
 from ingest.dates import NUM_TOKEN, add_years, find_dates, find_times, first_date, to_int
 from ingest.fields import FIELD_SPEC
 from ingest.language import detect, languages_named
+from ingest.lots import call_span, find_lots
 from ingest.models import Field, ParsedDocument
 from ingest.reading import reading
 
@@ -1176,6 +1177,7 @@ class FieldExtractor:
                 )
 
         out.update(_deadline(dt))
+        out.update(_lot_fields(dt))
         return out
 
     # ----------------------------------------------------------------------- reports
@@ -1793,6 +1795,21 @@ def _eligible_countries(dt: DocText) -> Field | None:
             nxt,
         )
     return None
+
+
+def _lot_fields(dt: DocText) -> dict[str, Field]:
+    """``lots`` and, from them, the call's own range, rate and duration (their span)."""
+    lots = find_lots(dt.text)
+    if not lots:
+        return {}
+    first = min((at for lot in lots for at in lot.page_of.values()), default=0)
+    # evidence is quoted to the officer: the text where each value is printed
+    out = {"lots": Field([lot.to_value() for lot in lots], dt.page_at(first),
+                         dt.sentence_at(first))}
+    for key, value in call_span(lots).items():
+        at = next(lot.page_of[key] for lot in lots if lot.values.get(key) == value)
+        out[key] = Field(value, dt.page_at(at), dt.sentence_at(at))
+    return out
 
 
 def _duration_months(dt: DocText) -> Field | None:

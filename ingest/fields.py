@@ -69,6 +69,9 @@ FIELD_SPEC: dict[str, dict[str, str]] = {
         "deadline": "str ISO date",
         "deadline_time": "str HH:MM (24h)",
         "deadline_tz": "str: time zone as written ('CET', 'Brussels time', 'EST')",
+        "lots": "list[dict]: a call divided into lots, each {name, amount_min, amount_max, "
+                "cofinancing_rate, duration_months} as the text gives them; the call-level "
+                "figures are then the span across lots",
     },
     "policy_report": {
         "title": "str",

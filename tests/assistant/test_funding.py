@@ -19,6 +19,7 @@ from assistant.funding import (
     PlanReader,
     call_rows,
     check_applicant,
+    lot_rows,
 )
 from assistant.library import Library
 
@@ -327,3 +328,31 @@ def test_an_applicant_list_the_radar_cannot_read_is_checked_not_failed() -> None
                    ["applicant(s) which may request a grant and their partners"]):
         [check] = check_applicant(row(unread), plan)
         assert check.ok is None and "check that a regional authority counts" in check.message
+
+
+def test_a_call_with_lots_is_a_row_per_lot_with_its_own_figures() -> None:
+    from ingest.registry import DocRecord
+
+    def f(value: object) -> dict:
+        return {"value": value, "page": 6, "evidence": "..."}
+
+    rec = DocRecord("d1", "guide.pdf", "grant_call", "PRINCE 2010", "pdf", 30, 90, 1, "",
+                    fields={"title": f("PRINCE 2010"), "call_id": f("PRINCE-2010"),
+                            "amount_min": f(100000), "amount_max": f(300000),
+                            "cofinancing_rate": f(80), "deadline": f("2011-03-31"),
+                            "currency": f("EUR"),
+                            "lots": f([{"name": "Lot 1: TV programmes", "amount_min": 150000,
+                                        "amount_max": 300000, "cofinancing_rate": 60,
+                                        "duration_months": 18},
+                                       {"name": "Lot 2: Awareness-raising actions",
+                                        "cofinancing_rate": 80, "duration_months": 12}])})
+    tv, events = lot_rows(rec, TODAY)
+    assert (tv.lot, tv.amount_text(), tv.cofinancing_rate) == (
+        "Lot 1: TV programmes", "EUR 150,000 to EUR 300,000", 60)
+    assert tv.name.endswith(", Lot 1: TV programmes") and "TV programmes" in tv.themes
+    # a figure the text does not give for a lot stays empty: never the call's span
+    assert events.amount_min is None and events.amount_max is None
+    assert events.duration_months == 12 and tv.key != events.key
+    single = DocRecord("d2", "call.pdf", "grant_call", "Call", "pdf", 3, 9, 1, "",
+                       fields={"title": f("Call")})
+    assert [r.lot for r in lot_rows(single, TODAY)] == [None]

@@ -1,0 +1,93 @@
+"""Calls divided into lots: each lot's own grant range, rate and duration, in the ways
+guides print them (a financing table, one sentence naming every lot, a sentence or a
+section per lot), and the call's span across them."""
+
+from __future__ import annotations
+
+from ingest.extract import FieldExtractor
+from ingest.lots import call_span, find_lots
+from ingest.models import Page, ParsedDocument
+
+GUIDE = """3. FINANCING
+For the purposes of the present call for proposals, a total budget of 2.5 Mio EUR is
+available.
+
+ LOT 1
+TV programmes
+LOT 2
+Awareness-raising actions
+Maximum grant per
+project EUR 300,000 EUR 200,000
+Maximum
+co-financing
+60% of  total
+eligible costs
+80% of  total
+eligible costs
+Minimum grant per
+project EUR 150,000 EUR 100,000
+
+Duration:
+The project implementation period for Lot 1 actions may not exceed 18 months from the date
+of signature of the agreement.
+
+Duration:
+The project implementation period for Lot 2 actions may not exceed 12 months from the date
+of signature of the agreement.
+"""
+
+NOTICE = """L'invito è suddiviso in due lotti: programmi televisivi (lotto 1) e azioni di
+sensibilizzazione (lotto 2).
+3. Azioni ammissibili
+Lotto 1 — Programmi televisivi:
+— programmi televisivi con garanzia di trasmissione
+— periodo di esecuzione del progetto non superiore a 18 mesi
+Lotto 2 — Azioni di sensibilizzazione:
+— avere valenza transfrontaliera
+— periodo di esecuzione del progetto non superiore a 12 mesi
+5. Dotazione per i progetti
+L'intervento finanziario della Commissione non può superare il 60 % (per il lotto 1) e
+l'80 % (per il lotto 2) dei costi ammissibili totali.
+"""
+
+
+def test_a_financing_table_and_duration_sentences() -> None:
+    lots = [lot.to_value() for lot in find_lots(GUIDE)]
+    assert lots == [
+        {"name": "LOT 1: TV programmes", "amount_max": 300000, "amount_min": 150000,
+         "cofinancing_rate": 60, "duration_months": 18},
+        {"name": "LOT 2: Awareness-raising actions", "amount_max": 200000,
+         "amount_min": 100000, "cofinancing_rate": 80, "duration_months": 12},
+    ]
+    assert call_span(find_lots(GUIDE)) == {"amount_min": 100000, "amount_max": 300000,
+                                           "cofinancing_rate": 80, "duration_months": 18}
+
+
+def test_one_sentence_for_every_lot_and_a_section_per_lot_in_italian() -> None:
+    lots = [lot.to_value() for lot in find_lots(NOTICE)]
+    assert lots == [
+        {"name": "Lotto 1: Programmi televisivi", "duration_months": 18,
+         "cofinancing_rate": 60},
+        {"name": "Lotto 2: Azioni di sensibilizzazione", "duration_months": 12,
+         "cofinancing_rate": 80},
+    ]
+
+
+def test_no_lots_where_none_are_read() -> None:
+    assert find_lots("Grants of EUR 10,000 to EUR 40,000 for 12 months.") == []
+    # lot numbers that do not run from 1, or lots with nothing of their own
+    assert find_lots("See lot 3 of the land registry, lot 7 of the auction.") == []
+    assert find_lots("| Lot 1 | Participation | 2,700,000 |\n| Lot 2 | Dialogue | 1,800,000 |"
+                     ) == []
+
+
+def test_the_record_holds_the_lots_and_the_calls_span() -> None:
+    doc = ParsedDocument("guide.pdf", "pdf", [Page(1, "CALL FOR PROPOSALS\n\n" + GUIDE,
+                                                   language="en")])
+    fields = FieldExtractor().run(doc, "grant_call")
+    assert [lot["name"] for lot in fields["lots"].value] == ["LOT 1: TV programmes",
+                                                             "LOT 2: Awareness-raising actions"]
+    assert (fields["amount_min"].value, fields["amount_max"].value) == (100000, 300000)
+    assert fields["cofinancing_rate"].value == 80 and fields["duration_months"].value == 18
+    # the evidence quoted to the officer is the text where the value is printed
+    assert "18 months" in fields["duration_months"].evidence
