@@ -64,6 +64,7 @@ from assistant.retrieve import Filters, terms
 from assistant.status import agreement_status, call_status
 from assistant.types import Citation, Passage
 from ingest.countries import country_names, english_name
+from ingest.extract import ROLE_RE
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
@@ -535,7 +536,9 @@ class LetterWriter:
             pos = m.start(1)
             name = m.group(1).strip()
             # "to the Chairman of X", "the Bürgermeister of X": an office; X is the place
-            if office := re.match(rf"\s+of\s+(?:the\s+)?(?-i:({_NAME}))", target[m.end(1):]):
+            # (but "the Council of Europe" is an organisation, not an office)
+            if ROLE_RE.fullmatch(name) and (office := re.match(
+                    rf"\s+of\s+(?:the\s+)?(?-i:({_NAME}))", target[m.end(1):])):
                 name = office.group(1)
             first = name.split()[0].lower()
             if first in _NOT_PLACES or any(re.search(rf"\b{re.escape(k)}\b", fold(name))

@@ -122,10 +122,16 @@ def prediction(qid: str, ans: Any, ms: float) -> dict[str, Any]:
 def predict(assistant: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One prediction line per question, each asked through the whole Assistant."""
     rows = []
+    llm = getattr(assistant, "llm", None)
     for q in questions:
+        if llm is not None:
+            llm.last_stats = type(llm.last_stats)()  # this question's, not the last one's
         t0 = time.perf_counter()
         ans = assistant.ask(q["question"])
         rows.append(prediction(q["id"], ans, (time.perf_counter() - t0) * 1000))
+        if llm is not None:
+            rows[-1]["first_token_s"] = llm.last_stats.first_token_s
+            rows[-1]["tokens_per_s"] = llm.last_stats.tokens_per_s
     return rows
 
 
@@ -174,6 +180,12 @@ def metrics(score: ModuleType, questions: list[dict[str, Any]],
     m["p50_ms"] = statistics.median(ms) if ms else None
     m["p95_ms"] = ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else None
     m["median_words"] = statistics.median(len(r["answer"].split()) for r in rows) if rows else 0
+    if any("first_token_s" in r for r in rows):  # a language model was asked
+        m["model_used"] = sum(r["mode"] == "llm" for r in rows) / len(rows)
+        firsts = [r["first_token_s"] for r in rows if r.get("first_token_s")]
+        speeds = [r["tokens_per_s"] for r in rows if r.get("tokens_per_s")]
+        m["first_token_s"] = statistics.median(firsts) if firsts else None
+        m["tokens_per_s"] = statistics.median(speeds) if speeds else None
     m["by_kind"] = {}
     for kind in sorted({q["kind"] for q in questions}):
         qs = [q for q in questions if q["kind"] == kind]
@@ -204,7 +216,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             ("cited page right", "cited_page_right", "{:.2f}"),
             ("median words", "median_words", "{:.0f}"),
             ("p50 ms", "p50_ms", "{:.0f}"),
-            ("p95 ms", "p95_ms", "{:.0f}")]
+            ("p95 ms", "p95_ms", "{:.0f}"),
+            ("model's answer kept", "model_used", "{:.2f}"),
+            ("first token, median s", "first_token_s", "{:.1f}"),
+            ("tokens/s, median", "tokens_per_s", "{:.1f}")]
     names = list(results)
     lines = ["| measure | " + " | ".join(names) + " |",
              "|---|" + "---:|" * len(names)]
@@ -291,11 +306,14 @@ def fit(home: Path | None, sets: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(home: Path | None, sets: list[str], llm: bool = False) -> dict[str, dict[str, Any]]:
-    """Every set answered and scored; with no ``home``, in a library removed afterwards."""
+def run(home: Path | None, sets: list[str], llm: bool = False,
+        limit: int | None = None) -> dict[str, dict[str, Any]]:
+    """Every set answered and scored; with no ``home``, in a library removed afterwards.
+    ``limit``: every n-th question of each set, ``limit`` of them (a slow local model is
+    scored on a spread, not on the first questions alone)."""
     if home is None:
         with tempfile.TemporaryDirectory(prefix="mp-real-", ignore_cleanup_errors=True) as tmp:
-            return run(Path(tmp), sets, llm)
+            return run(Path(tmp), sets, llm, limit)
     from assistant.ask import Assistant
 
     score = scorer()
@@ -307,6 +325,9 @@ def run(home: Path | None, sets: list[str], llm: bool = False) -> dict[str, dict
         answerers["llm"] = generated
     results: dict[str, dict[str, Any]] = {}
     for set_name, questions in question_sets(sets).items():
+        if limit and len(questions) > limit:
+            step = len(questions) / limit
+            questions = [questions[int(i * step)] for i in range(limit)]
         for mode, assistant in answerers.items():
             rows = predict(assistant, questions)
             name = set_name if mode == "embedded" else f"{set_name} ({mode})"
@@ -324,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fit", action="store_true",
                     help="print the support threshold's trade-off (use with dev,frozen-a)")
     ap.add_argument("--llm", action="store_true", help="also score the configured LLM path")
+    ap.add_argument("--limit", type=int, help="score N questions of each set, spread evenly "
+                    "(for a slow local model)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--out", type=Path, help="write predictions and figures to this folder")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -337,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.fit:
         print(fit(a.home, sets))
         return 0
-    results = run(a.home, sets, a.llm)
+    results = run(a.home, sets, a.llm, a.limit)
     if a.out:
         a.out.mkdir(parents=True, exist_ok=True)
         for name, m in results.items():

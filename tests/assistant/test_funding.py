@@ -20,6 +20,7 @@ from assistant.funding import (
     call_rows,
     check_applicant,
     lot_rows,
+    theme_fit,
 )
 from assistant.library import Library
 
@@ -356,3 +357,17 @@ def test_a_call_with_lots_is_a_row_per_lot_with_its_own_figures() -> None:
     single = DocRecord("d2", "call.pdf", "grant_call", "Call", "pdf", 3, 9, 1, "",
                        fields={"title": f("Call")})
     assert [r.lot for r in lot_rows(single, TODAY)] == [None]
+
+
+def test_a_lots_name_adds_to_prose_priorities_never_replaces_them() -> None:
+    import numpy as np
+
+    topic = np.array([[1.0, 0.0]])
+    lot_name = np.array([[0.0, 1.0]])  # the lot's name says nothing about the plan
+    passages = np.array([[0.8, 0.6]])  # the prose does
+    args = (topic, ["documentary"], lot_name, ["TV programmes"], np.array([0.0, 1.0]),
+            passages, set())
+    assert theme_fit(*args, prose=True).score > theme_fit(*args).score
+    assert theme_fit(*args, prose=True).score == theme_fit(
+        topic, ["documentary"], np.zeros((0, 0)), [], np.array([0.0, 1.0]), passages,
+        set()).score
