@@ -1802,12 +1802,12 @@ def _lot_fields(dt: DocText) -> dict[str, Field]:
     lots = find_lots(dt.text)
     if not lots:
         return {}
-    first = min((at for lot in lots for at in lot.page_of.values()), default=0)
+    first = min((at for lot in lots for at in lot.offset_of.values()), default=0)
     # evidence is quoted to the officer: the text where each value is printed
     out = {"lots": Field([lot.to_value() for lot in lots], dt.page_at(first),
                          dt.sentence_at(first))}
     for key, value in call_span(lots).items():
-        at = next(lot.page_of[key] for lot in lots if lot.values.get(key) == value)
+        at = next(lot.offset_of[key] for lot in lots if lot.values.get(key) == value)
         out[key] = Field(value, dt.page_at(at), dt.sentence_at(at))
     return out
 

@@ -38,7 +38,7 @@ class Lot:
     number: int
     name: str = ""
     values: dict[str, float | int] = field(default_factory=dict)
-    page_of: dict[str, int] = field(default_factory=dict)  # value -> offset in the text
+    offset_of: dict[str, int] = field(default_factory=dict)  # value -> offset in the text
 
     def to_value(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name or f"Lot {self.number}"}
@@ -84,7 +84,7 @@ def _names(text: str, numbers: list[int]) -> dict[int, str]:
 def _set(lot: Lot, key: str, value: float | int, at: int) -> None:
     if key not in lot.values:
         lot.values[key] = value
-        lot.page_of[key] = at
+        lot.offset_of[key] = at
 
 
 def _table(text: str, lots: dict[int, Lot]) -> None:
