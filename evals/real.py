@@ -226,7 +226,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for label, key, fmt in rows:
         cells = [fmt.format(results[n][key]) if results[n].get(key) is not None else "-"
                  for n in names]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        if any(c != "-" for c in cells):  # the model's rows only when a model was asked
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for part in ("english", "cross-lingual"):
         for label, key in (("key facts", "key_facts"), ("hit@5", "hit@5")):
             cells = []
