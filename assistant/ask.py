@@ -421,20 +421,21 @@ class Assistant:
         else:
             from assistant.llm import LLMFallback, LLMUnavailable
 
-            yield Draft(answer)
+            stream = None
             try:
                 stream = self.llm.stream(question, [fence(p) for p in plan.passages],
                                          self._history(conversation, before=turn))
-                if conversation is not None:
+                if conversation is not None:  # before the draft shows: Stop can reach it
                     conversation.writing = stream
+                yield Draft(answer)
                 yield from stream
                 answer = stream.result()
             except (LLMFallback, LLMUnavailable) as exc:
                 log.warning("language model not used: %s", exc)
                 answer.warnings.append(str(exc))
             finally:
-                if conversation is not None:
-                    conversation.writing = None
+                if conversation is not None and conversation.writing is stream:
+                    conversation.writing = None  # never a newer question's stream
             turn.answer = answer
         yield answer
 

@@ -82,6 +82,9 @@ class CallRow:
     status_reason: str = ""
     pages: dict[str, int | None] = field(default_factory=dict)
     lot: str | None = None  # a call divided into lots is one row per lot
+    # the figures this row has from its lot: the record's evidence for them is the span
+    # across lots, not this lot's, so they are not cited from it
+    lot_figures: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -145,25 +148,32 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
     )
 
 
+LOT_FIGURES = ("amount_min", "amount_max", "cofinancing_rate", "duration_months")
+
+
 def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
     """The call's rows: one per lot, with the lot's own range, rate and duration (a figure
-    the text does not give for that lot is left empty, never the call's span), or the one
-    row of a call without lots."""
+    other lots state but this one does not is left empty, never the call's span; one that
+    no lot states is the call's, shared by all), or the one row of a call without lots."""
     row = call_row(rec, today)
     lots = [lot for lot in rec.field_value("lots") or [] if isinstance(lot, dict)]
     if len(lots) < 2:
         return [row]
+    # a figure some lot states is per lot; one no lot states is the call's, shared by all
+    per_lot = {k for lot in lots for k in LOT_FIGURES if k in lot}
     out = []
     for i, lot in enumerate(lots, 1):
         name = str(lot.get("name") or f"Lot {i}")
-        dm = lot.get("duration_months")
+        own = {k: (lot.get(k) if k in per_lot else getattr(row, k)) for k in LOT_FIGURES}
+        dm = own["duration_months"]
         # the lot's subject is a priority of its own ("TV programmes")
         subject = name.split(":", 1)[-1].strip()
         out.append(replace(row, lot=name, themes=[*row.themes, subject],
-                           amount_min=_num(lot.get("amount_min")),
-                           amount_max=_num(lot.get("amount_max")),
-                           cofinancing_rate=_num(lot.get("cofinancing_rate")),
-                           duration_months=int(dm) if isinstance(dm, int | float) else None))
+                           amount_min=_num(own["amount_min"]),
+                           amount_max=_num(own["amount_max"]),
+                           cofinancing_rate=_num(own["cofinancing_rate"]),
+                           duration_months=int(dm) if isinstance(dm, int | float) else None,
+                           lot_figures=tuple(sorted(per_lot))))
     return out
 
 
@@ -891,6 +901,8 @@ class _Citations:
         self.items: list[dict[str, Any]] = []
 
     def field(self, name: str, focus: str = "") -> str:
+        if name in self.call.row.lot_figures:
+            return ""  # a lot's own figure: the record's quote is another lot's
         f = self.call.rec.fields.get(name)
         if not f or not f.get("evidence"):
             return ""
@@ -1088,9 +1100,10 @@ class FundingRadar:
         n_calls = len({r.source for r in rows.values()})
         if flagged:
             best = rows[flagged[0]["key"]]
-            verb = "fits" if len(flagged) == 1 else "fit"
+            fitting = len({e["source"] for e in flagged})  # a call, not each of its lots
+            verb = "fits" if fitting == 1 else "fit"
             amount = f", {best.amount_text()} per project" if best.amount_text() else ""
-            head = (f"{len(flagged)} of {n_calls} stored calls {verb} your plan. Best: "
+            head = (f"{fitting} of {n_calls} stored calls {verb} your plan. Best: "
                     f"{best.name}{amount}, deadline {best.deadline_text()} "
                     f"({best.status.replace('_', ' ')}).")
         elif closed:

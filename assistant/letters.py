@@ -527,8 +527,8 @@ class LetterWriter:
 
     def _unknown_partner(self, target: str, mous: list[DocRecord],
                          sender: str | None) -> str | None:
-        known = {fold(place_of(p)) for r in mous for p in r.partners}
-        known |= {fold(c) for r in mous for c in r.countries}
+        places = {fold(place_of(p)) for r in mous for p in r.partners}
+        known = places | {fold(c) for r in mous for c in r.countries}
         pos = 0
         # Overlapping search: "to the Mayor of Oakhaven" first matches "to the Mayor", whose
         # name is no place; the next search starts at "Mayor" and finds "of Oakhaven".
@@ -541,8 +541,10 @@ class LetterWriter:
                     rf"\s+of\s+(?:the\s+)?(?-i:({_NAME}))", target[m.end(1):])):
                 name = office.group(1)
             first = name.split()[0].lower()
-            if first in _NOT_PLACES or any(re.search(rf"\b{re.escape(k)}\b", fold(name))
-                                           for k in known):
+            # a stored partner's place may open a longer name ("Vila Serena Municipal
+            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico")
+            if first in _NOT_PLACES or fold(name) in known or any(
+                    re.match(rf"{re.escape(k)}\b", fold(name)) for k in places):
                 continue
             if sender and mentions(sender, name) >= 0:
                 continue

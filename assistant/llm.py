@@ -140,8 +140,10 @@ class AnswerStream:
 
     def cancel(self) -> None:
         """Stop writing (the officer pressed Stop): the consumer returns within a quarter of a
-        second even while the model is still reading its prompt, and the request is closed
-        at its next chunk, which makes llama.cpp and other servers drop the task."""
+        second even while the model is still reading its prompt; the request is closed at
+        its next chunk, which makes llama.cpp and other servers drop the task (a server
+        still reading a long prompt finishes reading it first). A stream cancelled before
+        it started sends nothing."""
         self._stop.set()
 
     def _read(self, chunks: queue.Queue[tuple[str, Any]]) -> None:
@@ -166,8 +168,9 @@ class AnswerStream:
         stats = LLMStats()
         start = time.monotonic()
         chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
-        threading.Thread(target=self._read, args=(chunks,), name="llm-stream",
-                         daemon=True).start()
+        if not self._stop.is_set():
+            threading.Thread(target=self._read, args=(chunks,), name="llm-stream",
+                             daemon=True).start()
         finished = False  # the server ended the stream (not a Stop)
         try:
             while True:
@@ -204,11 +207,13 @@ class AnswerStream:
             raise self._error from exc
         finally:
             self._stop.set()  # finished, failed or closed by the consumer: the reader stops
+            if not finished and self._error is None:  # stopped, or closed mid-stream
+                self._done = True
+                self._error = LLMFallback("stopped before the model finished",
+                                          self._question, self.raw_text, None)
         stats.elapsed_s = time.monotonic() - start
         self._done = True
         if not finished:
-            self._error = LLMFallback("stopped before the model finished", self._question,
-                                      self.raw_text, None)
             return
         a._record(stats)
         try:
@@ -221,6 +226,10 @@ class AnswerStream:
         if not self._done:
             for _ in self._gen:
                 pass
+        if self._error is None and self._answer is None:
+            # the consumer closed the stream before it ever ran (Gradio dropped it)
+            self._error = LLMFallback("stopped before the model finished", self._question,
+                                      self.raw_text, None)
         if self._error is not None:
             raise self._error
         assert self._answer is not None

@@ -801,7 +801,10 @@ class FieldExtractor:
             out["parties"] = Field(
                 [p for p, _ in parties], dt.page_at(parties[0][1]), dt.sentence_at(parties[0][1])
             )
-            countries = _party_countries(dt, parties, _preamble_end(dt, end))
+            # parties with no "City of" or "County" in their names are states or regions
+            # named by a treaty's preamble: their country is in their own official name
+            states = not any(MUNI_RE.fullmatch(p) for p, _ in parties)
+            countries = _party_countries(dt, parties, _preamble_end(dt, end), states)
             if countries:
                 out["countries"] = Field(
                     countries, dt.page_at(parties[0][1]), dt.sentence_at(parties[0][1])
@@ -915,8 +918,11 @@ class FieldExtractor:
         if "languages" not in out and main not in ("", "en"):
             # "in de Nederlandse en de Franse taal": names in the text's own language; two
             # in one sentence, since one alone is often a nationality or a place
-            for off, sent in dt.sentences(0, end):
-                if len(langs := languages_named(sent, main)) >= 2:
+            # a sentence about languages or texts (the closing "done in ... languages");
+            # "Repubblica Italiana ... Repubblica Francese" names states, not languages
+            for off, sent in reversed(list(dt.sentences(0, end))):
+                if _LANGUAGE_WORD.search(sent) and len(langs := languages_named(sent,
+                                                                                 main)) >= 2:
                     out["languages"] = Field(langs, dt.page_at(off), sent)
                     break
         return out
@@ -1335,6 +1341,12 @@ def _parties(dt: DocText, end: int, title: tuple[str, int] | None) -> list[tuple
     return out
 
 
+# "language" and "text" in the languages officers meet: a sentence naming an agreement's
+# languages says one of them ("in de Nederlandse en de Franse taal", "testi facenti fede").
+_LANGUAGE_WORD = re.compile(
+    r"(?i)\b(?:taal|talen|tekst\w*|lingu[ae]\w*|testi?|langues?|textes?|sprachen?|text\w*|"
+    r"fassung\w*|wortlaut|idiomas?|textos?|j[eę]zyk\w*|l[ií]nguas?|authent\w*|autent\w*|"
+    r"aut[ée]nt\w*|verbindlich|exemplar\w*|ejemplar\w*|esemplar\w*)\b")
 # Items of a list: commas and the word for "and" in the languages officers meet.
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|en|et|e|y|und|i|oraz|och|og)\s+")
 _ARTICLE = re.compile(r"^(?:the|de|het|le|la|les|l'|il|lo|el|los|las|die|der|das|den)\s+",
@@ -1359,14 +1371,20 @@ def _listed_parties(text: str, pre_end: int, after: int = 0) -> list[tuple[str, 
             item = _ARTICLE.sub("", piece.strip(" *_\n"))
             words = item.split()
             longer = [w for w in words if len(w) >= 4]
-            if not 1 <= len(words) <= 9 or 2 * sum(w[0].isupper() for w in longer) <= len(longer):
-                break
-            out.append((item, text.find(item, at)))
-        return out if len(out) >= 2 else []
+            if (1 <= len(words) <= 9 and not re.search(r"[\d:\n]", item)
+                    and 2 * sum(w[0].isupper() for w in longer) > len(longer)):
+                out.append((item, text.find(item, at)))
+                continue
+            # the list ends where the preamble's first clause begins ("zich bewust van ...",
+            # "sharing a common interest ..."): mostly lower-case words
+            clause = len(longer) >= 2 and 2 * sum(w[0].islower() for w in longer) > len(longer)
+            return out if clause and len(out) >= 2 else []
+        return []
     return []
 
 
-def _party_countries(dt: DocText, parties: list[tuple[str, int]], pre_end: int) -> list[str]:
+def _party_countries(dt: DocText, parties: list[tuple[str, int]], pre_end: int,
+                     states: bool = False) -> list[str]:
     """Each party's country: the first country named right after any mention of the party
     in the title or preamble ('Town of X (United Kingdom)', 'City of X, Canada')."""
     countries: list[str] = []
@@ -1374,7 +1392,8 @@ def _party_countries(dt: DocText, parties: list[tuple[str, int]], pre_end: int) 
     for name, _ in parties:
         # a party named after its state ("Regering van het Koninkrijk België"); a country's
         # name inside a town's ("Santa Lúcia do Vale") is no country
-        own = [h for h in find_countries(name) if not name[h.end:].strip(" ,.)")]
+        own = [h for h in find_countries(name) if not name[h.end:].strip(" ,.)")] \
+            if states else []
         if own:
             countries.append(english_name(own[0].alpha_2))
             continue

@@ -90,8 +90,10 @@ def _set(lot: Lot, key: str, value: float | int, at: int) -> None:
 def _table(text: str, lots: dict[int, Lot]) -> None:
     """A financing table: the lots as column headers, then rows of one value per lot."""
     k = len(lots)
-    header = re.search(r"(?im)^\s*(?:lot|lotto|lote)\s*1\b[^\n]*\n(?:[^\n]*\n){0,3}?\s*"
-                       r"(?:lot|lotto|lote)\s*2\b", text)
+    # column headers: each lot alone on its line (its name may follow on the next line);
+    # "Lot 1: X" lines are a list, not a table
+    header = re.search(r"(?im)^\s*(?:lot|lotto|lote)\s*1\s*$(?:\n[^\n]*){0,2}?\n\s*"
+                       r"(?:lot|lotto|lote)\s*2\s*$", text)
     if header is None:
         return
     body_start = header.end()
@@ -102,12 +104,16 @@ def _table(text: str, lots: dict[int, Lot]) -> None:
         i, last = 0, 0
         while i + k <= len(values):
             run = values[i:i + k]
+            # the row's label: the words since the previous row's values
             label = body[last: run[0][1]].lower()
-            if kind == "rate":
+            between = body[run[0][1]: run[-1][1]]
+            if "\n\n" in between or len(between) > 200:
+                keys = []  # values of one row sit together
+            elif kind == "rate":
                 keys = ["cofinancing_rate"]
-            elif "min" in label:
+            elif re.search(r"\bmin(?:imum|\.)?\b|\bat least\b", label):
                 keys = ["amount_min"]
-            elif "max" in label or "up to" in label:
+            elif re.search(r"\bmax(?:imum|\.)?\b|\bup to\b", label):
                 keys = ["amount_max"]
             else:
                 keys = []
@@ -163,8 +169,15 @@ def _by_section(text: str, lots: dict[int, Lot]) -> None:
         rf"(?im)^\s*(?:lot|lotto|lote)\s*(\d{{1,2}}){_SEPARATOR}[^\n]{{3,80}}$", text)
         if int(m.group(1)) in lots]
     for i, (n, start) in enumerate(heads):
-        end = heads[i + 1][1] if i + 1 < len(heads) else start + 1500
+        if i + 1 < len(heads):
+            end = heads[i + 1][1]
+        elif heading := re.compile(r"(?m)^\s*\d+(?:\.\d+)*\.?\s+[A-ZÀ-Þ]").search(text, start):
+            end = heading.start()  # the last lot's section ends at the next numbered heading
+        else:
+            continue  # unbounded: what follows may be about the whole call
         section = text[start:min(end, start + 1500)]
+        if re.search(r"(?i)\b(?:lots|lotti|lotes)\b", section):
+            continue  # "for both lots": the call's, not this lot's
         months = [(int(m.group(1)), m.start()) for m in _MONTHS.finditer(section)]
         if len(months) == 1:
             _set(lots[n], "duration_months", months[0][0], start + months[0][1])

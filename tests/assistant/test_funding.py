@@ -354,6 +354,12 @@ def test_a_call_with_lots_is_a_row_per_lot_with_its_own_figures() -> None:
     # a figure the text does not give for a lot stays empty: never the call's span
     assert events.amount_min is None and events.amount_max is None
     assert events.duration_months == 12 and tv.key != events.key
+    # a figure no lot states is the call's, every lot's
+    rec.fields["duration_months"] = f(24)
+    rec.fields["lots"] = f([{"name": "Lot 1", "cofinancing_rate": 60},
+                            {"name": "Lot 2", "cofinancing_rate": 80}])
+    assert [(r.duration_months, r.cofinancing_rate) for r in lot_rows(rec, TODAY)] == [
+        (24, 60), (24, 80)]
     single = DocRecord("d2", "call.pdf", "grant_call", "Call", "pdf", 3, 9, 1, "",
                        fields={"title": f("Call")})
     assert [r.lot for r in lot_rows(single, TODAY)] == [None]

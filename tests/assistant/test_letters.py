@@ -145,6 +145,10 @@ def test_unknown_partner_is_refused(writer: LetterWriter, tmp_path) -> None:  # 
     known = writer.run("letter to the Chairman of the Vila Serena Municipal Assembly proposing "
                        "an exchange of planning staff")
     assert not known.refused and "Vila Serena" in known.text
+    # a stored country inside a place's name is not that country ("Portugal" is stored)
+    porto = writer.run("letter to the Mayor of Portugal Cove proposing an exchange of planning "
+                       "staff")
+    assert porto.refused and "no agreement with Portugal Cove" in porto.text
 
 
 def test_signatory_who_is_not_the_mayor_is_not_addressed_as_mayor(

@@ -166,3 +166,20 @@ def test_answer_json_shape():
         "citations": [{"n": 1, "source": "a.pdf", "page": 2, "quote": "q", "scanned": False}],
         "retrieved": ["c1"], "warnings": [], "mode": "llm",
     }
+
+
+def test_a_stream_stopped_before_it_starts_sends_nothing(answerer) -> None:  # noqa: ANN001
+    """Port 9 refuses connections: a request sent would end in LLMUnavailable. A Stop that
+    comes first (the officer pressed it as the extractive answer appeared) sends none."""
+    from assistant.llm import LLMFallback
+
+    stream = answerer.stream("How much is the grant?", [passage("EUR 15,000.", "a.pdf", 1)])
+    stream.cancel()
+    assert list(stream) == []
+    with pytest.raises(LLMFallback, match="stopped"):
+        stream.result()
+    # closed by the consumer mid-way (Gradio dropping the generator): stopped, not a crash
+    closing = answerer.stream("How much is the grant?", [passage("EUR 15,000.", "a.pdf", 1)])
+    closing._gen.close()
+    with pytest.raises(LLMFallback, match="stopped"):
+        closing.result()

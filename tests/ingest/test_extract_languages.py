@@ -88,6 +88,17 @@ def test_a_treaty_between_governments_names_its_parties_countries_and_languages(
     assert v["countries"] == ["Belgium", "Luxembourg", "Netherlands"]
     assert v["languages"] == ["Dutch", "French"]
     # a proclamation that opens with the two cities, then says what they share
+    # states named in a preamble are not the languages of the text
+    states = ParsedDocument("it.md", "md", [Page(1, "Accordo\n\nLa Repubblica Italiana e la "
+                                                 "Repubblica Francese hanno convenuto quanto "
+                                                 "segue.\n\nArticolo 1\nLe Parti cooperano.",
+                                                 language="it")])
+    assert "languages" not in ex.run(states, "mou")
+    # a place and date line or a list of articles is no list of parties
+    for text in ("Memorandum\n\nLisbon, 12 March 2019\nOriginal: English and Portuguese and "
+                 "more text here", "Memorandum\n\nArticle 1 Purpose and Scope\nArticle 2 "
+                 "Definitions"):
+        assert "parties" not in ex.run(doc(text), "mou")
     scan = ("Sister Cities Proclamation\n\nAbu Dhabi and Houston, sharing a common interest in "
             "energy, technology and medicine, do hereby proclaim themselves Sister Cities.\n")
     assert ex.run(doc(scan), "mou")["parties"].value == ["Abu Dhabi", "Houston"]

@@ -79,6 +79,12 @@ def test_no_lots_where_none_are_read() -> None:
     assert find_lots("See lot 3 of the land registry, lot 7 of the auction.") == []
     assert find_lots("| Lot 1 | Participation | 2,700,000 |\n| Lot 2 | Dialogue | 1,800,000 |"
                      ) == []
+    # a list of lots is no financing table, and figures "for both lots" are the call's
+    both = ("Lot 1: Local democracy\nLot 2: Climate action\nFor both lots, the minimum grant "
+            "is EUR 50,000 and the maximum grant is EUR 150,000. The grant may not exceed 80% "
+            "of eligible costs; applicants must contribute at least 20%.\nProjects last up to "
+            "24 months.")
+    assert find_lots(both) == []
 
 
 def test_the_record_holds_the_lots_and_the_calls_span() -> None:
