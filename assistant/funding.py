@@ -32,6 +32,7 @@ from assistant.status import call_status, deadline_status, parse_deadline
 from ingest.amounts import find_amounts
 from ingest.countries import find_countries as country_hits
 from ingest.countries import fold
+from ingest.lots import LOT_FIGURES
 from ingest.numbers import NUMBER_WORDS, to_int
 from ingest.registry import DocRecord
 
@@ -125,11 +126,14 @@ def _num(value: object) -> float | None:
         else None
 
 
+def _whole(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
 def call_row(rec: DocRecord, today: date) -> CallRow:
     v = rec.field_value
     st = call_status(rec, today)
     _, days = deadline_status(parse_deadline(v("deadline")), today)
-    pm, dm = v("partnership_min"), v("duration_months")
     return CallRow(
         source=rec.source, doc_id=rec.doc_id, title=str(v("title") or rec.title),
         programme=v("programme"), call_id=v("call_id"), funder=v("funder"),
@@ -139,16 +143,13 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
         cofinancing_rate=_num(v("cofinancing_rate")),
         eligible_applicants=list(v("eligible_applicants") or []),
         eligible_countries=list(v("eligible_countries") or []),
-        partnership_min=int(pm) if isinstance(pm, int | float) else None,
-        duration_months=int(dm) if isinstance(dm, int | float) else None,
+        partnership_min=_whole(v("partnership_min")),
+        duration_months=_whole(v("duration_months")),
         opening_date=v("opening_date"), deadline=v("deadline"),
         deadline_time=v("deadline_time"), deadline_tz=v("deadline_tz"),
         status=st.state, days_left=days, status_reason=st.reason,
         pages={n: rec.fields[n].get("page") for n in ROW_FIELDS if n in rec.fields},
     )
-
-
-LOT_FIGURES = ("amount_min", "amount_max", "cofinancing_rate", "duration_months")
 
 
 def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
@@ -165,14 +166,13 @@ def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
     for i, lot in enumerate(lots, 1):
         name = str(lot.get("name") or f"Lot {i}")
         own = {k: (lot.get(k) if k in per_lot else getattr(row, k)) for k in LOT_FIGURES}
-        dm = own["duration_months"]
         # the lot's subject is a priority of its own ("TV programmes")
         subject = name.split(":", 1)[-1].strip()
         out.append(replace(row, lot=name, themes=[*row.themes, subject],
                            amount_min=_num(own["amount_min"]),
                            amount_max=_num(own["amount_max"]),
                            cofinancing_rate=_num(own["cofinancing_rate"]),
-                           duration_months=int(dm) if isinstance(dm, int | float) else None,
+                           duration_months=_whole(own["duration_months"]),
                            lot_figures=tuple(sorted(per_lot))))
     return out
 

@@ -121,11 +121,13 @@ def prediction(qid: str, ans: Any, ms: float) -> dict[str, Any]:
 
 def predict(assistant: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One prediction line per question, each asked through the whole Assistant."""
+    from assistant.llm import LLMStats
+
     rows = []
     llm = getattr(assistant, "llm", None)
     for q in questions:
         if llm is not None:
-            llm.last_stats = type(llm.last_stats)()  # this question's, not the last one's
+            llm.last_stats = LLMStats()  # this question's, not the last one's
         t0 = time.perf_counter()
         ans = assistant.ask(q["question"])
         rows.append(prediction(q["id"], ans, (time.perf_counter() - t0) * 1000))

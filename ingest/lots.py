@@ -22,7 +22,7 @@ from typing import Any
 
 from ingest.amounts import find_amounts, find_percents
 
-__all__ = ["Lot", "find_lots", "call_span"]
+__all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span"]
 
 # "Lot 2", "Lotto 2", "Lote 2", "lot n° 2" (German "Los" is left out: Spanish "los 2 socios")
 LOT_RE = re.compile(r"(?i)\b(?:lot|lots|lotto|lotti|lote|lotes)\s*(?:n[.°º]\s*)?(\d{1,2})\b")
@@ -31,6 +31,11 @@ _RATE_CUE = re.compile(r"(?i)co-?financ|cofinanz|cofinanc|eligible costs|costi a
                        r"costes subvencionables|coûts éligibles|of total|dei costi|finanziario|"
                        r"financial contribution|funding rate")
 _SEPARATOR = r"\s*[:—–-]+\s*"
+# The figures a lot has of its own, and how the call's figure spans them: the smallest
+# minimum, the largest maximum, rate and duration (what an applicant to some lot can get).
+_SPAN = {"amount_min": min, "amount_max": max, "cofinancing_rate": max,
+         "duration_months": max}
+LOT_FIGURES = tuple(_SPAN)
 
 
 @dataclass
@@ -199,11 +204,9 @@ def find_lots(text: str) -> list[Lot]:
 
 
 def call_span(lots: list[Lot]) -> dict[str, float | int]:
-    """The call's own range, rate and duration across its lots: the smallest minimum, the
-    largest maximum, rate and duration (what an applicant to some lot can get)."""
+    """The call's own range, rate and duration across its lots (see _SPAN)."""
     out: dict[str, float | int] = {}
-    for key, pick in (("amount_min", min), ("amount_max", max),
-                      ("cofinancing_rate", max), ("duration_months", max)):
+    for key, pick in _SPAN.items():
         values = [lot.values[key] for lot in lots if key in lot.values]
         if values:
             out[key] = pick(values)
