@@ -693,13 +693,14 @@ def _ask_tab(lib: Library, assistant: Assistant) -> gr.Dropdown:
     # A cleared chat starts a new conversation: follow-ups must not reach back past it.
     chat.chatbot.clear(lambda: Conversation(), None, conversation)
     # Stop cancels the model's writing (Gradio's own handler); this one leaves the embedded
-    # answer on screen instead of half a sentence, and the question box usable again (a
-    # cancelled chain would leave it disabled).
-    def on_stop(history: list[Any], convo: Conversation) -> tuple[list[Any], Any]:
+    # answer on screen instead of half a sentence. The question box is left to Gradio: the
+    # cancelled chain still ends by emptying and enabling it, so enabling it here would let
+    # the officer type a question that the late emptying then wipes.
+    def on_stop(history: list[Any], convo: Conversation) -> list[Any]:
         convo.stop()  # the request itself, not only what the page shows
-        return keep_draft(history), gr.Textbox(interactive=True)
+        return keep_draft(history)
 
-    chat.textbox.stop(on_stop, [chat.chatbot, conversation], [chat.chatbot, chat.textbox],
+    chat.textbox.stop(on_stop, [chat.chatbot, conversation], [chat.chatbot],
                       queue=False, api_visibility="undocumented")
     return partner
 

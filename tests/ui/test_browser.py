@@ -342,8 +342,13 @@ def test_stop_keeps_the_embedded_answer(browser: object, served_with_model: Serv
         assert "Writing a fuller" not in text and "Sources" in text
         assert STOPPED.strip("_").split(":")[0] in text
         shot(page, "ask-stopped-1280")
-        # the page stays usable: the next question is answered
-        page.fill("#mp-question textarea", "Who signed the agreement with Vila Serena?")
+        # the page stays usable: the box comes back empty and the next question is answered
+        box = page.locator("#mp-question textarea")
+        page.wait_for_function("s => { const t = document.querySelector(s);"
+                               " return t && !t.disabled && t.value === ''; }",
+                               arg="#mp-question textarea", timeout=60_000)
+        page.locator("#mp-question").get_by_role("button", name="Ask").wait_for(timeout=60_000)
+        box.fill("Who signed the agreement with Vila Serena?")
         page.keyboard.press("Enter")
         page.locator("#mp-chat .message-row.bot-row").nth(1).filter(
             has_text="Sources").wait_for(timeout=180_000)
