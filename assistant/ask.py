@@ -451,7 +451,7 @@ class Assistant:
         unknown = []
         # "Belgian", "Dutch": words for a people or a language describe, they name nothing
         # a document must contain (it may say "Belgische", "Nederlandse tekst").
-        from ingest.extract import get_nlp
+        from ingest.extract.patterns import get_nlp
 
         describing = {e.text for e in get_nlp()(q.text).ents if e.label_ in ("NORP", "LANGUAGE")}
         for name in q.names:

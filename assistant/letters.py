@@ -64,7 +64,7 @@ from assistant.retrieve import Filters, terms
 from assistant.status import agreement_status, call_status
 from assistant.types import Citation, Passage
 from ingest.countries import country_names, english_name
-from ingest.extract import ROLE_RE
+from ingest.extract.patterns import ROLE_RE
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 

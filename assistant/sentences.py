@@ -187,6 +187,6 @@ def holds(text: str, kind: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def entity_labels(text: str) -> frozenset[str]:
-    from ingest.extract import get_nlp
+    from ingest.extract.patterns import get_nlp
 
     return frozenset(e.label_ for e in get_nlp()(text[:1000]).ents)

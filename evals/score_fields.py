@@ -255,7 +255,8 @@ def predict_corpus(docs_dir: Path | dict[str, Path],
     """Parse, classify and extract each source (from one folder, or a folder per source);
     returns predictions and extraction ms/page."""
     from ingest.classify import DocumentClassifier
-    from ingest.extract import FieldExtractor, get_nlp
+    from ingest.extract import FieldExtractor
+    from ingest.extract.patterns import get_nlp
     from ingest.parse import parse_bytes
 
     get_nlp()  # model load is a one-off per process, not per page

@@ -17,8 +17,8 @@ from pathlib import Path
 # extractor's version: a record written by another version is read again (llama_index keys
 # its cache by the transformations the same way), so an improved extractor reaches the
 # documents already stored.
-EXTRACTION_MODULES = ("classify.py", "extract.py", "cover.py", "dates.py", "amounts.py",
-                      "countries.py", "numbers.py", "fields.py", "language.py")
+EXTRACTION_MODULES = ("classify.py", "extract", "lots.py", "cover.py", "dates.py", "amounts.py",
+                      "countries.py", "numbers.py", "fields.py", "language.py", "reading.py")
 
 
 @cache
@@ -26,8 +26,11 @@ def extractor_version() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for name in EXTRACTION_MODULES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+        path = here / name
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(here).as_posix().encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:12]
+
 
 FIELD_SPEC: dict[str, dict[str, str]] = {
     "mou": {
