@@ -27,6 +27,7 @@ from assistant.select import strip_names
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
+from ingest.language import languages_named
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -454,13 +455,33 @@ class Assistant:
         from ingest.extract.patterns import get_nlp
 
         describing = {e.text for e in get_nlp()(q.text).ents if e.label_ in ("NORP", "LANGUAGE")}
-        for name in q.names:
-            if name in describing:
+        # ... and the words of a longer name that name a language or people ("the
+        # Dutch-German Anholt Agreement": CLDR's language names, in the question's language)
+        lang = q.language or "en"
+        describing_words = {w.lower() for d in describing for w in re.split(r"[\s-]+", d)}
+        describing_words |= {n.lower() for name in q.names
+                             for n in languages_named(name.replace("-", " "), lang)}
+        known: list[str] = []
+        # "the Chicago-Shenyang agreement", "Abu Dhabi-Houston": a hyphen between capitals
+        # joins two names, each of which must be in the library
+        names = [part for name in q.names if name not in describing
+                 for part in re.split(r"(?<=[a-z])-(?=[A-Z][a-z])", name)]
+        for name in names:
+            words = [w for w in terms(name) if len(w) >= 3 and not w.isdigit()
+                     and w not in describing_words]
+            if not words:
                 continue
-            words = [w for w in terms(name) if len(w) >= 3 and not w.isdigit()]
-            # its longest word is the one that tells it apart ("Minato-Hoshikawa City")
-            if words and max(words, key=len) not in vocab:
+            # its longest word is the one that tells it apart ("Hoshikawa City")
+            word = max(words, key=len)
+            if word in vocab:
+                known.append(word)
+            else:
                 unknown.append(name)
+        # The document another name of the question points at is in another language: the
+        # missing name may be written otherwise there ("Lower Saxony", "Niedersachsen").
+        keyword = self.retriever.keyword
+        if unknown and any(q.foreign(keyword.languages_of(word)) for word in known):
+            return []
         return unknown
 
     @staticmethod

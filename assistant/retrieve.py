@@ -144,6 +144,24 @@ class Filters:
                     and not set(self.countries) & set(meta.get("countries") or []))
 
 
+# A name of two to six capitalised words, "of", "for", "and", "the" between them allowed.
+_CAPITALISED_NAME = re.compile(
+    r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the|on)\s+)*[A-Z][a-z]+){1,5}\b")
+
+
+def initialisms(text: str) -> set[str]:
+    """The initials of the capitalised names in ``text``, lower-cased, three letters or more:
+    "World Economic Forum" -> "wef" (a question may use the short form of a name its
+    documents spell out). Names run together ("the World Economic Forum and the Council of
+    Europe"), so every stretch of their words counts."""
+    out: set[str] = set()
+    for m in _CAPITALISED_NAME.finditer(text):
+        letters = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+        out.update(letters[i:j] for i in range(len(letters))
+                   for j in range(i + 3, len(letters) + 1))
+    return out
+
+
 class KeywordIndex:
     """BM25 over the live chunks of the store, rebuilt whenever the library changes."""
 
@@ -208,6 +226,8 @@ class KeywordIndex:
             vocab = (set(bm25.vocab_dict) if bm25 is not None else set()) | raw
             # "FTF" is in the library when "FTF-2026-CLIMA-02" is
             vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
+            # "WEF" is when "World Economic Forum" is: the initials of a capitalised name
+            vocab |= {initials for t in texts for initials in initialisms(t)}
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
             by_doc: dict[str, list[int]] = {}
@@ -227,6 +247,12 @@ class KeywordIndex:
         """BM25's IDF of a term over the live chunks (a word no chunk has: the rarest)."""
         n, df = len(self.ids), self._df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def languages_of(self, word: str) -> set[str]:
+        """The languages of the live chunks that hold ``word``, as of the last `ensure`."""
+        rx = re.compile(rf"\b{re.escape(word)}\b", re.I)
+        return {str(m.get("language")) for t, m in zip(self.texts, self.metas, strict=False)
+                if m.get("language") and rx.search(t)}
 
     def document_text(self, doc_id: str) -> str:
         """Every live chunk of one document, in order, as of the last `ensure`."""

@@ -24,7 +24,14 @@ import numpy as np
 
 from assistant.prompts import PROMPTS_DIR
 from assistant.retrieve import WORD, terms
-from assistant.sentences import holds, is_heading_like, is_row, split_sentences, type_score
+from assistant.sentences import (
+    holds,
+    is_heading_like,
+    is_leader_line,
+    is_row,
+    split_sentences,
+    type_score,
+)
 from assistant.types import Passage
 from assistant.understand import Question, answer_kind
 from assistant.vectors import VectorCache
@@ -50,6 +57,7 @@ class Weights:
     max_sentences: int = 5
     passage: float = 0.3  # weight of the passage's retrieval rank when picking what to embed
     embed_top: int = 8  # sentences the embedder weighs per question (or part)
+    embed_foreign: int = 24  # and at most these of passages in another language
     other_doc: float = 0.25  # a question is about one document: others' sentences weigh less
 
 
@@ -102,6 +110,22 @@ def load_synonyms(path: str = str(SYNONYMS_FILE)) -> tuple[tuple[tuple[str, ...]
     return tuple(groups)
 
 
+# A preamble is one sentence of many recitals ("Noting ...; Recognising ...; Desiring ...;"):
+# too long to quote whole, each recital says one thing.
+_RECITAL_END = re.compile(r"(?<=;)\s*\n\s*(?=[A-Z])|(?<=;)\s+(?=[A-Z][a-z]+ing\b)")
+LONGEST_SENTENCE = 700
+
+
+def _recitals(sentences: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for sent, items in sentences:
+        if len(sent) > LONGEST_SENTENCE and not items:
+            out.extend((part.strip(), []) for part in _RECITAL_END.split(sent) if part.strip())
+        else:
+            out.append((sent, items))
+    return out
+
+
 class SentenceScorer:
     """Sentences of passages -> candidates with their signals and a combined score."""
 
@@ -139,11 +163,11 @@ class SentenceScorer:
         kept when the question asks who), no text addressed to an AI assistant."""
         out: list[Candidate] = []
         for i, p in enumerate(passages):
-            for j, (sent, items) in enumerate(split_sentences(p.text, p.title)):
+            for j, (sent, items) in enumerate(_recitals(split_sentences(p.text, p.title))):
                 heading = not items and is_heading_like(sent) and not (
                     wants == "agent" and holds(sent, "agent"))
-                if (len(sent) > 700 or (sent == p.section and not items) or heading
-                        or is_instruction(sent)):
+                if (len(sent) > LONGEST_SENTENCE or (sent == p.section and not items) or heading
+                        or is_leader_line(sent) or is_instruction(sent)):
                     continue
                 out.append(Candidate(sent, items, i, j, p.doc_id))
         return out
@@ -219,6 +243,14 @@ class SentenceScorer:
                                                          + w.passage / (1 + cands[i].passage)))
         # a part of a several-part question adds a few sentences of its own to weigh
         top = order[: w.embed_top if text == question.text else max(4, w.embed_top // 3)]
+        # Words cannot rank a sentence in another language than the question's: there the
+        # cheap order is blind, so the embedder weighs more of them (in the store's
+        # multilingual model), best passages first.
+        foreign = [i for i in order if (lang := passages[cands[i].passage].language)
+                   and question.foreign({lang})]
+        if foreign:
+            foreign.sort(key=lambda i: (cands[i].passage, cands[i].index))
+            top = list(dict.fromkeys([*top, *foreign[:w.embed_foreign]]))
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
         views = list(dict.fromkeys([text, strip_names(text, question.names)]))

@@ -60,6 +60,15 @@ def is_heading_like(sentence: str) -> bool:
     return len(words) <= 8 or caps / long_words >= 0.6
 
 
+# A run of dots or ellipses: a table of contents' leader ("BACKGROUND .......... 3") or a
+# form's blank to fill in; neither says anything.
+_LEADER = re.compile(r"(?:\.\s?){8,}|(?:…\s?){3,}|_{8,}")
+
+
+def is_leader_line(sentence: str) -> bool:
+    return bool(_LEADER.search(sentence))
+
+
 def is_row(sentence: str) -> bool:
     """A row of a table or timetable: short, unpunctuated, with a figure in it."""
     s = sentence.strip()

@@ -56,6 +56,21 @@ def clean_heading(line: str) -> str:
     return line.strip().lstrip("#").strip()
 
 
+# Where a section too long for one chunk is cut, best first: paragraphs, then sentence ends,
+# and only then PDF line breaks, which fall mid-sentence (a chunk ending "the Commission's
+# contribution is" and the next starting "limited to 50 %" answers nothing about the rate).
+SEPARATORS = [
+    r"\n\n",
+    r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"“‘(—–•-])",  # a sentence ends, the next one starts
+    r"(?<=[。！？])\s*",  # Japanese and Chinese sentence ends
+    r"\n",
+    r"(?<=[;:])\s+",
+    r"(?<=,)\s+",
+    r"\s+",
+    "",
+]
+
+
 @dataclass
 class _Section:
     heading: str
@@ -83,7 +98,8 @@ class Chunker:
             chunk_size=budget,
             chunk_overlap=min(self.overlap_tokens, budget // 4),
             length_function=self.count_tokens,
-            separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+            separators=SEPARATORS,
+            is_separator_regex=True,
             keep_separator="end",
         )
 

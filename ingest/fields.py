@@ -13,12 +13,13 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-# The modules whose code decides a record's type and fields. Their source, hashed, is the
-# extractor's version: a record written by another version is read again (llama_index keys
-# its cache by the transformations the same way), so an improved extractor reaches the
-# documents already stored.
+# The modules whose code decides a record's type, fields and passages. Their source, hashed,
+# is the extractor's version: a record written by another version is read again, passages
+# included (llama_index keys its cache by the transformations the same way), so an improved
+# extractor or chunker reaches the documents already stored.
 EXTRACTION_MODULES = ("classify.py", "extract", "lots.py", "cover.py", "dates.py", "amounts.py",
-                      "countries.py", "numbers.py", "fields.py", "language.py", "reading.py")
+                      "countries.py", "numbers.py", "fields.py", "language.py", "reading.py",
+                      "normalize.py", "chunk.py")
 
 
 @cache

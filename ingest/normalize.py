@@ -178,10 +178,20 @@ def strip_repeated_lines(pages: list[str]) -> list[str]:
     repeated: set[str] = set()
     if non_empty_pages >= 2:
         counts: Counter[str] = Counter()
-        for lines, idx in zip(split, edges, strict=True):
-            counts.update({_line_key(lines[i]) for i in idx})
+        # printed documents run one head on left-hand pages and another on right-hand ones
+        # ("IT C 212/24 Gazzetta ufficiale ... 19.7.2011" / "IT 19.7.2011 Gazzetta ..."):
+        # each is counted on the pages of its side too
+        sides: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+        for n, (lines, idx) in enumerate(zip(split, edges, strict=True)):
+            keys = {_line_key(lines[i]) for i in idx}
+            counts.update(keys)
+            sides[n % 2].update(keys)
         needed = 2 if non_empty_pages == 2 else (non_empty_pages + 1) // 2
         repeated = {key for key, n in counts.items() if n >= needed and key}
+        side_pages = [sum(1 for e in edges[s::2] if e) for s in (0, 1)]
+        for side, side_counts in enumerate(sides):
+            side_needed = max(3, (side_pages[side] + 1) // 2)
+            repeated |= {key for key, n in side_counts.items() if n >= side_needed and key}
 
     out: list[str] = []
     for lines, idx in zip(split, edges, strict=True):

@@ -116,6 +116,41 @@ def test_titles_headers_urls_and_metadata_are_never_answers():
         "The grant covers 80% of eligible costs."]
 
 
+def test_contents_lines_are_never_answers_and_a_preamble_is_read_recital_by_recital(answerer):
+    contents = ("BACKGROUND AND CONTEXT OF THE CALL FOR PROPOSALS ....................... 3\n"
+                "OBJECTIVES OF THE CALL ........................................... 4\n\n")
+    ans = answerer.run("What is the background of the call?", [_passage(contents)])
+    assert "......" not in ans.text
+    recitals = ("The Regional District of North Caldwell and Hoshikawa Prefecture (hereinafter "
+                "referred to collectively as the Participants),\n"
+                + "".join(f"Noting that both regions rely on fisheries and forestry and that "
+                          f"their universities run programmes in marine science number {n};\n"
+                          for n in range(4))
+                + "Desiring to establish a framework that complements the existing sister-city "
+                  "relationship between the City of Port Ashby and Minato-Hoshikawa City;\n"
+                  "Have reached the following understanding:")
+    assert len(recitals) > 700  # one sentence, too long to quote whole
+    ans = answerer.run("Which two cities already have a sister-city relationship?",
+                       [_passage(recitals, title="Memorandum of Understanding")])
+    assert not ans.declined and "Port Ashby and Minato-Hoshikawa" in ans.text
+    assert "fisheries" not in ans.text
+
+
+def test_sentences_in_another_language_are_weighed_by_meaning(answerer):
+    # English question, Italian passage: words and figures cannot rank these sentences
+    # (every one has "Commissione", "contributo" and a percentage), so the embedder weighs
+    # them all; the answer is the 12th sentence, beyond the cheap cut of 8
+    filler = [f"La Commissione esamina il contributo richiesto nella domanda numero {n} "
+              f"entro il {n + 10} % del tempo previsto." for n in range(11)]
+    text = " ".join([*filler, "Il contributo della Commissione è limitato al 50 % dei costi "
+                               "totali ammissibili.", "Le domande sono valutate da un comitato."])
+    passage = _passage(text, title="Invito a presentare proposte")
+    passage.language = "it"
+    ans = answerer.run("What share of the total eligible costs does the Commission's "
+                       "contribution cover?", [passage])
+    assert not ans.declined and "50 %" in ans.text
+
+
 def test_abbreviations_do_not_end_sentences():
     text = "Under Protocol No. 3 (ETS No. 106) the body may be wound up. Art. 5 applies."
     assert [s for s, _ in split_sentences(text)] == [

@@ -180,3 +180,13 @@ def test_a_long_conversation_keeps_only_its_recent_turns(assistant):
                       conversation=convo)
     assert len(convo.turns) == MAX_TURNS
     assert convo.turns[-1].question.startswith(f"Question {MAX_TURNS + 2}:")
+
+
+def test_names_joined_by_a_hyphen_or_a_language_word_are_each_looked_for(assistant):
+    from assistant.understand import understand
+
+    # "Portuguese-English" describes the agreement's texts; "Alderbrook" names it
+    q = understand("When was the Portuguese-English Alderbrook agreement signed?")
+    assert q.names and not assistant.unknown_names(q)
+    q = understand("When was the Alderbrook-Oakhaven agreement signed?")
+    assert assistant.unknown_names(q) == ["Oakhaven"]  # in no document

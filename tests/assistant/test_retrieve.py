@@ -47,3 +47,13 @@ def test_removal_changes_the_revision(library: Library, tmp_path: Path):
     first = library.registry.revision()
     library.remove("call.txt")
     assert library.registry.revision() not in ("", first)
+
+
+def test_initialisms_of_names_a_document_spells_out() -> None:
+    from assistant.retrieve import initialisms
+
+    found = initialisms("The views are not those of the World Economic Forum and the Council "
+                        "of Europe. Sister Cities International recognises it.")
+    assert {"wef", "sci"} <= found
+    assert "wefce" in found  # names run together: every stretch of them counts
+    assert not any(len(x) < 3 for x in found)

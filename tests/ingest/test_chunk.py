@@ -55,6 +55,20 @@ def test_long_sections_split_within_the_model_window_and_never_cross_pages(chunk
     assert len({c.id for c in chunks}) == len(chunks)
 
 
+def test_a_long_section_is_cut_at_sentence_ends_not_at_pdf_line_breaks(chunker: Chunker):
+    # a PDF's lines break mid-sentence; a chunk that ends "the contribution is" and one
+    # that starts "limited to 50 %" would each answer nothing about the rate
+    sentence = ("Il contributo della Commissione alle domande selezionate per l'azione numero {n}\n"
+                "è limitato al {n} % dei costi totali ammissibili escluse le spese di\n"
+                "personale e le spese generali. ")
+    body = "".join(sentence.format(n=n) for n in range(10, 60))
+    chunks = chunker.run(ParsedDocument("x.pdf", "pdf", [Page(1, body)]), "f" * 32, "Invito")
+    assert len(chunks) > 3
+    for c in chunks:
+        text = chunk_body(c.page_content, c.metadata["header_chars"]).strip()
+        assert text.startswith("Il contributo") and text.endswith("spese generali."), text
+
+
 @pytest.mark.parametrize(
     ("line", "next_line", "expected"),
     [

@@ -136,6 +136,24 @@ def test_header_on_half_of_pages_is_removed_below_half_is_kept() -> None:
     assert strip_repeated_lines(pages2)[3].startswith("Rare header")
 
 
+def test_left_and_right_hand_running_heads_are_removed() -> None:
+    # an official journal: one head on even pages, another on odd ones, each on half the
+    # pages less one (page 1 has its own masthead)
+    pages = ["\n".join(["OFFICIAL JOURNAL masthead", f"Body of page 1 {w}", "more", "end"])
+             for w in ("a",)]
+    for n in range(2, 11):
+        head = (f"IT C 212/{20 + n} Gazzetta ufficiale dell'Unione europea 19.7.2011"
+                if n % 2 == 0 else
+                f"IT 19.7.2011 Gazzetta ufficiale dell'Unione europea C 212/{20 + n}")
+        word = "abcdefghij"[n - 1] * 3
+        lines = [f"{word} line {k}." for k in ("one", "two", "three", "four", "five")]
+        pages.append("\n".join([head, *lines]))
+    out = strip_repeated_lines(pages)
+    assert not any("Gazzetta" in page for page in out)
+    assert out[0].startswith("OFFICIAL JOURNAL masthead")
+    assert all(out[n - 1].startswith("abcdefghij"[n - 1] * 3 + " line one.") for n in range(2, 11))
+
+
 def test_middle_lines_are_never_removed() -> None:
     middle = "Recurring sentence in the middle"
     pages = [
