@@ -39,6 +39,8 @@ _CAPTION = re.compile(r"^(?:table|figure|fig\.|chart|graph|annex|box|tabella|fig
                       r"figuur|grafico|tabla|abbildung|tableau)\s*[0-9ivx]+[a-z]?\s*[:.\-–—]",
                       re.I)
 _ENDS = re.compile(r"[.!?:;)\]\"'”’…]$")
+# "## Artikel 1", "####Protocol No. 3 ...": a Markdown heading, however long
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}(?:\s+\S|[^\W\d_])")
 # "Paragraph 2 - Areas of cooperation", "Artículo 3: Objeto": a numbered provision's heading
 _PROVISION = re.compile(r"^(?:article|art\.|section|paragraph|para\.|clause|chapter|part|annex|"
                         r"appendix|schedule|artículo|articolo|artigo|artikel|article|§)\s*"
@@ -49,8 +51,8 @@ def is_heading_like(sentence: str) -> bool:
     """A heading or a title line that reached the text unmarked: no closing punctuation,
     short or capitalised word after word, and no figure in it (a table row has one)."""
     s = sentence.strip()
-    if _CAPTION.match(s) or (_PROVISION.match(s) and len(s.split()) <= 12
-                             and not _ENDS.search(s)):
+    if _MARKDOWN_HEADING.match(s) or _CAPTION.match(s) or (
+            _PROVISION.match(s) and len(s.split()) <= 12 and not _ENDS.search(s)):
         return True
     if _ENDS.search(s) or _NUMBER.search(s):
         return False

@@ -110,6 +110,10 @@ def test_titles_headers_urls_and_metadata_are_never_answers():
     assert is_heading_like("Preston Model in microplomacy")
     assert is_heading_like("Figure 8: Most common cooperation areas mentioned in agreements")
     assert not is_heading_like("Explicitly stated 28")
+    assert is_heading_like("## Europese Kaderovereenkomst inzake grensoverschrijdende "
+                           "samenwerking tussen territoriale gemeenschappen of autoriteiten")
+    assert is_heading_like("####Protocol No. 3 to the European Outline Convention")
+    assert not is_heading_like("#1 priority is the exchange of pupils between the towns.")
     text = ("SOURCE: x.pdf TITLE: Agreement\nExample Call for Proposals\n"
             "The grant covers 80% of eligible costs.")
     assert [s for s, _ in split_sentences(text, "Example Call for Proposals")] == [
