@@ -24,6 +24,7 @@ from assistant.select import (
     Weights,
     choose,
 )
+from assistant.sentences import holds
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.language import language_name
@@ -153,11 +154,19 @@ class EmbeddedAnswerer:
         return next((shown for kind, value, shown in pins
                      if not pin_holds(kind, value, text)), "")
 
-    def decide(self, q: Question, selection: Selection) -> Decision:
+    def decide(self, q: Question, selection: Selection, stated: str = "") -> Decision:
+        """``stated``: what the documents' extracted fields say besides the sentences (a
+        term's end computed from its start and length)."""
         if not selection.chosen:
             return Decision(False)
         if selection.support < self.weights.support:
             return Decision(False, closest=selection.ranked[0])
+        # "When ...?", "How many ...?": sentences without a date or a figure do not answer
+        # it, however close their words (the parsers decide, not a word list)
+        if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration")
+                and not any(holds(c.body, q.wants) for c in selection.chosen)
+                and not (stated and holds(stated, q.wants))):
+            return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 
     # -- the stages together ------------------------------------------------------------
@@ -184,7 +193,9 @@ class EmbeddedAnswerer:
             closest = max(cands, key=lambda c: c.score, default=None)
             return self.decline(q, passages, closest, missing)
         selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
-        decision = self.decide(q, selection)
+        chosen_docs = {c.doc_id for c in selection.chosen}
+        stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
+        decision = self.decide(q, selection, stated)
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
             decision = Decision(False, selection.chosen[0])
             log.debug("declined: %r not in the supporting text", lacking)

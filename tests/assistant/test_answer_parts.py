@@ -155,6 +155,18 @@ def test_sentences_in_another_language_are_weighed_by_meaning(answerer):
     assert not ans.declined and "50 %" in ans.text
 
 
+def test_a_when_or_how_many_question_is_not_answered_without_a_date_or_figure(answerer):
+    text = ("Cities around the world network with each other to negotiate common goals. "
+            "The C40 network brings together mayors of large cities on climate action.")
+    ans = answerer.run("How many member cities does the C40 network have?", [_passage(text)])
+    assert ans.declined and ans.citations  # the closest passage is still shown
+    ans = answerer.run("How many member cities does the C40 network have?",
+                       [_passage(text + " The C40 network has 97 member cities.")])
+    assert not ans.declined and "97" in ans.text
+    ans = answerer.run("When was the network founded?", [_passage(text)])
+    assert ans.declined
+
+
 def test_abbreviations_do_not_end_sentences():
     text = "Under Protocol No. 3 (ETS No. 106) the body may be wound up. Art. 5 applies."
     assert [s for s, _ in split_sentences(text)] == [
