@@ -241,6 +241,17 @@ PERCENT_RE = re.compile(
 )
 
 
+# Words that make a percentage a co-financing rate, in the languages officers meet: the
+# one list the call reader and the lot reader share.
+RATE_CUE = re.compile(
+    r"co-?financ\w*|co-?fund\w*|eligible (?:project )?costs|funding rate|grant rate|"
+    r"financial contribution|cofinanzia\w*|costi\s+ammissibili|cofinancia\w*|"
+    r"costes\s+subvencionables|cofinancement|co[ûu]ts\s+[ée]ligibles|"
+    r"f[öo]rderf[äa]higen\s+Kosten|subsidiabele\s+kosten",
+    re.I,
+)
+
+
 def find_percents(text: str) -> list[tuple[float | int, int, int]]:
     return [
         (_clean(float(m.group("num").replace(",", "."))), m.start(), m.end())

@@ -20,16 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.amounts import find_amounts, find_percents
+from ingest.amounts import RATE_CUE, find_amounts, find_percents
 
 __all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span"]
 
 # "Lot 2", "Lotto 2", "Lote 2", "lot n° 2" (German "Los" is left out: Spanish "los 2 socios")
 LOT_RE = re.compile(r"(?i)\b(?:lot|lots|lotto|lotti|lote|lotes)\s*(?:n[.°º]\s*)?(\d{1,2})\b")
 _MONTHS = re.compile(r"(?i)\b(\d{1,3})\s*(?:months?|mesi|meses|mois|monate?n?|maanden|miesi\w*)\b")
-_RATE_CUE = re.compile(r"(?i)co-?financ|cofinanz|cofinanc|eligible costs|costi ammissibili|"
-                       r"costes subvencionables|coûts éligibles|of total|dei costi|finanziario|"
-                       r"financial contribution|funding rate")
+# besides the co-financing words: "60 % of total", "il 60 % dei costi", "contributo finanziario"
+_RATE_CUE = re.compile(RATE_CUE.pattern + r"|of total|dei costi|finanziario", re.I)
 _SEPARATOR = r"\s*[:—–-]+\s*"
 # The figures a lot has of its own, and how the call's figure spans them: the smallest
 # minimum, the largest maximum, rate and duration (what an applicant to some lot can get).

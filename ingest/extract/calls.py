@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from ingest.amounts import Amount, find_amounts, find_percents
+from ingest.amounts import RATE_CUE, Amount, find_amounts, find_percents
 from ingest.dates import NUM_TOKEN, find_dates, find_times, first_date, to_int
 from ingest.extract.doctext import (
     DocText,
@@ -154,11 +154,8 @@ def read_call(dt: DocText) -> dict[str, Field]:
 
     rate = first_sentence(
         dt,
-        r"co-?financ\w*|co-?fund\w*|of (?:the )?(?:total )?eligible (?:project )?costs|"
-        r"cofinanzia\w*|costi\s+ammissibili|cofinancia\w*|costes\s+subvencionables|"
-        r"cofinancement|co[ûu]ts\s+[ée]ligibles|f[öo]rderf[äa]higen\s+Kosten|"
-        r"subsidiabele\s+kosten|"
-        r"\bfund\w*\s+up\s+to\s+\d+\s?%|up to \d+\s?% of (?:the |your )?(?:total )?(?:project )?cost|"  # noqa: E501 (one regex alternative per line reads better than a split)
+        RATE_CUE.pattern + r"|\bfund\w*\s+up\s+to\s+\d+\s?%|"
+        r"up to \d+\s?% of (?:the |your )?(?:total )?(?:project )?cost|"
         r"\bcover(?:s)?\s+up\s+to|\bmatch(?:ing)?\s+fund|own contribution",
     )
     rate_val = None
@@ -176,8 +173,7 @@ def read_call(dt: DocText) -> dict[str, Field]:
             rate_val = (v, off, sent)
     if rate_val is None:
         for off, sent in dt.sentences():
-            if re.search(r"(?i)co-?financ|eligible costs|funding rate|grant rate|"
-                         r"cofinanzia|costi ammissibili|cofinancia|cofinancement", sent):
+            if RATE_CUE.search(sent):
                 pcts = find_percents(sent)
                 if pcts:
                     rate_val = (pcts[0][0], off, sent)
