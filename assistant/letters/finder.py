@@ -1,0 +1,194 @@
+"""Which agreement a letter is about, and who writes to whom: the partner the request names,
+then its country, then the closest agreement by retrieval; a partner we hold no agreement
+with is refused."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ask import Assistant
+from assistant.letters.model import AgreementMatch
+from assistant.letters.wording import (
+    AREA_MIN_WITH_WORD,
+    NOT_PLACES,
+    PARTNER_CUE,
+    PLACE_NAME,
+    cosines,
+    fold,
+    join_list,
+    mentions,
+    on_sender_side,
+    parse_proposal,
+    place_of,
+)
+from assistant.library import Library
+from assistant.retrieve import Filters, terms
+from ingest.countries import country_names
+from ingest.extract.patterns import ROLE_RE
+from ingest.registry import DocRecord
+
+
+def _home_party(mous: list[DocRecord]) -> str | None:
+    """The party of most agreements: the officer's own town when they have several partners."""
+    counts: dict[str, int] = {}
+    for rec in mous:
+        for p in rec.partners:
+            counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda p: counts[p])
+    return best if counts[best] > 1 else None
+
+
+def _cited_agreement(request: str, found: list[DocRecord],
+                     every: list[DocRecord]) -> DocRecord | None:
+    """The retrieved agreement a request refers to by name ("under the 1986 Benelux
+    agreement"): its title shares a name the request capitalises and few stored agreements'
+    titles have, or the request gives its signing year next to the word for an agreement.
+    None when the request names none, or names two alike."""
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", request)}
+    asked = set(terms(request)) & set(terms(" ".join(capitalised)))
+    years = set(re.findall(
+        r"\b((?:19|20)\d\d)\b(?=[\s\w-]{0,40}\b(?:agreement|accord|convention|treaty|"
+        r"memorandum|charter|protocol|mou|overeenkomst|accordo|acuerdo)\b)", request, re.I))
+    titles = {r.doc_id: set(terms(r.title)) for r in every}
+    df: dict[str, int] = {}
+    for words in titles.values():
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    rare = max(1, len(every) // 5)
+
+    def score(rec: DocRecord) -> int:
+        named = {w for w in titles.get(rec.doc_id, set()) & asked if df.get(w, 0) <= rare}
+        signed = str(rec.field_value("signing_date") or "")[:4]
+        return len(named) + (signed in years)
+
+    scored = sorted(((score(r), r) for r in found), key=lambda t: -t[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+class AgreementFinder:
+    """Request -> the agreement (a AgreementMatch) or the reason no letter can be written."""
+
+    def __init__(self, library: Library, assistant: Assistant) -> None:
+        self.library = library
+        self.assistant = assistant
+
+    def run(self, request: str, sender: str | None,
+                       recipient: str | None) -> AgreementMatch | str:
+        """The agreement and the two sides, or the reason no letter can be written."""
+        mous = self.library.documents("mou")
+        if not mous:
+            return "Your library holds no agreements, so there is nothing to refer to."
+        named = self._named(mous, request, sender, recipient)
+        if named:
+            return named
+        target = recipient or request
+        if unknown := self._unknown_partner(target, mous, sender):
+            stored = join_list(sorted({place_of(p) for r in mous for p in r.partners}))
+            return (f"Your documents contain no agreement with {unknown}, so no letter was "
+                    f"drafted: a letter referring to an agreement we do not hold could misinform "
+                    f"the partner. Agreements are stored with: {stored}. Check the name, or add "
+                    f"the agreement to the library first.")
+        if recipient:
+            return (f"Your documents contain no agreement with {recipient}, so no letter was "
+                    f"drafted.")
+        return self._by_country(mous, request, sender) or self._retrieved(request, sender)
+
+    def _named(self, mous: list[DocRecord], request: str, sender: str | None,
+               recipient: str | None) -> AgreementMatch | None:
+        target = recipient or request
+        hits: list[tuple[DocRecord, str, str]] = []
+        for rec in mous:
+            parties = rec.field_value("parties") or rec.partners
+            for party in parties:
+                pos = mentions(target, place_of(party))
+                if pos < 0 or (sender and mentions(sender, place_of(party)) >= 0):
+                    continue
+                if not recipient and on_sender_side(fold(target)[:pos]):
+                    continue  # "from the Mayor of Ridgeport": our side, not the partner
+                others = [p for p in parties if p != party]
+                hits.append((rec, party, others[0] if others else ""))
+        if not hits:
+            return None
+        # Several agreements with that partner: one that also names our side, then the
+        # most recently signed.
+        def rank(hit: tuple[DocRecord, str, str]) -> tuple[int, str]:
+            rec, _partner, ours = hit
+            ours_named = mentions(sender or request, place_of(ours)) >= 0 if ours else False
+            return (int(ours_named), str(rec.field_value("signing_date") or ""))
+
+        rec, partner, ours = max(hits, key=rank)
+        return AgreementMatch(rec, partner, ours, "named")
+
+    def _unknown_partner(self, target: str, mous: list[DocRecord],
+                         sender: str | None) -> str | None:
+        places = {fold(place_of(p)) for r in mous for p in r.partners}
+        known = places | {fold(c) for r in mous for c in r.countries}
+        pos = 0
+        # Overlapping search: "to the Mayor of Oakhaven" first matches "to the Mayor", whose
+        # name is no place; the next search starts at "Mayor" and finds "of Oakhaven".
+        while m := PARTNER_CUE.search(target, pos):
+            pos = m.start(1)
+            name = m.group(1).strip()
+            # "to the Chairman of X", "the Bürgermeister of X": an office; X is the place
+            # (but "the Council of Europe" is an organisation, not an office)
+            if ROLE_RE.fullmatch(name) and (office := re.match(
+                    rf"\s+of\s+(?:the\s+)?(?-i:({PLACE_NAME}))", target[m.end(1):])):
+                name = office.group(1)
+            first = name.split()[0].lower()
+            # a stored partner's place may open a longer name ("Vila Serena Municipal
+            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico")
+            if first in NOT_PLACES or fold(name) in known or any(
+                    re.match(rf"{re.escape(k)}\b", fold(name)) for k in places):
+                continue
+            if sender and mentions(sender, name) >= 0:
+                continue
+            if on_sender_side(fold(target)[:m.start(1)]):
+                continue
+            return name
+        return None
+
+    def _by_country(self, mous: list[DocRecord], request: str,
+                    sender: str | None) -> AgreementMatch | None:
+        wanted = {c for c in {r2 for r in mous for r2 in r.countries} if mentions(request, c) >= 0}
+        wanted |= set(country_names(request, demonyms=True, any_case=True))
+        if not wanted:
+            return None
+        hits = []
+        for rec in mous:
+            parties = rec.field_value("parties") or rec.partners
+            for i, country in enumerate(rec.countries):
+                if country in wanted and i < len(parties):
+                    party = parties[i]
+                    if sender and mentions(sender, place_of(party)) >= 0:
+                        continue
+                    ours = next((p for p in parties if p != party), "")
+                    hits.append(AgreementMatch(rec, party, ours, "country"))
+        if len(hits) != 1:
+            return None
+        return hits[0]
+
+    def _retrieved(self, request: str, sender: str | None) -> AgreementMatch | str:
+        """No partner named: among the agreements retrieval finds, the one with an area of
+        cooperation closest to the proposal, else the best-ranked one."""
+        passages = self.assistant.retrieve(request, Filters(doc_types=["mou"]), {}, k=8)
+        recs = [r for d in dict.fromkeys(p.doc_id for p in passages)
+                if (r := self.library.registry.get(d)) is not None]
+        if not recs:
+            return "No stored agreement matches the request."
+        if (cited := _cited_agreement(request, recs, self.library.documents("mou"))) is not None:
+            recs = [cited]  # "under the 1986 Benelux agreement": the request names it
+        topic = parse_proposal(request).topic or request
+        by_area = [(max(cosines(self.library, topic, [str(a) for a in areas]), default=0.0), r)
+                   for r in recs if (areas := r.field_value("areas"))]
+        best_area = max(by_area, key=lambda t: t[0], default=(0.0, recs[0]))
+        rec = best_area[1] if best_area[0] >= AREA_MIN_WITH_WORD else recs[0]
+        parties = rec.field_value("parties") or rec.partners
+        home = _home_party(self.library.documents("mou"))
+        ours = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0),
+                    next((p for p in parties if p == home), parties[0] if parties else ""))
+        partner = next((p for p in parties if p != ours), "")
+        return AgreementMatch(rec, partner, ours, "retrieved")
