@@ -1,0 +1,373 @@
+"""An officer's plan read from plain language or from an agreement: topics, partners,
+countries, applicant kind, the partnership it makes."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.facts import money
+from assistant.retrieve import STOPWORDS
+from ingest.amounts import find_amounts
+from ingest.countries import find_countries as country_hits
+from ingest.countries import fold
+from ingest.numbers import NUMBER_WORDS, to_int
+from ingest.registry import DocRecord
+
+log = logging.getLogger(__name__)
+
+
+COUNT_WORD = r"(\d{1,2}|couple of|pair of|" + "|".join(
+    sorted((w for w in NUMBER_WORDS if len(w) > 2 and NUMBER_WORDS[w] > 0), key=len, reverse=True)
+) + ")"
+
+
+_PARTNER_NOUN = (r"(?:partners?|towns?|cities|city|municipalit(?:y|ies)|regions?|counties|county|"
+                 r"councils?|communes?|villages?|(?:local |regional )?authorit(?:y|ies)|"
+                 r"organi[sz]ations?|associations?|committees?|prefectures?|provinces?|ngos?|"
+                 r"members?|places|communities)")
+
+
+_NUMBERED = re.compile(
+    rf"\b{COUNT_WORD}\s+((?:[\w-]+\s+){{0,3}}?){_PARTNER_NOUN}\b(?P<rest>[^.;]{{0,40}})", re.I)
+
+
+_TOTAL = re.compile(r"\b(?:in total|in all|altogether|all told|including (?:us|ours|our \w+))\b",
+                    re.I)
+
+
+_TOTAL_BEFORE = re.compile(r"(?:partnership|consortium|group|network|total) of\s*$", re.I)
+
+
+_SINGULAR = re.compile(
+    r"\b(?:our|a|an|its|their)\s+(?:(?:[\w-]+\s+){0,2}?)(?:(?:twin(?:ned)?|sister|partner|"
+    r"friendship)\s+(?:town|city|municipality|region|county|commune|village|community|"
+    r"prefecture)|twin)\b(?!\s+towns)", re.I)
+
+
+_COUNTRY_COUNT = re.compile(rf"\b(?:from|in|across)\s+{COUNT_WORD}\s+(?:different\s+)?countries\b",
+                            re.I)
+
+
+APPLICANT_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"twinning (?:committee|association)|sister[- ]cit(?:y|ies) association|"
+                r"friendship (?:committee|association)", re.I), "twinning"),
+    (re.compile(r"associations? of (?:municipalities|local authorities)", re.I), "assoc"),
+    (re.compile(r"\bngos?\b|non-?profit|charit(?:y|ies)|civil society|foundation|"
+                r"\bassociation\b|\bclub\b", re.I), "nonprofit"),
+    (re.compile(r"youth council", re.I), "youth_council"),
+    (re.compile(r"county|\bshire\b", re.I), "county"),
+    (re.compile(r"region|province|prefecture|regional district|\bstate\b", re.I), "region"),
+    (re.compile(r"municipal|\btown\b|\bcity\b|village|commune|parish|borough|district|"
+                r"\bcouncil\b|\bcomune\b", re.I), "local"),
+    (re.compile(r"school", re.I), "school"),
+    (re.compile(r"universit", re.I), "university"),
+    (re.compile(r"compan|business|firm\b", re.I), "company"),
+]
+
+
+APPLICANT_LABELS = {"twinning": "a twinning committee or association", "assoc":
+                    "an association of municipalities", "nonprofit": "a non-profit organisation",
+                    "youth_council": "a youth council", "county": "a county",
+                    "region": "a regional authority", "local": "a municipality",
+                    "school": "a school", "university": "a university", "company": "a company"}
+
+
+# Which kinds of applicant an eligible-applicants entry admits. A county is a regional
+# authority for these calls, and "district, borough and county councils" admits both.
+ELIGIBLE_KINDS: list[tuple[re.Pattern[str], set[str]]] = [
+    (re.compile(r"associations? of (?:municipalities|local authorities)|national associations",
+                re.I), {"assoc"}),
+    (re.compile(r"twinning|sister cit|friendship", re.I), {"twinning"}),
+    (re.compile(r"youth council", re.I), {"youth_council"}),
+    (re.compile(r"civil society|non-?profit|charit|\bngo", re.I), {"nonprofit"}),
+    (re.compile(r"local or regional authorit", re.I), {"local", "county", "region"}),
+    (re.compile(r"county", re.I), {"county", "local"}),
+    (re.compile(r"regional", re.I), {"region", "county"}),
+    (re.compile(r"local authorit", re.I), {"local", "county"}),
+    (re.compile(r"municipal|town|parish|community council|borough|district|city council",
+                re.I), {"local"}),
+    (re.compile(r"school", re.I), {"school"}),
+    (re.compile(r"universit", re.I), {"university"}),
+]
+
+
+_OUR_APPLICANT = re.compile(
+    r"\b(?:our|we are an?|we're an?|as an?|i work for an?|i work for the|we, the)\s+"
+    r"((?:[\w'-]+\s+){0,3}?(?:committee|association|council|county|region|municipality|town|"
+    r"city|village|commune|parish|borough|district|ngo|charity|non-profit|nonprofit|"
+    r"organi[sz]ation|prefecture|province|school|foundation|club|authority|government))\b",
+    re.I)
+
+
+# Words that say how a project is organised, not what it is about: kept out of the topic so
+# that "with our twin town" does not match every call written for twinned towns.
+STRUCTURE_WORDS = frozenset(
+    "joint pilot project projects partner partners partnership town towns city cities "
+    "municipality municipalities region regions regional county counties council councils "
+    "commune communes village villages twin twinned twinning sister friendship between "
+    "together want wants plan plans planning need needs looking funding fund money grant "
+    "grants call calls apply help led lead next year summer winter spring autumn month months "
+    "abroad other more local borough district parish community communities authority "
+    "authorities ngo ngos association committee organisation organisation organization "
+    "us we our ours i my me some run running about around support we're small big "
+    "looking money would like".split())
+
+
+def count_of(word: str) -> int:
+    word = word.lower()
+    if word in ("couple of", "pair of"):
+        return 2
+    return to_int(word) or 0
+
+
+def find_countries(text: str) -> list[tuple[int, str]]:
+    """(position, country) for every country name, demonym or code an officer typed."""
+    return [(h.start, h.name) for h in country_hits(text, demonyms=True, any_case=True)]
+
+
+def party_core(name: str) -> str:
+    """'Municipality of Vila Serena' -> 'vila serena': the part a request would use."""
+    core = re.sub(r"^(?:the\s+)?(?:town|city|municipality|commune|comune|county|region|"
+                  r"regional district|district|borough|village|prefecture|province)\s+"
+                  r"(?:of|di|de)\s+", "", name.strip(), flags=re.I)
+    core = re.sub(r"\s+(?:municipality|prefecture|county|region|province|commune)$", "", core,
+                  flags=re.I)
+    return fold(core).strip()
+
+
+@dataclass
+class Plan:
+    """What the request (or agreement) says about the project, as the radar read it."""
+
+    request: str
+    topics: list[str]
+    partners: int | None = None
+    countries: list[str] = field(default_factory=list)
+    home_country: str | None = None
+    countries_stated: int | None = None
+    applicant: str | None = None  # a kind from APPLICANT_LABELS
+    amount: float | None = None
+    amount_currency: str | None = None
+    agreement: str | None = None
+    named_partners: list[str] = field(default_factory=list)
+
+    def countries_known(self) -> bool:
+        """Whether every country of the plan is named (the applicant's own included)."""
+        return self.home_country is not None or self.agreement is not None
+
+    def country_count(self) -> int | None:
+        """How many countries the plan spans, when it says so or names all of them."""
+        named = len(self.countries)
+        if self.countries_stated:
+            return max(named, self.countries_stated)
+        return named if self.countries_known() else None
+
+    def describe(self) -> str:
+        parts = []
+        if self.agreement:
+            parts.append(f"the agreement {self.agreement}")
+        if self.partners:
+            parts.append(f"{self.partners} partners")
+        if self.countries:
+            parts.append("countries: " + ", ".join(self.countries))
+        if self.applicant:
+            parts.append("applicant: " + APPLICANT_LABELS[self.applicant])
+        if self.amount is not None:
+            parts.append("asking for " + money(self.amount, self.amount_currency))
+        if self.named_partners and not self.agreement:
+            parts.append("partner from your agreements: " + ", ".join(self.named_partners))
+        return "; ".join(parts) if parts else "no partners, countries or applicant stated"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PlanReader:
+    """Reads partners, countries, applicant and amount from a request; the register's
+    agreements supply countries when the request names (or points at) a partner town."""
+
+    def __init__(self, agreements: list[DocRecord]) -> None:
+        self.agreements = agreements
+
+    def read(self, request: str, agreement: DocRecord | None = None) -> Plan:
+        plan = Plan(request=request, topics=[])
+        if agreement is not None:
+            self._from_agreement(plan, agreement)
+        text = request or ""
+        self._countries(plan, text)
+        self._partners(plan, text)
+        self._applicant(plan, text)
+        self._amount(plan, text)
+        topic = topic_text(text, plan)
+        if topic:
+            plan.topics.append(topic)
+        if not plan.topics and text.strip():
+            plan.topics.append(text.strip())
+        return plan
+
+    @staticmethod
+    def _from_agreement(plan: Plan, rec: DocRecord) -> None:
+        parties = list(rec.field_value("parties") or rec.partners)
+        plan.agreement = rec.source
+        plan.topics.extend(str(a) for a in rec.field_value("areas") or [])
+        plan.partners = len(parties) or None
+        plan.countries = list(dict.fromkeys(rec.field_value("countries") or rec.countries))
+        plan.named_partners = parties[1:]
+        if parties:
+            plan.applicant = applicant_kind(parties[0])
+
+    def _countries(self, plan: Plan, text: str) -> None:
+        for _, country in find_countries(text):
+            if country not in plan.countries:
+                plan.countries.append(country)
+        plan.home_country = plan.home_country or home_country(text)
+        if plan.home_country and plan.home_country not in plan.countries:
+            plan.countries.insert(0, plan.home_country)
+        self._named_partners(plan, text)
+        if m := _COUNTRY_COUNT.search(text):
+            plan.countries_stated = count_of(m.group(1))
+
+    def _named_partners(self, plan: Plan, text: str) -> None:
+        """A partner town named in the request, or 'our twin town in Portugal' when exactly
+        one agreement of the register has a party there: the partner's country joins the
+        plan, and the other party's, as the applicant's, unless the request says otherwise."""
+        hits, named = self._partner_hits(text)
+        for rec, i in hits:
+            parties = list(rec.field_value("parties") or [])
+            countries = list(rec.field_value("countries") or [])
+            if len(countries) != len(parties) or i >= len(parties):
+                continue  # cannot tell which country is whose
+            other = next((j for j in range(len(parties)) if j != i), None)
+            ours = other is not None and plan.home_country in (None, countries[other])
+            if not named and not ours:
+                continue  # the request places us elsewhere: not our agreement
+            if parties[i] not in plan.named_partners:
+                plan.named_partners.append(parties[i])
+            if countries[i] not in plan.countries:
+                plan.countries.append(countries[i])
+            if ours and other is not None:
+                plan.home_country = countries[other]
+                if countries[other] not in plan.countries:
+                    plan.countries.insert(0, countries[other])
+                plan.applicant = plan.applicant or applicant_kind(parties[other])
+            log.info("request points at %s in %s", parties[i], rec.source)
+
+    def _partner_hits(self, text: str) -> tuple[list[tuple[DocRecord, int]], bool]:
+        """(agreement, index of the partner party) pairs, and whether the partner was named
+        (rather than pointed at by its country)."""
+        low = fold(text)
+        hits = [(rec, i) for rec in self.agreements
+                for i, p in enumerate(rec.field_value("parties") or [])
+                if len(party_core(p)) > 3 and re.search(rf"\b{re.escape(party_core(p))}\b", low)]
+        if hits:
+            return hits, True
+        pointed = _POINTED.search(text)
+        found = find_countries(pointed.group(1)) if pointed else []
+        if not found or found[0][0] != 0:
+            return [], False
+        country = found[0][1]
+        cands = [(rec, list(rec.field_value("countries") or []).index(country))
+                 for rec in self.agreements if country in (rec.field_value("countries") or [])]
+        return (cands if len(cands) == 1 else []), False
+
+    @staticmethod
+    def _partners(plan: Plan, text: str) -> None:
+        numbered, total = 0, None
+        for m in _NUMBERED.finditer(text):
+            if re.search(r"countr", m.group(0), re.I):
+                continue
+            n = count_of(m.group(1))
+            if _TOTAL.search(m.group("rest")) or _TOTAL_BEFORE.search(text[:m.start()]):
+                total = max(total or 0, n)
+            else:
+                numbered += n
+        singular = len(_SINGULAR.findall(text))
+        others = numbered + max(singular, len(plan.named_partners) if not plan.agreement else 0)
+        self_ref = re.search(r"\b(?:our|we|us|ours)\b", text, re.I)
+        if total:
+            count = total
+        elif others:
+            count = others + (1 if self_ref or not numbered else 0)
+        else:
+            count = 0
+        if count:
+            plan.partners = max(plan.partners or 0, count)
+
+    @staticmethod
+    def _applicant(plan: Plan, text: str) -> None:
+        for m in _OUR_APPLICANT.finditer(text):
+            phrase = m.group(1)
+            if re.search(r"\b(?:twin(?:ned)?|sister|partner|friendship)\s+(?:town|city|"
+                         r"municipality|region|county|village|commune)", phrase, re.I):
+                continue  # "our twin town" is the partner, not the applicant
+            kind = applicant_kind(phrase)
+            if kind:
+                plan.applicant = kind
+                return
+
+    @staticmethod
+    def _amount(plan: Plan, text: str) -> None:
+        found = find_amounts(text, country=plan.home_country)
+        if found:
+            plan.amount = float(found[0].value)
+            plan.amount_currency = found[0].currency
+
+
+_HOME = re.compile(
+    r"\b(?:[Oo]ur\s+((?:[\w-]+\s+){0,3}?)(?:town|city|county|region|municipality|council|village|"
+    r"commune|parish|borough|district|committee|association|organi[sz]ation|ngo|charity)"
+    r"\s+(?:is\s+)?(?:in|from)\s+(?:the\s+)?|"
+    r"[Ww]e(?:'re| are)\s+(?:an?\s+(?:[\w-]+\s+){0,3}?)?(?:based\s+)?in\s+(?:the\s+)?|"
+    r"[Bb]ased in\s+(?:the\s+)?)(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
+
+
+_HOME_ADJ = re.compile(r"\b[Oo]ur\s+([A-Z][\w.]*)\s+(?:town|city|county|region|municipality|"
+                       r"council|village|commune|parish|borough|district)\b")
+
+
+_POINTED = re.compile(r"\b[Oo]ur\s+(?:twin(?:ned)?|sister|partner|friendship)\s+\w+\s+in\s+"
+                      r"(?:the\s+)?([A-Z][\w ]+)")
+
+
+_PARTNER_ROLE = re.compile(r"\b(?:twin(?:ned)?|sister|partner|friendship)\b", re.I)
+
+
+def home_country(text: str) -> str | None:
+    """The applicant's own country: 'our county in Kent, England', 'we are based in Spain',
+    'our British town'; never the country of 'our twin town in ...'."""
+    for m in _HOME.finditer(text):
+        if m.group(1) and _PARTNER_ROLE.search(m.group(1)):
+            continue
+        found = find_countries(m.group("place"))
+        if found and found[0][0] == 0:
+            return found[0][1]
+    for m in _HOME_ADJ.finditer(text):
+        found = find_countries(m.group(1))
+        if found:
+            return found[0][1]
+    return None
+
+
+def applicant_kind(phrase: str) -> str | None:
+    for pattern, kind in APPLICANT_WORDS:
+        if pattern.search(phrase):
+            return kind
+    return None
+
+
+def topic_text(request: str, plan: Plan) -> str:
+    """The request without who, where and how much: what the project is about."""
+    text = request
+    for a in reversed(find_amounts(request)):
+        text = text[:a.start] + " " + text[a.end:]
+    for h in reversed(country_hits(text, demonyms=True, any_case=True)):
+        text = text[:h.start] + " " + text[h.end:]
+    for name in plan.named_partners:
+        text = re.sub(re.escape(party_core(name)), " ", fold(text))
+    words = re.findall(r"[\w']+", fold(text))  # "climate-adaptation": two words
+    kept = [w for w in words if w not in STOPWORDS and w not in STRUCTURE_WORDS
+            and to_int(w) is None and not w.isdigit()]
+    return " ".join(kept)
