@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 
 
 class LetterWriter:
+    """Request -> Letter: the agreement (``finder``), its facts and a fitting open call, the
+    template filled with them, and with a language model its letter checked by the guard."""
+
     def __init__(self, library: Library, today: date | None = None,
                  llm: Any = None) -> None:
         self.library = library
