@@ -245,11 +245,10 @@ class SentenceScorer:
         top = order[: w.embed_top if text == question.text else max(4, w.embed_top // 3)]
         # Words cannot rank a sentence in another language than the question's: there the
         # cheap order is blind, so the embedder weighs more of them (in the store's
-        # multilingual model), best passages first.
-        foreign = [i for i in order if (lang := passages[cands[i].passage].language)
+        # multilingual model), best passages first (candidates come in passage order).
+        foreign = [i for i, c in enumerate(cands) if (lang := passages[c.passage].language)
                    and question.foreign({lang})]
         if foreign:
-            foreign.sort(key=lambda i: (cands[i].passage, cands[i].index))
             top = list(dict.fromkeys([*top, *foreign[:w.embed_foreign]]))
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
