@@ -143,7 +143,9 @@ def test_toolkit_scans_read_against_the_reference() -> None:
     accuracy = {n: character_accuracy(reference[str(n)], pages[n].text) for n in pages}
     print("character accuracy by page:", {n: round(a, 3) for n, a in accuracy.items()})
     assert sorted(pages) == [4, 5, 6, 7]
-    # pages 4, 5 and 7 are clean scans; page 6 is a ~70-dpi italic scan (see README)
+    # pages 4, 5 and 7 are clean scans; page 6 is a ~70-dpi italic scan (see README), read
+    # at 0.68 as drawn and about 0.88 once its low confidence has it read again sharpened
     assert min(accuracy[n] for n in (4, 5, 7)) >= 0.9
-    assert sum(accuracy.values()) / 4 >= 0.85
+    assert accuracy[6] >= 0.8
+    assert sum(accuracy.values()) / 4 >= 0.88
     assert pages[6].confidence < min(pages[n].confidence for n in (4, 5, 7))
