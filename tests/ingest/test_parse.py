@@ -23,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from ingest import parse
 from ingest.models import IngestError, ParsedDocument
 from ingest.ocr import OcrOptions, ocr_status
+from ingest.parse import docx as parse_docx
 from ingest.parse import parse_bytes, safe_source_name, sniff_format
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -419,7 +420,8 @@ def test_zip_bomb_docx_is_refused() -> None:
 
 
 def test_docx_total_uncompressed_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parse, "DOCX_MAX_UNCOMPRESSED", 64 * 1024)
+    # patched where _check_zip_bomb reads it: the package does not re-export it
+    monkeypatch.setattr(parse_docx, "DOCX_MAX_UNCOMPRESSED", 64 * 1024)
     # ~2 MB that deflates about 80x: under the ratio limit, over 4x max_bytes unpacked
     payload = os.urandom(1024) * 2048
     data = _rezip(make_docx(_build_mou), {"word/media/photo.bin": payload})
