@@ -164,6 +164,7 @@ def find_countries(text: str, *, demonyms: bool = False, any_case: bool = False,
     folded = fold(text)
     if len(folded) != len(text):  # a decomposed character changed the length: no offsets
         folded = "".join(fold(ch)[:1] or " " for ch in text)
+    folded = _split_pairs(folded, forms, demonyms)
     hits: list[CountryHit] = []
     for m in _pattern(demonyms).finditer(folded):
         group = 1 if m.group(1) else 2
@@ -188,6 +189,22 @@ def find_countries(text: str, *, demonyms: bool = False, any_case: bool = False,
         hits.append(CountryHit(english_name(COLLOQUIAL[m.group(1)]), COLLOQUIAL[m.group(1)],
                                m.start(), m.end(), m.group(1)))
     return sorted(hits, key=lambda h: h.start)
+
+
+_PAIR = re.compile(r"(?<![\w-])([^\W\d_]+)-([^\W\d_]+)(?![\w-])")
+
+
+def _split_pairs(folded: str, forms: dict[str, tuple[str, frozenset[str]]],
+                 demonyms: bool) -> str:
+    """"dutch-german agreement" -> "dutch german agreement" (same length, so offsets hold)
+    when both halves name a country; "guinea-bissau" is a name of its own and stays."""
+    def split(m: re.Match[str]) -> str:
+        whole, a, b = m.group(0), m.group(1), m.group(2)
+        if whole in forms:
+            return whole
+        known = [w in forms or (demonyms and _demonym_key(w)) for w in (a, b)]
+        return f"{a} {b}" if all(known) else whole
+    return _PAIR.sub(split, folded)
 
 
 def _in_capitals(text: str, start: int, end: int) -> bool:

@@ -13,6 +13,7 @@ from assistant.letters.wording import (
     NOT_PLACES,
     PARTNER_CUE,
     PLACE_NAME,
+    agreement_reference,
     cosines,
     fold,
     join_list,
@@ -40,12 +41,12 @@ def _home_party(mous: list[DocRecord]) -> str | None:
     return best if counts[best] > 1 else None
 
 
-def _cited_agreement(request: str, found: list[DocRecord],
-                     every: list[DocRecord]) -> DocRecord | None:
-    """The retrieved agreement a request refers to by name ("under the 1986 Benelux
-    agreement"): its title shares a name the request capitalises and few stored agreements'
-    titles have, or the request gives its signing year next to the word for an agreement.
-    None when the request names none, or names two alike."""
+def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord],
+                     least: int = 1) -> DocRecord | None:
+    """The agreement among ``found`` a request refers to by name ("under the 1986 Benelux
+    agreement"): a point for each name the request capitalises that its title shares and
+    few stored agreements' titles have, two when the request gives its signing year next to
+    the word for an agreement. None below ``least`` points, or when two score alike."""
     capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w-]+", request)}
     asked = set(terms(request)) & set(terms(" ".join(capitalised)))
     years = set(re.findall(
@@ -61,10 +62,11 @@ def _cited_agreement(request: str, found: list[DocRecord],
     def score(rec: DocRecord) -> int:
         named = {w for w in titles.get(rec.doc_id, set()) & asked if df.get(w, 0) <= rare}
         signed = str(rec.field_value("signing_date") or "")[:4]
-        return len(named) + (signed in years)
+        return len(named) + 2 * (signed in years)
 
     scored = sorted(((score(r), r) for r in found), key=lambda t: -t[0])
-    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if not scored or scored[0][0] < least or (len(scored) > 1
+                                              and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
 
@@ -95,7 +97,23 @@ class AgreementFinder:
         if recipient:
             return (f"Your documents contain no agreement with {recipient}, so no letter was "
                     f"drafted.")
+        # "under the 1991 Anholt Agreement": the agreement the request names outranks a
+        # country it mentions ("an Italian border region" is no partner of ours). Among
+        # all agreements one shared capitalised word is too little ("North Rhine-Westphalia"
+        # and "North Caldwell"): a signing year or two names.
+        if (cited := _cited_agreement(request, mous, mous, least=2)) is not None:
+            return self._match(cited, sender, "cited")
         return self._by_country(mous, request, sender) or self._retrieved(request, sender)
+
+    def _match(self, rec: DocRecord, sender: str | None, how: str) -> AgreementMatch:
+        """The two sides of an agreement found without a partner's name: the party the
+        sender names, else the officer's own town, else the first party, is ours."""
+        parties = rec.field_value("parties") or rec.partners
+        home = _home_party(self.library.documents("mou"))
+        ours = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0),
+                    next((p for p in parties if p == home), parties[0] if parties else ""))
+        partner = next((p for p in parties if p != ours), "")
+        return AgreementMatch(rec, partner, ours, how)
 
     def _named(self, mous: list[DocRecord], request: str, sender: str | None,
                recipient: str | None) -> AgreementMatch | None:
@@ -135,8 +153,11 @@ class AgreementFinder:
             name = m.group(1).strip()
             # "to the Chairman of X", "the Bürgermeister of X": an office; X is the place
             # (but "the Council of Europe" is an organisation, not an office)
-            if ROLE_RE.fullmatch(name) and (office := re.match(
-                    rf"\s+of\s+(?:the\s+)?(?-i:({PLACE_NAME}))", target[m.end(1):])):
+            if ROLE_RE.fullmatch(name):
+                office = re.match(rf"\s+of\s+(?:the\s+)?(?-i:({PLACE_NAME}))",
+                                  target[m.end(1):])
+                if office is None:  # "the Bürgermeister of a neighbouring Gemeinde"
+                    continue
                 name = office.group(1)
             first = name.split()[0].lower()
             # a stored partner's place may open a longer name ("Vila Serena Municipal
@@ -167,28 +188,38 @@ class AgreementFinder:
                         continue
                     ours = next((p for p in parties if p != party), "")
                     hits.append(AgreementMatch(rec, party, ours, "country"))
-        if len(hits) != 1:
-            return None
-        return hits[0]
+        if len(hits) == 1:
+            return hits[0]
+        # "a Dutch border municipality ... the Dutch-German agreement": several agreements
+        # involve one of the countries, one is between all of them
+        between = {h.rec.doc_id: h.rec for h in hits if len(wanted) > 1
+                   and wanted <= set(h.rec.countries)}
+        if len(between) == 1:
+            return self._match(next(iter(between.values())), sender, "country")
+        return None
 
     def _retrieved(self, request: str, sender: str | None) -> AgreementMatch | str:
         """No partner named: among the agreements retrieval finds, the one with an area of
         cooperation closest to the proposal, else the best-ranked one."""
-        passages = self.assistant.retrieve(request, Filters(doc_types=["mou"]), {}, k=8)
+        # the words that describe the agreement find it better than the whole request,
+        # whose proposal and addressees pull in agreements on the same topic
+        query = agreement_reference(request) or request
+        passages = self.assistant.retrieve(query, Filters(doc_types=["mou"]), {}, k=8)
         recs = [r for d in dict.fromkeys(p.doc_id for p in passages)
                 if (r := self.library.registry.get(d)) is not None]
         if not recs:
             return "No stored agreement matches the request."
         if (cited := _cited_agreement(request, recs, self.library.documents("mou"))) is not None:
             recs = [cited]  # "under the 1986 Benelux agreement": the request names it
+        # "the Dutch-German agreement": of the agreements found, those between the countries
+        # the request names (the Dutch-German treaty before the Benelux one, both in Dutch)
+        named = set(country_names(request, demonyms=True, any_case=True))
+        if named:
+            most = max(len(named & set(r.countries)) for r in recs)
+            recs = [r for r in recs if len(named & set(r.countries)) == most]
         topic = parse_proposal(request).topic or request
         by_area = [(max(cosines(self.library, topic, [str(a) for a in areas]), default=0.0), r)
                    for r in recs if (areas := r.field_value("areas"))]
         best_area = max(by_area, key=lambda t: t[0], default=(0.0, recs[0]))
         rec = best_area[1] if best_area[0] >= AREA_MIN_WITH_WORD else recs[0]
-        parties = rec.field_value("parties") or rec.partners
-        home = _home_party(self.library.documents("mou"))
-        ours = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0),
-                    next((p for p in parties if p == home), parties[0] if parties else ""))
-        partner = next((p for p in parties if p != ours), "")
-        return AgreementMatch(rec, partner, ours, "retrieved")
+        return self._match(rec, sender, "retrieved")

@@ -164,7 +164,7 @@ class AgreementMatch:
     rec: DocRecord
     partner: str
     ours: str
-    how: str  # named | country | retrieved
+    how: str  # named | cited | country | retrieved
 
 
 @dataclass

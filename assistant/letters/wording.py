@@ -112,6 +112,22 @@ _PROPOSAL_END = re.compile(
     r"in line with|according to|as (?:provided|foreseen))\b.*$|[.\s]+$", re.IGNORECASE)
 
 
+# Where a request says which agreement the letter rests on: "..., under the 1991 Anholt
+# Agreement", "citing the Council of Europe protocol that ...", "recalling the memorandum".
+_REFERENCE = re.compile(
+    r"\b(?:under|citing|referring to|with reference to|recalling|in line with|based on|"
+    r"pursuant to|according to|as (?:provided|foreseen) (?:in|by|under))\s+(?P<ref>(?:the|our|its|"
+    r"their)\b.*?)(?=[;.]|,\s+(?:and\s+)?(?:explain|say|ask|mention|set|suggest|propos|invit|"
+    r"stress|highlight|recall|refer|cit)\w*\b|,\s+to\s+\w+|$)", re.IGNORECASE | re.S)
+
+
+def agreement_reference(request: str) -> str:
+    """The words a request uses for the agreement it rests on ("the Council of Europe
+    protocol that gives ... a legal framework"), or "" when it names none that way."""
+    m = _REFERENCE.search(request)
+    return " ".join(m.group("ref").split()) if m else ""
+
+
 _EN_WORDS = set("the of and to in a by for shall will be this with on is are any each may "
                 "other which from an as at".split())
 

@@ -177,7 +177,8 @@ MUNI_RE = re.compile(
 
 _ROLE = (
     r"Lord Mayor|Deputy Mayor|Mayor|Mayoress|President|Vice[- ]President|Chair(?:person|man|woman)?|"  # noqa: E501 (one regex alternative per line reads better than a split)
-    r"Governor|Prefect|Burgomaster|Bürgermeister(?:in)?|Presidente|Prefeit[oa]|Alcalde(?:sa)?|"
+    r"Governor|Prefect|Burgomaster|(?:Ober)?[Bb]ürgermeister(?:in)?|Burgemeester|Landrat|Wójt|"
+    r"Starosta|Landeshauptmann|Presidente|Prefeit[oa]|Alcalde(?:sa)?|"
     r"Sindaco|Maire|Chief Executive|Leader of the Council|Head of|Secretary|Commissioner|"
     r"Director|Reeve|Warden|Councillor|Council Member|Alderman|Executive|Minister|Ambassador|"
     r"Representative|Coordinator"

@@ -262,3 +262,30 @@ def test_cli_letter_writes_a_docx_that_opens(corpus_settings, tmp_path) -> None:
     refused = run_cli(corpus_settings, "letter", "letter to the Mayor of Oakhaven about our "
                       "twinning agreement")
     assert refused.returncode == 1 and "Oakhaven" in refused.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("request_text", "source", "how"), [
+    # an office of a place the request does not name is no unknown partner, and the year
+    # next to "agreement" names the treaty
+    ("Draft a letter from the Landrat of a German district to the burgemeester of a "
+     "neighbouring Dutch gemeente proposing a joint cycle route, under the 1991 agreement on "
+     "cross-border cooperation.", "mou_anholt-agreement-nl-de-cross-border-1991-nl.md", "cited"),
+    # the one agreement between both countries the request names, of several with one
+    ("Draft a letter from a Dutch burgemeester to a German Bürgermeister proposing shared "
+     "fire brigades, under the Dutch-German agreement.",
+     "mou_anholt-agreement-nl-de-cross-border-1991-nl.md", "country"),
+    # the protocol the request describes, not the Italian town we are twinned with
+    ("Draft a letter from the president of an Italian region to his Austrian counterpart "
+     "proposing a joint grouping for mountain rescue, under the Council of Europe's 2009 "
+     "protocol on Euroregional co-operation groupings.",
+     "mou_coe-outline-convention-protocol3-ecg-2009.md", "cited"),
+])
+def test_agreement_found_from_what_the_request_says_of_it(real_home: Path, request_text: str,
+                                                           source: str, how: str) -> None:
+    from assistant.config import Settings
+
+    library = Library(replace(Settings.from_env(), home=real_home))
+    found = LetterWriter(library, today=TODAY).finder.run(request_text, None, None)
+    assert not isinstance(found, str), found
+    assert (found.rec.source, found.how) == (source, how)

@@ -192,6 +192,9 @@ def test_normalise_unknown_demonym_and_english_names() -> None:
     ("Portuguese municipalities", {"demonyms": True}, ["Portugal"]),
     ("Dutch and German partners", {"demonyms": True}, ["Netherlands", "Germany"]),
     ("Guinea-Bissau and Guinea", {}, ["Guinea-Bissau", "Guinea"]),
+    ("the Dutch-German treaty", {"demonyms": True}, ["Netherlands", "Germany"]),
+    ("a Spain-Portugal line", {}, ["Spain", "Portugal"]),
+    ("North Rhine-Westphalia", {"demonyms": True}, []),
     pytest.param("日本とドイツのパートナー", {}, ["Japan", "Germany"]),
 ])
 def test_country_names(text: str, kw: dict[str, bool], names: list[str]) -> None:
