@@ -108,6 +108,11 @@ class Library:
     def documents(self, doc_type: str | None = None) -> list[DocRecord]:
         return self.registry.list(doc_type)
 
+    def agreements(self) -> list[DocRecord]:
+        """Every agreement, one per agreement rather than per document: a document that
+        holds several (a toolkit of sample agreements) gives a view of each."""
+        return [view for rec in self.documents("mou") for view in rec.agreements()]
+
     def remove(self, source_or_id: str, user: str | None = None) -> list[DocRecord]:
         records = self.registry.resolve(source_or_id)
         for rec in records:

@@ -86,7 +86,7 @@ class AgreementsRegister:
         if status and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
         rows = [agreement_row(r, self.today, self.window_months)
-                for r in self.library.documents("mou")]
+                for r in self.library.agreements()]
         if status == "active":
             rows = [r for r in rows if r.status in ("in_force", "expiring", "renewed",
                                                     "indefinite")]

@@ -247,6 +247,18 @@ def currency_of(country: str | None) -> str | None:
     return current[0] if current else None
 
 
+@cache
+def _region_names() -> frozenset[str]:
+    return frozenset(fold(s.name) for s in pycountry.subdivisions)
+
+
+def locates(name: str) -> bool:
+    """Whether ``name`` is a country or a country's state, province or region ("California",
+    "Ecuador"): a word that says where a town is, not part of the town's name."""
+    name = name.strip(" ,.")
+    return bool(name) and (fold(name) in _region_names() or normalise(name) is not None)
+
+
 def all_names() -> list[str]:
     """Every country's English short name."""
     return sorted({english_name(c.alpha_2) for c in pycountry.countries})

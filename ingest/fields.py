@@ -53,6 +53,9 @@ FIELD_SPEC: dict[str, dict[str, str]] = {
         "renewal": "str: e.g. 'automatically renewed for successive periods of 5 years'",
         "termination": "str: e.g. 'written notice six months in advance'",
         "languages": "list[str]: languages of the equally authentic texts",
+        "agreements": "list[dict]: when the document holds several agreements (a toolkit "
+        "of sample agreements, a report with agreements annexed), each one's title, pages "
+        "and own fields",
     },
     "grant_call": {
         "title": "str",

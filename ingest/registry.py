@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ingest.store import Store
@@ -41,16 +41,41 @@ class DocRecord:
     partners: list[str] = field(default_factory=list)
     year: int | None = None
     extractor: str = ""  # ingest.fields.extractor_version() of the code that read it
+    # set only on the view of one agreement inside a document that holds several
+    # (agreements()): its pages; never stored
+    section_pages: list[int] = field(default_factory=list)
 
     def field_value(self, name: str) -> Any:
         f = self.fields.get(name)
         return f.get("value") if f else None
+
+    def agreements(self) -> list[DocRecord]:
+        """The agreements this record holds: itself, or a view of each agreement when the
+        document holds several (a toolkit of sample agreements, agreements annexed to a
+        report), with that agreement's own title, fields, partners and pages."""
+        parts = self.field_value("agreements") if self.doc_type == "mou" else None
+        if not parts:
+            return [self]
+        views = []
+        for part in parts:
+            fields = dict(part.get("fields") or {})
+            parties = [str(p) for p in (fields.get("parties") or {}).get("value") or []]
+            countries = [str(c) for c in (fields.get("countries") or {}).get("value") or []]
+            signed = str((fields.get("signing_date") or {}).get("value") or "")
+            views.append(replace(
+                self, title=str(part.get("title") or self.title), fields=fields,
+                partners=parties, countries=countries,
+                year=int(signed[:4]) if signed[:4].isdigit() else self.year,
+                section_pages=[int(n) for n in part.get("pages") or []]))
+        return views
 
     def to_metadata(self) -> dict[str, Any]:
         meta: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if key in _JSON_KEYS:
                 meta[key] = json.dumps(value, ensure_ascii=False)
+            elif key == "section_pages":
+                continue
             elif key in ("countries", "partners", "languages"):
                 if value:  # Chroma refuses empty arrays
                     meta[key] = list(value)

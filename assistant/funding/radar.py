@@ -130,7 +130,7 @@ class FundingRadar:
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
-        plan = PlanReader(self.library.documents("mou")).read(request, rec)
+        plan = PlanReader(self.library.agreements()).read(request, rec)
         log.info("funding request read as: %s", plan.describe())
         calls = self._calls()
         if not calls:

@@ -39,8 +39,10 @@ class Unit:
 
 def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     """The English sentences and list items of an agreement, in document order."""
-    got = library.store.chunks.get(where={"doc_id": rec.doc_id},
-                                   include=["documents", "metadatas"])
+    where: dict = {"doc_id": rec.doc_id}
+    if rec.section_pages:  # one agreement of several in the document: its pages only
+        where = {"$and": [where, {"page": {"$in": list(rec.section_pages)}}]}
+    got = library.store.chunks.get(where=where, include=["documents", "metadatas"])
     rows = sorted(zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True),
                   key=lambda r: (r[2].get("page") or 0, int(r[2].get("chunk_index", 0) or 0),
                                  r[0]))

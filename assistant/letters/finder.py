@@ -41,6 +41,11 @@ def _home_party(mous: list[DocRecord]) -> str | None:
     return best if counts[best] > 1 else None
 
 
+def _key(rec: DocRecord) -> tuple[str, tuple[int, ...]]:
+    """One agreement's key: the agreements of one document share its id."""
+    return rec.doc_id, tuple(rec.section_pages)
+
+
 def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord],
                      least: int = 1) -> DocRecord | None:
     """The agreement among ``found`` a request refers to by name ("under the 1986 Benelux
@@ -52,7 +57,7 @@ def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord
     years = set(re.findall(
         r"\b((?:19|20)\d\d)\b(?=[\s\w-]{0,40}\b(?:agreement|accord|convention|treaty|"
         r"memorandum|charter|protocol|mou|overeenkomst|accordo|acuerdo)\b)", request, re.I))
-    titles = {r.doc_id: set(terms(r.title)) for r in every}
+    titles = {_key(r): set(terms(r.title)) for r in every}
     df: dict[str, int] = {}
     for words in titles.values():
         for w in words:
@@ -60,7 +65,7 @@ def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord
     rare = max(1, len(every) // 5)
 
     def score(rec: DocRecord) -> int:
-        named = {w for w in titles.get(rec.doc_id, set()) & asked if df.get(w, 0) <= rare}
+        named = {w for w in titles.get(_key(rec), set()) & asked if df.get(w, 0) <= rare}
         signed = str(rec.field_value("signing_date") or "")[:4]
         return len(named) + 2 * (signed in years)
 
@@ -81,7 +86,7 @@ class AgreementFinder:
     def run(self, request: str, sender: str | None,
                        recipient: str | None) -> AgreementMatch | str:
         """The agreement and the two sides, or the reason no letter can be written."""
-        mous = self.library.documents("mou")
+        mous = self.library.agreements()
         if not mous:
             return "Your library holds no agreements, so there is nothing to refer to."
         named = self._named(mous, request, sender, recipient)
@@ -109,7 +114,7 @@ class AgreementFinder:
         """The two sides of an agreement found without a partner's name: the party the
         sender names, else the officer's own town, else the first party, is ours."""
         parties = rec.field_value("parties") or rec.partners
-        home = _home_party(self.library.documents("mou"))
+        home = _home_party(self.library.agreements())
         ours = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0),
                     next((p for p in parties if p == home), parties[0] if parties else ""))
         partner = next((p for p in parties if p != ours), "")
@@ -205,11 +210,17 @@ class AgreementFinder:
         # whose proposal and addressees pull in agreements on the same topic
         query = agreement_reference(request) or request
         passages = self.assistant.retrieve(query, Filters(doc_types=["mou"]), {}, k=8)
-        recs = [r for d in dict.fromkeys(p.doc_id for p in passages)
-                if (r := self.library.registry.get(d)) is not None]
+        views: dict[str, list[DocRecord]] = {}
+        for p in passages:
+            if p.doc_id not in views and (r := self.library.registry.get(p.doc_id)):
+                views[p.doc_id] = r.agreements()
+        # a passage of a document of several agreements stands for the one on its page
+        found = [next((v for v in views.get(p.doc_id, []) if not v.section_pages
+                       or p.page in v.section_pages), None) for p in passages]
+        recs = list({_key(r): r for r in found if r is not None}.values())
         if not recs:
             return "No stored agreement matches the request."
-        if (cited := _cited_agreement(request, recs, self.library.documents("mou"))) is not None:
+        if (cited := _cited_agreement(request, recs, self.library.agreements())) is not None:
             recs = [cited]  # "under the 1986 Benelux agreement": the request names it
         # "the Dutch-German agreement": of the agreements found, those between the countries
         # the request names (the Dutch-German treaty before the Benelux one, both in Dutch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.countries import english_name, find_countries
+from ingest.countries import english_name, find_countries, locates
 from ingest.dates import NUM_TOKEN, add_years, find_dates, first_date, to_int
 from ingest.extract.doctext import (
     DocText,
@@ -18,7 +18,7 @@ from ingest.extract.doctext import (
     squash,
     title_of,
 )
-from ingest.extract.patterns import HEAD_PREFIX, LANGUAGE_RE, LANGUAGES, MUNI_RE
+from ingest.extract.patterns import BETWEEN_RE, HEAD_PREFIX, LANGUAGE_RE, LANGUAGES, MUNI_RE
 from ingest.extract.people import signatory_names
 from ingest.language import languages_named
 from ingest.models import Field
@@ -45,7 +45,7 @@ def read_agreement(dt: DocText) -> dict[str, Field]:
     for source in (title_text, head):
         hit = next((k for k, rx in kinds if re.search(rx, source, re.I)), None)
         if hit:
-            out["kind"] = Field(hit, 1, title_text[:200])
+            out["kind"] = Field(hit, dt.page_at(title[1] if title else 0), title_text[:200])
             break
 
     parties = _parties(dt, end, title)
@@ -217,7 +217,9 @@ def _signature(dt: DocText, end: int) -> dict[str, Field]:
         r"[A-Z][\w'’.-]*){0,3})(?P<rest>[^.\n]{0,80})"
     )
     m = next(
-        (x for x in place_rx.finditer(block) if x.group("place").split()[0] not in LANGUAGES),
+        (x for x in place_rx.finditer(block) if x.group("place").split()[0] not in LANGUAGES
+         # "Signed in March of 2001": a date, not a place
+         and not any(h.start == 0 for h in find_dates(x.group("place") + x.group("rest")))),
         None,
     )
     if m:
@@ -272,8 +274,8 @@ def _muni_matches(text: str, start: int, end: int) -> list[tuple[str, int]]:
             # ("...Town of Falkenwiese\nIllustrative document") must not glue on
             head, tail = raw.split("\n", 1)
             after = text[m.end() : m.end() + 3]
-            if re.match(r"\s[a-z]", after) and len(tail.split()) == 1:
-                raw = head
+            if re.match(r"\s[a-z]", after) and len(tail.split()) == 1 or locates(tail):
+                raw = head  # "City of Long Beach\nCalifornia, USA": the state locates it
         name = re.sub(r"\s+", " ", raw).strip()
         out.append((name, m.start()))
     return out
@@ -290,6 +292,9 @@ def _parties(dt: DocText, end: int, title: tuple[str, int] | None) -> list[tuple
     if len(found) < 2:
         after = title[1] + len(title[0]) if title else 0
         found = _listed_parties(dt.text, _preamble_end(dt, end), after) or found
+    if len(found) < 2 and (m := BETWEEN_RE.search(dt.text, 0, _preamble_end(dt, end))):
+        found = [(" ".join(m.group("a").split()), m.start("a")),
+                 (" ".join(m.group("b").split()), m.start("b"))]
     out: list[tuple[str, int]] = []
     for name, pos in found:
         key = norm_key(name)

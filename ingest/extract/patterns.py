@@ -165,6 +165,11 @@ _NAME_JOIN = (
     r"en|y|van|von|der|den|the)){1,2}\s+|\s+|-)"
 )
 _PLACE = rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD}){{0,4}}"
+# "The Sister City partnership between New York City and London": two names, neither a
+# "City of": the parties of agreements that name places as people say them.
+BETWEEN_RE = re.compile(
+    rf"\b(?i:between|tra|fra|entre|zwischen|tussen|pomi[eę]dzy)\s+(?:(?i:the)\s+)?"
+    rf"(?P<a>{_PLACE})\s+(?i:and|e|y|et|und|en|i|a)\s+(?:(?i:the)\s+)?(?P<b>{_PLACE})")
 MUNI_RE = re.compile(
     rf"\b(?P<pre>(?:(?:Regional|Metropolitan|Rural|Urban|Free|Royal|Autonomous|Local)\s+)?"
     rf"(?:{_UNIT}) of {_PLACE}"

@@ -89,3 +89,29 @@ def test_cli_agreements_json(corpus_settings):
     rows = json.loads(out.stdout)
     assert [r["source"] for r in rows] == ["port-ashby-san-jacinto-cooperation-mou.txt"]
     assert rows[0]["expiry_date"] == "2026-09-01" and rows[0]["pages"]["expiry_date"]
+
+
+@pytest.mark.slow
+def test_each_agreement_of_a_scanned_toolkit_is_a_row_and_a_letter(real_home) -> None:
+    """The SCI toolkit (../shared/real-docs) prints four scanned agreements on pages 4-7:
+    read by OCR, each is a register row with its own partners and page, and a letter to
+    one partner rests on that agreement's page alone."""
+    from dataclasses import replace
+
+    from assistant.config import Settings
+    from assistant.letters import LetterWriter
+
+    library = Library(replace(Settings.from_env(), home=real_home))
+    rows = [r for r in AgreementsRegister(library, today=date(2026, 11, 22)).rows()
+            if r.source == "mou_sci-partnership-agreement-toolkit.pdf"]
+    by_partner = {p: r for r in rows for p in r.partners}
+    assert len(rows) == 4
+    assert {"City of Chicago", "City of Shenyang", "City of Long Beach"} <= set(by_partner)
+    assert by_partner["City of Shenyang"].pages["parties"] == 7
+    assert by_partner["City of Long Beach"].signing_date == "2000-09-19"
+    letter = LetterWriter(library, today=date(2026, 11, 22)).run(
+        "Draft a letter from the Mayor of Chicago to the Mayor of Shenyang proposing an "
+        "exchange of museum curators.")
+    assert not letter.refused, letter.text
+    assert "June 1995" in letter.text
+    assert {c.page for c in letter.citations} == {7}

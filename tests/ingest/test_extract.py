@@ -309,3 +309,53 @@ def test_corpus_gold() -> None:
         print(f"MISS {m['source']} {m['field']}: gold={m['gold']!r} pred={m['predicted']!r}")
     assert result["classification_accuracy"] == 1.0, result["classification_errors"]
     assert result["overall_accuracy"] >= CORPUS_FLOOR
+
+
+BINDER_HEAD = "Twinning Binder of the Town of Exampleford\nPublished by the Town Clerk\n"
+BINDER = [
+    "Contents\nThis binder holds the town's partnership agreements as signed.\n",
+    "FRIENDSHIP AGREEMENT\nbetween the Town of Exampleford and the City of Lindenau\n"
+    "The two towns agree to promote exchanges between schools, choirs and sports clubs.\n"
+    "Signed at Lindenau on 4 May 1999.\nAnna Berger, Mayor of Lindenau\n",
+    "MEMORANDUM OF UNDERSTANDING\nThe partnership between Exampleford and Porto Azul will "
+    "foster exchanges in fisheries and tourism.\nSigned at Porto Azul on 12 June 2008.\n",
+    "SISTER CITY DECLARATION\nadopted by the Mayor of Exampleford and the Mayor of Kawanishi "
+    "on 3 October 2015\nThe City of Exampleford and the City of Kawanishi declare their "
+    "sister city relationship and will promote youth exchanges.\n",
+]
+
+
+def test_a_binder_of_agreements_is_read_one_agreement_at_a_time() -> None:
+    """A document that prints several agreements (a toolkit, a binder, annexes) gives each
+    its own parties, date, title and pages; the whole keeps only what all of it states."""
+    pages = [Page(i + 1, BINDER_HEAD + text) for i, text in enumerate(BINDER)]
+    f = FieldExtractor().run(ParsedDocument("binder.pdf", "pdf", pages), "mou")
+    parts = f["agreements"].value
+    assert [p["pages"] for p in parts] == [[2], [3], [4]]
+    got = [(p["fields"]["parties"]["value"], p["fields"]["signing_date"]["value"])
+           for p in parts]
+    assert got[0] == (["Town of Exampleford", "City of Lindenau"], "1999-05-04")
+    assert got[1] == (["Exampleford", "Porto Azul"], "2008-06-12")
+    assert got[2][1] == "2015-10-03"  # dated in its heading, no signature line
+    assert "City of Kawanishi" in got[2][0]
+    assert parts[0]["title"] == "FRIENDSHIP AGREEMENT"
+    assert parts[2]["fields"]["signing_date"]["page"] == 4
+    # the binder as a whole: no one agreement's date, every partner for the filters
+    assert "signing_date" not in f and "signatories" not in f
+    assert {"City of Lindenau", "Porto Azul"} <= set(f["parties"].value)
+    assert "Twinning Binder" not in parts[1]["title"]  # the running head is no title
+
+
+def test_a_bilingual_agreement_is_one_agreement() -> None:
+    """Its second text names the same parties again: not a second agreement."""
+    pages = [
+        Page(1, "SISTER CITY AGREEMENT\nbetween the Town of Alderwick and the Municipality of "
+                "Vila Nova\nThe Parties agree to cooperate in culture.\nSigned at Vila Nova on "
+                "2 March 2020.\n"),
+        Page(2, "ACORDO DE GEMINAÇÃO\nentre the Town of Alderwick and the Municipality of "
+                "Vila Nova\nAs Partes acordam cooperar na cultura.\nAssinado em Vila Nova em "
+                "2 de março de 2020.\n"),
+    ]
+    f = FieldExtractor().run(ParsedDocument("bilingual.pdf", "pdf", pages), "mou")
+    assert "agreements" not in f
+    assert f["signing_date"].value == "2020-03-02"

@@ -1,0 +1,154 @@
+"""Agreements printed one after another in one document: a toolkit of sample agreements, a
+council report with the agreements it approves annexed, a scanned binder of old charters.
+
+Read as one agreement, such a document has no parties, or the first agreement's date with
+the last one's signatories. So each page that opens an agreement of its own (an agreement's
+heading near its top, and parties or a date of its own) starts a section, and each section
+is read by the same agreement reader as a whole document. A document is a compilation only
+when two or more sections name different parties; a treaty whose every page says
+"Agreement" is one agreement with one set of parties.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from ingest.classify import CUES
+from ingest.dates import find_dates
+from ingest.extract.doctext import norm_key
+from ingest.models import Field, Page, ParsedDocument
+
+__all__ = ["read_compilation"]
+
+HEAD_CHARS = 800  # where a page's own heading and opening sentence sit
+MAX_SECTION_PAGES = 4  # pages an annexed agreement runs to before the next heading
+_TITLE_CUES = [c.pattern for c in CUES if c.doc_type == "mou" and c.title_weight > 0]
+
+
+def _line_key(line: str) -> str:
+    # OCR reads a running head a little differently on each page ("» SisterCities",
+    # ". SisterCities"): compare letters only
+    return re.sub(r"[^a-z]", "", line.lower())
+
+
+def running_lines(pages: list[Page]) -> set[str]:
+    """Keys of the lines printed on most pages (headers, footers, a publisher's banner)."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({k for ln in page.text.splitlines() if len(k := _line_key(ln)) >= 4})
+    least = max(3, (len(pages) + 1) // 2)
+    return {k for k, n in counts.items() if n >= least}
+
+
+def _own_text(page: Page, running: set[str]) -> str:
+    return "\n".join(ln for ln in page.text.splitlines() if _line_key(ln) not in running)
+
+
+def _opens_agreement(head: str) -> bool:
+    return any(p.search(head) for p in _TITLE_CUES)
+
+
+# The words that head an agreement, in the languages officers meet (with the classifier's
+# agreement cues): "REAFFIRMATION OF SISTER CITIES DECLARATION".
+_HEADING_WORD = re.compile(
+    r"(?i)\b(?:agreement|memorandum|declaration|charter|accord|protocol|partnership|"
+    r"affiliation|pact|convention|resolution|proclamation|acuerdo|convenio|accordo|"
+    r"dichiarazione|d[ée]claration|vereinbarung|erkl[äa]rung|overeenkomst|verklaring|"
+    r"porozumienie|umowa)\b")
+
+
+def _is_heading(line: str) -> bool:
+    words = [w for w in line.split() if w[:1].isalpha()]
+    if not words or len(words) > 14:
+        return False
+    capitalised = sum(w[0].isupper() for w in words if len(w) > 3)
+    return line.isupper() or 10 * capitalised >= 7 * max(1, sum(len(w) > 3 for w in words))
+
+
+def _heading(text: str) -> str:
+    """The page's printed heading for its agreement: the first heading-like line that names
+    one, with the capitalised lines that continue it; "" when no line does."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:20]
+    for i, ln in enumerate(lines):
+        if _is_heading(ln) and (_HEADING_WORD.search(ln) or _opens_agreement(ln)):
+            parts = [ln]
+            for nxt in lines[i + 1:]:
+                if not nxt.isupper() or len(" ".join(parts)) > 160:
+                    break
+                parts.append(nxt)
+            return " ".join(" ".join(parts).split())
+    return ""
+
+
+def _heading_date(text: str) -> tuple[str, str] | None:
+    """The full date printed in a page's heading block ("ADOPTED BY ... ON JUNE 5, 1995"):
+    an instrument without a signature line is dated there. With the line it is on."""
+    head = text[:HEAD_CHARS]
+    hit = next((h for h in find_dates(head) if len(h.iso) == 10), None)
+    if hit is None:
+        return None
+    start = head.rfind("\n", 0, hit.start) + 1
+    end = head.find("\n", hit.end)
+    return hit.iso, " ".join(head[start:end if end >= 0 else None].split())
+
+
+def _own_party(fields: dict[str, Field], others: list[dict[str, Field]]) -> bool:
+    """Whether a section names a party no other section names: the sign of another
+    agreement, where a bilingual agreement's second text names the same parties again
+    (perhaps a little differently: "Alderbrook Town Council" for "Town of Alderbrook")."""
+    theirs = [norm_key(p) for g in others for p in g["parties"].value]
+    return any(not any(k in t or t in k for t in theirs)
+               for k in (norm_key(p) for p in fields["parties"].value))
+
+
+def _title(heading: str, fields: dict[str, Field]) -> str:
+    if heading:
+        return heading
+    parties = fields["parties"].value if "parties" in fields else []
+    return f"Agreement between {' and '.join(parties)}" if parties else "Agreement"
+
+
+def read_compilation(doc: ParsedDocument,
+                     read: Callable[[ParsedDocument], dict[str, Field]]) -> list[dict[str, Any]]:
+    """The agreements ``doc`` holds, each as {"title", "pages", "fields"} with the fields
+    ``read`` finds on its pages alone; [] unless two or more name different parties."""
+    if len(doc.pages) < 2:
+        return []
+    running = running_lines(doc.pages)
+    own = {p.number: _own_text(p, running) for p in doc.pages}
+    openers: list[tuple[int, dict[str, Field]]] = []
+    for page in doc.pages:
+        text = own[page.number]
+        if not _opens_agreement(text[:HEAD_CHARS]):
+            continue
+        fields = read(replace(doc, pages=[replace(page, text=text)], cover_title=None,
+                              title_hint=None))
+        parties = fields["parties"].value if "parties" in fields else []
+        if len(parties) >= 2 or (parties and "signing_date" in fields):
+            openers.append((page.number, fields))
+    if len(openers) < 2 or not all(_own_party(f, [g for _, g in openers if g is not f])
+                                   for _, f in openers):
+        return []
+    numbers = [p.number for p in doc.pages]
+    out = []
+    for k, (first, fields) in enumerate(openers):
+        stop = openers[k + 1][0] if k + 1 < len(openers) else numbers[-1] + 1
+        pages = [n for n in numbers if first <= n < stop][:MAX_SECTION_PAGES]
+        if len(pages) > 1:  # a section over several pages is read as a whole
+            section = [replace(p, text=own[p.number]) for p in doc.pages if p.number in pages]
+            fields = read(replace(doc, pages=section, cover_title=None, title_hint=None))
+        heading = _heading(own[first])
+        title = _title(heading, fields)
+        # the evidence is always the page's own words: a title made from the parties'
+        # names is supported by the sentence that names them
+        said = heading or (fields["parties"].evidence if "parties" in fields else "")
+        fields = {**fields, "title": Field(title, first, said)}
+        if "signing_date" not in fields and (dated := _heading_date(own[first])):
+            fields["signing_date"] = Field(dated[0], first, dated[1])
+        out.append({"title": title, "pages": pages,
+                    "fields": {k2: f.to_dict() for k2, f in fields.items()}})
+    return out
