@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -109,7 +109,7 @@ _VERBS: list[tuple[re.Pattern[str], str]] = [
 # The request's own pointer to the agreement is not part of the proposal.
 _PROPOSAL_END = re.compile(
     r"\s*[,;]?\s+(?:and\s+)?(?:referring|refer|with reference|citing|mentioning|based on|"
-    r"in line with|according to|as (?:provided|foreseen))\b.*$|[.\s]+$", re.IGNORECASE)
+    r"in line with|according to|as (?:provided|foreseen))\b[^;]*|[.\s]+$", re.IGNORECASE)
 
 
 # Where a request says which agreement the letter rests on: "..., under the 1991 Anholt
@@ -241,9 +241,50 @@ def short_name(title: str) -> str:
     return "Agreement"
 
 
+# Where a request's proposal ends and its further asks begin: "...; explain what X must
+# cover and what majority ...", "..., and suggesting that ...", "..., recalling when ...".
+_ASK_SPLIT = re.compile(
+    r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|stress|"
+    r"set out)\w*\b)|,\s+(?=(?:recalling|explaining|saying|mentioning|suggesting|asking|"
+    r"stressing|setting out)\b)", re.IGNORECASE)
+# The verb that opens an ask: a second proposal is repeated with it, a question is answered
+# from the agreement.
+_ASK_VERB = re.compile(
+    r"^(?P<verb>suggest|ask|invit|propos|explain|say|mention|recall|stress|set out)\w*\s+"
+    r"(?:(?:them|him|her|you)\s+)?", re.IGNORECASE)
+_QUESTION_SPLIT = re.compile(
+    r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the)\b)|,\s+",
+    re.IGNORECASE)
+
+
+def split_asks(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The proposal itself, and each further ask as (verb, what): ("suggest", "that the
+    twinning committees start preparing the review"), ("explain", "what majority is needed
+    to amend it"). The agreement a request rests on ("under the 1991 Anholt Agreement") is
+    not part of the proposal."""
+    pieces = [p.strip(" ,;") for p in _ASK_SPLIT.split(text) if p and p.strip(" ,;")]
+    if not pieces:
+        return "", []
+    main = pieces[0]
+    if ref := agreement_reference(main):
+        main = re.sub(rf",?\s+\w+(?:\s+to)?\s+{re.escape(ref)}", "", main).strip(" ,;") or main
+    asks: list[tuple[str, str]] = []
+    for piece in pieces[1:]:
+        m = _ASK_VERB.match(piece)
+        verb = m.group("verb").lower() if m else "mention"
+        rest = piece[m.end():] if m else piece
+        if verb in ("suggest", "ask", "invit", "propos"):
+            asks.append((verb, rest))
+            continue
+        asks.extend((verb, q.strip(" ,;")) for q in _QUESTION_SPLIT.split(rest)
+                    if len(q.split()) >= 2)
+    return main, asks
+
+
 def parse_proposal(request: str) -> Proposal:
     """The proposal in the officer's own words: "proposing X" -> "I would like to propose X."
-    Only pronouns change ("their" -> "your"); nothing is added."""
+    Only pronouns change ("their" -> "your"); nothing is added. Further asks ("; explain
+    what ...", ", and suggesting that ...") are kept apart, for the letter to answer."""
     best: tuple[int, re.Match[str], str] | None = None
     for pattern, kind in _VERBS:
         m = pattern.search(request)
@@ -255,10 +296,12 @@ def parse_proposal(request: str) -> Proposal:
     x = _PROPOSAL_END.sub("", request[m.end():]).strip(" ,;")
     x = re.sub(r"\btheir\b", "your", x)
     x = re.sub(r"\bthem\b", "you", x)
+    x, asks = split_asks(x)
     if not x:
         return Proposal("", "", "")
     subject = fill(f"subject_{kind}", x=x)
-    return Proposal(x, fill(f"proposal_{kind}", x=x), subject[0].upper() + subject[1:], kind)
+    return Proposal(x, fill(f"proposal_{kind}", x=x), subject[0].upper() + subject[1:], kind,
+                    asks)
 
 
 def cosines(library: Library, query: str, texts: list[str]) -> list[float]:
@@ -277,6 +320,16 @@ class Proposal:
     sentence: str
     subject: str
     kind: str = "propose"  # propose | invite | thank | ask | about
+    # further asks of the request, (verb, what): a second proposal ("suggest", ...) or a
+    # point the letter should explain from the agreement ("explain", "what majority ...")
+    asks: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def also(self) -> list[str]:
+        """The further proposals, as sentences in the officer's words."""
+        verbs = {"suggest": "suggest", "ask": "ask", "invit": "like to invite",
+                 "propos": "propose"}
+        return [fill("proposal_also", verb=verbs[v], x=x) for v, x in self.asks if v in verbs]
 
     @property
     def topic(self) -> str:

@@ -126,7 +126,8 @@ class LetterWriter:
         self._reference(d)
         self._blocks(d, people)
         if d.proposal.sentence:
-            d.paragraphs.append(fill("proposal", proposal_sentence=d.proposal.sentence))
+            d.paragraphs.append(" ".join([fill("proposal", proposal_sentence=d.proposal.sentence),
+                                          *d.proposal.also]))
         else:
             d.warnings.append("The request states no proposal the letter could repeat; add it.")
         expired = self._expired(rec)
@@ -282,12 +283,21 @@ class LetterWriter:
         if best is None and not areas and d.proposal.kind == "propose":
             # A proposal outside the listed areas: the clause that lets the parties add one.
             best = next((u for u in units if OTHER_AREAS.search(u.text)), None)
-        if best is not None:
-            lead = f"The {short} provided" if expired else f"Our {short} provides"
-            d.add("provision", f"{best.label}: {best.text}" if best.label else best.text,
-                  best.page, best.text, rec)
-            out.append(fill("provision", lead=lead, quote=best.quote_text,
-                            article=f" ({best.label})" if best.label else ""))
+        chosen = [best] if best is not None else []
+        # each further ask ("explain what majority is needed to amend it", "suggesting that
+        # the committees prepare the review") is answered by the provision closest to it
+        for _verb, ask in d.proposal.asks:
+            unit = self._clause_unit(ask, rec, units) or self._best_unit(
+                ask, [u for u in units if u not in chosen], exclude=areas)
+            if unit is not None and unit not in chosen:
+                chosen.append(unit)
+        for i, unit in enumerate(chosen):
+            lead = (f"The {short} provided" if expired else f"Our {short} provides") \
+                if i == 0 else ("It also provided" if expired else "It also provides")
+            d.add("provision", f"{unit.label}: {unit.text}" if unit.label else unit.text,
+                  unit.page, unit.text, rec)
+            out.append(fill("provision", lead=lead, quote=unit.quote_text,
+                            article=f" ({unit.label})" if unit.label else ""))
         if not out:
             d.warnings.append(f"No provision of the {short} matches the proposal closely; the "
                               f"letter only refers to the agreement.")

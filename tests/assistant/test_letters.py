@@ -289,3 +289,24 @@ def test_agreement_found_from_what_the_request_says_of_it(real_home: Path, reque
     found = LetterWriter(library, today=TODAY).finder.run(request_text, None, None)
     assert not isinstance(found, str), found
     assert (found.rec.source, found.how) == (source, how)
+
+
+def test_request_asks_are_split_from_the_proposal() -> None:
+    from assistant.letters.wording import parse_proposal
+
+    p = parse_proposal("Draft a letter to the Mayor of Vila Serena proposing a joint choir "
+                       "festival under our 2022 agreement; explain who implements it and "
+                       "how it may be renewed, and suggesting that the committee meets in May")
+    assert p.text == "a joint choir festival"
+    assert p.asks == [("explain", "who implements it"), ("explain", "how it may be renewed"),
+                      ("suggest", "that the committee meets in May")]
+    assert p.also == ["I would also suggest that the committee meets in May."]
+
+
+def test_each_ask_of_the_request_is_answered_from_the_agreement(writer: LetterWriter) -> None:
+    plain = writer.run(PLANNING)
+    asked = writer.run(f"{PLANNING}; explain how the agreement may be renewed")
+    assert "renewed for a further period" not in plain.text
+    assert "It also provides" in asked.text and "renewed for a further period" in asked.text
+    renewal = [f for f in asked.facts if f["name"] == "provision" and "renew" in f["quote"]]
+    assert renewal and renewal[0]["page"] == 2
