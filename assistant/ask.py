@@ -471,8 +471,9 @@ class Assistant:
                      and w not in describing_words]
             if not words:
                 continue
-            # its longest word is the one that tells it apart ("Hoshikawa City")
-            word = max(words, key=len)
+            # its rarest word in the library is the one that tells it apart ("Hoshikawa
+            # City", "Anholt Agreement"); a word no passage has is the rarest of all
+            word = max(words, key=lambda w: (self.retriever.keyword.idf(w), len(w)))
             if word in vocab:
                 known.append(word)
             else:

@@ -190,3 +190,14 @@ def test_names_joined_by_a_hyphen_or_a_language_word_are_each_looked_for(assista
     assert q.names and not assistant.unknown_names(q)
     q = understand("When was the Alderbrook-Oakhaven agreement signed?")
     assert assistant.unknown_names(q) == ["Oakhaven"]  # in no document
+
+
+def test_a_name_is_told_apart_by_its_rarest_word(assistant):
+    """"Oakhaven Municipal Council": the stored words "municipal" and "council" say nothing
+    about whether Oakhaven is in the library."""
+    from assistant.understand import understand
+
+    q = understand("What did the Oakhaven Municipal Council decide about the twinning?")
+    assert assistant.unknown_names(q) == ["Oakhaven Municipal Council"]
+    q = understand("What did the Falkenwiese Municipal Council decide about the twinning?")
+    assert not assistant.unknown_names(q)
