@@ -14,7 +14,9 @@ Funding, per set:
 - nothing-fits: requests that no call fits and that flagged nothing;
 - must-mention: the key facts (amount, rate, deadline, rule) in the radar's answer;
 - the shipped scorer's own figures (`score.py` score_tasks) beside ours.
-Letters: the share of each task's must-mention facts in the letter.
+Letters: the share of each task's must-mention facts in the letter, and whether the letters
+that must be refused (a partner we hold no agreement with) were. frozen-c
+(`evals/real_letters_frozen_c.jsonl`) holds letters only, written later and held out.
 
     python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,frozen-b] [--json] [--show]
 """
@@ -34,7 +36,10 @@ from evals.common import REPO, load_jsonl
 from evals.real import REAL, TODAY, available, real_library, scorer
 
 FROZEN_TASKS = REPO / "evals" / "real_tasks_frozen.jsonl"
-SETS = ("dev", "frozen-a", "frozen-b")
+# Letters only, written from the documents by a second engineer who saw neither the letter
+# writer nor its output, after the letters were tuned on dev and frozen-a: held out.
+FROZEN_LETTERS_C = REPO / "evals" / "real_letters_frozen_c.jsonl"
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c")
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-a": frozen[0::2],
         "frozen-b": frozen[1::2],
         "frozen": frozen,
+        "frozen-c": load_jsonl(FROZEN_LETTERS_C),
     }
     return {n: every[n] for n in names}
 
@@ -129,16 +135,25 @@ def score_letters(score: Any, tasks: list[dict[str, Any]],
                   rows: list[dict[str, Any]]) -> dict[str, Any]:
     by_id = {r["id"]: r for r in rows}
     per = []
+    refusals = []
     for t in tasks:
+        refused = by_id[t["id"]]["refused"]
+        if t.get("expect_refusal"):  # a partner we hold no agreement with
+            refusals.append(refused)
+            per.append({"id": t["id"], "share": None, "refused": refused,
+                        "missing": [] if refused else ["(a refusal)"]})
+            continue
         al = t.get("must_mention_aliases", {})
         keys = t["must_mention"]
         got = [k for k in keys if score.has(by_id[t["id"]]["output"], k, al.get(k, ()))]
         per.append({"id": t["id"], "share": len(got) / len(keys),
-                    "missing": [k for k in keys if k not in got],
-                    "refused": by_id[t["id"]]["refused"]})
+                    "missing": [k for k in keys if k not in got], "refused": refused})
+    shares = [p["share"] for p in per if p["share"] is not None]
     return {"letters": len(tasks),
-            "facts": sum(p["share"] for p in per) / len(per) if per else None,
-            "refused": sum(p["refused"] for p in per), "per_task": per}
+            "facts": sum(shares) / len(shares) if shares else None,
+            "refused": sum(p["refused"] for p in per),
+            "refusals_right": sum(refusals) / len(refusals) if refusals else None,
+            "per_task": per}
 
 
 def run(home: Path | None, sets: list[str]) -> dict[str, dict[str, Any]]:
@@ -169,13 +184,14 @@ def _pct(x: float | None) -> str:
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     head = (f"{'set':10} {'requests':>8} {'recall':>7} {'precision':>9} {'no-fit ok':>9} "
-            f"{'mentions':>8} {'letters':>7} {'facts':>6}")
+            f"{'mentions':>8} {'letters':>7} {'facts':>6} {'refusals':>8}")
     lines = [head]
     for name, r in results.items():
         f, le = r["funding"], r["letters"]
         lines.append(f"{name:10} {f['requests']:>8} {_pct(f['recall']):>7} "
                      f"{_pct(f['precision']):>9} {_pct(f['nothing_fits_ok']):>9} "
-                     f"{_pct(f['must_mention']):>8} {le['letters']:>7} {_pct(le['facts']):>6}")
+                     f"{_pct(f['must_mention']):>8} {le['letters']:>7} {_pct(le['facts']):>6} "
+                     f"{_pct(le['refusals_right']):>8}")
     for name, r in results.items():
         for m in r["funding"]["misses"]:
             lines.append(f"  {name} {m['id']}: {m['kind']}: {m['source']}")
@@ -190,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
-                    help="dev, frozen-a (tuned on), frozen-b (held out), frozen")
+                    help="dev, frozen-a (tuned on), frozen-b (held out), frozen-c (letters, "
+                         "held out), frozen")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="print every output")
     a = ap.parse_args(argv)
