@@ -16,6 +16,7 @@ from babel.languages import get_official_languages
 from assistant.library import Library
 from assistant.prompts import load_prompt
 from ingest.countries import english_name
+from ingest.extract.patterns import ROLE_WORDS
 
 TEMPLATE = "letter_en"
 
@@ -55,12 +56,15 @@ MAYOR_TITLE = re.compile(
     re.IGNORECASE)
 
 
+# The office the request names for each side, in the words officers use for their partners'
+# offices ("the Wójt of Sosnowa Dolina", "the Landrat", "the burgemeester"): a Polish wójt
+# is not addressed as a mayor.
 OFFICE_IN_REQUEST = re.compile(
-    r"\bto\s+(?:the|our|their)\s+(mayor|governor|chair|president|town manager)\b", re.IGNORECASE)
+    rf"\bto\s+(?:the|our|their)\s+({ROLE_WORDS}|town manager)\b", re.IGNORECASE)
 
 
 SENDER_OFFICE = re.compile(
-    r"\bfrom\s+(?:the|our)\s+(mayor|governor|chair|president|town manager)\b", re.IGNORECASE)
+    rf"\bfrom\s+(?:the|our)\s+({ROLE_WORDS}|town manager)\b", re.IGNORECASE)
 
 
 HONORIFICS = {"dr.", "dr", "hon.", "avv.", "councillor", "vereadora", "vereador", "prof.",

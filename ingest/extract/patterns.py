@@ -189,6 +189,7 @@ _ROLE = (
     r"Representative|Coordinator"
 )
 ROLE_RE = re.compile(rf"\b(?:{_ROLE})\b")
+ROLE_WORDS = rf"(?:{_ROLE})"  # for patterns of their own (an office a request names)
 # Honorifics and titles printed before a name; stripped so signatories are names only.
 HONORIFIC_RE = re.compile(
     rf"^(?:(?:H\.?E\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Cllr|Councillor|Hon|"

@@ -310,3 +310,18 @@ def test_each_ask_of_the_request_is_answered_from_the_agreement(writer: LetterWr
     assert "It also provides" in asked.text and "renewed for a further period" in asked.text
     renewal = [f for f in asked.facts if f["name"] == "provision" and "renew" in f["quote"]]
     assert renewal and renewal[0]["page"] == 2
+
+
+@pytest.mark.parametrize(("request_text", "recipient", "sender"), [
+    ("letter from the Mayor of Alderbrook to the Mayor of Vila Serena", "Mayor", "Mayor"),
+    ("letter from the burgemeester of Venlo to the Landrat of Kreis Viersen", "Landrat",
+     "Burgemeester"),
+    ("letter from our Chair to the Wójt of Sosnowa Dolina", "Wójt", "Chair"),
+    ("letter about our choirs", "Mayor", "Mayor"),  # none named: Mayor
+])
+def test_the_office_the_request_names_for_each_side(request_text: str, recipient: str,
+                                                    sender: str) -> None:
+    from assistant.letters.wording import OFFICE_IN_REQUEST, SENDER_OFFICE, office_in
+
+    assert office_in(OFFICE_IN_REQUEST, request_text) == recipient
+    assert office_in(SENDER_OFFICE, request_text) == sender
