@@ -4,7 +4,7 @@ with their titles as printed."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.letters.model import Person
 from assistant.letters.wording import (
@@ -13,6 +13,7 @@ from assistant.letters.wording import (
     ITEM,
     NON_PROVISION,
     NUM_HEADING,
+    PROVISION_MIN_MULTILINGUAL,
     SKIP_UNIT,
     clean_text,
     dedupe_lines,
@@ -35,10 +36,25 @@ class Unit:
     page: int | None
     label: str
     is_area_item: bool = False
+    foreign: bool = False  # in the agreement's own language, which is not English
 
 
 def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
-    """The English sentences and list items of an agreement, in document order."""
+    """The English sentences and list items of an agreement, in document order; when it
+    has no English text, those in its own language (``foreign``), provided the store's
+    embedder can match an English request to them (see PROVISION_MIN_MULTILINGUAL)."""
+    units = _agreement_units(library, rec, any_language=False)
+    if library.embedder.name not in PROVISION_MIN_MULTILINGUAL:
+        return units
+    every = _agreement_units(library, rec, any_language=True)
+    # a bilingual text quotes its English half; a Dutch treaty with an English note or two
+    # is quoted in Dutch
+    if 3 * len(units) >= len(every):
+        return units
+    return [replace(u, foreign=True) for u in every]
+
+
+def _agreement_units(library: Library, rec: DocRecord, any_language: bool) -> list[Unit]:
     where: dict = {"doc_id": rec.doc_id}
     if rec.section_pages:  # one agreement of several in the document: its pages only
         where = {"$and": [where, {"page": {"$in": list(rec.section_pages)}}]}
@@ -52,7 +68,7 @@ def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     for _cid, text, meta in rows:
         body = (text or "")[int(meta.get("header_chars", 0)):]
         page = meta.get("page")
-        label, new = _units_of(body, page, label, areas)
+        label, new = _units_of(body, page, label, areas, any_language)
         units.extend(new)
     unique: dict[str, Unit] = {}
     for u in units:  # the same clause can sit in two overlapping chunks
@@ -63,9 +79,12 @@ def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     return labelled or list(unique.values())
 
 
-def _units_of(body: str, page: int | None, label: str,
-              areas: set[str]) -> tuple[str, list[Unit]]:
+def _units_of(body: str, page: int | None, label: str, areas: set[str],
+              any_language: bool = False) -> tuple[str, list[Unit]]:
     """Split one chunk into sentences, clauses and list items, each under its heading."""
+    def wanted(text: str) -> bool:
+        return any_language or is_english(text)
+
     units: list[Unit] = []
     para: list[str] = []
     lead = ""
@@ -80,7 +99,7 @@ def _units_of(body: str, page: int | None, label: str,
         # Sentences, and the clauses of a preamble or list joined by semicolons.
         for sent in re.split(r"(?<=[.!?;])\s+(?=[A-Z“\"])", text):
             sent = sent.strip()
-            if (len(sent.split()) >= 5 and sent[0].isupper() and is_english(sent)
+            if (len(sent.split()) >= 5 and sent[0].isupper() and wanted(sent)
                     and not SKIP_UNIT.search(sent)):
                 units.append(Unit(sent, sent, sent, page, label))
         lead = text if text.endswith(":") else ""
@@ -104,7 +123,7 @@ def _units_of(body: str, page: int | None, label: str,
         if ITEM.match(line):
             flush()
             item = ITEM.sub("", line).strip().rstrip(";.,")
-            in_item = bool(item) and is_english(lead or item)
+            in_item = bool(item) and wanted(lead or item)
             if in_item:
                 units.append(_item_unit(item, lead, page, label, fold(item) in areas))
             continue

@@ -38,6 +38,7 @@ from assistant.letters.wording import (
     OTHER_AREAS,
     PLACE_PREFIX,
     PROVISION_MIN,
+    PROVISION_MIN_MULTILINGUAL,
     SENDER_OFFICE,
     clean_text,
     cosines,
@@ -278,8 +279,9 @@ class LetterWriter:
                   field_.get("evidence", ""), rec)
             out.append(fill("areas", lead=lead, areas=join_list(areas),
                             article=f" ({article})" if article else ""))
+        foreign = any(u.foreign for u in units)
         best = self._clause_unit(d.proposal.topic, rec, units) or \
-            self._best_unit(d.proposal.topic, units, exclude=areas)
+            self._best_unit(d.proposal.topic, units, exclude=areas, foreign=foreign)
         if best is None and not areas and d.proposal.kind == "propose":
             # A proposal outside the listed areas: the clause that lets the parties add one.
             best = next((u for u in units if OTHER_AREAS.search(u.text)), None)
@@ -288,7 +290,7 @@ class LetterWriter:
         # the committees prepare the review") is answered by the provision closest to it
         for _verb, ask in d.proposal.asks:
             unit = self._clause_unit(ask, rec, units) or self._best_unit(
-                ask, [u for u in units if u not in chosen], exclude=areas)
+                ask, [u for u in units if u not in chosen], exclude=areas, foreign=foreign)
             if unit is not None and unit not in chosen:
                 chosen.append(unit)
         for i, unit in enumerate(chosen):
@@ -326,18 +328,24 @@ class LetterWriter:
                   if s >= AREA_MIN or (s >= AREA_MIN_WITH_WORD and words & word_set(a))]
         return chosen[:2]
 
-    def _best_unit(self, proposal: str, units: list[Unit], exclude: list[str]) -> Unit | None:
+    def _best_unit(self, proposal: str, units: list[Unit], exclude: list[str],
+                   foreign: bool = False) -> Unit | None:
+        """The provision closest to the proposal or ask; ``foreign``: the units are in the
+        agreement's own language, matched in the store's multilingual space (where English
+        words shared with them are no evidence)."""
         pool = [u for u in units if not u.is_area_item and
                 not any(fold(a) == fold(u.item) for a in exclude)]
         if not pool or not proposal:
             return None
-        sims = cosines(self.library, proposal, [u.item for u in pool])
-        words = word_set(proposal)
+        sims = cosines(self.library, proposal, [u.item for u in pool], multilingual=foreign)
+        words = set() if foreign else word_set(proposal)
         scored = [(s + LEXICAL_WEIGHT * len(words & word_set(u.item)), u)
                   for s, u in zip(sims, pool, strict=True)]
         score, unit = max(scored, key=lambda t: t[0])
         log.debug("best provision %.2f: %s", score, unit.text[:100])
-        return unit if score >= PROVISION_MIN else None
+        least = PROVISION_MIN_MULTILINGUAL[self.library.embedder.name] if foreign \
+            else PROVISION_MIN
+        return unit if score >= least else None
 
     def _implementing_body(self, d: LetterDraft) -> str | None:
         rec = d.match.rec

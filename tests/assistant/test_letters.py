@@ -325,3 +325,23 @@ def test_the_office_the_request_names_for_each_side(request_text: str, recipient
 
     assert office_in(OFFICE_IN_REQUEST, request_text) == recipient
     assert office_in(SENDER_OFFICE, request_text) == sender
+
+
+@pytest.mark.slow
+def test_an_agreement_with_no_english_text_is_quoted_in_its_own_language(
+        real_home: Path) -> None:
+    """The Anholt treaty is in Dutch: the ask is answered by its Dutch article, matched in
+    the store's multilingual space; a bilingual text would be quoted in English."""
+    from assistant.config import Settings
+
+    library = Library(replace(Settings.from_env(), home=real_home))
+    letter = LetterWriter(library, today=TODAY).run(
+        "Draft a letter from a Dutch gemeente to a Gemeinde in Lower Saxony proposing a "
+        "joint public body for river management under the 1991 agreement on cross-border "
+        "cooperation; explain what majority is needed to change its regulation.")
+    assert not letter.refused, letter.text
+    assert "twee derde" in letter.text
+    quoted = [f for f in letter.facts if f["name"] == "provision"]
+    assert any("twee derde" in f["quote"] for f in quoted)
+    assert all(f["source"] == "mou_anholt-agreement-nl-de-cross-border-1991-nl.md"
+               for f in quoted)
