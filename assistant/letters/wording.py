@@ -40,8 +40,9 @@ PROVISION_MIN = 0.42
 # An agreement with no English text (the Dutch Anholt treaty) is matched in the store's
 # multilingual space instead, at the same share of (request, provision) pairs as
 # PROVISION_MIN in MiniLM's: on the English agreements of the tuning letter tasks (sample,
-# dev, frozen-a: 521 pairs), 7.5% score >= 0.42 in MiniLM and >= 0.29 in USE. Only for the
-# embedders it was measured in; with another one such agreements are not quoted.
+# dev, frozen-a: 521 pairs), 7.5% score >= 0.42 in MiniLM and >= 0.29 in USE
+# (`python -m evals.letter_fit`). Only for the embedders it was measured in; with another
+# one such agreements are not quoted.
 PROVISION_MIN_MULTILINGUAL = {"use": 0.29}
 
 
