@@ -114,9 +114,13 @@ class AgreementFinder:
         """The two sides of an agreement found without a partner's name: the party the
         sender names, else the officer's own town, else the first party, is ours."""
         parties = rec.field_value("parties") or rec.partners
+        named = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0), "")
+        if rec.field_value("kind") == "convention" and not named:
+            # a treaty between states: the town that writes under it is none of its parties
+            # (a burgemeester does not write on behalf of the Kingdom of the Netherlands)
+            return AgreementMatch(rec, "", "", how)
         home = _home_party(self.library.agreements())
-        ours = next((p for p in parties if sender and mentions(sender, place_of(p)) >= 0),
-                    next((p for p in parties if p == home), parties[0] if parties else ""))
+        ours = named or next((p for p in parties if p == home), parties[0] if parties else "")
         partner = next((p for p in parties if p != ours), "")
         return AgreementMatch(rec, partner, ours, how)
 

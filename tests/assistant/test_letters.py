@@ -345,3 +345,6 @@ def test_an_agreement_with_no_english_text_is_quoted_in_its_own_language(
     assert any("twee derde" in f["quote"] for f in quoted)
     assert all(f["source"] == "mou_anholt-agreement-nl-de-cross-border-1991-nl.md"
                for f in quoted)
+    # a treaty between states: the gemeente does not write on behalf of the Kingdom
+    assert "on behalf of" not in letter.text and "Koninkrijk" not in letter.text.split("**")[0]
+    assert any("who writes" in w for w in letter.warnings)
