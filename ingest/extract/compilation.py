@@ -18,8 +18,8 @@ from dataclasses import replace
 from typing import Any
 
 from ingest.classify import CUES
+from ingest.countries import fold
 from ingest.dates import find_dates
-from ingest.extract.doctext import norm_key
 from ingest.models import Field, Page, ParsedDocument
 
 __all__ = ["read_compilation"]
@@ -96,13 +96,44 @@ def _heading_date(text: str) -> tuple[str, str] | None:
     return hit.iso, " ".join(head[start:end if end >= 0 else None].split())
 
 
-def _own_party(fields: dict[str, Field], others: list[dict[str, Field]]) -> bool:
-    """Whether a section names a party no other section names: the sign of another
-    agreement, where a bilingual agreement's second text names the same parties again
-    (perhaps a little differently: "Alderbrook Town Council" for "Town of Alderbrook")."""
-    theirs = [norm_key(p) for g in others for p in g["parties"].value]
-    return any(not any(k in t or t in k for t in theirs)
-               for k in (norm_key(p) for p in fields["parties"].value))
+# Words of a party's name that say what it is, not which one ("Town of", "La Ciudad de",
+# "Regering van het Koninkrijk"): a translated text names the same party with other ones.
+_GENERIC = frozenset(
+    "city town municipality region county province borough village commune district "
+    "prefecture canton township parish department metropolitan area council community "
+    "shire island comune gmina landkreis autonomous urban ciudad municipio municipalidad "
+    "ayuntamiento concello camara municipal cidade stadt gemeinde miasto mairie ville citta "
+    "regione provincia government regering kingdom koninkrijk republic state land federal "
+    "bondsrepubliek".split())
+
+
+def _party_words(fields: dict[str, Field]) -> list[set[str]]:
+    """Each party's distinctive words."""
+    out = [{w for w in re.findall(r"[^\W\d_]{4,}", fold(str(p))) if w not in _GENERIC}
+           for p in fields["parties"].value]
+    return [w for w in out if w]
+
+
+def _same_parties(a: list[set[str]], b: list[set[str]]) -> bool:
+    """Every party of the shorter list is one of the other's: the same agreement's other
+    text. A town's agreements with two partners share only the town."""
+    small, big = sorted((a, b), key=len)
+    return bool(small) and all(any(x & y for y in big) for x in small)
+
+
+def _by_parties(openers: list[tuple[int, dict[str, Field]]]) -> list[list[int]]:
+    """Opening pages grouped by the parties they name: the texts of one agreement in two
+    languages ("Town of Alderbrook", "la Ciudad de Alderbrook") are one group, in page
+    order; each other group is another agreement."""
+    groups: list[tuple[list[set[str]], list[int]]] = []
+    for page, fields in openers:
+        words = _party_words(fields)
+        group = next((g for g in groups if _same_parties(g[0], words)), None)
+        if group is None:
+            groups.append((words, [page]))
+        else:
+            group[1].append(page)
+    return [pages for _, pages in groups]
 
 
 def _title(heading: str, fields: dict[str, Field]) -> str:
@@ -130,14 +161,21 @@ def read_compilation(doc: ParsedDocument,
         parties = fields["parties"].value if "parties" in fields else []
         if len(parties) >= 2 or (parties and "signing_date" in fields):
             openers.append((page.number, fields))
-    if len(openers) < 2 or not all(_own_party(f, [g for _, g in openers if g is not f])
-                                   for _, f in openers):
+    groups = _by_parties(openers)
+    languages = {n: p.language for n, p in ((p.number, p) for p in doc.pages)}
+    same_language = len({languages[g[0]] for g in groups}) < len(groups)
+    if len(groups) < 2 or not same_language:
         return []
     numbers = [p.number for p in doc.pages]
+    starts = sorted(n for n, _ in openers)
+    fields_at = dict(openers)
     out = []
-    for k, (first, fields) in enumerate(openers):
-        stop = openers[k + 1][0] if k + 1 < len(openers) else numbers[-1] + 1
-        pages = [n for n in numbers if first <= n < stop][:MAX_SECTION_PAGES]
+    for group in groups:
+        # an agreement printed in two languages runs over each of its texts' pages
+        pages = [n for first in group for n in numbers
+                 if first <= n < next((s2 for s2 in starts if s2 > first), numbers[-1] + 1)]
+        first, fields = group[0], fields_at[group[0]]
+        pages = pages[:MAX_SECTION_PAGES]
         if len(pages) > 1:  # a section over several pages is read as a whole
             section = [replace(p, text=own[p.number]) for p in doc.pages if p.number in pages]
             fields = read(replace(doc, pages=section, cover_title=None, title_hint=None))

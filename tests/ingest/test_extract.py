@@ -352,8 +352,8 @@ def test_a_bilingual_agreement_is_one_agreement() -> None:
         Page(1, "SISTER CITY AGREEMENT\nbetween the Town of Alderwick and the Municipality of "
                 "Vila Nova\nThe Parties agree to cooperate in culture.\nSigned at Vila Nova on "
                 "2 March 2020.\n"),
-        Page(2, "ACORDO DE GEMINAÇÃO\nentre the Town of Alderwick and the Municipality of "
-                "Vila Nova\nAs Partes acordam cooperar na cultura.\nAssinado em Vila Nova em "
+        Page(2, "ACORDO DE GEMINAÇÃO\nentre a Cidade de Alderwick e o Município de Vila "
+                "Nova\nAs Partes acordam cooperar na cultura.\nAssinado em Vila Nova em "
                 "2 de março de 2020.\n"),
     ]
     f = FieldExtractor().run(ParsedDocument("bilingual.pdf", "pdf", pages), "mou")
