@@ -43,10 +43,11 @@ def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     """The English sentences and list items of an agreement, in document order; when it
     has no English text, those in its own language (``foreign``), provided the store's
     embedder can match an English request to them (see PROVISION_MIN_MULTILINGUAL)."""
-    units = _agreement_units(library, rec, any_language=False)
+    rows = _chunk_rows(library, rec)
+    units = _agreement_units(rows, rec, any_language=False)
     if library.embedder.name not in PROVISION_MIN_MULTILINGUAL:
         return units
-    every = _agreement_units(library, rec, any_language=True)
+    every = _agreement_units(rows, rec, any_language=True)
     # a bilingual text quotes its English half; a Dutch treaty with an English note or two
     # is quoted in Dutch
     if 3 * len(units) >= len(every):
@@ -54,14 +55,19 @@ def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     return [replace(u, foreign=True) for u in every]
 
 
-def _agreement_units(library: Library, rec: DocRecord, any_language: bool) -> list[Unit]:
+def _chunk_rows(library: Library, rec: DocRecord) -> list[tuple[str, str, dict]]:
+    """The agreement's passages as (id, text, metadata), in document order."""
     where: dict = {"doc_id": rec.doc_id}
     if rec.section_pages:  # one agreement of several in the document: its pages only
         where = {"$and": [where, {"page": {"$in": list(rec.section_pages)}}]}
     got = library.store.chunks.get(where=where, include=["documents", "metadatas"])
-    rows = sorted(zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True),
+    return sorted(zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True),
                   key=lambda r: (r[2].get("page") or 0, int(r[2].get("chunk_index", 0) or 0),
                                  r[0]))
+
+
+def _agreement_units(rows: list[tuple[str, str, dict]], rec: DocRecord,
+                     any_language: bool) -> list[Unit]:
     areas = {fold(str(a)) for a in rec.field_value("areas") or []}
     units: list[Unit] = []
     label = ""

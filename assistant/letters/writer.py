@@ -279,9 +279,8 @@ class LetterWriter:
                   field_.get("evidence", ""), rec)
             out.append(fill("areas", lead=lead, areas=join_list(areas),
                             article=f" ({article})" if article else ""))
-        foreign = any(u.foreign for u in units)
         best = self._clause_unit(d.proposal.topic, rec, units) or \
-            self._best_unit(d.proposal.topic, units, exclude=areas, foreign=foreign)
+            self._best_unit(d.proposal.topic, units, exclude=areas)
         if best is None and not areas and d.proposal.kind == "propose":
             # A proposal outside the listed areas: the clause that lets the parties add one.
             best = next((u for u in units if OTHER_AREAS.search(u.text)), None)
@@ -290,7 +289,7 @@ class LetterWriter:
         # the committees prepare the review") is answered by the provision closest to it
         for _verb, ask in d.proposal.asks:
             unit = self._clause_unit(ask, rec, units) or self._best_unit(
-                ask, [u for u in units if u not in chosen], exclude=areas, foreign=foreign)
+                ask, [u for u in units if u not in chosen], exclude=areas)
             if unit is not None and unit not in chosen:
                 chosen.append(unit)
         for i, unit in enumerate(chosen):
@@ -328,15 +327,15 @@ class LetterWriter:
                   if s >= AREA_MIN or (s >= AREA_MIN_WITH_WORD and words & word_set(a))]
         return chosen[:2]
 
-    def _best_unit(self, proposal: str, units: list[Unit], exclude: list[str],
-                   foreign: bool = False) -> Unit | None:
-        """The provision closest to the proposal or ask; ``foreign``: the units are in the
-        agreement's own language, matched in the store's multilingual space (where English
-        words shared with them are no evidence)."""
+    def _best_unit(self, proposal: str, units: list[Unit], exclude: list[str]) -> Unit | None:
+        """The provision closest to the proposal or ask. Units in the agreement's own
+        language (``foreign``) are matched in the store's multilingual space, where English
+        words shared with them are no evidence."""
         pool = [u for u in units if not u.is_area_item and
                 not any(fold(a) == fold(u.item) for a in exclude)]
         if not pool or not proposal:
             return None
+        foreign = any(u.foreign for u in pool)
         sims = cosines(self.library, proposal, [u.item for u in pool], multilingual=foreign)
         words = set() if foreign else word_set(proposal)
         scored = [(s + LEXICAL_WEIGHT * len(words & word_set(u.item)), u)

@@ -4,8 +4,9 @@ council report with the agreements it approves annexed, a scanned binder of old 
 Read as one agreement, such a document has no parties, or the first agreement's date with
 the last one's signatories. So each page that opens an agreement of its own (an agreement's
 heading near its top, and parties or a date of its own) starts a section, and each section
-is read by the same agreement reader as a whole document. A document is a compilation only
-when two or more sections name different parties; a treaty whose every page says
+is read by the same agreement reader as a whole document. Sections that name the same
+parties are one agreement's texts in two languages; a document is a compilation only when
+it holds two or more agreements in one language. A treaty whose every page says
 "Agreement" is one agreement with one set of parties.
 """
 
@@ -146,7 +147,8 @@ def _title(heading: str, fields: dict[str, Field]) -> str:
 def read_compilation(doc: ParsedDocument,
                      read: Callable[[ParsedDocument], dict[str, Field]]) -> list[dict[str, Any]]:
     """The agreements ``doc`` holds, each as {"title", "pages", "fields"} with the fields
-    ``read`` finds on its pages alone; [] unless two or more name different parties."""
+    ``read`` finds on its pages alone; [] unless it holds two or more agreements (pages
+    naming other parties) in one language."""
     if len(doc.pages) < 2:
         return []
     running = running_lines(doc.pages)
@@ -162,7 +164,7 @@ def read_compilation(doc: ParsedDocument,
         if len(parties) >= 2 or (parties and "signing_date" in fields):
             openers.append((page.number, fields))
     groups = _by_parties(openers)
-    languages = {n: p.language for n, p in ((p.number, p) for p in doc.pages)}
+    languages = {p.number: p.language for p in doc.pages}
     same_language = len({languages[g[0]] for g in groups}) < len(groups)
     if len(groups) < 2 or not same_language:
         return []
