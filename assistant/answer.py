@@ -47,8 +47,18 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
     numbers can be looked for: "the 2012 call" is "esercizio 2012", "module 6" "modulo 6"."""
     if foreign and pin_kind in ("edition", "part"):
         return bool(re.search(rf"\b{re.escape(pin[1].lower())}\b", flat))
-    if pin_kind == "edition" and pin[0]:  # "PRINCE 2012": the name and the year
+    if pin_kind == "edition" and pin[0]:
+        # "PRINCE 2012": the name and the year. A document that writes the name with a
+        # year beside it ("PRINCE 2010 - EU27") names its own edition: it must be this
+        # one (its deadline in 2011 does not make it "PRINCE 2011"); one that never does
+        # ("EYV" here, "2011" there) holds both anywhere. A year inside an id ("COMM/C2/
+        # 1-2010 EYV") is not an edition's.
         name, year = (re.escape(x.lower()) for x in pin)
+        beside = {a or b for a, b in re.findall(
+            rf"\b{name}[\s\-\u2013:]+(?:[^\W\d]+[\s\-\u2013]+){{0,2}}?((?:19|20)\d\d)\b|"
+            rf"(?<![\w/\-])((?:19|20)\d\d)\s+{name}\b", flat)}
+        if beside:
+            return pin[1] in beside
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
     if pin_kind == "edition":  # "the 2027 round": the year as a round's, or in the title
         year = re.escape(pin[1])
@@ -130,17 +140,23 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def named_documents(q: Question, passages: list[Passage], allowed: set[str]) -> set[str]:
-        """Of ``allowed``, those that mention a name the question uses; all of them when
-        none does (a name may be written in another language there)."""
+        """Of ``allowed``, those that mention a name the question uses, and those in another
+        language than the question (a name may be written otherwise there: "CAP" is "PAC"
+        in Italian); all of them when none does."""
         if not q.names:
             return allowed
         texts: dict[str, str] = {}
+        languages: dict[str, set[str]] = {}
         for p in passages:
             if p.doc_id in allowed:
                 texts[p.doc_id] = texts.get(p.doc_id, _flat(p.title)) + " " + _flat(p.text)
-        names = [_flat(n) for n in q.names]
-        named = {d for d, t in texts.items() if any(n in t for n in names)}
-        return named or allowed
+                languages.setdefault(p.doc_id, set()).update([p.language] if p.language
+                                                             else [])
+        names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
+        named = {d for d, t in texts.items() if any(n.search(t) for n in names)}
+        if not named:
+            return allowed
+        return named | {d for d in texts if q.foreign(languages[d])}
 
     @staticmethod
     def unsupported_pin(q: Question, selection: Selection, passages: list[Passage]) -> str:
@@ -187,6 +203,12 @@ class EmbeddedAnswerer:
         named = self.named_documents(q, passages, {p.doc_id for p in passages})
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
+        if not allowed:
+            # none of the documents naming it holds what the question pins down ("the call
+            # for 2012"): one in another language may name it its own way ("PAC", not "CAP")
+            foreign = [p for p in passages if p.doc_id not in named and p.language
+                       and q.foreign({p.language})]
+            allowed, _ = self.pinned_documents(q, foreign, doc_text)
         cands = SentenceScorer.candidates(passages, q.wants)
         if not allowed:
             self.scorer.score(q, q.text, cands, passages)

@@ -20,10 +20,20 @@ from datetime import date
 from typing import Any
 
 from assistant.answer import EmbeddedAnswerer, render
+from assistant.bridge import WordBridge
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
-from assistant.retrieve import Filters, HybridRetriever, KeywordIndex, terms
-from assistant.select import strip_names
+from assistant.retrieve import (
+    STOPWORDS,
+    WORD,
+    Filters,
+    HybridRetriever,
+    KeywordIndex,
+    stem,
+    terms,
+    to_passage,
+)
+from assistant.select import root, strip_names
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
@@ -47,6 +57,11 @@ _TYPE_CUES = {
 # are in the top 8 passages for 53% of questions, top 12 for 60%, top 16 for 65%
 # (evals/real.py); the sentence cascade keeps the cost of more passages small.
 PASSAGES = 12
+# Documents in another language among this many best passages are searched again with the
+# question's words said in their language: at most this many documents, passages each.
+FOREIGN_TOP = 6
+FOREIGN_DOCS = 3
+FOREIGN_PASSAGES = 3
 TYPE_BOOST = 1.3
 YEAR_BOOST = 1.3
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
@@ -149,6 +164,10 @@ class Assistant:
                                                      embed_query=library.embedder.embed_query,
                                                      english=library.english_embed)
         self.llm = llm
+        embedder = library.embedder
+        self.bridge = (WordBridge(embedder.embed, library.settings.home / "cache" /
+                                  f"words-{embedder.name}.npz")
+                       if embedder.multilingual else None)
 
     @classmethod
     def from_library(cls, library: Library) -> Assistant:
@@ -304,6 +323,48 @@ class Assistant:
                     merged.append(p)
         return merged[: k + k // 2]
 
+    def reach_across(self, q: Question, passages: list[Passage], filters: Filters | None,
+                     live: list[str]) -> tuple[Question, list[Passage]]:
+        """When the best passages include documents in another language than the question,
+        the question's words said in that language (``assistant.bridge``): recorded on the
+        question for sentence selection, and searched for within those documents, whose
+        passages that hold the answer words alone could not find are added."""
+        if self.bridge is None or not q.language:
+            return q, passages
+        keyword = self.retriever.keyword
+        docs = {p.doc_id: p.language for p in passages[:FOREIGN_TOP]
+                if p.language and q.foreign({p.language}) and keyword.words(p.language)}
+        if not docs:
+            return q, passages
+        # each word as written, its parts ("per-person") and its singular ("ceilings")
+        written = [x for w in WORD.findall(q.text.lower()) for x in (w, *w.split("-"))]
+        words = list(dict.fromkeys(x for w in written for x in (w, stem(w))
+                                   if w not in STOPWORDS and not w.isdigit()))
+        figures = re.findall(r"\b\d[\d.,]*\b", q.text)
+        across: dict[str, dict[str, list[str]]] = {}
+        said: dict[str, str] = {}  # the question in each language's words, to search
+        have = {p.chunk_id for p in passages}
+        added: list[Passage] = []
+        for doc_id, lang in list(docs.items())[:FOREIGN_DOCS]:
+            if lang not in across:
+                near = self.bridge.translate(words, lang, keyword.words(lang))
+                across[lang] = {root(w): sorted({root(x) for x in xs}) for w, xs in near.items()}
+                said[lang] = " ".join([x for xs in near.values() for x in xs] + figures)
+            if not said[lang].strip():
+                continue
+
+            def allowed(meta: dict, doc_id: str = doc_id) -> bool:
+                return meta.get("doc_id") == doc_id and (filters is None
+                                                         or filters.matches(meta))
+
+            for i, _score in keyword.search(said[lang], FOREIGN_PASSAGES, allowed,
+                                            language=lang):
+                if keyword.ids[i] not in have:
+                    have.add(keyword.ids[i])
+                    added.append(to_passage(keyword.ids[i], keyword.texts[i],
+                                            keyword.metas[i], 0.0))
+        return replace(q, across=across), passages + self.complete_sentences(added, live)
+
     # -- the stages together --------------------------------------------------------------
 
     def _plan(self, question: str, filters: Filters | None,
@@ -327,6 +388,7 @@ class Assistant:
             embedded, passages = compared
         if not passages:
             passages = self.gather(q, query, filters, boosts, k, live)
+            q, passages = self.reach_across(q, passages, filters, live)
         # a name may be written otherwise in passages of another language ("Noordrijn-
         # Westfalen"): when most of the best passages are in another language than the
         # question, a name absent from the library is no reason to decline

@@ -178,6 +178,7 @@ class KeywordIndex:
         self._df: dict[str, int] = {}
         self._by_doc: dict[str, list[int]] = {}
         self._languages: set[str] = set()  # non-English languages with their own stemming
+        self._words: dict[str, list[str]] = {}  # language -> its chunks' words (unstemmed)
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -209,6 +210,7 @@ class KeywordIndex:
             bm25 = None
             df: Counter[str] = Counter()
             raw: set[str] = set()
+            raw_by: dict[str, set[str]] = {}
             if texts:
                 tokens = [terms_in(t, str(m.get("language", ""))) or ["_"]
                           for t, m in zip(texts, metas, strict=True)]
@@ -219,8 +221,12 @@ class KeywordIndex:
                 # unstemmed words too: "Firenze" is in the library though Italian stemming
                 # stored "firenz"
                 for t, m in zip(texts, metas, strict=True):
-                    if m.get("language") in _SNOWBALL:
-                        raw.update(WORD.findall(t.lower()))
+                    if (lang := str(m.get("language"))) in _SNOWBALL:
+                        raw_by.setdefault(lang, set()).update(WORD.findall(t.lower()))
+                for found in raw_by.values():
+                    raw |= found
+            words = {lang: sorted(found - _stemmer(lang)[1])  # type: ignore[index]
+                     for lang, found in raw_by.items()}
             languages = {str(m.get("language")) for m in metas
                          if m.get("language") in _SNOWBALL}
             vocab = (set(bm25.vocab_dict) if bm25 is not None else set()) | raw
@@ -235,13 +241,19 @@ class KeywordIndex:
                 by_doc.setdefault(d, []).append(row)
             # One assignment: handler threads read these while another one rebuilds.
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
-             self._df, self._by_doc, self._languages) = (ids, texts, metas, bm25, vocab, rows,
-                                                         dict(df), by_doc, languages)
+             self._df, self._by_doc, self._languages, self._words) = (
+                ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
+                words if texts else {})
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
     def vocabulary(self) -> set[str]:
         return self._vocab
+
+    def words(self, language: str) -> list[str]:
+        """The words (unstemmed, stop words aside) of the live chunks in ``language``, for
+        the languages with their own stemming; English has none here."""
+        return self._words.get(language, [])
 
     def idf(self, term: str) -> float:
         """BM25's IDF of a term over the live chunks (a word no chunk has: the rarest)."""
@@ -270,10 +282,13 @@ class KeywordIndex:
         return to_passage(ids[row], texts[row], metas[row], 0.0)
 
     def search(self, query: str, k: int,
-               allowed: Callable[[dict[str, Any]], bool] | None = None) -> list[tuple[int, float]]:
+               allowed: Callable[[dict[str, Any]], bool] | None = None,
+               language: str | None = None) -> list[tuple[int, float]]:
+        """``language``: the query is in that language's words (a bridged question)."""
         # the query's words as each language's passages were indexed
-        q = list(dict.fromkeys(terms(query) + [t for lang in sorted(self._languages)
-                                               for t in terms_in(query, lang)]))
+        q = list(dict.fromkeys(terms_in(query, language) if language else (
+            terms(query) + [t for lang in sorted(self._languages)
+                            for t in terms_in(query, lang)])))
         if self._bm25 is None or not q:
             return []
         scores = self._bm25.get_scores(q)

@@ -41,6 +41,9 @@ SYNONYMS_FILE = PROMPTS_DIR / "answer_synonyms.md"
 # A sentence's first 400 characters (~90 word-pieces) carry its meaning for ranking; the
 # embedder's cost grows with length, and legal sentences run to 1,000 characters.
 EMBED_CHARS = 400
+# A word of the question said in another language (assistant.bridge) counts this much of
+# the word itself: a neighbour in the embedder's space is not always a translation.
+ACROSS = 0.8
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Weights:
     embed_top: int = 8  # sentences the embedder weighs per question (or part)
     embed_foreign: int = 24  # and at most these of passages in another language
     other_doc: float = 0.25  # a question is about one document: others' sentences weigh less
+    asking: float = 0.25  # a sentence that asks ("...?", a FAQ's question) answers nothing
 
 
 WEIGHTS = Weights()
@@ -177,11 +181,15 @@ class SentenceScorer:
         """IDF-weighted share of the question's words the sentence has (endings aside).
         ``naming``: words of the names, years and codes the question uses; they say which
         document (checked there as pins), not what answer, so they weigh little here."""
-        return self.lexical_for(question, naming)(body, title)
+        return self.lexical_for(question, naming)(body, title, "")
 
-    def lexical_for(self, question: str,
-                    naming: frozenset[str] = frozenset()) -> Callable[[str, str], float]:
-        """``lexical`` with the question's side worked out once, for many sentences."""
+    def lexical_for(self, question: str, naming: frozenset[str] = frozenset(),
+                    across: dict[str, dict[str, list[str]]] | None = None,
+                    ) -> Callable[[str, str, str], float]:
+        """``lexical`` with the question's side worked out once, for many sentences.
+        ``across``: the question's words in other languages (``Question.across``): a
+        sentence in one of them has a word when it has one of its nearest words there."""
+        across = across or {}
         q_words = list(dict.fromkeys(terms(question)))
         q_text = " ".join(roots(question))
         # prompts/answer_synonyms.md: a question word said the documents' way is covered
@@ -194,16 +202,19 @@ class SentenceScorer:
         weighted = [(root(w), self.idf(w) * (0.2 if w in naming else 1.0)) for w in q_words]
         total = sum(weight for _, weight in weighted)
 
-        def share(body: str, title: str) -> float:
+        def share(body: str, title: str, language: str) -> float:
             if not total:
                 return 0.0
             s_roots = set(roots(body))
             t_roots = set(roots(title))
             s_text = " ".join(roots(body))
+            bridged = across.get(language, {})
             hit = 0.0
             for r, weight in weighted:
                 if r in s_roots:
                     hit += weight
+                elif any(x in s_roots for x in bridged.get(r, ())):
+                    hit += ACROSS * weight
                 elif r in t_roots:
                     hit += 0.5 * weight
                 elif any(re.search(rf"\b{re.escape(x)}\b", s_text) for x in alts.get(r, ())):
@@ -230,9 +241,10 @@ class SentenceScorer:
         # only the sentences the embedder weighs are asked about them
         cheap_type = wants in ("date", "duration", "quantity", "list")
         cheap: list[tuple[float, float, float]] = []
-        lexical = self.lexical_for(text, naming)
+        lexical = self.lexical_for(text, naming, question.across)
         for c in cands:
-            lex = lexical(c.body, passages[c.passage].title)
+            p = passages[c.passage]
+            lex = lexical(c.body, p.title, p.language)
             typed = (float(bool(c.items)) if wants == "list" else type_score(c.body, wants)
                      ) if cheap_type else 0.0
             cheap.append((lex, w.rank / (1 + c.passage), typed))
@@ -243,10 +255,10 @@ class SentenceScorer:
                                                          + w.passage / (1 + cands[i].passage)))
         # a part of a several-part question adds a few sentences of its own to weigh
         top = order[: w.embed_top if text == question.text else max(4, w.embed_top // 3)]
-        # Words cannot rank a sentence in another language than the question's: there the
-        # cheap order is blind, so the embedder weighs more of them (in the store's
-        # multilingual model), best passages first (candidates come in passage order).
-        foreign = [i for i, c in enumerate(cands) if (lang := passages[c.passage].language)
+        # Words rank a sentence in another language than the question's only through the
+        # question's words said in that language (assistant.bridge), which miss many: the
+        # embedder weighs more of them (in the store's multilingual model), in cheap order.
+        foreign = [i for i in order if (lang := passages[cands[i].passage].language)
                    and question.foreign({lang})]
         if foreign:
             top = list(dict.fromkeys([*top, *foreign[:w.embed_foreign]]))
@@ -271,6 +283,8 @@ class SentenceScorer:
                                          and holds(c.body, wants))
             d = float(dense.get(i, floor))
             s = w.dense * d + w.lexical * lex + w.typed * typed + prior
+            if c.text.rstrip().endswith("?"):
+                s -= w.asking  # it echoes the question; the answer follows it
             if i not in dense:
                 s -= 1.0  # never embedded: below every sentence that was
             scores.append(s)
@@ -353,7 +367,7 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
         needs_type = wants in ("date", "duration", "quantity") and not holds(c.body, wants)
-        if nxt and (c.text.endswith(":") or nxt.text[:1].islower() or continues(nxt.text)
+        if nxt and (c.text.endswith((":", "?")) or nxt.text[:1].islower() or continues(nxt.text)
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)
         elif prev and (continues(c.text) or (needs_type and holds(prev.body, wants))):

@@ -96,6 +96,9 @@ class Question:
     sides: tuple[str, str] | None = None  # a comparison's two sides
     soonest: bool = False  # "which expires first?": an ordering over documents
     language: str = ""  # ISO 639-1 of the question, "" when unsure
+    # language -> roots of the question's words -> roots of their nearest words in that
+    # language's part of the library (assistant.bridge): filled in at retrieval
+    across: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def foreign(self, languages: set[str]) -> bool:
         """Whether text in ``languages`` is in another language than the question: then a

@@ -208,3 +208,37 @@ def test_sentence_cut_at_a_chunk_boundary_is_completed(assistant):
     assert done[0].text.rstrip().endswith(tail.strip() + ".")
     assert done[1].text.endswith(after.text.strip())
     assert len(done[1].text) > len(after.text.strip())
+
+
+def test_an_edition_is_the_name_with_its_year_when_the_document_writes_one():
+    from assistant.answer import pin_holds
+
+    guide = "call for proposals prince 2010 - eu27 guidelines. deadline: 31 march 2011."
+    assert pin_holds("edition", ("PRINCE", "2010"), guide)
+    assert not pin_holds("edition", ("PRINCE", "2011"), guide)  # its deadline's year
+    # a document that never writes the name beside a year holds both anywhere; a year in
+    # an id ("comm/c2/1-2010 eyv") is not an edition's
+    call = "comm/c2/1-2010 eyv call. european year of volunteering 2011: the eyv flagships"
+    assert pin_holds("edition", ("EYV", "2011"), call)
+
+
+def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language():
+    q = understand("What is the deadline of the CAP information actions call?")
+    english = _passage("The CAP fund supports capital projects.", "CAP guide", 0)
+    italian = Passage("it-00000", "it", "invito.pdf", "Invito PAC", "grant_call", 1, "",
+                      "Le domande devono essere inviate entro il 30 settembre 2011.", 0.03,
+                      language="it")
+    other = _passage("Deadline: 1 May 2026.", "Another call", 1)
+    other = Passage("doc-00002", "other", "other.pdf", "Another call", "grant_call", 1, "",
+                    "Deadline: 1 May 2026.", 0.03, language="en")
+    named = EmbeddedAnswerer.named_documents(q, [english, italian, other],
+                                             {"doc", "it", "other"})
+    assert named == {"doc", "it"}  # "cap" in "capital" is not the name
+
+
+def test_a_sentence_that_asks_is_not_the_answer(answerer):
+    faq = _passage("Can a centre charge fees for its events? Answer: No, events organised "
+                   "by the centre must be free of charge for all participants.")
+    answer = answerer.run("Can a centre charge fees for its events?", [faq])
+    # a question of the document's own (a FAQ's) weighs less, and brings its answer along
+    assert "free of charge" in answer.text
