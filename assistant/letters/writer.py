@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.ask import Assistant
-from assistant.facts import fact_lines, human_date, money
+from assistant.facts import fact_lines, human_date
 from assistant.guard import CITATION_RE, GroundingGuard, GuardReport
 from assistant.letters.agreement import (
     Unit,
@@ -20,6 +20,7 @@ from assistant.letters.agreement import (
     signatories,
     signing_sentence,
 )
+from assistant.letters.call import FittingCall
 from assistant.letters.finder import AgreementFinder
 from assistant.letters.model import (
     Letter,
@@ -32,7 +33,6 @@ from assistant.letters.model import (
 from assistant.letters.wording import (
     AREA_MIN,
     AREA_MIN_WITH_WORD,
-    CALL_THEME_MIN,
     LEXICAL_WEIGHT,
     OFFICE_IN_REQUEST,
     OTHER_AREAS,
@@ -54,7 +54,7 @@ from assistant.letters.wording import (
 )
 from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
-from assistant.status import agreement_status, call_status
+from assistant.status import agreement_status
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
 
@@ -78,6 +78,7 @@ class LetterWriter:
             llm = language_model(library.settings, max_tokens=900)
         self.llm = llm
         self.finder = AgreementFinder(library, self.assistant)
+        self.calls = FittingCall(library, lambda: self.today)
         self._last_draft: LetterDraft | None = None
 
     @property
@@ -137,7 +138,7 @@ class LetterWriter:
             d.paragraphs.append(" ".join(provisions))
         if not expired and (body := self._implementing_body(d)):
             d.paragraphs.append(body)
-        if funding := self._funding(d, expired):
+        if funding := self.calls.run(d, expired):
             d.paragraphs.append(funding)
         d.paragraphs.append(fill("closing"))
         self._status_notes(d, expired)
@@ -364,86 +365,6 @@ class LetterWriter:
                     f"{the}".rstrip(), body_name=body,
                     article=f" ({article})" if article else "")
 
-    def _funding(self, d: LetterDraft, expired: str | None) -> str | None:
-        call, score = self.fitting_call(d)
-        if call is None:
-            return None
-        log.info("funding call %s fits (%.2f)", call.source, score)
-        cur = call.field_value("currency")
-        lo, hi = call.field_value("amount_min"), call.field_value("amount_max")
-        programme = str(call.field_value("programme") or call.title)
-        funder = str(call.field_value("funder") or "")
-        call_id = str(call.field_value("call_id") or "")
-        pf = call.fields.get("programme") or call.fields.get("title", {})
-        d.add("call", f"{programme}, {funder}, call {call_id}", pf.get("page"),
-              _window(pf.get("evidence", ""), [programme, call_id, funder]), call)
-        if lo is not None and hi not in (None, lo):
-            amounts = f"awards grants between {money(lo, cur)} and {money(hi, cur)} per project"
-        elif lo is not None or hi is not None:
-            amounts = f"awards {money(lo if lo is not None else hi, cur)} per project"
-        else:
-            amounts = "is open"
-        af = call.fields.get("amount_min") or call.fields.get("amount_max")
-        if af:
-            d.add("call_amount", amounts[0].upper() + amounts[1:], af.get("page"),
-                  af.get("evidence", ""), call)
-        df = call.fields["deadline"]
-        time_, tz = call.field_value("deadline_time"), call.field_value("deadline_tz")
-        deadline = human_date(str(df["value"])) + (f" at {time_}" if time_ else "") + \
-            (f" {tz}" if tz else "")
-        d.add("call_deadline", f"Deadline: {deadline}", df.get("page"), df.get("evidence", ""),
-              call)
-        text = fill("funding", programme=programme, funder=funder.removeprefix("The "),
-                    call_id=call_id, amounts=amounts, deadline=deadline)
-        text = text.replace(" of the the ", " of the ").replace(" (call )", "")
-        if pm := call.fields.get("partnership_min"):
-            d.add("call_partnership", clean_text(pm.get("evidence", "")), pm.get("page"),
-                  pm.get("evidence", ""), call)
-            text += " " + fill("funding_partnership", quote=clean_text(pm.get("evidence", "")))
-        if expired:
-            d.warnings.append(f"The {programme} may require an agreement in force; ours "
-                              f"expired on {human_date(expired)}.")
-        return text
-
-    def fitting_call(self, d: LetterDraft) -> tuple[DocRecord | None, float]:
-        """The open call whose themes are closest in meaning to the proposal, if close enough
-        and both partners' countries are eligible."""
-        if not d.proposal.text:
-            return None, 0.0
-        rec = d.match.rec
-        countries = dict(zip(rec.field_value("parties") or rec.partners, rec.countries,
-                             strict=False))
-        ours, theirs = countries.get(d.match.ours), countries.get(d.match.partner)
-        best: tuple[DocRecord | None, float] = (None, 0.0)
-        for call in self.library.documents("grant_call"):
-            if not self._open(call) or not self._eligible(call, ours, theirs):
-                continue
-            themes = [str(t) for t in call.field_value("themes") or []]
-            if not themes:
-                continue
-            score = max(cosines(self.library, d.proposal.topic, themes))
-            if score >= CALL_THEME_MIN and score > best[1]:
-                best = (call, score)
-        call = best[0]
-        if call is not None and theirs not in (call.field_value("eligible_countries") or [theirs]):
-            d.warnings.append(f"{call.title}: applicants must be based in {ours}; check that "
-                              f"the call accepts a partner in {theirs}.")
-        return best
-
-    def _open(self, call: DocRecord) -> bool:
-        return call_status(call, self.today).state in ("open", "closing_soon")
-
-    @staticmethod
-    def _eligible(call: DocRecord, ours: str | None, theirs: str | None) -> bool:
-        listed = [str(c) for c in call.field_value("eligible_countries") or []]
-        if not listed:
-            return True
-        if ours in listed and theirs in listed:
-            return True
-        # A national funder (one country listed, ours) funds its own applicants working with
-        # partners abroad; the officer confirms the partner side.
-        return listed == [ours]
-
     def _status_notes(self, d: LetterDraft, expired: str | None) -> None:
         rec = d.match.rec
         if expired:
@@ -560,20 +481,6 @@ def _with_article(org: str) -> str:
     """ "the Town of Alderbrook", but "Fjällmora Municipality" as it stands."""
     return f"the {org}" if PLACE_PREFIX.match(org) and not org.lower().startswith("the ") \
         else org
-
-
-def _window(evidence: str, values: list[str]) -> str:
-    """The part of a long evidence window that holds the given values, with their labels
-    ("Programme: X Call identifier: Y Funder: Z"), instead of the whole window."""
-    text = clean_text(evidence)
-    spans = [(i, i + len(v)) for v in values if v and (i := text.find(v)) >= 0]
-    if not spans:
-        return text[:300]
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    label = re.search(r"[A-Z][\w ]{0,25}:\s*$", text[max(0, start - 30):start])
-    if label:
-        start -= len(text[max(0, start - 30):start]) - label.start()
-    return text[start:end]
 
 
 def render_facts(facts: Sequence[LetterFact]) -> str:
