@@ -24,7 +24,7 @@ from assistant.select import (
     Weights,
     choose,
 )
-from assistant.sentences import holds
+from assistant.sentences import holds_beyond
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.language import language_name
@@ -34,6 +34,8 @@ DocText = Callable[[str], str]
 # "The first call (FTF-2026-CULT-01) is closed" in another call's guide does not make that
 # guide the source of CULT-01's deadline.
 SUPPORT_PINS = ("code",)
+# The sentences within this share of the best one's score are the answer proper.
+CORE = 0.8
 log = logging.getLogger(__name__)
 
 
@@ -179,9 +181,12 @@ class EmbeddedAnswerer:
             return Decision(False, closest=selection.ranked[0])
         # "When ...?", "How many ...?": sentences without a date or a figure do not answer
         # it, however close their words (the parsers decide, not a word list)
+        # (the sentences that answer are the best ones: those shown beside them for
+        # context do not make an answer of a sentence without a date)
+        core = [c for c in selection.chosen if c.score >= CORE * selection.support]
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration")
-                and not any(holds(c.body, q.wants) for c in selection.chosen)
-                and not (stated and holds(stated, q.wants))):
+                and not any(holds_beyond(c.body, q.wants, q.text) for c in core)
+                and not (stated and holds_beyond(stated, q.wants, q.text))):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 

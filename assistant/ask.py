@@ -59,6 +59,8 @@ _TYPE_CUES = {
 PASSAGES = 12
 # Documents in another language among this many best passages are searched again with the
 # question's words said in their language: at most this many documents, passages each.
+# Further passages of the best-ranked document, searched on its own.
+WITHIN_FIRST = 10
 FOREIGN_TOP = 6
 FOREIGN_DOCS = 3
 FOREIGN_PASSAGES = 3
@@ -323,6 +325,30 @@ class Assistant:
                     merged.append(p)
         return merged[: k + k // 2]
 
+    def evidence(self, q: Question, query: str, filters: Filters | None,
+                 boosts: dict[str, float], k: int,
+                 live: list[str]) -> tuple[Question, list[Passage]]:
+        """The passages an answer is chosen from: the search (``gather``), more of the
+        best-ranked document (``within_first``), and of documents in another language
+        (``reach_across``, which also says the question's words in their language)."""
+        passages = self.gather(q, query, filters, boosts, k, live)
+        passages = self.within_first(q, query, passages, filters, live)
+        return self.reach_across(q, passages, filters, live)
+
+    def within_first(self, q: Question, query: str, passages: list[Passage],
+                     filters: Filters | None, live: list[str]) -> list[Passage]:
+        """A question is mostly about one document, and a long one holds more passages
+        on it than the library-wide search returns: the best-ranked document is searched
+        again on its own, and its further passages added after the others."""
+        if not passages or q.compare:
+            return passages
+        doc = passages[0].doc_id
+        within = Filters(doc_ids=[doc]) if filters is None else replace(filters, doc_ids=[doc])
+        have = {p.chunk_id for p in passages}
+        more = [p for p in self.retrieve(query, within, {}, WITHIN_FIRST, live)
+                if p.chunk_id not in have]
+        return passages + more
+
     def reach_across(self, q: Question, passages: list[Passage], filters: Filters | None,
                      live: list[str]) -> tuple[Question, list[Passage]]:
         """When the best passages include documents in another language than the question,
@@ -387,8 +413,7 @@ class Assistant:
         if q.sides and (compared := self.compare(q, query, filters, boosts, k, live)):
             embedded, passages = compared
         if not passages:
-            passages = self.gather(q, query, filters, boosts, k, live)
-            q, passages = self.reach_across(q, passages, filters, live)
+            q, passages = self.evidence(q, query, filters, boosts, k, live)
         # a name may be written otherwise in passages of another language ("Noordrijn-
         # Westfalen"): when most of the best passages are in another language than the
         # question, a name absent from the library is no reason to decline

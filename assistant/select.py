@@ -52,12 +52,12 @@ class Weights:
     half of the frozen set (`evals/real.py --fit`); the other half checks them."""
 
     dense: float = 1.0
-    lexical: float = 0.5
+    lexical: float = 1.0
     typed: float = 0.3
     rank: float = 0.05
     support: float = 0.3  # best sentence below this: decline (fitted: see README)
-    keep: float = 0.8  # further sentences within this share of the best one's score
-    max_sentences: int = 5
+    keep: float = 0.7  # further sentences within this share of the best one's score
+    max_sentences: int = 7
     passage: float = 0.3  # weight of the passage's retrieval rank when picking what to embed
     embed_top: int = 8  # sentences the embedder weighs per question (or part)
     embed_foreign: int = 24  # and at most these of passages in another language

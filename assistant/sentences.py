@@ -196,6 +196,17 @@ def holds(text: str, kind: str) -> bool:
     return False
 
 
+def holds_beyond(text: str, kind: str, asked: str) -> bool:
+    """Whether a sentence holds the kind of thing a question asks for beyond what the
+    question itself says: to "How many of the 298 agreements ...?", "298 agreements" is
+    no answer, nor is the day of "signed on October 7, 2025"."""
+    if kind == "quantity":
+        text = date_pattern().sub(" ", text)
+        for n in set(_NUMBER.findall(asked)):
+            text = re.sub(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", " ", text)
+    return holds(text, kind)
+
+
 @lru_cache(maxsize=4096)
 def entity_labels(text: str) -> frozenset[str]:
     from ingest.extract.patterns import get_nlp

@@ -17,7 +17,11 @@ from ingest.language import detect
 # "how much" a quantity, "who" an agent, "where" a place.
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|\bby when\b|"
+    # "when" asks at the start of a question or a part of one, or after "tell me", not as
+    # a conjunction ("what did the report find when it reviewed ...")
+    ("date", re.compile(r"(?:^|[,;:]\s*|\b(?:and|or|but|since|until|till|by|from|me|us|know|"
+                        r"say|says|out|ask|check)\s+)when\b|"
+                        r"\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
     ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:share|percentage|"

@@ -267,8 +267,8 @@ def fit(home: Path | None, sets: list[str]) -> str:
     evidence = []
     for q in questions:  # retrieval does not depend on the weights: once per question
         parsed = understand(q["question"])
-        evidence.append((parsed, assistant.gather(parsed, q["question"], None,
-                                                  assistant._boosts(q["question"]), K, live)))
+        evidence.append(assistant.evidence(parsed, q["question"], None,
+                                           assistant._boosts(q["question"]), K, live))
     doc_text = assistant.retriever.keyword.document_text
 
     def rows_for(weights: Any) -> list[dict[str, Any]]:
@@ -276,20 +276,21 @@ def fit(home: Path | None, sets: list[str]) -> str:
         return [prediction(q["id"], answerer.run(parsed, passages, doc_text=doc_text), 0.0)
                 for q, (parsed, passages) in zip(questions, evidence, strict=True)]
 
-    grid = itertools.product((0.5, 1.0), (0.1, 0.25), (8, 16), (0.8, 0.9))
+    grid = itertools.product((0.5, 1.0), (0.1, 0.25), (8, 16), (0.7, 0.8, 0.9), (5, 7))
     results = []
-    for lex, other, top, keep in grid:
-        weights = replace(base, lexical=lex, other_doc=other, embed_top=top, keep=keep)
+    for lex, other, top, keep, most in grid:
+        weights = replace(base, lexical=lex, other_doc=other, embed_top=top, keep=keep,
+                          max_sentences=most)
         m = metrics(score, questions, rows_for(weights))
         results.append((m["must_contain_all"], m["must_contain_mean"], -m["median_words"],
                         weights))
     results.sort(key=lambda r: r[:3], reverse=True)
     lines = [f"{len(questions)} questions ({', '.join(sets)})",
-             "| lexical | other doc | keep | embed top | key facts all | mean | words |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+             "| lexical | other doc | keep | sentences | embed top | key facts all | mean | "
+             "words |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for all_, mean, words, w in results[:8]:
-        lines.append(f"| {w.lexical} | {w.other_doc} | {w.keep} | {w.embed_top} | "
-                     f"{all_:.2f} | {mean:.2f} | {-words:.0f} |")
+        lines.append(f"| {w.lexical} | {w.other_doc} | {w.keep} | {w.max_sentences} | "
+                     f"{w.embed_top} | {all_:.2f} | {mean:.2f} | {-words:.0f} |")
     best = results[0][3]
     rows = rows_for(best)
     lines += ["", "support threshold, with those weights:",

@@ -242,3 +242,12 @@ def test_a_sentence_that_asks_is_not_the_answer(answerer):
     answer = answerer.run("Can a centre charge fees for its events?", [faq])
     # a question of the document's own (a FAQ's) weighs less, and brings its answer along
     assert "free of charge" in answer.text
+
+
+def test_a_figure_the_question_states_is_no_answer():
+    from assistant.sentences import holds_beyond
+
+    asked = "How many of the 298 agreements in the 2025 dataset involve Japanese prefectures?"
+    assert not holds_beyond("There are 298 agreements in the dataset.", "quantity", asked)
+    assert not holds_beyond("Signed at Hoshikawa City on October 7, 2025.", "quantity", asked)
+    assert holds_beyond("Of the 298 agreements, 12 involve prefectures.", "quantity", asked)

@@ -34,7 +34,7 @@ def test_every_citation_quote_is_in_the_document(assistant):
                                                  include=["documents"])["documents"])
             flat = re.sub(r"\s+", " ", text)
             # A quote may join verbatim pieces (sentences, list items) with "…", ";" or ":".
-            for piece in re.split(r" … |; |: ", c.quote):
+            for piece in re.split(r"\s*…\s*|; |: ", c.quote):
                 piece = re.sub(r"\s+", " ", piece.strip(" ."))
                 assert len(piece) < 3 or piece in flat, (q, piece)
 
@@ -201,3 +201,17 @@ def test_a_name_is_told_apart_by_its_rarest_word(assistant):
     assert assistant.unknown_names(q) == ["Oakhaven Municipal Council"]
     q = understand("What did the Falkenwiese Municipal Council decide about the twinning?")
     assert not assistant.unknown_names(q)
+
+
+def test_the_best_ranked_document_is_searched_again_on_its_own(assistant):
+    from assistant.understand import understand
+
+    live = assistant.retriever.live_ids()
+    question = "What costs are eligible under the Friendship Towns Fund climate call?"
+    q = understand(question)
+    found = assistant.gather(q, question, None, {}, 4, live)
+    more = assistant.within_first(q, question, found, None, live)
+    assert more[: len(found)] == found  # what the search found keeps its rank
+    added = more[len(found):]
+    assert added and {p.doc_id for p in added} == {found[0].doc_id}
+    assert len({p.chunk_id for p in more}) == len(more)
