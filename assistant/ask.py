@@ -339,13 +339,18 @@ class Assistant:
                      filters: Filters | None, live: list[str]) -> list[Passage]:
         """A question is mostly about one document, and a long one holds more passages
         on it than the library-wide search returns: the best-ranked document is searched
-        again on its own, and its further passages added after the others."""
+        again on its own (without the names of its title), and its further passages added
+        after the others."""
         if not passages or q.compare:
             return passages
         doc = passages[0].doc_id
         within = Filters(doc_ids=[doc]) if filters is None else replace(filters, doc_ids=[doc])
         have = {p.chunk_id for p in passages}
-        more = [p for p in self.retrieve(query, within, {}, WITHIN_FIRST, live)
+        # within the document, the names its title holds say nothing ("the European Outline
+        # Convention"); the rest asks what (and "Germany" still says which row)
+        title = set(terms(passages[0].title))
+        aspect = strip_names(query, [n for n in q.names if set(terms(n)) <= title])
+        more = [p for p in self.retrieve(aspect, within, {}, WITHIN_FIRST, live)
                 if p.chunk_id not in have]
         return passages + more
 
