@@ -111,6 +111,13 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
     Headings and "Label: value" lines stand alone: glued to the next sentence they would
     make a quote that no officer would recognise.
     """
+    # the same passages come back question after question: split once (a copy each time,
+    # so that no caller changes the cached lists)
+    return [(sent, list(items)) for sent, items in _split_sentences(text, title)]
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: list[tuple[str, list[str]]] = []
     text = _PUA_BULLET.sub("\n• ", text)
     lines = [x.strip() for x in text.split("\n")]
@@ -160,7 +167,7 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
             continue
         para.append(line)
     flush()
-    return out
+    return tuple((sent, tuple(items)) for sent, items in out)
 
 
 def _has_number(text: str) -> bool:
