@@ -16,6 +16,7 @@ library's vocabulary is embedded once, not on every start.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -46,11 +47,12 @@ class WordBridge:
         self._file = cache_file
         self.nearest = nearest
         self.per_word = per_word
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._vectors: dict[str, np.ndarray] = {}
         self._loaded = False
-        # (language, vocabulary size) -> (words, matrix): one matrix per library version
-        self._matrices: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
+        # language -> (digest of its vocabulary, words, matrix): rebuilt when the library's
+        # words in that language change
+        self._matrices: dict[str, tuple[str, list[str], np.ndarray]] = {}
 
     # -- vectors, cached ----------------------------------------------------------------
 
@@ -100,12 +102,14 @@ class WordBridge:
             return np.stack([self._vectors[w] for w in words])
 
     def _matrix(self, language: str, vocabulary: list[str]) -> tuple[list[str], np.ndarray]:
-        key = (language, len(vocabulary))
-        if key not in self._matrices:
-            words = sorted(w for w in vocabulary if _PLAIN.match(w))
-            self._matrices = {k: v for k, v in self._matrices.items() if k[0] != language}
-            self._matrices[key] = (words, self.vectors(words))
-        return self._matrices[key]
+        digest = hashlib.sha1("\n".join(vocabulary).encode()).hexdigest()
+        with self._lock:
+            found = self._matrices.get(language)
+            if found is None or found[0] != digest:
+                words = sorted(w for w in vocabulary if _PLAIN.match(w))
+                found = (digest, words, self.vectors(words))
+                self._matrices[language] = found
+            return found[1], found[2]
 
     # -- the bridge ---------------------------------------------------------------------
 

@@ -111,3 +111,9 @@ def test_an_english_question_is_answered_from_an_italian_call(embedder,
     assert root("pagamento") in q.across["it"][root("payment")]
     answer = assistant.ask("What interim payment can a beneficiary ask for?")
     assert "30 %" in answer.text and not answer.declined
+
+
+def test_a_changed_vocabulary_of_the_same_size_is_used(embedder, tmp_path: Path) -> None:
+    bridge = WordBridge(embedder.embed, tmp_path / "words.npz")
+    assert "lunch" not in bridge.translate(["lunch"], "it", ["pagamento", "albergo"])
+    assert bridge.translate(["lunch"], "it", ["pranzo", "albergo"])["lunch"] == ["pranzo"]
