@@ -67,8 +67,10 @@ _PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|modul
 _CAPWORD = r"(?:[A-ZÀ-Þ][\w'’&.-]*|[A-Z]{2,}\d*)"
 _NAME = re.compile(rf"\b({_CAPWORD}(?:\s+(?:(?:of(?:\s+the)?|de|del|di|van|von|der|la|le|für|&)"
                    rf"\s+)?{_CAPWORD})*)")
-_PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:when|who|whom|what|which|"
-                          r"where|how|why|is|are|does|do|can|could|will|has|have|by)\b)"
+# "..., and who runs it?", "..., and in which languages ...?", "..., and for how long?"
+_PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:(?:in|on|at|for|from|"
+                          r"under|with|to|by)\s+)?(?:when|who|whom|what|which|where|how|why|is|"
+                          r"are|does|do|can|could|will|has|have|by)\b)"
                           r"|\?\s+(?=[A-Z])", re.I)
 # Verbs that start a request ("Outline the Erasmus rules"): capitalised, but no name.
 _REQUEST_VERBS = {"outline", "explain", "describe", "summarise", "summarize", "list", "show",
@@ -137,6 +139,11 @@ def split_parts(question: str) -> list[str]:
     """"When did X open, and who runs it?": the sub-questions, each with its own question
     word. One part: the question itself."""
     pieces = _PARTS_SPLIT.split(question.strip())
+    # "Where and when was it signed": a lone question word belongs to the next part
+    for i in range(len(pieces) - 1):
+        if len(pieces[i].split()) < 2:
+            pieces[i + 1] = f"{pieces[i].strip()} and {pieces[i + 1]}".strip()
+            pieces[i] = ""
     parts = [p.strip(" ,;?") for p in pieces if len(p.split()) >= 2]
     return parts if len(parts) >= 2 else [question.strip()]
 

@@ -42,6 +42,11 @@ def test_question_parts_are_split_on_a_second_question_word():
         "When did the call open", "when is the information session"]
     assert split_parts("Which areas of cooperation and culture does it cover?") == [
         "Which areas of cooperation and culture does it cover?"]
+    # a part may open with a preposition; a lone question word joins the next part
+    assert split_parts("Where and when was it concluded, and in which languages is it "
+                       "authentic?") == ["Where and when was it concluded",
+                                         "in which languages is it authentic"]
+    assert split_parts("Who signed it and when?") == ["Who signed it and when?"]
 
 
 def test_what_a_question_wants_and_pins_down():
