@@ -207,3 +207,36 @@ def strip_repeated_lines(pages: list[str]) -> list[str]:
         kept = "\n".join(line for i, line in enumerate(lines) if i not in drop)
         out.append(_MANY_NEWLINES.sub("\n\n", kept).strip("\n"))
     return out
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_TOKEN_HEAD = re.compile(r"^(.*?)(?<![\w\-])([^\W\d_]+)$")  # "(Commis" -> "(", "Commis"
+_TOKEN_TAIL = re.compile(r"^([^\W\d_]+)(?![\w\-])(.*)$")  # "sion," -> "sion", ","
+RARE = 2  # a fragment seen at most this often alone in the document is no word of it
+
+
+def rejoin_split_words(pages: list[str]) -> list[str]:
+    """Words a PDF's text layer split apart ("Commis sion", "gran t", "informa\nzione" where
+    the line-end hyphen was dropped), joined again when the document itself writes the
+    whole word elsewhere and neither fragment is a word it uses: the document's own
+    vocabulary decides, so "wijziging en" ("amendment and") stays two words."""
+    counts: dict[str, int] = {}
+    for text in pages:
+        for w in _WORD.findall(text):
+            counts[w.lower()] = counts.get(w.lower(), 0) + 1
+
+    def joinable(a: str, b: str) -> bool:
+        whole = (a + b).lower()
+        return (b[:1].islower() and len(whole) >= 5 and counts.get(whole, 0) >= 1
+                and counts.get(a.lower(), 0) <= RARE and counts.get(b.lower(), 0) <= RARE)
+
+    out: list[str] = []
+    for text in pages:
+        tokens = re.split(r"([ \n])", text)  # words and the single separators between them
+        for i in range(0, len(tokens) - 2, 2):
+            head, tail = _TOKEN_HEAD.match(tokens[i]), _TOKEN_TAIL.match(tokens[i + 2])
+            if head and tail and joinable(head.group(2), tail.group(1)):
+                tokens[i + 2] = head.group(2) + tokens[i + 2]
+                tokens[i], tokens[i + 1] = head.group(1), ""
+        out.append("".join(tokens))
+    return out

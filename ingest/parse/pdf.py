@@ -15,7 +15,7 @@ from typing import Any
 
 from ingest.cover import cover_title
 from ingest.models import IngestError, Page, ParsedDocument
-from ingest.normalize import normalize_text, strip_repeated_lines
+from ingest.normalize import normalize_text, rejoin_split_words, strip_repeated_lines
 from ingest.ocr import OcrOptions, ProgressFn, ocr_status, read_scanned_pages
 from ingest.parse.common import _short_reason, _title_hint
 
@@ -132,7 +132,7 @@ def _parse_pdf(data: bytes, source: str, max_bytes: int, ocr: OcrOptions | None 
             " left out"
         )
 
-    texts = strip_repeated_lines(raw_texts)
+    texts = rejoin_split_words(strip_repeated_lines(raw_texts))
     result: list[Page] = []
     scans: list[int] = []
     for number, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):

@@ -184,3 +184,30 @@ def test_empty_pages_do_not_count_towards_the_threshold() -> None:
     out = strip_repeated_lines(pages)
     assert out[0] == "a1\na2\na3"
     assert out[1] == ""
+
+
+def test_words_a_pdf_split_apart_are_joined_by_the_document_s_own_words() -> None:
+    from ingest.normalize import rejoin_split_words
+
+    pages = ["The Commis sion signs first (Commis sion). The Commission pays.",
+             "la dotazione di informa\nzione per le azioni di informazione.",
+             "wijziging en wijzigingen: de wijziging en de opheffing en meer."]
+    joined = rejoin_split_words(pages)
+    assert joined[0] == "The Commission signs first (Commission). The Commission pays."
+    assert "di informazione per" in joined[1]
+    # "en" is a word this document uses: "wijziging en" (amendment and) stays two words
+    assert joined[2] == pages[2]
+    # a fragment that is a word of the document is never glued to its neighbour
+    assert rejoin_split_words(["a ll of it, and all of a sudden a plan"]) == [
+        "a ll of it, and all of a sudden a plan"]
+
+
+def test_a_real_pdf_s_split_words_are_joined_at_parse(tmp_path, make_pdf) -> None:
+    """A text layer that writes "Commis sion" (kerning read as a space) parses as words."""
+    from ingest.parse import parse_bytes
+
+    path = make_pdf(tmp_path / "split.pdf", [
+        "The grant agreement must be returned to the Commis sion within five days.\n"
+        "The Commission signs last."])
+    text = " ".join(p.text for p in parse_bytes(path.read_bytes(), "split.pdf").pages)
+    assert "returned to the Commission within" in text
