@@ -23,6 +23,7 @@ from assistant.select import (
     SentenceScorer,
     Weights,
     choose,
+    continues,
 )
 from assistant.sentences import holds_beyond
 from assistant.types import Answer, Citation, Passage
@@ -53,14 +54,20 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
         # "PRINCE 2012": the name and the year. A document that writes the name with a
         # year beside it ("PRINCE 2010 - EU27") names its own edition: it must be this
         # one (its deadline in 2011 does not make it "PRINCE 2011"); one that never does
-        # ("EYV" here, "2011" there) holds both anywhere. A year inside an id ("COMM/C2/
-        # 1-2010 EYV") is not an edition's.
+        # ("EYV" here, "2011" there) holds both anywhere.
+        # A period beside the name ("Interreg Europe 2021-2027") names every year in it;
+        # a year before the name counts only as "the 2012 PRINCE ...", never the end of a
+        # date on the line before a heading.
         name, year = (re.escape(x.lower()) for x in pin)
-        beside = {a or b for a, b in re.findall(
-            rf"\b{name}[\s\-\u2013:]+(?:[^\W\d]+[\s\-\u2013]+){{0,2}}?((?:19|20)\d\d)\b|"
-            rf"(?<![\w/\-])((?:19|20)\d\d)\s+{name}\b", flat)}
+        beside: set[int] = set()
+        for a, b, c in re.findall(
+                rf"\b{name}[\s\-\u2013:]+(?:[^\W\d]+[\s\-\u2013]+){{0,2}}?((?:19|20)\d\d)"
+                rf"(?:\s*[-\u2013/]\s*((?:19|20)\d\d))?\b|\bthe\s+((?:19|20)\d\d)\s+{name}\b",
+                flat):
+            first = int(a or c)
+            beside.update(range(first, int(b) + 1) if b and int(b) > first else [first])
         if beside:
-            return pin[1] in beside
+            return int(pin[1]) in beside
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
     if pin_kind == "edition":  # "the 2027 round": the year as a round's, or in the title
         year = re.escape(pin[1])
@@ -142,9 +149,10 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def named_documents(q: Question, passages: list[Passage], allowed: set[str]) -> set[str]:
-        """Of ``allowed``, those that mention a name the question uses, and those in another
-        language than the question (a name may be written otherwise there: "CAP" is "PAC"
-        in Italian); all of them when none does."""
+        """Of ``allowed``, those that mention a name the question uses; all of them when
+        none does. When only documents in another language than the question name it,
+        every document in another language stays (a name may be written otherwise there:
+        "CAP" is "PAC" in Italian)."""
         if not q.names:
             return allowed
         texts: dict[str, str] = {}
@@ -158,6 +166,10 @@ class EmbeddedAnswerer:
         named = {d for d, t in texts.items() if any(n.search(t) for n in names)}
         if not named:
             return allowed
+        if any(not q.foreign(languages[d]) for d in named):
+            return named  # a document in the question's language names it: those
+        # only documents in other languages name it (an Italian FAQ's "cap itolo" for
+        # "CAP"): every one in another language may name it its own way ("PAC")
         return named | {d for d in texts if q.foreign(languages[d])}
 
     @staticmethod
@@ -183,7 +195,18 @@ class EmbeddedAnswerer:
         # it, however close their words (the parsers decide, not a word list)
         # (the sentences that answer are the best ones: those shown beside them for
         # context do not make an answer of a sentence without a date)
-        core = [c for c in selection.chosen if c.score >= CORE * selection.support]
+        best = [c for c in selection.chosen if c.score >= CORE * selection.support]
+        # ... with the sentences that carry one of them on ("... as set out below:" | "It is
+        # due by 31 January 2027"; "This rate may be raised to ..."), not a neighbour that
+        # merely holds a date
+        by_pos = {(c.passage, c.index): c for c in selection.chosen}
+        core = list(best)
+        for c in best:
+            nxt, prev = by_pos.get((c.passage, c.index + 1)), by_pos.get((c.passage, c.index - 1))
+            if nxt and (c.text.endswith(":") or nxt.text[:1].islower() or continues(nxt.text)):
+                core.append(nxt)
+            if prev and (prev.text.endswith(":") or continues(c.text)):
+                core.append(prev)
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration")
                 and not any(holds_beyond(c.body, q.wants, q.text) for c in core)
                 and not (stated and holds_beyond(stated, q.wants, q.text))):
@@ -208,12 +231,6 @@ class EmbeddedAnswerer:
         named = self.named_documents(q, passages, {p.doc_id for p in passages})
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
-        if not allowed:
-            # none of the documents naming it holds what the question pins down ("the call
-            # for 2012"): one in another language may name it its own way ("PAC", not "CAP")
-            foreign = [p for p in passages if p.doc_id not in named and p.language
-                       and q.foreign({p.language})]
-            allowed, _ = self.pinned_documents(q, foreign, doc_text)
         cands = SentenceScorer.candidates(passages, q.wants)
         if not allowed:
             self.scorer.score(q, q.text, cands, passages)

@@ -31,7 +31,6 @@ from assistant.retrieve import (
     KeywordIndex,
     stem,
     terms,
-    to_passage,
 )
 from assistant.select import root, strip_names
 from assistant.types import Answer, Citation, Passage
@@ -378,7 +377,11 @@ class Assistant:
         added: list[Passage] = []
         for doc_id, lang in list(docs.items())[:FOREIGN_DOCS]:
             if lang not in across:
-                near = self.bridge.translate(words, lang, keyword.words(lang))
+                try:
+                    near = self.bridge.translate(words, lang, keyword.words(lang))
+                except Exception:  # noqa: BLE001 - a help to ranking, never a failed answer
+                    log.exception("could not say the question's words in %s", lang)
+                    near = {}
                 across[lang] = {root(w): sorted({root(x) for x in xs}) for w, xs in near.items()}
                 said[lang] = " ".join([x for xs in near.values() for x in xs] + figures)
             if not said[lang].strip():
@@ -388,12 +391,11 @@ class Assistant:
                 return meta.get("doc_id") == doc_id and (filters is None
                                                          or filters.matches(meta))
 
-            for i, _score in keyword.search(said[lang], FOREIGN_PASSAGES, allowed,
-                                            language=lang):
-                if keyword.ids[i] not in have:
-                    have.add(keyword.ids[i])
-                    added.append(to_passage(keyword.ids[i], keyword.texts[i],
-                                            keyword.metas[i], 0.0))
+            for p in keyword.search_passages(said[lang], FOREIGN_PASSAGES, allowed,
+                                             language=lang):
+                if p.chunk_id not in have:
+                    have.add(p.chunk_id)
+                    added.append(replace(p, score=0.0))
         return replace(q, across=across), passages + self.complete_sentences(added, live)
 
     # -- the stages together --------------------------------------------------------------

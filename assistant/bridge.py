@@ -11,7 +11,12 @@ words signal of sentence selection. No dictionary, no word list: the library's o
 vocabulary and the model it already uses. The threshold is fitted on the real sets.
 
 Word vectors are cached on disk by embedder (``<home>/cache/words-<name>.npz``): a
-library's vocabulary is embedded once, not on every start.
+library's vocabulary is embedded once (during the first question that needs that
+language: a few seconds per thousand words), not on every start. A question's own words
+are embedded per question and never written to disk. Only languages with their own
+stemming in the keyword index (Italian, Dutch, German, French, Spanish, Portuguese,
+Swedish, Danish) have a vocabulary here: an English document asked about in Italian is
+weighed by the embedder alone.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class WordBridge:
         self.per_word = per_word
         self._lock = threading.RLock()
         self._vectors: dict[str, np.ndarray] = {}
+        self._stored: set[str] = set()  # the words the file holds (the library's)
         self._loaded = False
         # language -> (digest of its vocabulary, words, matrix): rebuilt when the library's
         # words in that language change
@@ -66,26 +72,33 @@ class WordBridge:
             with np.load(self._file, allow_pickle=False) as data:
                 words, vecs = list(data["words"]), data["vectors"]
             self._vectors.update(zip(words, vecs, strict=True))
-        except (OSError, ValueError, KeyError) as exc:  # a damaged cache is rebuilt
+            self._stored.update(words)
+        except Exception as exc:  # noqa: BLE001 - a damaged cache (truncated, not a zip) is rebuilt
             log.warning("word vector cache %s unreadable (%s): rebuilding it", self._file, exc)
 
     def _save(self) -> None:
+        """The library's words to disk (never a question's: they stay in memory). A cache
+        that cannot be written (read-only home, full disk) costs time, never an answer."""
         if self._file is None:
             return
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        words = list(self._vectors)
-        fd, tmp = tempfile.mkstemp(dir=self._file.parent, suffix=".npz")
-        os.close(fd)
+        words = sorted(self._stored)
+        tmp = None
         try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self._file.parent, suffix=".npz")
+            os.close(fd)
             np.savez(tmp, words=np.array(words), vectors=np.stack([self._vectors[w]
                                                                    for w in words]))
             os.replace(tmp, self._file)
+        except OSError as exc:
+            log.warning("word vector cache %s not written: %s", self._file, exc)
         finally:
-            if os.path.exists(tmp):
+            if tmp and os.path.exists(tmp):
                 os.remove(tmp)
 
-    def vectors(self, words: list[str]) -> np.ndarray:
-        """Unit vectors of ``words``; those not yet cached are embedded (and saved)."""
+    def vectors(self, words: list[str], keep: bool = False) -> np.ndarray:
+        """Unit vectors of ``words``; those not yet cached are embedded. ``keep``: they are
+        the library's words, saved to disk for the next start."""
         with self._lock:
             self._load()
             missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
@@ -96,6 +109,8 @@ class WordBridge:
                     vecs = np.asarray(self._embed(batch), dtype=np.float32)
                     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
                     self._vectors.update(zip(batch, vecs, strict=True))
+            if keep and not set(words) <= self._stored:
+                self._stored.update(words)
                 self._save()
             if not words:
                 return np.zeros((0, 1), dtype=np.float32)
@@ -107,7 +122,7 @@ class WordBridge:
             found = self._matrices.get(language)
             if found is None or found[0] != digest:
                 words = sorted(w for w in vocabulary if _PLAIN.match(w))
-                found = (digest, words, self.vectors(words))
+                found = (digest, words, self.vectors(words, keep=True))
                 self._matrices[language] = found
             return found[1], found[2]
 

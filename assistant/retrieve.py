@@ -285,20 +285,35 @@ class KeywordIndex:
                allowed: Callable[[dict[str, Any]], bool] | None = None,
                language: str | None = None) -> list[tuple[int, float]]:
         """``language``: the query is in that language's words (a bridged question)."""
+        bm25, metas = self._bm25, self.metas
         # the query's words as each language's passages were indexed
         q = list(dict.fromkeys(terms_in(query, language) if language else (
             terms(query) + [t for lang in sorted(self._languages)
                             for t in terms_in(query, lang)])))
-        if self._bm25 is None or not q:
+        if bm25 is None or not q:
             return []
-        scores = self._bm25.get_scores(q)
+        scores = bm25.get_scores(q)
+        if len(scores) != len(metas):
+            return []  # caught between two rebuilds: no hits rather than wrong ones
         order = np.argsort(-scores)
         out: list[tuple[int, float]] = []
         for i in order:
             if scores[i] <= 0 or len(out) >= k:
                 break
-            if allowed is None or allowed(self.metas[i]):
+            if allowed is None or allowed(metas[i]):
                 out.append((int(i), float(scores[i])))
+        return out
+
+    def search_passages(self, query: str, k: int,
+                        allowed: Callable[[dict[str, Any]], bool] | None = None,
+                        language: str | None = None) -> list[Passage]:
+        """``search``'s hits as passages, each checked against the rows it was found in
+        (another ingest may rebuild the index meanwhile)."""
+        ids, texts, metas = self.ids, self.texts, self.metas
+        out: list[Passage] = []
+        for i, score in self.search(query, k, allowed, language):
+            if i < len(metas) and (allowed is None or allowed(metas[i])):
+                out.append(to_passage(ids[i], texts[i], metas[i], score))
         return out
 
 

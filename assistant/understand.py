@@ -17,11 +17,7 @@ from ingest.language import detect
 # "how much" a quantity, "who" an agent, "where" a place.
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
-    # "when" asks at the start of a question or a part of one, or after "tell me", not as
-    # a conjunction ("what did the report find when it reviewed ...")
-    ("date", re.compile(r"(?:^|[,;:]\s*|\b(?:and|or|but|since|until|till|by|from|me|us|know|"
-                        r"say|says|out|ask|check)\s+)when\b|"
-                        r"\b(?:what|which) (?:date|day|year|month)\b|"
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
     ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:share|percentage|"
@@ -125,7 +121,23 @@ _NOUN_WANTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_WH = re.compile(r"\b(what|which|who|whom|whose|how|where|why|when)\b", re.I)
+
+
+def asks_when(text: str) -> bool:
+    """Whether "when" asks for a date: it is the question's first question word ("When
+    was it signed?", "Tell me when it expires"), or joined to another by "and" ("Where
+    and when ...", "Who signed it, and when?"); not a conjunction after another ("What
+    did the report find when it reviewed ...?")."""
+    found = [m.group(1).lower() for m in _WH.finditer(text)]
+    if "when" not in found:
+        return False
+    return found[0] == "when" or bool(re.search(r"\b(?:and|or)\s+when\b", text, re.I))
+
+
 def answer_kind(text: str) -> str:
+    if not asks_when(text):
+        text = re.sub(r"\bwhen\b", "as", text, flags=re.I)  # a conjunction asks nothing
     for kind, pattern in _WANTS:
         if pattern.search(text.strip()):
             return kind

@@ -229,16 +229,51 @@ def test_an_edition_is_the_name_with_its_year_when_the_document_writes_one():
 
 def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language():
     q = understand("What is the deadline of the CAP information actions call?")
-    english = _passage("The CAP fund supports capital projects.", "CAP guide", 0)
-    italian = Passage("it-00000", "it", "invito.pdf", "Invito PAC", "grant_call", 1, "",
-                      "Le domande devono essere inviate entro il 30 settembre 2011.", 0.03,
-                      language="it")
-    other = _passage("Deadline: 1 May 2026.", "Another call", 1)
-    other = Passage("doc-00002", "other", "other.pdf", "Another call", "grant_call", 1, "",
-                    "Deadline: 1 May 2026.", 0.03, language="en")
-    named = EmbeddedAnswerer.named_documents(q, [english, italian, other],
-                                             {"doc", "it", "other"})
-    assert named == {"doc", "it"}  # "cap" in "capital" is not the name
+
+    def passage(doc: str, text: str, language: str) -> Passage:
+        return Passage(f"{doc}-00000", doc, f"{doc}.pdf", f"Document {doc}", "grant_call", 1,
+                       "", text, 0.03, language=language)
+
+    capital = passage("capital", "The fund supports capital projects.", "en")
+    faq = passage("faq", "Per un ente pubblico basta un cap itolo di bilancio.", "it")
+    italian = passage("pac", "Le domande devono essere inviate entro il 30 settembre.", "it")
+    english = passage("guide", "The CAP guide explains the rules.", "en")
+    # "cap" in "capital" is not the name; only an Italian document writes "cap": then
+    # every Italian document may name it its own way ("PAC")
+    assert EmbeddedAnswerer.named_documents(q, [capital, faq, italian],
+                                            {"capital", "faq", "pac"}) == {"faq", "pac"}
+    # an English document names it: the question is about that one
+    assert EmbeddedAnswerer.named_documents(q, [capital, english, italian],
+                                            {"capital", "guide", "pac"}) == {"guide"}
+
+
+def test_a_period_beside_a_name_holds_each_of_its_years():
+    from assistant.answer import pin_holds
+
+    assert pin_holds("edition", ("Interreg Europe", "2023"), "interreg europe 2021-2027")
+    assert not pin_holds("edition", ("Interreg Europe", "2028"), "interreg europe 2021-2027")
+    # a date ending the line before a heading is no year of the name
+    assert not pin_holds("edition", ("PRINCE", "2011"), "until 31 march 2011 prince 2010 lot 1")
+
+
+def test_a_sentence_that_asks_weighs_less(answerer):
+    from assistant.select import SentenceScorer
+
+    q = understand("Can a centre charge fees for its events?")
+    from dataclasses import replace
+
+    asks = _passage("Can a centre charge fees for its events?")
+    says = _passage("Centres can charge fees for events.", n=1)
+    cands = SentenceScorer.candidates([asks, says])
+    weighed = answerer.scorer.score(q, q.text, cands, [asks, says])
+    kept = answerer.scorer.weights
+    answerer.scorer.weights = replace(kept, asking=0.0)
+    try:
+        plain = answerer.scorer.score(q, q.text, cands, [asks, says])
+    finally:
+        answerer.scorer.weights = kept
+    assert weighed[0] == pytest.approx(plain[0] - kept.asking, abs=1e-4)
+    assert weighed[1] == pytest.approx(plain[1], abs=1e-4)
 
 
 def test_a_sentence_that_asks_is_not_the_answer(answerer):
@@ -256,3 +291,36 @@ def test_a_figure_the_question_states_is_no_answer():
     assert not holds_beyond("There are 298 agreements in the dataset.", "quantity", asked)
     assert not holds_beyond("Signed at Hoshikawa City on October 7, 2025.", "quantity", asked)
     assert holds_beyond("Of the 298 agreements, 12 involve prefectures.", "quantity", asked)
+
+
+def test_a_date_must_be_in_the_answer_or_what_carries_it_on(answerer):
+    from assistant.select import Candidate, Selection
+
+    q = understand("When must the final report be submitted?")
+
+    def cand(text: str, index: int, score: float) -> Candidate:
+        return Candidate(text, [], 0, index, "doc", score)
+
+    best = cand("The final report must be submitted within the period set out below:", 0, 1.0)
+    carried = cand("31 January 2027 at the latest.", 1, 0.2)
+    assert answerer.decide(q, Selection([best, carried], 1.0)).answer
+    # a neighbour that merely holds a date does not make an answer of the best sentence
+    best = cand("The final report must be submitted with the financial statement.", 0, 1.0)
+    aside = cand("The Commission met on 3 May 2024 to discuss the programme.", 1, 0.2)
+    assert not answerer.decide(q, Selection([best, aside], 1.0)).answer
+
+
+def test_when_as_a_conjunction_asks_for_no_date():
+    from assistant.understand import answer_kind
+
+    assert answer_kind("What did the report find when it reviewed the agreements?") == "fact"
+    assert answer_kind("Tell me when it expires") == "date"
+    assert answer_kind("Who signed it, and when?") == "date"
+    assert answer_kind("Where and when was it concluded?") == "date"
+
+
+def test_split_sentences_hands_out_copies_of_what_it_cached():
+    text = "Eligible costs include:\n- travel\n- subsistence"
+    first = split_sentences(text)
+    first[0][1].append("a change by one caller")
+    assert split_sentences(text) == [("Eligible costs include:", ["travel", "subsistence"])]

@@ -215,3 +215,26 @@ def test_the_best_ranked_document_is_searched_again_on_its_own(assistant):
     added = more[len(found):]
     assert added and {p.doc_id for p in added} == {found[0].doc_id}
     assert len({p.chunk_id for p in more}) == len(more)
+
+
+def test_the_leading_document_is_searched_without_the_names_its_title_holds(assistant,
+                                                                            monkeypatch):
+    from assistant.understand import understand
+
+    live = assistant.retriever.live_ids()
+    question = "What costs are eligible under the Friendship Towns Fund climate call?"
+    q = understand(question)
+    found = assistant.gather(q, question, None, {}, 4, live)
+    assert "Friendship Towns Fund" in found[0].title
+    seen = []
+    search = assistant.retrieve
+
+    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
+        seen.append((query, filters))
+        return search(query, filters, boosts, k, live)
+
+    monkeypatch.setattr(assistant, "retrieve", spy)
+    assistant.within_first(q, question, found, None, live)
+    query, filters = seen[-1]
+    assert "Friendship Towns Fund" not in query and "costs" in query
+    assert filters.doc_ids == [found[0].doc_id]

@@ -73,17 +73,33 @@ def test_words_find_their_translations_in_the_library_s_vocabulary(embedder,
     assert near["hotel"][0] == "albergo"
     assert "giraffe" not in near  # no word of the library is close enough: none stands in
     assert cache.exists()
-    # a second bridge on the same cache embeds nothing it already has
+    import numpy as np
+
+    with np.load(cache) as data:  # the library's words, never the officer's question
+        assert set(data["words"]) == set(vocabulary)
+    # a second bridge on the same cache embeds only the question's word
     calls.clear()
     again = WordBridge(embed, cache).translate(["payment"], "it", vocabulary)
-    assert again["payment"][0] == "pagamento" and calls == []
+    assert again["payment"][0] == "pagamento" and calls == [1]
 
 
-def test_a_damaged_word_cache_is_rebuilt(embedder, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", [b"not a numpy archive", b"PK\x03\x04truncated"])
+def test_a_damaged_word_cache_is_rebuilt(embedder, tmp_path: Path, damage: bytes) -> None:
+    import numpy as np
+
     cache = tmp_path / "words.npz"
-    cache.write_bytes(b"not a numpy archive")
+    cache.write_bytes(damage)
     near = WordBridge(embedder.embed, cache).translate(["payment"], "it", ["pagamento"])
     assert near == {"payment": ["pagamento"]}
+    with np.load(cache) as data:  # written again, whole
+        assert list(data["words"]) == ["pagamento"]
+
+
+def test_a_cache_that_cannot_be_written_costs_no_answer(embedder, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would be")
+    bridge = WordBridge(embedder.embed, blocked / "cache" / "words.npz")
+    assert bridge.translate(["payment"], "it", ["pagamento"]) == {"payment": ["pagamento"]}
 
 
 def test_an_english_question_is_answered_from_an_italian_call(embedder,

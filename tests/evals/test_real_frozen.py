@@ -25,3 +25,13 @@ def test_the_frozen_set_has_the_shape_the_issue_asks_for():
                if r["kind"] != "unanswerable")
     halves = real.question_sets(["frozen-a", "frozen-b"])
     assert len(halves["frozen-a"]) + len(halves["frozen-b"]) == len(rows)
+
+
+# The sha256 of evals/real_frozen_qa_c.jsonl as committed, before it was ever run.
+FROZEN_C_SHA256 = "1ecf5b1029a34483d0935217698a038963a6a88662b2576527cded71c4fe5139"
+
+
+def test_frozen_c_is_unchanged_since_it_was_written():
+    assert hashlib.sha256(real.FROZEN_C.read_bytes()).hexdigest() == FROZEN_C_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_C.read_text().splitlines() if x.strip()]
+    assert len(rows) >= 30 and sum(r["kind"] == "unanswerable" for r in rows) >= 9
