@@ -22,6 +22,7 @@ from assistant.select import (
     Selection,
     SentenceScorer,
     Weights,
+    carries_on,
     choose,
     continues,
 )
@@ -203,7 +204,7 @@ class EmbeddedAnswerer:
         core = list(best)
         for c in best:
             nxt, prev = by_pos.get((c.passage, c.index + 1)), by_pos.get((c.passage, c.index - 1))
-            if nxt and (c.text.endswith(":") or nxt.text[:1].islower() or continues(nxt.text)):
+            if nxt and carries_on(c.text, nxt.text):
                 core.append(nxt)
             if prev and (prev.text.endswith(":") or continues(c.text)):
                 core.append(prev)

@@ -56,11 +56,11 @@ _TYPE_CUES = {
 # are in the top 8 passages for 53% of questions, top 12 for 60%, top 16 for 65%
 # (evals/real.py); the sentence cascade keeps the cost of more passages small.
 PASSAGES = 12
-# Documents in another language among this many best passages are searched again with the
-# question's words said in their language: at most this many documents, passages each.
 # Further passages of the best-ranked document, searched on its own. Fitted on dev +
 # frozen-a: key facts 0.56/0.45 at 6 and 10 (mean share 0.58 and 0.60), 0.56/0.43 at 14.
 WITHIN_FIRST = 10
+# Documents in another language among this many best passages are searched again with the
+# question's words said in their language: at most this many documents, passages each.
 FOREIGN_TOP = 6
 FOREIGN_DOCS = 3
 FOREIGN_PASSAGES = 3

@@ -98,23 +98,28 @@ class WordBridge:
 
     def vectors(self, words: list[str], keep: bool = False) -> np.ndarray:
         """Unit vectors of ``words``; those not yet cached are embedded. ``keep``: they are
-        the library's words, saved to disk for the next start."""
+        the library's words, kept (and saved to disk for the next start); a question's
+        words are embedded for this call only, so a long-running server does not gather
+        every word ever asked."""
         with self._lock:
             self._load()
             missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
+            fresh: dict[str, np.ndarray] = {}
             if missing:
                 log.info("embedding %d words for cross-language matching", len(missing))
                 for start in range(0, len(missing), 512):
                     batch = missing[start:start + 512]
                     vecs = np.asarray(self._embed(batch), dtype=np.float32)
                     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-                    self._vectors.update(zip(batch, vecs, strict=True))
-            if keep and not set(words) <= self._stored:
-                self._stored.update(words)
-                self._save()
+                    fresh.update(zip(batch, vecs, strict=True))
+            if keep:
+                self._vectors.update(fresh)
+                if not set(words) <= self._stored:
+                    self._stored.update(words)
+                    self._save()
             if not words:
                 return np.zeros((0, 1), dtype=np.float32)
-            return np.stack([self._vectors[w] for w in words])
+            return np.stack([fresh[w] if w in fresh else self._vectors[w] for w in words])
 
     def _matrix(self, language: str, vocabulary: list[str]) -> tuple[list[str], np.ndarray]:
         digest = hashlib.sha1("\n".join(vocabulary).encode()).hexdigest()

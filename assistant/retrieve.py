@@ -243,7 +243,7 @@ class KeywordIndex:
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
              self._df, self._by_doc, self._languages, self._words) = (
                 ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
-                words if texts else {})
+                words)
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -284,8 +284,22 @@ class KeywordIndex:
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None,
                language: str | None = None) -> list[tuple[int, float]]:
-        """``language``: the query is in that language's words (a bridged question)."""
-        bm25, metas = self._bm25, self.metas
+        """Rows of the best chunks for ``query`` and their scores. ``language``: the query
+        is in that language's words (a bridged question)."""
+        return self._search(self._bm25, self.metas, query, k, allowed, language)
+
+    def search_passages(self, query: str, k: int,
+                        allowed: Callable[[dict[str, Any]], bool] | None = None,
+                        language: str | None = None) -> list[Passage]:
+        """``search``'s hits as passages, read from the same rows they were scored on
+        (another ingest may rebuild the index meanwhile)."""
+        bm25, ids, texts, metas = self._bm25, self.ids, self.texts, self.metas
+        return [to_passage(ids[i], texts[i], metas[i], score)
+                for i, score in self._search(bm25, metas, query, k, allowed, language)]
+
+    def _search(self, bm25: bm25s.BM25 | None, metas: list[dict[str, Any]], query: str,
+                k: int, allowed: Callable[[dict[str, Any]], bool] | None,
+                language: str | None) -> list[tuple[int, float]]:
         # the query's words as each language's passages were indexed
         q = list(dict.fromkeys(terms_in(query, language) if language else (
             terms(query) + [t for lang in sorted(self._languages)
@@ -302,18 +316,6 @@ class KeywordIndex:
                 break
             if allowed is None or allowed(metas[i]):
                 out.append((int(i), float(scores[i])))
-        return out
-
-    def search_passages(self, query: str, k: int,
-                        allowed: Callable[[dict[str, Any]], bool] | None = None,
-                        language: str | None = None) -> list[Passage]:
-        """``search``'s hits as passages, each checked against the rows it was found in
-        (another ingest may rebuild the index meanwhile)."""
-        ids, texts, metas = self.ids, self.texts, self.metas
-        out: list[Passage] = []
-        for i, score in self.search(query, k, allowed, language):
-            if i < len(metas) and (allowed is None or allowed(metas[i])):
-                out.append(to_passage(ids[i], texts[i], metas[i], score))
         return out
 
 

@@ -308,6 +308,12 @@ def continues(sentence: str) -> bool:
     return bool(_CONTINUES.match(sentence.strip()))
 
 
+def carries_on(first: str, second: str) -> bool:
+    """Whether ``second`` goes on from ``first``: a list or a clause introduced by a colon,
+    a sentence cut mid-way, or one that leans on the one before ("This rate ...")."""
+    return first.endswith(":") or second[:1].islower() or continues(second)
+
+
 def strip_names(text: str, names: list[str]) -> str:
     out = text
     for n in sorted(names, key=len, reverse=True):
@@ -369,7 +375,7 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
         needs_type = wants in ("date", "duration", "quantity") and not holds(c.body, wants)
-        if nxt and (c.text.endswith((":", "?")) or nxt.text[:1].islower() or continues(nxt.text)
+        if nxt and (carries_on(c.text, nxt.text) or c.text.endswith("?")
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)
         elif prev and (continues(c.text) or (needs_type and holds(prev.body, wants))):
