@@ -245,9 +245,9 @@ PERCENT_RE = re.compile(
 # one list the call reader and the lot reader share.
 RATE_CUE = re.compile(
     r"co-?financ\w*|co-?fund\w*|eligible (?:project )?costs|funding rate|grant rate|"
-    r"financial contribution|cofinanzia\w*|costi\s+ammissibili|cofinancia\w*|"
-    r"costes\s+subvencionables|cofinancement|co[ûu]ts\s+[ée]ligibles|"
-    r"f[öo]rderf[äa]higen\s+Kosten|subsidiabele\s+kosten",
+    r"financial contribution|cofinanzia\w*|costi\s+(?:\w+\s+)?ammissibili|cofinancia\w*|"
+    r"costes\s+(?:\w+\s+)?subvencionables|cofinancement|co[ûu]ts\s+(?:\w+\s+)?[ée]ligibles|"
+    r"f[öo]rderf[äa]higen\s+(?:\w+\s+)?Kosten|subsidiabele\s+(?:\w+\s+)?kosten",
     re.I,
 )
 

@@ -244,9 +244,11 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
         r"subvention de|pro Projekt|per project"
     )
 
-    def ctx(a: Amount, before: int = 120) -> str:
-        line_start = max(text.rfind("\n", 0, a.start), text.rfind(". ", 0, a.start), 0)
-        lo = max(line_start, a.start - before)
+    def ctx(a: Amount, before: int = 160) -> str:
+        # from the start of the sentence, not of the line: a PDF wraps "La dotazione
+        # complessiva ... è di" across lines before the figure
+        start = max(text.rfind(". ", 0, a.start), text.rfind("\n\n", 0, a.start), 0)
+        lo = max(start, a.start - before)
         return text[lo : a.start]
 
     # call budget: an amount in a 'budget' sentence that is not about per-project size
@@ -453,7 +455,8 @@ def _deadline(dt: DocText) -> dict[str, Field]:
         h = after[0]
         tail = sent[h.end : h.end + 90]
         score = 0
-        if find_times(tail):
+        # "by 17:00 CET on 30 March" and "entro le 24 (ora di Bruxelles) del 30 settembre"
+        if find_times(tail) or find_times(sent[max(0, h.start - 40) : h.start]):
             score += 2
         if re.search(
             r"(?i)no later than|must (?:be )?(?:submitted|received)|must reach|deadline (?:for|is)|"
@@ -461,7 +464,7 @@ def _deadline(dt: DocText) -> dict[str, Field]:
             sent,
         ):
             score += 1
-        if re.search(r"(?i)replaces|previous|version|was extended|changed|start|begin|"
+        if re.search(r"(?i)replaces|previous|\bversion\b|was extended|changed|start|begin|"
                      r"portati a termine|completed|results|risultati|info(?:rmation)? day",
                      sent):
             score -= 2

@@ -103,9 +103,8 @@ class DocText:
             )
             # "(10) years." after "...a period of ten" is a wrapped line, not an item "(10)"
             wrapped_paren = prev_open and ln.text.startswith("(")
-            unit = is_heading_line(ln.text) or (
-                bool(BULLET_RE.match(ln.text)) and not wrapped_paren
-            )
+            heading = is_heading_line(ln.text) and not (prev_open and _wrapped(ln.text))
+            unit = heading or (bool(BULLET_RE.match(ln.text)) and not wrapped_paren)
             gap = cur is not None and "\n\n" in self.text[cur[1] : s0]
             continues = (
                 cur is not None
@@ -119,7 +118,7 @@ class DocText:
             if cur is not None:
                 yield cur
             cur = (s0, e0)
-            if is_heading_line(ln.text):
+            if heading:
                 yield cur
                 cur = None
         if cur is not None:
@@ -199,6 +198,16 @@ def section_lines(dt: DocText, heading: Line, end: int | None = None) -> list[Li
             continue
         out.append(ln)
     return out
+
+
+def _wrapped(text: str) -> bool:
+    """A short line that reads as the rest of an unfinished sentence rather than a heading:
+    not numbered, not in capitals, and most of its longer words in lower case ("Commissione
+    una sovvenzione di importo compreso tra" wrapped before its figures)."""
+    if re.match(r"^(?:#|\d|[IVX]+\.)", text) or HEADING_RE.match(text) or text.isupper():
+        return False
+    longer = [w for w in text.split() if len(w) > 3]
+    return sum(w[:1].isupper() for w in longer) * 2 < len(longer)
 
 
 def is_heading_line(text: str) -> bool:

@@ -172,3 +172,38 @@ def test_the_cover_title_is_the_largest_block_that_is_not_a_banner(tmp_path: Pat
     parsed = parse_bytes(path.read_bytes(), "guidelines.pdf")
     fields = FieldExtractor().run(parsed, "grant_call")
     assert fields["title"].value == "CALL FOR PROPOSALS PRINCE 2010 GUIDELINES FOR GRANT APPLICANTS"
+
+
+# The same notice as an Official Journal column wraps it: short lines, a line that reads
+# like a heading ("Commissione una sovvenzione di importo compreso tra") in mid-sentence,
+# the budget's cue two lines above its figure, and a postal deadline without a time beside
+# the e-mail one that has it (and whose copy is an "electronic version", not a new version).
+WRAPPED_NOTICE = """INVITO A PRESENTARE PROPOSTE
+«Sostegno a favore di azioni di informazione riguardanti la politica agricola comune»
+3. DURATA E DOTAZIONE FINANZIARIA
+La dotazione complessiva disponibile per le azioni di informa-
+zione da eseguire in forza del presente invito a presentare pro-
+poste è di 3 250 000 EUR. L'importo sarà suddiviso tra le proposte.
+Per ciascuna azione di informazione può essere richiesta alla
+Commissione una sovvenzione di importo compreso tra
+100 000 EUR e 500 000 EUR (incluso rimborso forfettario delle
+spese di personale).
+Il contributo della Commissione alle domande selezionate è
+limitato al 50 % dei costi totali ammissibili.
+4. PRESENTAZIONE DELLE DOMANDE
+Entro il 30 settembre 2011 i proponenti devono inviare una copia cartacea della domanda
+completa, per plico raccomandato.
+Parallelamente, i richiedenti dovranno trasmettere per posta elettronica,
+entro le 24 (ora di Bruxelles) del 30 settembre 2011, una copia della loro
+domanda contenente almeno la versione elettronica della lettera di domanda.
+"""
+
+
+def test_a_wrapped_italian_notice_keeps_its_budget_range_rate_and_deadline_hour(
+        ex: FieldExtractor) -> None:
+    v = {k: f.value for k, f in ex.run(doc(WRAPPED_NOTICE), "grant_call").items()}
+    assert v["call_budget"] == 3250000
+    assert (v["amount_min"], v["amount_max"]) == (100000, 500000)
+    assert v["cofinancing_rate"] == 50
+    assert (v["deadline"], v["deadline_time"], v["deadline_tz"]) == (
+        "2011-09-30", "24:00", "ora di Bruxelles")
