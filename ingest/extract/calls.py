@@ -43,8 +43,19 @@ def read_call(dt: DocText) -> dict[str, Field]:
             r"Initiative|Scheme|Facility))\b",
             text[:3000],
         )
+        # "under its Prince programme": a lower-case "programme" is not part of the name;
+        # "in the framework of the European Year of Volunteering 2011" names it in full
+        m = m or re.search(
+            r"\b(?:under|within|of)\s+(?:the|its|their|this)\s+(?P<p>[A-Z][\w+'’&-]*"
+            r"(?:\s+[A-Z][\w+'’&-]*){0,4})\s+(?:programme|program)\b"
+            r"|\bin\s+the\s+framework\s+of\s+(?:the\s+)?(?P<q>[A-Z][\w'’&-]*(?:\s+(?:of|for|and)\s+"
+            r"[A-Z][\w'’&-]*|\s+[A-Z0-9][\w'’&-]*){1,6})",
+            text[:6000],  # a guide's background section, after its cover and contents
+        )
         if m:
-            out["programme"] = dt.field(m.group("p").strip(), m.start("p"))
+            group = "p" if m.group("p") else "q"
+            name = squash(m.group(group).split("\n\n")[0])  # never across a paragraph
+            out["programme"] = dt.field(name, m.start(group))
 
     cid = None
     lab = labelled(

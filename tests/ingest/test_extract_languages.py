@@ -207,3 +207,16 @@ def test_a_wrapped_italian_notice_keeps_its_budget_range_rate_and_deadline_hour(
     assert v["cofinancing_rate"] == 50
     assert (v["deadline"], v["deadline_time"], v["deadline_tz"]) == (
         "2011-09-30", "24:00", "ora di Bruxelles")
+
+
+@pytest.mark.parametrize(("text", "programme"), [
+    ("Call for Proposals for flagship projects in the framework\nof the European Year of "
+     "Volunteering 2011\n\n1. OBJECTIVES\nThe call supports volunteering.",
+     "European Year of Volunteering 2011"),
+    ("Background\nIn 2008 the Directorate-General published the first call for proposals "
+     "under\nits Prince programme that covered information activities.", "Prince"),
+])
+def test_a_programme_named_in_running_text(ex: FieldExtractor, text: str,
+                                           programme: str) -> None:
+    v = {k: f.value for k, f in ex.run(doc("CALL FOR PROPOSALS\n" + text), "grant_call").items()}
+    assert v["programme"] == programme
