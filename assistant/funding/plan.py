@@ -321,7 +321,11 @@ _HOME = re.compile(
     r"commune|parish|borough|district|committee|association|organi[sz]ation|ngo|charity)"
     r"\s+(?:is\s+)?(?:in|from)\s+(?:the\s+)?|"
     r"[Ww]e(?:'re| are)\s+(?:an?\s+(?:[\w-]+\s+){0,3}?)?(?:based\s+)?in\s+(?:the\s+)?|"
-    r"[Bb]ased in\s+(?:the\s+)?)(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
+    r"[Bb]ased in\s+(?:the\s+)?)")
+# Where the place named after "our town in" ends: "County Kerry, Ireland, and our twin town
+# in Brittany" is about Ireland, not France.
+_PLACE_END = re.compile(r"[.;:!?]|,?\s+(?:and|with|together|plus|who|which|that|wants?|would)\b"
+                        r"|\s+(?:our|their)\s", re.I)
 
 
 _HOME_ADJ = re.compile(r"\b[Oo]ur\s+([A-Z][\w.]*)\s+(?:town|city|county|region|municipality|"
@@ -341,8 +345,10 @@ def home_country(text: str) -> str | None:
     for m in _HOME.finditer(text):
         if m.group(1) and _PARTNER_ROLE.search(m.group(1)):
             continue
-        found = find_countries(m.group("place"))
-        if found and found[0][0] == 0:
+        place = text[m.end():m.end() + 80]
+        place = place[:end.start()] if (end := _PLACE_END.search(place)) else place
+        found = find_countries(place)
+        if found:
             return found[0][1]
     for m in _HOME_ADJ.finditer(text):
         found = find_countries(m.group(1))
