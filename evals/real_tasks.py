@@ -16,7 +16,8 @@ Funding, per set:
 - the shipped scorer's own figures (`score.py` score_tasks) beside ours.
 Letters: the share of each task's must-mention facts in the letter, and whether the letters
 that must be refused (a partner we hold no agreement with) were. frozen-c
-(`evals/real_letters_frozen_c.jsonl`) holds letters only, written later and held out.
+(`evals/real_letters_frozen_c.jsonl` and `evals/real_radar_frozen_c.jsonl`) was written
+later by a second engineer who saw neither the writer nor the radar, and is held out.
 
     python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,frozen-b] [--json] [--show]
 """
@@ -39,6 +40,9 @@ FROZEN_TASKS = REPO / "evals" / "real_tasks_frozen.jsonl"
 # Letters only, written from the documents by a second engineer who saw neither the letter
 # writer nor its output, after the letters were tuned on dev and frozen-a: held out.
 FROZEN_LETTERS_C = REPO / "evals" / "real_letters_frozen_c.jsonl"
+# Funding requests, written by a second engineer from the calls alone, who saw neither the
+# radar nor its output, after the radar moved to the multilingual space: held out.
+FROZEN_RADAR_C = REPO / "evals" / "real_radar_frozen_c.jsonl"
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c")
 
 log = logging.getLogger(__name__)
@@ -51,7 +55,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-a": frozen[0::2],
         "frozen-b": frozen[1::2],
         "frozen": frozen,
-        "frozen-c": load_jsonl(FROZEN_LETTERS_C),
+        "frozen-c": load_jsonl(FROZEN_LETTERS_C) + load_jsonl(FROZEN_RADAR_C),
     }
     return {n: every[n] for n in names}
 

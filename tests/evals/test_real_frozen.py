@@ -35,3 +35,16 @@ def test_frozen_c_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real.FROZEN_C.read_bytes()).hexdigest() == FROZEN_C_SHA256
     rows = [json.loads(x) for x in real.FROZEN_C.read_text().splitlines() if x.strip()]
     assert len(rows) >= 30 and sum(r["kind"] == "unanswerable" for r in rows) >= 9
+
+
+# The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
+RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
+
+
+def test_the_frozen_radar_requests_are_unchanged_since_they_were_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_C.read_bytes()).hexdigest() == RADAR_C_SHA256
+    rows = [t for t in real_tasks.task_sets(["frozen-c"])["frozen-c"]
+            if real_tasks.is_funding(t)]
+    assert len(rows) >= 20 and sum(not r["expected_schemes"] for r in rows) >= 5
