@@ -26,7 +26,6 @@ from assistant.funding.rules import (
     text_blocks,
 )
 from assistant.funding.theme import (
-    FIT_MARGIN,
     FIT_THRESHOLD,
     MAX_CONDITIONS,
     ThemeFit,
@@ -123,13 +122,11 @@ class FundingRadar:
         return self._today or date.today()
 
     def _embed(self, texts: list[str], query: bool = False) -> np.ndarray:
-        # the store's own space: multilingual by default, so an English plan meets an
-        # Italian call, and the stored passage vectors serve as they are
-        embedder = self.library.embedder
+        embedder = self.library.theme_embedder
         embed = embedder.embed_query if query else embedder.embed
         if not texts:
             return unit_rows([])
-        return self.library.theme_vectors.get(texts, embed, ("radar", embedder.name, query))
+        return self.library.theme_vectors.get(texts, embed, ("theme", query))
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
@@ -142,32 +139,24 @@ class FundingRadar:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
         topics = self._embed(plan.topics, query=True)
-        judged = []
+        flagged, closed, near = [], [], []
         for call in calls:
             fit = theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
                             call.text.vectors, call.terms,
                             prose=bool(call.row.lot) and not call.rec.field_value("themes"))
             log.debug("%s theme fit %.3f (%s ~ %s)", call.row.source, fit.score, fit.topic,
                       fit.theme)
-            if fit.score >= FIT_THRESHOLD:
-                checks = self._rules(call, plan)
-                judged.append((call, fit, checks, [c for c in checks if c.ok is False]))
-        # the yardstick: the best fit among the calls whose rules the plan meets (closed
-        # ones included: a past round fits as well as an open one)
-        eligible = [fit.score for _, fit, _, failed in judged
-                    if all(c.rule == "status" for c in failed)]
-        best = max(eligible, default=0.0)
-        flagged, closed, near = [], [], []
-        for call, fit, checks, failed in judged:
+            if fit.score < FIT_THRESHOLD:
+                continue
+            checks = self._rules(call, plan)
+            failed = [c for c in checks if c.ok is False]
             entry = self._entry(call, plan, fit, checks)
-            if failed and not all(c.rule == "status" for c in failed):
-                near.append(entry)
-            elif fit.score < best - FIT_MARGIN:
-                continue  # fits, but other calls fit the plan clearly better
-            elif not failed:
+            if not failed:
                 flagged.append(entry)
-            else:
+            elif all(c.rule == "status" for c in failed):
                 closed.append(entry)
+            else:
+                near.append(entry)
         for found in (flagged, closed, near):
             found.sort(key=lambda e: -e["score"])
         rows = {c.row.key: c.row for c in calls}
@@ -198,19 +187,23 @@ class FundingRadar:
         return out
 
     def _call_texts(self, doc_ids: list[str]) -> dict[str, CallText]:
-        # the radar works in the store's space: the passages' stored vectors serve
+        # the store's vectors serve when they are in the themes' space; else the passages
+        # are embedded again in it
+        stored = self.library.embedder.name == self.library.theme_embedder.name
         got = self.library.store.chunks.get(
             where={"doc_id": {"$in": doc_ids}},
-            include=["documents", "metadatas", "embeddings"])
-        by_doc: dict[str, dict[str, list[Any]]] = {d: {"p": [], "t": []}
+            include=["documents", "metadatas", *(["embeddings"] if stored else [])])
+        by_doc: dict[str, dict[str, list[Any]]] = {d: {"p": [], "t": [], "full": []}
                                                    for d in doc_ids}
         for text, meta in zip(got["documents"], got["metadatas"], strict=True):
             header = int(meta.get("header_chars", 0))
             slot = by_doc[str(meta["doc_id"])]
             slot["p"].append(int(meta.get("page") or 0))
             slot["t"].append((text or "")[header:])
-        for vec, meta in zip(got["embeddings"], got["metadatas"], strict=True):
-            by_doc[str(meta["doc_id"])].setdefault("v", []).append(list(vec))
+            slot["full"].append(text or "")
+        if stored:
+            for vec, meta in zip(got["embeddings"], got["metadatas"], strict=True):
+                by_doc[str(meta["doc_id"])].setdefault("v", []).append(list(vec))
         out = {}
         for doc_id, slot in by_doc.items():
             pages: dict[int, str] = {}
@@ -218,7 +211,7 @@ class FundingRadar:
             for pg, t in sorted(zip(slot["p"], slot["t"], strict=True), key=lambda x: x[0]):
                 pages[pg] = (pages.get(pg, "") + " " + flat(t)).strip()
                 blocks.extend((pg, b) for b in text_blocks(t))
-            vectors = unit_rows(slot.get("v", []))
+            vectors = unit_rows(slot.get("v", [])) if stored else self._embed(slot["full"])
             out[doc_id] = CallText(pages, vectors, blocks)
         return out
 

@@ -389,35 +389,3 @@ def test_a_lots_name_adds_to_prose_priorities_never_replaces_them() -> None:
 ])
 def test_home_country_is_read_past_the_place_inside_it(request_text: str, home: str) -> None:
     assert PlanReader([]).read(request_text).home_country == home
-
-
-def test_a_long_call_does_not_fit_on_its_single_best_passage() -> None:
-    import numpy as np
-
-    topic = np.array([[1.0, 0.0]])
-    # a 24-page guide: one passage on the plan's theme, the rest on something else
-    long_call = np.array([[1.0, 0.0]] + [[0.0, 1.0]] * 9)
-    # a short call whose every passage is on the theme, if less exactly
-    short_call = np.array([[0.8, 0.6]] * 5)
-    none, profile = np.zeros((0, 0)), np.array([0.0, 1.0])
-    long_fit = theme_fit(topic, ["flood sensors"], none, [], profile, long_call, set())
-    short_fit = theme_fit(topic, ["flood sensors"], none, [], profile, short_call, set())
-    assert short_fit.score > long_fit.score
-
-
-def test_a_call_well_behind_the_best_fitting_one_is_not_flagged(
-        radar: FundingRadar, monkeypatch: pytest.MonkeyPatch) -> None:
-    import assistant.funding.radar as radar_module
-
-    monkeypatch.setattr(radar_module, "FIT_THRESHOLD", 0.0)
-    monkeypatch.setattr(radar_module, "FIT_MARGIN", 10.0)
-    plan_text = "a festival of music and local heritage with young people from our partner towns"
-    every = radar.run(plan_text)
-    fitting = every.flagged + every.closed_fits
-    assert len(fitting) >= 2  # with no threshold and no margin, weaker fits come along
-    scores = sorted((f["score"] for f in fitting), reverse=True)
-    monkeypatch.setattr(radar_module, "FIT_MARGIN", (scores[0] - scores[1]) / 2)
-    kept = radar.run(plan_text)
-    assert [f["score"] for f in kept.flagged + kept.closed_fits] == [scores[0]]
-    # a call whose rules the plan fails is still shown as a near miss, not hidden
-    assert len(kept.near_misses) == len(every.near_misses)
