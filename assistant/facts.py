@@ -49,8 +49,11 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
                     r"per project|lump sum|ask (?:\w+ )*for", re.I),
          ("amount_min", "amount_max")),
         (re.compile(r"countr", re.I), ("eligible_countries",)),
-        (re.compile(r"who can apply|applicants?|organisations? can|organizations? can|"
-                    r"kinds of organi", re.I), ("eligible_applicants",)),
+        # asking who may apply, not any question that names "an applicant"
+        (re.compile(r"who (?:can|may|is allowed to) apply|eligible applicants?|"
+                    r"(?:which|what|whose) (?:\w+ )?applicants?|applicants? (?:are|is) eligible|"
+                    r"organisations? can|organizations? can|kinds of organi|eligib", re.I),
+         ("eligible_applicants",)),
         (re.compile(r"how long|duration|months|last\b", re.I), ("duration_months",)),
         (re.compile(r"\bopen(?:s|ing)?\b", re.I), ("opening_date",)),
         (re.compile(r"identifier|call id|reference|solicitation", re.I), ("call_id",)),

@@ -324,3 +324,22 @@ def test_split_sentences_hands_out_copies_of_what_it_cached():
     first = split_sentences(text)
     first[0][1].append("a change by one caller")
     assert split_sentences(text) == [("Eligible costs include:", ["travel", "subsistence"])]
+
+
+def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
+    from datetime import date
+
+    from assistant.facts import fact_lines
+    from ingest.registry import DocRecord
+
+    rec = DocRecord("d1", "call.pdf", "grant_call", "Rural Media Call", "pdf", 3, 9, 1, "",
+                    fields={"eligible_applicants": {"value": ["municipalities", "NGOs"],
+                                                    "page": 2, "evidence": "x"}})
+
+    def asked(question: str) -> list[str]:
+        return [f.text for f in fact_lines(rec, question, date(2031, 1, 1))]
+
+    assert asked("Who can apply to the Rural Media Call?")
+    assert asked("Which applicants are eligible?")
+    assert not asked("What penalties can an applicant face for false declarations?")
+    assert not asked("How must applicants submit their proposals?")

@@ -238,3 +238,31 @@ def test_the_leading_document_is_searched_without_the_names_its_title_holds(assi
     query, filters = seen[-1]
     assert "Friendship Towns Fund" not in query and "costs" in query
     assert filters.doc_ids == [found[0].doc_id]
+
+
+def test_a_sentence_cut_by_a_page_and_its_footnote_is_read_whole(embedded_settings, make_pdf,
+                                                                 tmp_path):
+    """A sentence that runs from the foot of one page, past that page's footnote, onto the
+    next one is read whole, with the sentence after it that goes on from it."""
+    from assistant.ask import Assistant
+    from assistant.library import Library
+
+    first = ("Guidelines for Applicants: Rural Media Call 2031\n\n"
+             "Applicants will be excluded from all grants financed from the programme budget "
+             "for a maximum of five years from the date on which the infringement is "
+             "established. Applicants who are guilty of making false declarations may also "
+             "receive financial penalties representing 2% to 10% of the value of\n\n"
+             "1 Official Journal of the European Union L 248 of 16.9.2002, as amended.")
+    second = ("the grant being awarded. This rate may be increased to 4% to 20% in the event "
+              "of a repeat offence within five years of the first infringement.\n\n"
+              "Applications are submitted in English or French by the lead applicant.")
+    library = Library(embedded_settings)
+    report = library.ingest([make_pdf(tmp_path / "rural-media-call-2031.pdf", [first, second])])
+    assert not report.failed
+    answer = Assistant.from_library(library).ask(
+        "What financial penalties can applicants to the Rural Media Call face for false "
+        "declarations?")
+    assert not answer.declined
+    assert "2% to 10% of the value of the grant being awarded" in answer.text
+    assert "4% to 20%" in answer.text
+    assert "Official Journal" not in answer.text
