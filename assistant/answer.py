@@ -164,9 +164,13 @@ class EmbeddedAnswerer:
                 languages.setdefault(p.doc_id, set()).update([p.language] if p.language
                                                              else [])
         names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
-        named = {d for d, t in texts.items() if any(n.search(t) for n in names)}
-        if not named:
+        held = {d: sum(bool(n.search(t)) for n in names) for d, t in texts.items()}
+        most = max(held.values(), default=0)
+        if not most:
             return allowed
+        # "the Preston Model that the Microplomacy paper refers to": the document that
+        # names both, not one that names the paper's subject only
+        named = {d for d, n in held.items() if n == most}
         if any(not q.foreign(languages[d]) for d in named):
             return named  # a document in the question's language names it: those
         # only documents in other languages name it (an Italian FAQ's "cap itolo" for

@@ -247,6 +247,23 @@ def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language()
                                             {"capital", "guide", "pac"}) == {"guide"}
 
 
+def test_the_document_that_holds_every_name_the_question_uses_wins():
+    q = understand("What is the Preston Model that the Microplomacy paper refers to?")
+    assert set(q.names) >= {"Preston Model", "Microplomacy"}
+
+    def passage(doc: str, text: str) -> Passage:
+        return Passage(f"{doc}-00000", doc, f"{doc}.txt", f"Document {doc}", "policy_report",
+                       1, "", text, 0.03, language="en")
+
+    both = passage("rural", "Microplomacy draws on the Preston Model of community wealth.")
+    one = passage("models", "Microplomacy is coordinated in three models.")
+    assert EmbeddedAnswerer.named_documents(q, [one, both], {"rural", "models"}) == {"rural"}
+    # with no document holding both, each that holds one stays
+    other = passage("preston", "The Preston Model began in the north of England.")
+    assert EmbeddedAnswerer.named_documents(q, [one, other], {"models", "preston"}) == {
+        "models", "preston"}
+
+
 def test_a_period_beside_a_name_holds_each_of_its_years():
     from assistant.answer import pin_holds
 
