@@ -304,8 +304,16 @@ _CONTINUES = re.compile(r"^(?:this|these|that|those|it|its|they|such|however|in 
                         r"este|esta|estos|además|ce|cette|ces|toutefois)\b", re.I)
 
 
+# ... or that names its subject by pointing back at it, a few words in ("The amount of this
+# payment may not exceed 30 %", "L'importo di tale versamento ...").
+_POINTS_BACK = re.compile(r"^(?:\S+\s+){1,3}(?:this|these|such|said|tale|tali|suddett[oaie]|"
+                          r"dit|deze|dergelijke|dicho|dicha|dichos|dichas|ledit|ladite|"
+                          r"lesdits|dieser|diese|dieses|solche)\b", re.I)
+
+
 def continues(sentence: str) -> bool:
-    return bool(_CONTINUES.match(sentence.strip()))
+    head = sentence.strip()
+    return bool(_CONTINUES.match(head) or _POINTS_BACK.match(head))
 
 
 def carries_on(first: str, second: str) -> bool:

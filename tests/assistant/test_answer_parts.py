@@ -360,3 +360,16 @@ def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
     assert asked("Which applicants are eligible?")
     assert not asked("What penalties can an applicant face for false declarations?")
     assert not asked("How must applicants submit their proposals?")
+
+
+def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
+    from assistant.select import carries_on
+
+    before = "Il beneficiario potrà richiedere un versamento intermedio."
+    assert carries_on(before, "L'importo di tale versamento non potrà essere superiore al "
+                              "30 % dell'importo totale.")
+    assert carries_on("Beneficiaries may ask for an interim payment.",
+                      "The amount of this payment may not exceed 30% of the grant.")
+    assert not carries_on("Beneficiaries may ask for an interim payment.",
+                          "The amount of the grant is set in the grant agreement.")
+    assert not carries_on(before, "Le domande devono essere inviate entro il 30 settembre.")
