@@ -281,8 +281,10 @@ class SentenceScorer:
         scores = []
         for i, c in enumerate(cands):
             lex, prior, typed_cheap = cheap[i]
+            # "who must sign it?" about the Sister Cities International toolkit: the names
+            # the question itself uses are no answer to "who" or "where"
             typed = typed_cheap or float(typed_kind and not cheap_type and i in dense
-                                         and holds(c.body, wants))
+                                         and holds(unnamed(c.body, question.names), wants))
             d = float(dense.get(i, floor))
             s = w.dense * d + w.lexical * lex + w.typed * typed + prior
             if c.text.rstrip().endswith("?"):
@@ -320,6 +322,13 @@ def carries_on(first: str, second: str) -> bool:
     """Whether ``second`` goes on from ``first``: a list or a clause introduced by a colon,
     a sentence cut mid-way, or one that leans on the one before ("This rate ...")."""
     return first.endswith(":") or second[:1].islower() or continues(second)
+
+
+def unnamed(text: str, names: list[str]) -> str:
+    """``text`` without the given names (and their possessives)."""
+    for n in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(n)}(?:'s|’s)?(?!\w)", " ", text)
+    return text
 
 
 def strip_names(text: str, names: list[str]) -> str:

@@ -373,3 +373,13 @@ def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before(
     assert not carries_on("Beneficiaries may ask for an interim payment.",
                           "The amount of the grant is set in the grant agreement.")
     assert not carries_on(before, "Le domande devono essere inviate entro il 30 settembre.")
+
+
+def test_the_names_a_question_uses_are_no_answer_to_who():
+    from assistant.select import unnamed
+
+    names = ["Sister Cities International"]
+    assert not holds(unnamed("Sister Cities International will help with the process.", names),
+                     "agent")
+    assert holds(unnamed("Sister Cities International's toolkit was signed by Mayor Annise "
+                         "Parker.", names), "agent")
