@@ -14,6 +14,7 @@ from ingest.extract.doctext import (
     countries_in,
     find_heading,
     first_sentence,
+    is_heading_line,
     labelled,
     list_field,
     section_lines,
@@ -242,7 +243,8 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
     out: dict[str, Field] = {}
     text = dt.text
     budget_rx = re.compile(
-        r"(?i)\b(?:total|overall|indicative|global)?\s*budget\b|\bavailable\b|"
+        r"(?i)\b(?:total|overall|indicative|global)?\s*budget\b|\bavailable\b|\bdisponibile\b|"
+        r"\bdisponible\b|\bverf[üu]gbar\b|\bbeschikbaar\b|"
         r"\ballocat\w*|\benvelope\b|\btotal (?:of|amount)\b|"
         r"\bdotazione\b|\bbilancio (?:totale|complessivo|disponibile)|\bpresupuesto\b|"
         r"\bbudget total\b|\bGesamtbudget\b|\bbegroting\b"
@@ -257,10 +259,16 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
 
     def ctx(a: Amount, before: int = 160) -> str:
         # from the start of the sentence, not of the line: a PDF wraps "La dotazione
-        # complessiva ... è di" across lines before the figure
-        start = max(text.rfind(". ", 0, a.start), text.rfind("\n\n", 0, a.start), 0)
-        lo = max(start, a.start - before)
-        return text[lo : a.start]
+        # complessiva ... è di" across lines before the figure; a line that ends a
+        # sentence or is a heading ("5. Budget and grant amounts") is where it starts
+        lo = text.rfind("\n", 0, a.start) + 1
+        while lo > 0 and a.start - lo < before:
+            prev = text[text.rfind("\n", 0, lo - 1) + 1 : lo - 1].strip()
+            if not prev or re.search(r"[.:;!?]$", prev) or is_heading_line(prev):
+                break
+            lo = text.rfind("\n", 0, lo - 1) + 1
+        start = text.rfind(". ", lo, a.start)
+        return text[max(lo, start + 2 if start >= 0 else lo, a.start - before) : a.start]
 
     # call budget: an amount in a 'budget' sentence that is not about per-project size
     lab = labelled(

@@ -220,3 +220,12 @@ def test_a_programme_named_in_running_text(ex: FieldExtractor, text: str,
                                            programme: str) -> None:
     v = {k: f.value for k, f in ex.run(doc("CALL FOR PROPOSALS\n" + text), "grant_call").items()}
     assert v["programme"] == programme
+
+
+def test_a_budget_under_a_heading_that_names_grant_amounts_is_the_calls(ex: FieldExtractor) -> None:
+    text = ("CALL FOR PROPOSALS\n5. Budget and grant amounts\n"
+            "The total budget available for this call is EUR 1,200,000.\n"
+            "Grants will be awarded for amounts between EUR 15,000 and EUR 60,000 per project.\n")
+    v = {k: f.value for k, f in ex.run(doc(text), "grant_call").items()}
+    assert v["call_budget"] == 1200000
+    assert (v["amount_min"], v["amount_max"]) == (15000, 60000)
