@@ -155,8 +155,9 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def named_documents(q: Question, passages: list[Passage], allowed: set[str]) -> set[str]:
-        """Of ``allowed``, those that mention a name the question uses; all of them when
-        none does. When only documents in another language than the question name it,
+        """Of ``allowed``, those that mention a name the question uses (those that mention
+        every one, when some do); all of them when none does. When only documents in
+        another language than the question name it,
         every document in another language stays (a name may be written otherwise there:
         "CAP" is "PAC" in Italian)."""
         if not q.names:
@@ -170,12 +171,12 @@ class EmbeddedAnswerer:
                                                              else [])
         names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
         held = {d: sum(bool(n.search(t)) for n in names) for d, t in texts.items()}
-        most = max(held.values(), default=0)
-        if not most:
+        if not any(held.values()):
             return allowed
-        # "the Preston Model that the Microplomacy paper refers to": the document that
-        # names both, not one that names the paper's subject only
-        named = {d for d, n in held.items() if n == most}
+        # "the Preston Model that the Microplomacy paper refers to": a document that names
+        # both, when one does, not one that names the paper's subject only
+        every = len(names) > 1 and any(n == len(names) for n in held.values())
+        named = {d for d, n in held.items() if (n == len(names) if every else n)}
         if any(not q.foreign(languages[d]) for d in named):
             return named  # a document in the question's language names it: those
         # only documents in other languages name it (an Italian FAQ's "cap itolo" for
@@ -303,10 +304,11 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
                                           c.passage, c.index))
     for c in order:
         p = passages[c.passage]
-        key = (p.doc_id, p.page)
+        page = p.page_of(c.text)
+        key = (p.doc_id, page)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            citations.append(Citation(numbers[key], p.source, p.page, "", p.doc_id, p.title,
+            citations.append(Citation(numbers[key], p.source, page, "", p.doc_id, p.title,
                                       scanned=p.scanned))
         n = numbers[key]
         quote = c.text + (" " + "; ".join(c.items) if c.items else "")

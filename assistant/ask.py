@@ -33,6 +33,13 @@ from assistant.retrieve import (
     terms,
 )
 from assistant.select import continues, root, strip_names
+from assistant.sentences import (
+    FIRST_SENTENCE,
+    LAST_SENTENCE_START,
+    SENTENCE_END,
+    rest_of_sentence,
+    split_trailing_note,
+)
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
@@ -68,34 +75,6 @@ TYPE_BOOST = 1.3
 YEAR_BOOST = 1.3
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
 TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
-_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d]\s*$")
-# The rest of a sentence cut at a chunk boundary: up to its full stop, within one paragraph.
-_FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")
-# The start of a sentence cut at a chunk boundary: after the last full stop or blank line.
-_LAST_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n\s*\n|^)([A-Z][^.!?]{0,400})\s*$")
-def _rest_of_sentence(following: str) -> str:
-    """The end of a sentence cut at a chunk boundary, and the sentences of its paragraph
-    that go on from it ("... of the grant being awarded. This rate may be increased to 4%
-    to 20% ..."): cut off, they would never be read beside it."""
-    paragraph = " ".join(following.split("\n\n", 1)[0].split())
-    found = _NEXT_SENTENCE.findall(paragraph)
-    out = found[:1]
-    for sentence in found[1:3]:
-        if not continues(sentence):
-            break
-        out.append(sentence)
-    return " ".join(s.strip() for s in out)
-
-
-_NEXT_SENTENCE = re.compile(r"\s*([^.!?]{1,400}?[.!?])(?=\s|$)")
-
-
-# A footnote at the foot of a page, after the page's last (often unfinished) sentence:
-# "... penalties representing 2% to 10% of the value of" / "1 Official Journal L 248 ...".
-_TRAILING_NOTE = re.compile(r"\n\s*(?:\n\s*)?(?:\(\s*\d{1,2}\s*\)|\d{1,2}|[*\u2020])\s+[A-Z][^\n]*"
-                            r"(?:\n[^\n]+){0,3}\s*$")
-
-
 @dataclass(frozen=True)
 class Draft:
     """The embedded answer, shown at once while a language model writes its own: what the
@@ -304,24 +283,31 @@ class Assistant:
         out: list[Passage] = []
         for p in passages:
             index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
-            text = p.text
-            body, note = text.rstrip(), ""
-            if (n := _TRAILING_NOTE.search(body)) and not _SENTENCE_END.search(
-                    body[:n.start()].rstrip()):
-                body, note = body[:n.start()].rstrip(), body[n.start():]
-            if index >= 0 and body and not _SENTENCE_END.search(body):
+            text, turn, turn_page = p.text, -1, None
+            body, note = split_trailing_note(text)
+            if index >= 0 and body and not SENTENCE_END.search(body):
                 following = keyword.chunk(p.doc_id, index + 1)
                 if following is not None:
                     nxt = following.text
                     # Only a chunk that starts mid-sentence (in lower case) continues one.
-                    if nxt[:1].islower() and _FIRST_SENTENCE.match(nxt):
-                        text = body + " " + _rest_of_sentence(nxt) + note
+                    if nxt[:1].islower() and FIRST_SENTENCE.match(nxt):
+                        rest = rest_of_sentence(nxt, continues)
+                        text = body + " " + rest + note
+                        if following.page != p.page:  # what follows the cut sentence
+                            cut = FIRST_SENTENCE.match(rest)
+                            turn = len(body) + 1 + (cut.end() if cut else len(rest))
+                            turn_page = following.page
             head = text.lstrip()
             if index > 0 and head[:1].islower():
                 preceding = keyword.chunk(p.doc_id, index - 1)
-                if preceding is not None and (m := _LAST_SENTENCE_START.search(preceding.text)):
-                    text = m.group(1).strip() + " " + head
-            out.append(p if text == p.text else replace(p, text=text))
+                if preceding is not None and (m := LAST_SENTENCE_START.search(preceding.text)):
+                    start = m.group(1).strip() + " "
+                    if turn >= 0:  # the text moves by what is put before it
+                        turn += len(start) - (len(text) - len(head))
+                    text = start + head
+            if text != p.text:
+                p = replace(p, text=text, turn=turn, turn_page=turn_page)
+            out.append(p)
         return out
 
     def gather(self, q: Question, query: str, filters: Filters | None,

@@ -50,9 +50,10 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
          ("amount_min", "amount_max")),
         (re.compile(r"countr", re.I), ("eligible_countries",)),
         # asking who may apply, not any question that names "an applicant"
-        (re.compile(r"who (?:can|may|is allowed to) apply|eligible applicants?|"
+        (re.compile(r"who (?:can|may|is allowed to) apply|who (?:is|are) eligible|"
+                    r"eligible (?:applicants?|organi[sz]ations?)|"
                     r"(?:which|what|whose) (?:\w+ )?applicants?|applicants? (?:are|is) eligible|"
-                    r"organisations? can|organizations? can|kinds of organi|eligib", re.I),
+                    r"organisations? can|organizations? can|kinds of organi", re.I),
          ("eligible_applicants",)),
         (re.compile(r"how long|duration|months|last\b", re.I), ("duration_months",)),
         (re.compile(r"\bopen(?:s|ing)?\b", re.I), ("opening_date",)),

@@ -307,10 +307,14 @@ _CONTINUES = re.compile(r"^(?:this|these|that|those|it|its|they|such|however|in 
 
 
 # ... or that names its subject by pointing back at it, a few words in ("The amount of this
-# payment may not exceed 30 %", "L'importo di tale versamento ...").
-_POINTS_BACK = re.compile(r"^(?:\S+\s+){1,3}(?:this|these|such|said|tale|tali|suddett[oaie]|"
-                          r"dit|deze|dergelijke|dicho|dicha|dichos|dichas|ledit|ladite|"
-                          r"lesdits|dieser|diese|dieses|solche)\b", re.I)
+# payment may not exceed 30 %", "L'importo di tale versamento ..."); "costs such as travel"
+# and "applicants to this call" (the document itself) point back at nothing.
+_POINTS_BACK = re.compile(
+    r"^(?:\S+\s+){1,3}(?:this|these|such(?!\s+as\b)|tale|tali|questo|questa|questi|queste|"
+    r"suddett[oaie]|dit|deze|dergelijke|dicho|dicha|dichos|dichas|ledit|ladite|lesdits|"
+    r"dieser|diese|dieses|solche)\s+(?!(?:call|programme|program|guide|guidelines|document|"
+    r"agreement|convention|protocol|memorandum|invito|bando|accordo|convenzione|"
+    r"overeenkomst|verdrag|convenio|acuerdo|Abkommen|Vereinbarung)\b)", re.I)
 
 
 def continues(sentence: str) -> bool:

@@ -9,6 +9,7 @@ do not answer about it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from sentencex import segment
@@ -219,3 +220,54 @@ def entity_labels(text: str) -> frozenset[str]:
     from ingest.extract.patterns import get_nlp
 
     return frozenset(e.label_ for e in get_nlp()(text[:1000]).ents)
+
+
+# Completing a passage cut at a chunk boundary (Assistant.complete_sentences).
+SENTENCE_END = re.compile(r"[.!?:;\"'\u201d]\s*$")
+# The rest of a sentence cut at a chunk boundary: up to its full stop, within one paragraph.
+FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")
+# The start of a sentence cut at a chunk boundary: after the last full stop or blank line.
+LAST_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n\s*\n|^)([A-Z][^.!?]{0,400})\s*$")
+# One sentence from where the last ended; a dot inside a figure ("1.200.000", "16.9.2002")
+# ends nothing.
+_NEXT_SENTENCE = re.compile(r"\s*(\S.{0,400}?[.!?])(?=\s|$)")
+# A footnote's first line: a marker ("1", "(1)", "*") and a capitalised word.
+_NOTE_MARK = re.compile(r"^(?:\(\s*\d{1,2}\s*\)|\d{1,2}|[*\u2020])\s+[A-Z]")
+
+
+def split_trailing_note(text: str) -> tuple[str, str]:
+    """A page's footnote (up to four lines) after its last, unfinished sentence, taken off
+    the passage: ("... 2% to 10% of the value of", "\\n1 Official Journal L 248 ...").
+    A note follows a blank line, or is a finished line of four words or more; a line that
+    opens with a date ("30 September 2011 at the") or an unfinished list item is text."""
+    lines = text.rstrip().split("\n")
+    for k in range(1, min(4, len(lines) - 1) + 1):
+        first = lines[-k].strip()
+        if not _NOTE_MARK.match(first):
+            continue
+        body = "\n".join(lines[:-k]).rstrip()
+        note = " ".join(ln.strip() for ln in lines[-k:])
+        blank = not lines[-k - 1].strip()
+        finished = len(note.split()) >= 4 and note.endswith((".", ")"))
+        dated = any(h.start == 0 for h in find_dates(first[:40]))
+        if body and (blank or finished) and not dated and not SENTENCE_END.search(body):
+            return body, "\n" + "\n".join(lines[-k:])
+    return text, ""
+
+
+def rest_of_sentence(following: str, goes_on: Callable[[str], bool]) -> str:
+    """The end of a sentence cut at a chunk boundary, from the next chunk, and the
+    sentences of its paragraph that ``goes_on`` from it ("... of the grant being awarded.
+    This rate may be increased to 4% to 20% ..."): cut off, they are never read beside it."""
+    paragraph = " ".join(following.split("\n\n", 1)[0].split())
+    m = _NEXT_SENTENCE.match(paragraph)
+    if not m:
+        return ""
+    out = [m.group(1)]
+    for _ in range(2):
+        nxt = _NEXT_SENTENCE.match(paragraph, m.end())
+        if not nxt or not goes_on(nxt.group(1)):
+            break
+        out.append(nxt.group(1))
+        m = nxt
+    return " ".join(out)

@@ -25,6 +25,16 @@ class Passage:
     score: float = 0.0
     language: str = ""  # ISO 639-1 of the passage, "" when unknown
     scanned: bool = False  # read from a scan by OCR
+    # a passage completed from the next chunk: from this offset of ``text`` on, the
+    # sentences are on ``turn_page`` (-1: all of it is on ``page``)
+    turn: int = -1
+    turn_page: int | None = None
+
+    def page_of(self, sentence: str) -> int | None:
+        """The page a sentence of this passage is on."""
+        if self.turn >= 0 and self.text.find(sentence[:60]) >= self.turn:
+            return self.turn_page
+        return self.page
 
 
 @dataclass

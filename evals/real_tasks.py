@@ -41,7 +41,8 @@ FROZEN_TASKS = REPO / "evals" / "real_tasks_frozen.jsonl"
 # writer nor its output, after the letters were tuned on dev and frozen-a: held out.
 FROZEN_LETTERS_C = REPO / "evals" / "real_letters_frozen_c.jsonl"
 # Funding requests, written by a second engineer from the calls alone, who saw neither the
-# radar nor its output, after the radar moved to the multilingual space: held out.
+# radar nor its output, after the radar had been tuned: held out (its first run rejected a
+# radar change fitted on the other sets; nothing was tuned on it).
 FROZEN_RADAR_C = REPO / "evals" / "real_radar_frozen_c.jsonl"
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c")
 
@@ -210,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
-                    help="dev, frozen-a (tuned on), frozen-b (held out), frozen-c (letters, "
-                         "held out), frozen")
+                    help="dev, frozen-a (tuned on), frozen-b (read), frozen-c (letters and "
+                         "funding requests, held out), frozen")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="print every output")
     a = ap.parse_args(argv)

@@ -323,9 +323,13 @@ _HOME = re.compile(
     r"[Ww]e(?:'re| are)\s+(?:an?\s+(?:[\w-]+\s+){0,3}?)?(?:based\s+)?in\s+(?:the\s+)?|"
     r"[Bb]ased in\s+(?:the\s+)?)")
 # Where the place named after "our town in" ends: "County Kerry, Ireland, and our twin town
-# in Brittany" is about Ireland, not France.
-_PLACE_END = re.compile(r"[.;:!?]|,?\s+(?:and|with|together|plus|who|which|that|wants?|would)\b"
-                        r"|\s+(?:our|their)\s", re.I)
+# in Brittany" is about Ireland, not France. A full stop after a short capitalised word
+# ("Co.", "St.", "U.K.") ends nothing.
+_PLACE_END = re.compile(r"[;:!?]|(?<=[a-z]{4})\.|,?\s+(?:and|with|together|plus|who|which|that|"
+                        r"wants?|would)\b|\s+(?:our|their)\s", re.I)
+# A place is named from its first word: "in Ireland", "in northern Greece"; "we are in talks
+# about ... in Portugal" names none.
+_PLACE_START = re.compile(r"[A-Z]|(?:north|south|east|west|central|rural|coastal)\w*\s")
 
 
 _HOME_ADJ = re.compile(r"\b[Oo]ur\s+([A-Z][\w.]*)\s+(?:town|city|county|region|municipality|"
@@ -346,8 +350,11 @@ def home_country(text: str) -> str | None:
         if m.group(1) and _PARTNER_ROLE.search(m.group(1)):
             continue
         place = text[m.end():m.end() + 80]
-        place = place[:end.start()] if (end := _PLACE_END.search(place)) else place
-        found = find_countries(place)
+        if not _PLACE_START.match(place):
+            continue
+        end = _PLACE_END.search(place)
+        found = [(at, name) for at, name in find_countries(place)
+                 if end is None or at < end.start()]  # "the U.K." ends at its own dot
         if found:
             return found[0][1]
     for m in _HOME_ADJ.finditer(text):

@@ -15,6 +15,7 @@ from ingest.extract.doctext import (
     find_heading,
     first_sentence,
     is_heading_line,
+    is_wrapped_line,
     labelled,
     list_field,
     section_lines,
@@ -29,6 +30,11 @@ from ingest.models import Field
 CALL_ID_RE = re.compile(
     r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z]{2})[A-Z][A-Z0-9]*(?:-[A-Z0-9]+){2,}\b"
 )
+
+
+_NOT_A_PROGRAMME = re.compile(
+    r"\b(?:Regulation|Directive|Decision|Commission|Council|Parliament|Agreement|Treaty|"
+    r"Convention|Register|Law|Act|Union|Ministry|Government)s?$")
 
 
 def read_call(dt: DocText) -> dict[str, Field]:
@@ -56,7 +62,10 @@ def read_call(dt: DocText) -> dict[str, Field]:
         if m:
             group = "p" if m.group("p") else "q"
             name = squash(m.group(group).split("\n\n")[0])  # never across a paragraph
-            out["programme"] = dt.field(name, m.start(group))
+            # an institution or a legal act is not a programme ("in the framework of the
+            # Financial Regulation", "the Commission programme")
+            if not _NOT_A_PROGRAMME.search(name):
+                out["programme"] = dt.field(name, m.start(group))
 
     cid = None
     lab = labelled(
@@ -264,7 +273,9 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
         lo = text.rfind("\n", 0, a.start) + 1
         while lo > 0 and a.start - lo < before:
             prev = text[text.rfind("\n", 0, lo - 1) + 1 : lo - 1].strip()
-            if not prev or re.search(r"[.:;!?]$", prev) or is_heading_line(prev):
+            after = text[lo : text.find("\n", lo) if "\n" in text[lo:] else len(text)]
+            if not prev or re.search(r"[.:;!?]$", prev) or (
+                    is_heading_line(prev) and not is_wrapped_line(prev, after)):
                 break
             lo = text.rfind("\n", 0, lo - 1) + 1
         start = text.rfind(". ", lo, a.start)
@@ -450,6 +461,16 @@ def _funder_banner(dt: DocText) -> tuple[str, int] | None:
     return None
 
 
+def _time_before(sent: str, h: Any, hits: list[Any]) -> list[Any]:
+    """The time written just before a date ("by 17:00 CET on 30 March", "entro le 24 (ora
+    di Bruxelles) del 30 settembre"): at most two words between them, so that one that
+    belongs to an earlier date ("opens on 1 March at 10:00 and closes on 30 April") does
+    not count."""
+    start = max([max(0, h.start - 40)] + [d.end for d in hits if d.end <= h.start])
+    window = sent[start : h.start]
+    return [t for t in find_times(window)[-1:] if len(window[t.end:].split()) <= 2]
+
+
 def _deadline(dt: DocText) -> dict[str, Field]:
     """The submission deadline: among sentences with a deadline cue and a full date, prefer
     one that also states a time, and avoid version notes ('replaces the call of ...')."""
@@ -475,7 +496,7 @@ def _deadline(dt: DocText) -> dict[str, Field]:
         tail = sent[h.end : h.end + 90]
         score = 0
         # "by 17:00 CET on 30 March" and "entro le 24 (ora di Bruxelles) del 30 settembre"
-        if find_times(tail) or find_times(sent[max(0, h.start - 40) : h.start]):
+        if find_times(tail) or _time_before(sent, h, hits):
             score += 2
         if re.search(
             r"(?i)no later than|must (?:be )?(?:submitted|received)|must reach|deadline (?:for|is)|"
@@ -494,7 +515,7 @@ def _deadline(dt: DocText) -> dict[str, Field]:
     _, off, sent, h = best
     ev = squash(sent)[:300]
     out = {"deadline": Field(h.iso, dt.page_at(off), ev)}
-    times = find_times(sent[h.end : h.end + 90]) or find_times(sent[max(0, h.start - 40) : h.start])
+    times = find_times(sent[h.end : h.end + 90]) or _time_before(sent, h, find_dates(sent))
     if times:
         out["deadline_time"] = Field(times[0].hhmm, dt.page_at(off), ev)
         if times[0].tz:

@@ -91,7 +91,8 @@ class DocText:
 
     def _paragraphs(self, start: int, end: int) -> Iterator[tuple[int, int]]:
         cur: tuple[int, int] | None = None
-        for ln in self.lines:
+        cur_bullet = False
+        for i, ln in enumerate(self.lines):
             ln_end = ln.start + len(self.text[ln.start :].split("\n", 1)[0])
             if ln_end <= start:
                 continue
@@ -103,9 +104,12 @@ class DocText:
             )
             # "(10) years." after "...a period of ten" is a wrapped line, not an item "(10)"
             wrapped_paren = prev_open and ln.text.startswith("(")
-            heading = is_heading_line(ln.text) and not (prev_open and _wrapped(ln.text))
-            unit = heading or (bool(BULLET_RE.match(ln.text)) and not wrapped_paren)
             gap = cur is not None and "\n\n" in self.text[cur[1] : s0]
+            after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+            heading = is_heading_line(ln.text) and not (
+                prev_open and not gap and not cur_bullet and is_wrapped_line(ln.text, after))
+            bullet = bool(BULLET_RE.match(ln.text)) and not wrapped_paren
+            unit = heading or bullet
             continues = (
                 cur is not None
                 and not gap
@@ -117,7 +121,7 @@ class DocText:
                 continue
             if cur is not None:
                 yield cur
-            cur = (s0, e0)
+            cur, cur_bullet = (s0, e0), bullet
             if heading:
                 yield cur
                 cur = None
@@ -200,11 +204,14 @@ def section_lines(dt: DocText, heading: Line, end: int | None = None) -> list[Li
     return out
 
 
-def _wrapped(text: str) -> bool:
-    """A short line that reads as the rest of an unfinished sentence rather than a heading:
-    not numbered, not in capitals, and most of its longer words in lower case ("Commissione
-    una sovvenzione di importo compreso tra" wrapped before its figures)."""
+def is_wrapped_line(text: str, after: str) -> bool:
+    """A short line that reads as part of an unfinished sentence rather than a heading, once
+    the line before it is known to be unfinished: not numbered, not in capitals, most of its
+    longer words in lower case, and the line after it going on in lower case or figures
+    ("Commissione una sovvenzione di importo compreso tra" / "100 000 EUR e 500 000 EUR")."""
     if re.match(r"^(?:#|\d|[IVX]+\.)", text) or HEADING_RE.match(text) or text.isupper():
+        return False
+    if not re.match(r"[a-z\d(€$£]", after.strip()):
         return False
     longer = [w for w in text.split() if len(w) > 3]
     return sum(w[:1].isupper() for w in longer) * 2 < len(longer)

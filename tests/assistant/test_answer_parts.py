@@ -360,6 +360,8 @@ def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
     assert asked("Which applicants are eligible?")
     assert not asked("What penalties can an applicant face for false declarations?")
     assert not asked("How must applicants submit their proposals?")
+    assert not asked("Which costs are eligible?")
+    assert not asked("What is the eligibility period for costs?")
 
 
 def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
@@ -373,6 +375,9 @@ def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before(
     assert not carries_on("Beneficiaries may ask for an interim payment.",
                           "The amount of the grant is set in the grant agreement.")
     assert not carries_on(before, "Le domande devono essere inviate entro il 30 settembre.")
+    assert not carries_on(before, "Costs such as travel are eligible.")
+    assert not carries_on(before, "Applicants to this call must be public bodies.")
+    assert not carries_on(before, "The mayor said the town would apply.")
 
 
 def test_the_names_a_question_uses_are_no_answer_to_who():
@@ -383,3 +388,32 @@ def test_the_names_a_question_uses_are_no_answer_to_who():
                      "agent")
     assert holds(unnamed("Sister Cities International's toolkit was signed by Mayor Annise "
                          "Parker.", names), "agent")
+
+
+def test_a_pages_footnote_is_told_from_its_text():
+    from assistant.sentences import split_trailing_note
+
+    body = "Applicants may receive penalties representing 2% to 10% of the value of"
+    note = "1 Official Journal of the European Union L 248 of 16.9.2002, as amended."
+    assert split_trailing_note(f"{body}\n\n{note}") == (body, f"\n{note}")
+    assert split_trailing_note(f"{body}\n{note}") == (body, f"\n{note}")
+    # a date that opens the last line, a numbered list, a finished sentence: no note
+    dated = "Proposals must reach us no later than\n30 September 2011 at the"
+    assert split_trailing_note(dated) == (dated, "")
+    listed = "Eligible themes are\n1 Youth\n2 Culture"
+    assert split_trailing_note(listed) == (listed, "")
+    done = "The call closes in May.\n\n1 Official Journal of the European Union L 248."
+    assert split_trailing_note(done) == (done, "")
+
+
+def test_the_rest_of_a_cut_sentence_keeps_its_figures_and_what_goes_on_from_it():
+    from assistant.select import continues
+    from assistant.sentences import rest_of_sentence
+
+    assert rest_of_sentence("of EUR 1.200.000 for the call. Grants are small.", continues) == \
+        "of EUR 1.200.000 for the call."
+    assert rest_of_sentence("the grant being awarded. This rate may be increased to 4% to "
+                            "20%.\nIt applies to repeat offences. Other rules follow.",
+                            continues) == ("the grant being awarded. This rate may be increased "
+                                           "to 4% to 20%. It applies to repeat offences.")
+    assert rest_of_sentence("awarded.\n\nThis is another paragraph.", continues) == "awarded."

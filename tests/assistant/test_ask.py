@@ -266,3 +266,9 @@ def test_a_sentence_cut_by_a_page_and_its_footnote_is_read_whole(embedded_settin
     assert "2% to 10% of the value of the grant being awarded" in answer.text
     assert "4% to 20%" in answer.text
     assert "Official Journal" not in answer.text
+    # each sentence cited with the page it is on: the one cut at the foot of page 1 there,
+    # the one that goes on from it on page 2
+    pages = {c.page for c in answer.citations}
+    assert re.search(r"4% to 20%[^[]*\[(\d+)\]", answer.text)
+    n = int(re.search(r"4% to 20%[^[]*\[(\d+)\]", answer.text).group(1))
+    assert answer.citations[n - 1].page == 2 and 1 in pages

@@ -386,6 +386,10 @@ def test_a_lots_name_adds_to_prose_priorities_never_replaces_them() -> None:
      "a summer school", "Greece"),
     ("Our county council in Ireland, together with a district council in Northern Ireland, "
      "wants flood sensors", "Ireland"),
+    ("We are based in the U.K. and want a music festival", "United Kingdom"),
+    ("Our council in Co. Kerry, Ireland wants a festival", "Ireland"),
+    ("We are in talks about a youth exchange in Portugal", None),
 ])
-def test_home_country_is_read_past_the_place_inside_it(request_text: str, home: str) -> None:
+def test_home_country_is_read_past_the_place_inside_it(request_text: str,
+                                                       home: str | None) -> None:
     assert PlanReader([]).read(request_text).home_country == home

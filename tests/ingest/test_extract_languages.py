@@ -222,6 +222,15 @@ def test_a_programme_named_in_running_text(ex: FieldExtractor, text: str,
     assert v["programme"] == programme
 
 
+@pytest.mark.parametrize("text", [
+    "Grants are awarded in the framework of the Financial Regulation.",
+    "This work is part of the Commission programme of work.",
+])
+def test_an_institution_or_a_law_is_not_a_programme(ex: FieldExtractor, text: str) -> None:
+    v = {k: f.value for k, f in ex.run(doc("CALL FOR PROPOSALS\n" + text), "grant_call").items()}
+    assert "programme" not in v
+
+
 def test_a_budget_under_a_heading_that_names_grant_amounts_is_the_calls(ex: FieldExtractor) -> None:
     text = ("CALL FOR PROPOSALS\n5. Budget and grant amounts\n"
             "The total budget available for this call is EUR 1,200,000.\n"
@@ -229,3 +238,36 @@ def test_a_budget_under_a_heading_that_names_grant_amounts_is_the_calls(ex: Fiel
     v = {k: f.value for k, f in ex.run(doc(text), "grant_call").items()}
     assert v["call_budget"] == 1200000
     assert (v["amount_min"], v["amount_max"]) == (15000, 60000)
+
+
+@pytest.mark.parametrize(("line", "hour", "zone"), [
+    ("The call opens on 1 March 2031 at 10:00 and closes on 30 April 2031.", None, None),
+    ("Applications must be submitted between 09:00 and 17:00 CET on 30 April 2031.",
+     "17:00", "CET"),
+    ("Proposals must be submitted by 12:00 (Brussels time) on 30 April 2031.", "12:00",
+     "Brussels time"),
+])
+def test_a_deadline_hour_is_the_one_written_beside_its_date(ex: FieldExtractor, line: str,
+                                                           hour: str | None,
+                                                           zone: str | None) -> None:
+    v = {k: f.value for k, f in ex.run(doc("CALL FOR PROPOSALS\n" + line), "grant_call").items()}
+    assert v["deadline"] == "2031-04-30"
+    assert (v.get("deadline_time"), v.get("deadline_tz")) == (hour, zone)
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    # a heading after a list item without a full stop, or after a blank line, stays one
+    ("Eligible applicants:\n- NGOs\nKey facts\nThe call opens on 1 May.",
+     ["Eligible applicants:", "- NGOs", "Key facts", "The call opens on 1 May."]),
+    ("- NGOs\n\nHow to apply\nSend the form by post.",
+     ["- NGOs", "How to apply", "Send the form by post."]),
+    # a lower-case line in mid-sentence, with the sentence going on below it, is not
+    ("Per ciascuna azione di informazione può essere richiesta alla\nCommissione una "
+     "sovvenzione di importo compreso tra\n100 000 EUR e 500 000 EUR.",
+     ["Per ciascuna azione di informazione può essere richiesta alla Commissione una "
+      "sovvenzione di importo compreso tra 100 000 EUR e 500 000 EUR."]),
+])
+def test_headings_are_told_from_wrapped_lines(text: str, units: list[str]) -> None:
+    from ingest.extract.doctext import DocText
+
+    assert [s for _, s in DocText(doc(text)).sentences()] == units
