@@ -142,10 +142,11 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)
-                and (holds(line, "date") or holds(line, "quantity"))
+                and ", " not in line and (holds(line, "date") or holds(line, "quantity"))
                 and (not nxt or nxt[:1].isupper())):
             # "Online information session 19 January 2027": a row of a timetable or a
-            # budget table, which answers on its own; not a heading.
+            # budget table, which answers on its own; not a heading. A clause ("The model,
+            # pre-trained on 70,000" / "UK legal documents, was ...") is prose wrapped.
             flush()
             if len(line.split()) >= 3:
                 out.append((line, []))

@@ -417,3 +417,15 @@ def test_the_rest_of_a_cut_sentence_keeps_its_figures_and_what_goes_on_from_it()
                             continues) == ("the grant being awarded. This rate may be increased "
                                            "to 4% to 20%. It applies to repeat offences.")
     assert rest_of_sentence("awarded.\n\nThis is another paragraph.", continues) == "awarded."
+
+
+def test_a_wrapped_clause_ending_in_a_figure_is_not_a_table_row():
+    text = ("6.12 Identification of whether the agreement refers to other legal documents.\n"
+            "The Blackstone Named Entity Recognition (NER) model, pre-trained on 70,000\n"
+            "UK legal documents, was implemented to detect references to legal documents.\n")
+    sentences = [s for s, _ in split_sentences(text)]
+    whole = ("The Blackstone Named Entity Recognition (NER) model, pre-trained on 70,000 UK "
+             "legal documents, was implemented to detect references to legal documents.")
+    assert whole in sentences
+    rows = "Step Date\nCall opens 1 October 2026\nOnline information session 19 January 2027\n"
+    assert "Call opens 1 October 2026" in [s for s, _ in split_sentences(rows)]
