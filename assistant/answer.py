@@ -278,6 +278,25 @@ class EmbeddedAnswerer:
         return render([closest], passages, retrieved, declined=True, prefix=prefix)
 
 
+def merge_answers(parts: list[Answer]) -> Answer:
+    """Answers set side by side, each under its document's title, citations renumbered."""
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for part in parts:
+        text = part.text
+        for c in part.citations:
+            n = len(citations) + 1
+            text = text.replace(f"[{c.n}]", f"[#{n}]")
+            citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title,
+                                      c.scanned))
+        title = part.citations[0].title if part.citations else ""
+        text = text.replace("[#", "[")
+        texts.append(text if not title or text.startswith(title) else f"{title}: {text}")
+    retrieved = list(dict.fromkeys(s for p in parts for s in p.retrieved))
+    support = min((p.support for p in parts if p.support is not None), default=None)
+    return Answer("\n".join(texts), False, citations, retrieved, support=support)
+
+
 def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str],
            declined: bool = False, prefix: str = "",
            facts: list[tuple[FactLine, Passage]] | None = None) -> Answer:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
-from assistant.answer import EmbeddedAnswerer, render
+from assistant.answer import EmbeddedAnswerer, merge_answers, render
 from assistant.bridge import WordBridge
+from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.retrieve import (
@@ -75,21 +75,6 @@ TYPE_BOOST = 1.3
 YEAR_BOOST = 1.3
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
 TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
-@dataclass(frozen=True)
-class Draft:
-    """The embedded answer, shown at once while a language model writes its own: what the
-    officer keeps if the model fails, is refused by the guard, or is stopped."""
-
-    answer: Answer
-
-
-@dataclass
-class Turn:
-    question: str
-    query: str
-    answer: Answer
-
-
 @dataclass
 class _Plan:
     query: str
@@ -98,53 +83,10 @@ class _Plan:
     final: bool  # no language model step follows
 
 
-MAX_TURNS = 20
-
-
-@dataclass
-class Conversation:
-    """One officer's session: each turn's question, how it was resolved, and the answer."""
-
-    turns: list[Turn] = field(default_factory=list)
-    # The language model's answer being written now (an AnswerStream), for Stop to cancel.
-    writing: Any = field(default=None, repr=False, compare=False)
-
-    @property
-    def last(self) -> Turn | None:
-        return self.turns[-1] if self.turns else None
-
-    def stop(self) -> bool:
-        """Cancel the answer being written, if any; the turn keeps the embedded answer."""
-        stream, self.writing = self.writing, None
-        if stream is None:
-            return False
-        stream.cancel()
-        return True
-
-
 def fence(passage: Passage) -> Passage:
     """The passage as a model sees it: text addressed to an AI is replaced by a marker, on
     top of the prompt's rule that passages are data."""
     return replace(passage, text=fence_instructions(passage.text))
-
-
-def merge_answers(parts: list[Answer]) -> Answer:
-    """Answers set side by side, each under its document's title, citations renumbered."""
-    texts: list[str] = []
-    citations: list[Citation] = []
-    for part in parts:
-        text = part.text
-        for c in part.citations:
-            n = len(citations) + 1
-            text = text.replace(f"[{c.n}]", f"[#{n}]")
-            citations.append(Citation(n, c.source, c.page, c.quote, c.doc_id, c.title,
-                                      c.scanned))
-        title = part.citations[0].title if part.citations else ""
-        text = text.replace("[#", "[")
-        texts.append(text if not title or text.startswith(title) else f"{title}: {text}")
-    retrieved = list(dict.fromkeys(s for p in parts for s in p.retrieved))
-    support = min((p.support for p in parts if p.support is not None), default=None)
-    return Answer("\n".join(texts), False, citations, retrieved, support=support)
 
 
 def distinctive(place: str) -> str:

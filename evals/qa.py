@@ -30,7 +30,7 @@ def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
 
 
 def run_questions(assistant: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from assistant.ask import Conversation
+    from assistant.conversation import Conversation
 
     conversations: dict[str, Conversation] = {}
     rows = []

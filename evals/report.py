@@ -84,7 +84,8 @@ def ingest(lib: Any, files: list[Path]) -> Metrics:
 def retrieval_queries(lib: Any, questions: list[dict[str, Any]]) -> list[tuple[dict, str]]:
     """(question, query) for the answerable questions; a follow-up is resolved the way the
     assistant resolves it after its parent turn, so every system sees the same query."""
-    from assistant.ask import Assistant, Conversation, Turn
+    from assistant.ask import Assistant
+    from assistant.conversation import Conversation, Turn
     from assistant.types import Answer
 
     assistant = Assistant(lib, today=TODAY)

@@ -14,7 +14,8 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.ask import Assistant, Conversation, Draft
+from assistant.ask import Assistant
+from assistant.conversation import Conversation, Draft
 from assistant.library import Library
 from assistant.retrieve import Filters
 from assistant.types import Answer, Citation

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.ask import Conversation
+from assistant.conversation import Conversation
 from assistant.retrieve import Filters, HybridRetriever
 
 VILA = "alderbrook-vila-serena-sister-city-agreement.pdf"
@@ -143,7 +143,8 @@ def test_stream_yields_text_then_the_answer(assistant):
 def test_stream_with_the_llm_down_ends_with_the_embedded_answer(corpus_settings):
     from dataclasses import replace
 
-    from assistant.ask import Assistant, Conversation, Draft
+    from assistant.ask import Assistant
+    from assistant.conversation import Conversation, Draft
     from assistant.library import Library
 
     from conftest import free_port
@@ -172,7 +173,7 @@ def test_question_years_and_type_words_rank_never_filter(assistant):
 
 
 def test_a_long_conversation_keeps_only_its_recent_turns(assistant):
-    from assistant.ask import MAX_TURNS, Conversation
+    from assistant.conversation import MAX_TURNS, Conversation
 
     convo = Conversation()
     for i in range(MAX_TURNS + 3):

@@ -16,7 +16,8 @@ import gradio as gr
 import pytest
 
 from assistant import auth
-from assistant.ask import Assistant, Conversation
+from assistant.ask import Assistant
+from assistant.conversation import Conversation
 from assistant.letters import LetterWriter
 from assistant.library import Library
 from assistant.ui import (
