@@ -234,10 +234,9 @@ class Assistant:
                     # Only a chunk that starts mid-sentence (in lower case) continues one.
                     if nxt[:1].islower() and FIRST_SENTENCE.match(nxt):
                         rest = rest_of_sentence(nxt, continues)
-                        text = body + " " + rest + note
+                        text = body + " " + " ".join(rest) + note
                         if following.page != p.page:  # what follows the cut sentence
-                            cut = FIRST_SENTENCE.match(rest)
-                            turn = len(body) + 1 + (cut.end() if cut else len(rest))
+                            turn = len(body) + 1 + (len(rest[0]) if rest else 0)
                             turn_page = following.page
             head = text.lstrip()
             if index > 0 and head[:1].islower():

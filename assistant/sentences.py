@@ -256,14 +256,14 @@ def split_trailing_note(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def rest_of_sentence(following: str, goes_on: Callable[[str], bool]) -> str:
+def rest_of_sentence(following: str, goes_on: Callable[[str], bool]) -> list[str]:
     """The end of a sentence cut at a chunk boundary, from the next chunk, and the
     sentences of its paragraph that ``goes_on`` from it ("... of the grant being awarded.
     This rate may be increased to 4% to 20% ..."): cut off, they are never read beside it."""
     paragraph = " ".join(following.split("\n\n", 1)[0].split())
     m = _NEXT_SENTENCE.match(paragraph)
     if not m:
-        return ""
+        return []
     out = [m.group(1)]
     for _ in range(2):
         nxt = _NEXT_SENTENCE.match(paragraph, m.end())
@@ -271,4 +271,4 @@ def rest_of_sentence(following: str, goes_on: Callable[[str], bool]) -> str:
             break
         out.append(nxt.group(1))
         m = nxt
-    return " ".join(out)
+    return out

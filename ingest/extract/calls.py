@@ -272,14 +272,18 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
         # sentence or is a heading ("5. Budget and grant amounts") is where it starts
         lo = text.rfind("\n", 0, a.start) + 1
         while lo > 0 and a.start - lo < before:
-            prev = text[text.rfind("\n", 0, lo - 1) + 1 : lo - 1].strip()
-            after = text[lo : text.find("\n", lo) if "\n" in text[lo:] else len(text)]
+            prev_lo = text.rfind("\n", 0, lo - 1) + 1
+            prev = text[prev_lo : lo - 1].strip()
+            line_end = text.find("\n", lo)
+            after = text[lo : line_end if line_end >= 0 else len(text)]
             if not prev or re.search(r"[.:;!?]$", prev) or (
                     is_heading_line(prev) and not is_wrapped_line(prev, after)):
                 break
-            lo = text.rfind("\n", 0, lo - 1) + 1
-        start = text.rfind(". ", lo, a.start)
-        return text[max(lo, start + 2 if start >= 0 else lo, a.start - before) : a.start]
+            lo = prev_lo
+        full_stop = text.rfind(". ", lo, a.start)
+        if full_stop >= 0:
+            lo = full_stop + 2
+        return text[max(lo, a.start - before) : a.start]
 
     # call budget: an amount in a 'budget' sentence that is not about per-project size
     lab = labelled(

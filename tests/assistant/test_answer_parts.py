@@ -410,13 +410,15 @@ def test_the_rest_of_a_cut_sentence_keeps_its_figures_and_what_goes_on_from_it()
     from assistant.select import continues
     from assistant.sentences import rest_of_sentence
 
-    assert rest_of_sentence("of EUR 1.200.000 for the call. Grants are small.", continues) == \
-        "of EUR 1.200.000 for the call."
+    assert rest_of_sentence("of EUR 1.200.000 for the call. Grants are small.", continues) == [
+        "of EUR 1.200.000 for the call."]
     assert rest_of_sentence("the grant being awarded. This rate may be increased to 4% to "
                             "20%.\nIt applies to repeat offences. Other rules follow.",
-                            continues) == ("the grant being awarded. This rate may be increased "
-                                           "to 4% to 20%. It applies to repeat offences.")
-    assert rest_of_sentence("awarded.\n\nThis is another paragraph.", continues) == "awarded."
+                            continues) == ["the grant being awarded.",
+                                           "This rate may be increased to 4% to 20%.",
+                                           "It applies to repeat offences."]
+    assert rest_of_sentence("awarded.\n\nThis is another paragraph.", continues) == [
+        "awarded."]
 
 
 def test_a_wrapped_clause_ending_in_a_figure_is_not_a_table_row():
