@@ -29,6 +29,7 @@ from assistant.select import (
 from assistant.sentences import holds_beyond
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
+from ingest.countries import find_countries
 from ingest.language import language_name
 
 DocText = Callable[[str], str]
@@ -195,6 +196,20 @@ class EmbeddedAnswerer:
         return next((shown for kind, value, shown in pins
                      if not pin_holds(kind, value, text)), "")
 
+    @staticmethod
+    def unplaced(q: Question, selection: Selection, passages: list[Passage]) -> str:
+        """A country the question restricts the answer to ("grants in Belgium", "signed on
+        behalf of Luxembourg") that neither the answer's sentences nor its documents' titles
+        name, in any language: the documents then say this of something else."""
+        if not q.places:
+            return ""
+        named: set[str] = set()
+        for c in selection.chosen:
+            p = passages[c.passage]
+            named |= {h.alpha_2 for h in find_countries(c.body, lang=p.language or None)}
+            named |= {h.alpha_2 for h in find_countries(p.title, lang=p.language or None)}
+        return next((a for a in q.places if a not in named), "")
+
     def decide(self, q: Question, selection: Selection, stated: str = "") -> Decision:
         """``stated``: what the documents' extracted fields say besides the sentences (a
         term's end computed from its start and length)."""
@@ -254,6 +269,9 @@ class EmbeddedAnswerer:
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
             decision = Decision(False, selection.chosen[0])
             log.debug("declined: %r not in the supporting text", lacking)
+        if decision.answer and (elsewhere := self.unplaced(q, selection, passages)):
+            decision = Decision(False, selection.chosen[0])
+            log.debug("declined: no answer sentence is about %s", elsewhere)
         if not decision.answer:
             answer = self.decline(q, passages, decision.closest)
         else:

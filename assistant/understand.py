@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.retrieve import STOPWORDS, terms
+from ingest.countries import find_countries
 from ingest.language import detect
 
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
@@ -98,6 +99,10 @@ class Question:
     sides: tuple[str, str] | None = None  # a comparison's two sides
     soonest: bool = False  # "which expires first?": an ordering over documents
     language: str = ""  # ISO 639-1 of the question, "" when unsure
+    # countries the question names as nouns ("in Belgium", "on behalf of Luxembourg"), as
+    # ISO alpha-2; not adjectives ("the Italian notice", "a Dutch water board"), which
+    # describe a document or a body more often than they restrict the answer
+    places: list[str] = field(default_factory=list)
     # language -> roots of the question's words -> roots of their nearest words in that
     # language's part of the library (assistant.bridge): filled in at retrieval
     across: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -221,7 +226,24 @@ def understand(text: str) -> Question:
         editions=editions,
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
-        language=detect(q))
+        language=detect(q),
+        places=places_asked(q))
+
+
+def places_asked(text: str) -> list[str]:
+    """Countries that restrict what a question asks ("Who signed it on behalf of Belgium?"),
+    as ISO alpha-2. Not the officer's own case told before it ("Our partner is a town in
+    Kenya. Is that allowed?"), nor a yes/no question's ("Can a town in Norway apply?"): the
+    rule that answers those names a group ("any country", "EEA countries"), not the
+    country."""
+    if answer_kind(text) == "yesno":
+        return []
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    if answer_kind(asking[-1]) == "yesno":
+        return []
+    return list(dict.fromkeys(h.alpha_2 for s in asking
+                              for h in find_countries(s, any_case=True)))
 
 
 def is_follow_up(text: str) -> bool:

@@ -431,3 +431,28 @@ def test_a_wrapped_clause_ending_in_a_figure_is_not_a_table_row():
     assert whole in sentences
     rows = "Step Date\nCall opens 1 October 2026\nOnline information session 19 January 2027\n"
     assert "Call opens 1 October 2026" in [s for s, _ in split_sentences(rows)]
+
+
+def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
+    from assistant.understand import places_asked
+
+    assert places_asked("Which organisations received grants in Belgium?") == ["BE"]
+    assert places_asked("Who signed it on behalf of Luxembourg?") == ["LU"]
+    # the officer's own case, a yes/no question, an adjective: no restriction
+    assert places_asked("Our partner is a town in Kenya. Is that allowed?") == []
+    assert places_asked("Can a town in Norway apply?") == []
+    assert places_asked("What does the Italian notice say about the deadline?") == []
+
+    call = _passage("The call funds projects of civil society organisations working on "
+                    "volunteering. Grants were awarded to 12 organisations in Spain and "
+                    "France. Applications were received from 27 countries.")
+    elsewhere = answerer.run("Which organisations received grants in Belgium?", [call])
+    assert elsewhere.declined, elsewhere.text
+    here = answerer.run("Which organisations received grants in Spain?", [call])
+    assert not here.declined and "Spain" in here.text
+    # a country written in the document's own language counts ("Belgio" in Italian)
+    italian = Passage("doc-00001", "it", "avviso.pdf", "Avviso", "grant_call", 1, "",
+                      "Le sovvenzioni sono state assegnate a 4 organizzazioni in Belgio.",
+                      0.03, language="it")
+    assert not answerer.run("How many organisations received grants in Belgium?",
+                            [italian]).declined
