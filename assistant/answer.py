@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.facts import FactLine
+from assistant.retrieve import terms
 from assistant.select import (
     WEIGHTS,
     Candidate,
@@ -173,7 +174,13 @@ class EmbeddedAnswerer:
         names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
         held = {d: sum(bool(n.search(t)) for n in names) for d, t in texts.items()}
         if not any(held.values()):
-            return allowed
+            # none names it: only a document in another language may (its own way); one in
+            # the question's language that never writes the name is about something else
+            # ("Wrenfield Cultural Bridges" is the "Wrenfield Trust"'s "Cultural Bridges")
+            words = [set(terms(n)) for n in q.names]
+            return {d for d in allowed if not q.language or not languages.get(d)
+                    or q.foreign(languages[d])
+                    or any(w and w <= set(terms(texts[d])) for w in words)}
         # "the Preston Model that the Microplomacy paper refers to": a document that names
         # both, when one does, not one that names the paper's subject only
         every = len(names) > 1 and any(n == len(names) for n in held.values())

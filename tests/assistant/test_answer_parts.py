@@ -245,6 +245,15 @@ def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language()
     # an English document names it: the question is about that one
     assert EmbeddedAnswerer.named_documents(q, [capital, english, italian],
                                             {"capital", "guide", "pac"}) == {"guide"}
+    # no document names it: one in the question's language that never writes it is
+    # about something else; one that holds the name's words apart may still name it
+    other = passage("prince", "The PRINCE call closes on 31 March 2011.", "en")
+    assert EmbeddedAnswerer.named_documents(q, [other, italian], {"prince", "pac"}) == {"pac"}
+    split = passage("split", "The Wrenfield Trust funds Cultural Bridges grants.", "en")
+    wrenfield = understand("When does the Wrenfield Cultural Bridges round close?")
+    assert "Wrenfield Cultural Bridges" in wrenfield.names
+    assert EmbeddedAnswerer.named_documents(wrenfield, [split, other],
+                                            {"split", "prince"}) == {"split"}
 
 
 def test_the_document_that_holds_every_name_the_question_uses_wins():
