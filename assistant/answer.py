@@ -81,6 +81,9 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
         year = re.escape(pin[1])
         return bool(re.search(rf"\b{year}\s+{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?{year}\b",
                               flat))
+    if pin_kind == "count":  # "the 298 agreements": the figure, however it is grouped
+        digits = r"[\s.,\u00a0\u202f]?".join(pin[0].replace(",", "").replace(".", ""))
+        return bool(re.search(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)", flat))
     if pin_kind == "part":
         label, value = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{label}\s*(?:no\.?\s*)?{value}\b", flat))
@@ -93,6 +96,7 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     pins: list[tuple[str, tuple[str, ...], str]] = []
     pins += [("code", (c,), c) for c in q.codes]
     pins += [("part", (a, b), f"{a} {b}") for a, b in q.parts_named]
+    pins += [("count", (n,), f"the {n} {noun}") for n, noun in q.known_counts]
     for a, b in q.editions:
         m = re.search(rf"\b{b}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
                       rf"{b}\b", q.text, re.I)

@@ -53,6 +53,9 @@ _SOONEST = re.compile(
     r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
     r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# (from 10 up: "the three lots" may be written in words)
+_KNOWN_COUNT = re.compile(r"\bthe\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})\s+"
+                          r"([a-z]{3,})\b")
 _ROUND = r"(?:round|call|edition|cycle|intake|wave)"
 # An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
 _CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+){2,}\b")
@@ -95,6 +98,9 @@ class Question:
     parts_named: list[tuple[str, str]] = field(default_factory=list)  # ("Lot", "2")
     names: list[str] = field(default_factory=list)
     editions: list[tuple[str, str]] = field(default_factory=list)  # ("PRINCE", "2012")
+    # figures the question takes as known, with their noun: "the 298 agreements" (a
+    # document must hold it); not "a city of 150,000 inhabitants", the officer's own case
+    known_counts: list[tuple[str, str]] = field(default_factory=list)  # ("298", "agreements")
     parts: list[str] = field(default_factory=list)  # sub-questions; [text] when one
     sides: tuple[str, str] | None = None  # a comparison's two sides
     soonest: bool = False  # "which expires first?": an ordering over documents
@@ -223,7 +229,7 @@ def understand(text: str) -> Question:
                                rf"{y}\b", q, re.I)]
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
-        editions=editions,
+        editions=editions, known_counts=_KNOWN_COUNT.findall(q),
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=detect(q),

@@ -465,3 +465,26 @@ def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
                       0.03, language="it")
     assert not answerer.run("How many organisations received grants in Belgium?",
                             [italian]).declined
+
+
+def test_a_figure_the_question_takes_as_known_pins_the_document():
+    from assistant.answer import pin_holds
+
+    q = understand("How many of the 298 agreements in the dataset involve Japanese cities?")
+    assert q.known_counts == [("298", "agreements")]
+    # the officer's own case, a year, a small number that may be written in words: no pin
+    assert understand("Can a city of 150,000 inhabitants apply?").known_counts == []
+    assert understand("What is the 2012 budget?").known_counts == []
+    assert understand("Which of the 3 lots fits us?").known_counts == []
+    assert pin_holds("count", ("1,200",), "there are 1.200 members")
+    assert not pin_holds("count", ("298",), "a total of 2298 texts")
+
+    def passage(doc: str, text: str) -> Passage:
+        return Passage(f"{doc}-00000", doc, f"{doc}.pdf", doc, "policy_report", 1, "", text,
+                       0.03, language="en")
+
+    report = passage("report", "The dataset comprises 298 agreements across 50 states.")
+    memo = passage("memo", "The visit of a Hoshikawa Prefecture mission in May 2024 led to 3 "
+                   "projects with Japanese cities.")
+    assert EmbeddedAnswerer.pinned_documents(q, [memo, report], None)[0] == {"report"}
+    assert EmbeddedAnswerer.pinned_documents(q, [memo], None) == (set(), "the 298 agreements")
