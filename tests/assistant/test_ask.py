@@ -241,6 +241,32 @@ def test_the_leading_document_is_searched_without_the_names_its_title_holds(assi
     assert filters.doc_ids == [found[0].doc_id]
 
 
+def test_each_part_of_a_several_part_question_is_searched_within_the_leading_document(
+        assistant, monkeypatch):
+    from assistant.understand import understand
+
+    live = assistant.retriever.live_ids()
+    question = ("What costs are eligible under the Friendship Towns Fund climate call, and "
+                "when is the deadline?")
+    q = understand(question)
+    assert len(q.parts) == 2
+    found = assistant.gather(q, question, None, {}, 4, live)
+    seen = []
+    search = assistant.retrieve
+
+    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
+        seen.append((query, filters))
+        return search(query, filters, boosts, k, live)
+
+    monkeypatch.setattr(assistant, "retrieve", spy)
+    more = assistant.within_first(q, question, found, None, live)
+    parts = [query for query, filters in seen[1:]]
+    assert parts == ["What costs are eligible under the climate call",
+                     "when is the deadline"]
+    assert all(f.doc_ids == [found[0].doc_id] for _, f in seen)
+    assert len({p.chunk_id for p in more}) == len(more)
+
+
 def test_a_sentence_cut_by_a_page_and_its_footnote_is_read_whole(embedded_settings, make_pdf,
                                                                  tmp_path):
     """A sentence that runs from the foot of one page, past that page's footnote, onto the
