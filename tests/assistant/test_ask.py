@@ -218,6 +218,19 @@ def test_the_best_ranked_document_is_searched_again_on_its_own(assistant):
     assert len({p.chunk_id for p in more}) == len(more)
 
 
+def _spy_on_searches(assistant, monkeypatch) -> list:  # noqa: ANN001
+    """The (query, filters) of every search the assistant makes from now on."""
+    seen = []
+    search = assistant.retrieve
+
+    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
+        seen.append((query, filters))
+        return search(query, filters, boosts, k, live)
+
+    monkeypatch.setattr(assistant, "retrieve", spy)
+    return seen
+
+
 def test_the_leading_document_is_searched_without_the_names_its_title_holds(assistant,
                                                                             monkeypatch):
     from assistant.understand import understand
@@ -227,14 +240,7 @@ def test_the_leading_document_is_searched_without_the_names_its_title_holds(assi
     q = understand(question)
     found = assistant.gather(q, question, None, {}, 4, live)
     assert "Friendship Towns Fund" in found[0].title
-    seen = []
-    search = assistant.retrieve
-
-    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
-        seen.append((query, filters))
-        return search(query, filters, boosts, k, live)
-
-    monkeypatch.setattr(assistant, "retrieve", spy)
+    seen = _spy_on_searches(assistant, monkeypatch)
     assistant.within_first(q, question, found, None, live)
     query, filters = seen[-1]
     assert "Friendship Towns Fund" not in query and "costs" in query
@@ -251,14 +257,7 @@ def test_each_part_of_a_several_part_question_is_searched_within_the_leading_doc
     q = understand(question)
     assert len(q.parts) == 2
     found = assistant.gather(q, question, None, {}, 4, live)
-    seen = []
-    search = assistant.retrieve
-
-    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
-        seen.append((query, filters))
-        return search(query, filters, boosts, k, live)
-
-    monkeypatch.setattr(assistant, "retrieve", spy)
+    seen = _spy_on_searches(assistant, monkeypatch)
     more = assistant.within_first(q, question, found, None, live)
     parts = [query for query, filters in seen[1:]]
     assert parts == ["What costs are eligible under the climate call",
