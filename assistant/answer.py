@@ -27,7 +27,7 @@ from assistant.select import (
     choose,
     continues,
 )
-from assistant.sentences import holds_beyond
+from assistant.sentences import CODE, holds_beyond
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.countries import find_countries
@@ -146,13 +146,18 @@ class EmbeddedAnswerer:
         for p in passages:
             texts[p.doc_id] = texts.get(p.doc_id, p.title) + "\n" + p.text
             languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
+        titles = {p.doc_id: p.title for p in passages}
         ok: set[str] = set()
         first_missing = ""
         for d in docs:
             full = _flat(texts[d] + "\n" + (doc_text(d) if doc_text else ""))
             foreign = q.foreign(languages[d])
+            # a document titled with another identifier is another call, whatever it says
+            # of this one ("the first call, FTF-2026-CULT-01, is closed")
+            own = {_flat(c) for c in CODE.findall(titles[d])}
             lacking = [shown for kind, value, shown in pins
-                       if not pin_holds(kind, value, full, foreign)]
+                       if not pin_holds(kind, value, full, foreign)
+                       or (kind == "code" and own and _flat(value[0]) not in own)]
             if not lacking:
                 ok.add(d)
             elif not first_missing:

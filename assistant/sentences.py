@@ -33,6 +33,8 @@ _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(w for w in NUMBER_WORDS if len(w) > 2) + r")\b",
                           re.I)
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
+# An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
+CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+){2,}\b")
 
 
 # "Table 20: ...", "Figure 8 - ...": a caption names what follows, it does not say it.
@@ -178,6 +180,12 @@ def _has_number(text: str) -> bool:
     return any(not _YEAR_ONLY.match(n) for n in _NUMBER.findall(text))
 
 
+def _without_dates_and_ids(text: str) -> str:
+    """A sentence's numbers that can be a quantity: not a date's, nor an identifier's
+    ("Funding round: CBG-2027-01")."""
+    return date_pattern().sub(" ", CODE.sub(" ", text))
+
+
 def type_score(text: str, kind: str) -> float:
     """How well a sentence holds the kind of thing a question asks for, 0 to 1: for a
     quantity, an amount or a percentage counts fully, any other number (not a year or a
@@ -185,7 +193,7 @@ def type_score(text: str, kind: str) -> float:
     if kind == "quantity":
         if find_amounts(text) or find_percents(text):
             return 1.0
-        return 0.5 if _has_number(date_pattern().sub(" ", text)) else 0.0
+        return 0.5 if _has_number(_without_dates_and_ids(text)) else 0.0
     return 1.0 if holds(text, kind) else 0.0
 
 
@@ -210,7 +218,7 @@ def holds_beyond(text: str, kind: str, asked: str) -> bool:
     question itself says: to "How many of the 298 agreements ...?", "298 agreements" is
     no answer, nor is the day of "signed on October 7, 2025"."""
     if kind == "quantity":
-        text = date_pattern().sub(" ", text)
+        text = _without_dates_and_ids(text)
         for n in set(_NUMBER.findall(asked)):
             text = re.sub(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", " ", text)
     return holds(text, kind)

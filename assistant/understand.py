@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.retrieve import STOPWORDS, terms
+from assistant.sentences import CODE
 from ingest.countries import find_countries
 from ingest.language import detect
 
@@ -57,8 +58,6 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _KNOWN_COUNT = re.compile(r"\bthe\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})\s+"
                           r"([a-z]{3,})\b")
 _ROUND = r"(?:round|call|edition|cycle|intake|wave)"
-# An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
-_CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+){2,}\b")
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
 _PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|module|priority|"
                    r"axis|measure|protocol|paragraph|chapter|stage|window|tranche|action|part|"
@@ -211,7 +210,7 @@ MAX_QUESTION = 1000  # characters: a question, not a pasted document
 
 def understand(text: str) -> Question:
     q = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
-    codes = _CODE.findall(q)
+    codes = CODE.findall(q)
     parts_named = [(a, b) for a, b in _PART.findall(q)
                    if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
     years = list(dict.fromkeys(_YEAR.findall(q)))

@@ -488,3 +488,28 @@ def test_a_figure_the_question_takes_as_known_pins_the_document():
                    "projects with Japanese cities.")
     assert EmbeddedAnswerer.pinned_documents(q, [memo, report], None)[0] == {"report"}
     assert EmbeddedAnswerer.pinned_documents(q, [memo], None) == (set(), "the 298 agreements")
+
+
+def test_a_document_titled_with_another_identifier_is_another_call():
+    q = understand("What was the deadline of call FTF-2026-CULT-01?")
+
+    def passage(doc: str, title: str, text: str) -> Passage:
+        return Passage(f"{doc}-00000", doc, f"{doc}.pdf", title, "grant_call", 1, "", text,
+                       0.03, language="en")
+
+    second = passage("clima", "Call for Proposals FTF-2026-CLIMA-02",
+                     "The first call, FTF-2026-CULT-01, is closed. Deadline: 31 March 2027.")
+    first = passage("cult", "Call for Proposals FTF-2026-CULT-01", "Deadline: 1 May 2026.")
+    untitled = passage("guide", "Guide for applicants", "Call FTF-2026-CULT-01 closes soon.")
+    assert EmbeddedAnswerer.pinned_documents(q, [second, first, untitled], None)[0] == {
+        "cult", "guide"}
+    assert EmbeddedAnswerer.pinned_documents(q, [second], None) == (
+        set(), "FTF-2026-CULT-01")
+
+
+def test_an_identifier_is_no_quantity():
+    from assistant.sentences import holds_beyond, type_score
+
+    assert not holds_beyond("Funding round: CBG-2027-01", "quantity", "How many grants?")
+    assert type_score("Funding round: CBG-2027-01", "quantity") == 0.0
+    assert holds_beyond("We expect to award 12 grants.", "quantity", "How many grants?")
