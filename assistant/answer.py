@@ -249,7 +249,7 @@ class EmbeddedAnswerer:
                 core.append(nxt)
             if prev and (prev.text.endswith(":") or continues(c.text)):
                 core.append(prev)
-        if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration")
+        if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
                 and not any(holds_beyond(c.body, q.wants, q.text) for c in core)
                 and not (stated and holds_beyond(stated, q.wants, q.text))):
             return Decision(False, closest=selection.chosen[0])

@@ -242,10 +242,10 @@ class SentenceScorer:
         wants = answer_kind(text) if text != question.text else question.wants
         naming = frozenset(terms(" ".join([*question.names, *question.years,
                                            *question.codes])))
-        typed_kind = wants in ("date", "duration", "quantity", "agent", "place", "list")
+        typed_kind = wants in ("date", "duration", "quantity", "agent", "place", "list", "contact")
         # dates and amounts are found by regular parsers (cheap); entities need spaCy, so
         # only the sentences the embedder weighs are asked about them
-        cheap_type = wants in ("date", "duration", "quantity", "list")
+        cheap_type = wants in ("date", "duration", "quantity", "list", "contact")
         cheap: list[tuple[float, float, float]] = []
         lexical = self.lexical_for(text, naming, question.across)
         for c in cands:

@@ -24,6 +24,10 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
 _URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pdf|docx?|txt|md|"
                   r"html?|xlsx?)\b|[^\s@]{1,80}@[^\s@]{1,80}", re.I)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+# a way to reach someone: an e-mail address, a web address, a telephone number
+_CONTACT = re.compile(rf"{_EMAIL.pattern}|https?://\S+|\bwww\.\S+|"
+                      r"(?:\+|\b00)\d{1,3}[\s./-]?(?:\(0\)\s?)?\d{1,4}(?:[\s./-]?\d{2,4}){2,4}\b")
 _LABEL = re.compile(r"(?:^|\s)[A-Z][A-Za-z ]{1,20}:\s")
 _UPPER_LABEL = re.compile(r"\b[A-Z]{3,}:\s")
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
@@ -57,8 +61,8 @@ def is_heading_like(sentence: str) -> bool:
     if _MARKDOWN_HEADING.match(s) or _CAPTION.match(s) or (
             _PROVISION.match(s) and len(s.split()) <= 12 and not _ENDS.search(s)):
         return True
-    if _ENDS.search(s) or _NUMBER.search(s):
-        return False
+    if _ENDS.search(s) or _NUMBER.search(s) or _EMAIL.search(s):
+        return False  # (an e-mail address makes a contact line, never a heading)
     words = s.split()
     caps = sum(w[:1].isupper() for w in words if len(w) > 3)
     long_words = sum(len(w) > 3 for w in words) or 1
@@ -92,7 +96,8 @@ def is_metadata(line: str, title: str = "") -> bool:
     if not s:
         return True
     words = s.split()
-    if _URL.search(s) and len(words) <= 12:
+    # (a short line that gives an e-mail address is a contact, which may be the answer)
+    if _URL.search(_EMAIL.sub(" ", s)) and len(words) <= 12:
         return True
     if len(_UPPER_LABEL.findall(s)) >= 2 or len(_LABEL.findall(s)) >= 3:
         return True  # "SOURCE: x TITLE: y DATE: z"
@@ -207,6 +212,8 @@ def holds(text: str, kind: str) -> bool:
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
     if kind == "list":
         return text.count(";") >= 2 or text.count(",") >= 3
+    if kind == "contact":
+        return bool(_CONTACT.search(text))
     if kind in ("agent", "place"):
         labels = {"agent": {"PERSON", "ORG", "NORP"}, "place": {"GPE", "LOC", "FAC"}}[kind]
         return bool(entity_labels(text) & labels)

@@ -18,6 +18,9 @@ from ingest.language import detect
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
 # "how much" a quantity, "who" an agent, "where" a place.
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
+    ("contact", re.compile(r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?"
+                           r"(?:[\w-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
+                           r"(?:tele)?phone\s+number)s?\b", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
@@ -90,7 +93,7 @@ class Question:
     """A question as the later stages use it."""
 
     text: str
-    wants: str  # date | duration | quantity | agent | place | yesno | summary | fact
+    wants: str  # date | duration | quantity | agent | place | contact | yesno | summary | fact
     terms: list[str]
     years: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)

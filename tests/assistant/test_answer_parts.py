@@ -110,7 +110,9 @@ def test_a_year_no_document_holds_is_declined_and_named(answerer):
 def test_titles_headers_urls_and_metadata_are_never_answers():
     assert is_metadata("SOURCE: city-records TITLE: Sister city agreement DATE: 2001")
     assert is_metadata("https://example.org/agreements/houston.pdf")
-    assert is_metadata("Contact: jane.doe@city.gov")
+    # an e-mail address on its own line is a contact, which may be what is asked
+    assert not is_metadata("Contact: jane.doe@city.gov")
+    assert is_metadata("Source: jane.doe@city.gov https://example.org/a.pdf")
     assert is_metadata("Page 3 of 12") and is_metadata("17")
     assert is_heading_like("Preston Model in microplomacy")
     assert is_heading_like("Figure 8: Most common cooperation areas mentioned in agreements")
@@ -513,3 +515,16 @@ def test_an_identifier_is_no_quantity():
     assert not holds_beyond("Funding round: CBG-2027-01", "quantity", "How many grants?")
     assert type_score("Funding round: CBG-2027-01", "quantity") == 0.0
     assert holds_beyond("We expect to award 12 grants.", "quantity", "How many grants?")
+
+
+def test_an_address_question_wants_an_address(answerer):
+    assert understand("What is the e-mail address of the helpdesk?").wants == "contact"
+    assert understand("How must applications be sent by email?").wants != "contact"
+    without = _passage("For questions, contact the Helpdesk at the secretariat. The helpdesk "
+                       "answers questions up to five working days before the deadline.")
+    assert answerer.run("What is the e-mail address of the helpdesk?", [without]).declined
+    # a short line that gives the address is a contact, not a document's metadata
+    given = _passage("For questions, contact the Helpdesk at the secretariat.\n"
+                     "Helpdesk: helpdesk@twinnet.example.org")
+    answer = answerer.run("What is the e-mail address of the helpdesk?", [given])
+    assert not answer.declined and "helpdesk@twinnet.example.org" in answer.text
