@@ -37,6 +37,7 @@ from assistant.library import Library
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
+TOPIC_WORDS = 8  # a longer topic is the words of a whole request
 
 
 @dataclass
@@ -225,9 +226,11 @@ class FundingRadar:
     def _entry(self, call: _Call, plan: Plan, fit: ThemeFit,
                checks: list[RuleCheck]) -> dict[str, Any]:
         row, cite = call.row, _Citations(call)
-        theme = (f"'{fit.topic}' matches the call's priority '{fit.theme}'"
+        # a topic read from a long request is a bag of its words: named as "your plan"
+        topic = f"'{fit.topic}'" if len(fit.topic.split()) <= TOPIC_WORDS else "your plan"
+        theme = (f"{topic} matches the call's priority '{fit.theme}'"
                  + cite.field("themes", fit.theme) if fit.theme
-                 else f"'{fit.topic}' matches the call's text")
+                 else f"{topic} matches the call's text")
         failed = [c for c in checks if c.ok is False]
         passed = [c for c in checks if c.ok is True]
         parts = [f"Fits on theme: {theme}."]

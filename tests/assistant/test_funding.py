@@ -220,6 +220,18 @@ def test_a_fitting_plan_is_flagged_with_amount_deadline_and_checks(
     assert "10 December 2026" in result.answer and "EUR 30,000" in result.answer
 
 
+def test_why_names_a_short_topic_and_never_echoes_a_long_request(radar: FundingRadar) -> None:
+    long = ("Our town council, together with the twinning committee and two partner towns, "
+            "wants to run a youth exchange for thirty young people about climate and local "
+            "democracy next summer; which scheme fits and what are the limits?")
+    result = radar.run(long)
+    entries = result.flagged + result.closed_fits
+    assert entries
+    for item in entries:
+        topic = item["why"].split(" matches the call")[0].removeprefix("Fits on theme: ")
+        assert topic == "your plan" or len(topic.strip("'").split()) <= 8, topic
+
+
 def test_amount_and_country_rules(radar: FundingRadar) -> None:
     too_much = radar.run("a cultural heritage festival with our French twin town; our "
                          "borough council in the UK needs GBP 60,000")
