@@ -37,6 +37,8 @@ from assistant.sentences import (
     FIRST_SENTENCE,
     LAST_SENTENCE_START,
     SENTENCE_END,
+    ends_in_list,
+    leading_items,
     rest_of_sentence,
     split_trailing_note,
 )
@@ -231,7 +233,15 @@ class Assistant:
             index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
             text, turn, turn_page = p.text, -1, None
             body, note = split_trailing_note(text)
-            if index >= 0 and body and not SENTENCE_END.search(body):
+            if index >= 0 and body and ends_in_list(body):
+                # a list cut by the chunk boundary: its remaining items open the next chunk
+                following = keyword.chunk(p.doc_id, index + 1)
+                items = leading_items(following.text) if following is not None else []
+                if following is not None and items:
+                    text = body + "\n" + "\n".join(items) + note
+                    if following.page != p.page:
+                        turn, turn_page = len(body) + 1, following.page
+            elif index >= 0 and body and not SENTENCE_END.search(body):
                 following = keyword.chunk(p.doc_id, index + 1)
                 if following is not None:
                     nxt = following.text

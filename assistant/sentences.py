@@ -251,6 +251,23 @@ _NEXT_SENTENCE = re.compile(r"\s*(\S.{0,400}?[.!?])(?=\s|$)")
 _NOTE_MARK = re.compile(r"^(?:\(\s*\d{1,2}\s*\)|\d{1,2}|[*\u2020])\s+[A-Z]")
 
 
+def leading_items(text: str, limit: int = 12) -> list[str]:
+    """The list items a chunk opens with ("- Public Health: ...", "b) ..."), up to the
+    first line that is not one: the rest of a list the chunk before it began."""
+    out: list[str] = []
+    for line in text.lstrip("\n").split("\n"):
+        if not _LIST_ITEM.match(line) or len(out) >= limit:
+            break
+        out.append(line.rstrip())
+    return out
+
+
+def ends_in_list(text: str) -> bool:
+    """Whether a passage's last line is an item of a list."""
+    lines = [x for x in text.rstrip().split("\n") if x.strip()]
+    return bool(lines) and bool(_LIST_ITEM.match(lines[-1]))
+
+
 def split_trailing_note(text: str) -> tuple[str, str]:
     """A page's footnote (up to four lines) after its last, unfinished sentence, taken off
     the passage: ("... 2% to 10% of the value of", "\\n1 Official Journal L 248 ...").

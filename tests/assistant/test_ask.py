@@ -298,3 +298,29 @@ def test_a_sentence_cut_by_a_page_and_its_footnote_is_read_whole(embedded_settin
     assert re.search(r"4% to 20%[^[]*\[(\d+)\]", answer.text)
     n = int(re.search(r"4% to 20%[^[]*\[(\d+)\]", answer.text).group(1))
     assert answer.citations[n - 1].page == 2 and 1 in pages
+
+
+def test_a_list_cut_by_a_page_is_read_whole(embedded_settings, make_pdf, tmp_path):
+    """The items of a list that runs on past the foot of a page are part of the answer."""
+    from assistant.ask import Assistant
+    from assistant.library import Library
+
+    first = ("Harbour Towns Cooperation Explainer\n\n"
+             "Harbour towns cooperate across borders in many ways. Their partnerships grow "
+             "from shared ports, fisheries and trade.\n\n"
+             "The explainer lists these areas of engagement:\n"
+             "- Port Logistics: sharing berths and customs practice.\n"
+             "- Fisheries Management: joint quotas and data.")
+    second = ("- Coastal Flood Defence: common warning systems.\n"
+              "- Maritime Heritage: museums, festivals and tall ships.\n\n"
+              "Partnerships are reviewed every three years by both councils.")
+    library = Library(embedded_settings)
+    report = library.ingest([make_pdf(tmp_path / "harbour-towns-explainer.pdf",
+                                      [first, second])])
+    assert not report.failed
+    answer = Assistant.from_library(library).ask(
+        "Which areas of engagement does the harbour towns explainer list?")
+    assert not answer.declined
+    for item in ("Port Logistics", "Fisheries Management", "Coastal Flood Defence",
+                 "Maritime Heritage"):
+        assert item in answer.text, answer.text
