@@ -249,9 +249,12 @@ class EmbeddedAnswerer:
                 core.append(nxt)
             if prev and (prev.text.endswith(":") or continues(c.text)):
                 core.append(prev)
+        # "How long ...?" asks for a measure: a time ("18 months", "12 mesi") or a length
+        # ("21 pages", "tre pagine"): any figure that is not a date
+        kinds = ("duration", "quantity") if q.wants == "duration" else (q.wants,)
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
-                and not any(holds_beyond(c.body, q.wants, q.text) for c in core)
-                and not (stated and holds_beyond(stated, q.wants, q.text))):
+                and not any(holds_beyond(text, kind, q.text) for kind in kinds
+                            for text in [c.body for c in core] + ([stated] if stated else []))):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 

@@ -528,3 +528,16 @@ def test_an_address_question_wants_an_address(answerer):
                      "Helpdesk: helpdesk@twinnet.example.org")
     answer = answerer.run("What is the e-mail address of the helpdesk?", [given])
     assert not answer.declined and "helpdesk@twinnet.example.org" in answer.text
+
+
+def test_how_long_asks_for_a_time_or_a_length(answerer):
+    assert understand("How long may the description be?").wants == "duration"
+    length = _passage("The description of the applicant's financial resources may not "
+                      "exceed 3 pages. It is signed by the legal representative.")
+    answer = answerer.run("How long may the description of the financial resources be?",
+                          [length])
+    assert not answer.declined and "3 pages" in answer.text
+    time = _passage("Projects may run for at most 18 months from the signature.")
+    assert not answerer.run("How long may a project run?", [time]).declined
+    undated = _passage("Projects are run by the lead applicant with its partners.")
+    assert answerer.run("How long may a project run?", [undated]).declined
