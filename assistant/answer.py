@@ -26,8 +26,10 @@ from assistant.select import (
     carries_on,
     choose,
     continues,
+    root,
+    roots,
 )
-from assistant.sentences import CODE, holds_beyond
+from assistant.sentences import CODE, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.countries import find_countries
@@ -107,6 +109,20 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     # A number is not pinned either: "a city of 150,000 inhabitants" is the officer's case,
     # not something the document must repeat.
     return pins
+
+
+def counts(text: str, q: Question, language: str = "") -> bool:
+    """Whether a sentence names what a "how many" question counts, or may: a table's row
+    ("No renewal clause 101 33.89") has its noun in the header; a sentence in another
+    language names it in that language's words (``Question.across``), or, when none was
+    found for it, may name it in a word we cannot tell."""
+    if is_row(text):
+        return True
+    asked = root(q.counted.lower())
+    if language and q.foreign({language}):
+        said = set(q.across.get(language, {}).get(asked, []))
+        return not said or bool(said & set(roots(text)))
+    return asked in set(roots(text))
 
 
 @dataclass
@@ -226,9 +242,10 @@ class EmbeddedAnswerer:
             named |= {h.alpha_2 for h in find_countries(p.title, lang=p.language or None)}
         return next((a for a in q.places if a not in named), "")
 
-    def decide(self, q: Question, selection: Selection, stated: str = "") -> Decision:
+    def decide(self, q: Question, selection: Selection, stated: str = "",
+               languages: dict[int, str] | None = None) -> Decision:
         """``stated``: what the documents' extracted fields say besides the sentences (a
-        term's end computed from its start and length)."""
+        term's end computed from its start and length); ``languages``: each passage's."""
         if not selection.chosen:
             return Decision(False)
         if selection.support < self.weights.support:
@@ -255,6 +272,12 @@ class EmbeddedAnswerer:
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
                 and not any(holds_beyond(text, kind, q.text) for kind in kinds
                             for text in [c.body for c in core] + ([stated] if stated else []))):
+            return Decision(False, closest=selection.chosen[0])
+        # ... and "how many grants?" a figure of grants ("12 grants", "dodici sovvenzioni"):
+        # "signed in two originals" counts something else
+        if q.counted and q.wants == "quantity" and len(q.parts) <= 1 and not any(
+                counts(c.body, q, (languages or {}).get(c.passage, ""))
+                and holds_count(c.body, q.text) for c in core):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 
@@ -284,7 +307,8 @@ class EmbeddedAnswerer:
         selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
         chosen_docs = {c.doc_id for c in selection.chosen}
         stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
-        decision = self.decide(q, selection, stated)
+        decision = self.decide(q, selection, stated,
+                               {i: p.language for i, p in enumerate(passages)})
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
             decision = Decision(False, selection.chosen[0])
             log.debug("declined: %r not in the supporting text", lacking)

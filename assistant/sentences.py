@@ -231,6 +231,16 @@ def holds_beyond(text: str, kind: str, asked: str) -> bool:
     return holds(text, kind)
 
 
+def holds_count(text: str, asked: str) -> bool:
+    """Whether a sentence holds a count ("12 projects", "two originals") beyond the
+    question's own figures: a figure that is no amount of money, share, date or id."""
+    spans = [(a.start, a.end) for a in find_amounts(text)]
+    spans += [(start, end) for _, start, end in find_percents(text)]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return holds_beyond(text, "quantity", asked)
+
+
 @lru_cache(maxsize=4096)
 def entity_labels(text: str) -> frozenset[str]:
     from ingest.extract.patterns import get_nlp

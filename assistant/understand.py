@@ -111,6 +111,9 @@ class Question:
     # ISO alpha-2; not adjectives ("the Italian notice", "a Dutch water board"), which
     # describe a document or a body more often than they restrict the answer
     places: list[str] = field(default_factory=list)
+    # what "how many ...?" counts ("How many grants does it award?" -> "grants"): a count
+    # of something else ("signed in two originals") does not answer it
+    counted: str = ""
     # language -> roots of the question's words -> roots of their nearest words in that
     # language's part of the library (assistant.bridge): filled in at retrieval
     across: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -235,7 +238,23 @@ def understand(text: str) -> Question:
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=detect(q),
-        places=places_asked(q))
+        places=places_asked(q), counted=counted(q))
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?:[\d,.]+\s+)?(.+?)\s+(?:are|is|were|"
+                       r"was|do|does|did|will|would|can|could|have|has|had|may|must|"
+                       r"should|in|under|for|from|with|per|at)\b", re.I)
+
+
+def counted(text: str) -> str:
+    """The noun a "how many" question counts: the last word of what follows "how many",
+    up to its verb or preposition ("How many Europe Direct information centres were
+    selected?" -> "centres")."""
+    m = _HOW_MANY.search(text)
+    if not m:
+        return ""
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
+    return words[-1] if words else ""
 
 
 def places_asked(text: str) -> list[str]:

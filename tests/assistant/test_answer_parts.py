@@ -517,17 +517,23 @@ def test_an_identifier_is_no_quantity():
     assert holds_beyond("We expect to award 12 grants.", "quantity", "How many grants?")
 
 
+def _declines_without_answers_with(answerer, question: str, without: str,  # noqa: ANN001
+                                   given: str, expected: str) -> None:
+    assert answerer.run(question, [_passage(without)]).declined
+    answer = answerer.run(question, [_passage(given)])
+    assert not answer.declined and expected in answer.text, answer.text
+
+
 def test_an_address_question_wants_an_address(answerer):
     assert understand("What is the e-mail address of the helpdesk?").wants == "contact"
     assert understand("How must applications be sent by email?").wants != "contact"
-    without = _passage("For questions, contact the Helpdesk at the secretariat. The helpdesk "
-                       "answers questions up to five working days before the deadline.")
-    assert answerer.run("What is the e-mail address of the helpdesk?", [without]).declined
     # a short line that gives the address is a contact, not a document's metadata
-    given = _passage("For questions, contact the Helpdesk at the secretariat.\n"
-                     "Helpdesk: helpdesk@twinnet.example.org")
-    answer = answerer.run("What is the e-mail address of the helpdesk?", [given])
-    assert not answer.declined and "helpdesk@twinnet.example.org" in answer.text
+    _declines_without_answers_with(
+        answerer, "What is the e-mail address of the helpdesk?",
+        "For questions, contact the Helpdesk at the secretariat. The helpdesk answers "
+        "questions up to five working days before the deadline.",
+        "For questions, contact the Helpdesk at the secretariat.\n"
+        "Helpdesk: helpdesk@twinnet.example.org", "helpdesk@twinnet.example.org")
 
 
 def test_how_long_asks_for_a_time_or_a_length(answerer):
@@ -541,3 +547,21 @@ def test_how_long_asks_for_a_time_or_a_length(answerer):
     assert not answerer.run("How long may a project run?", [time]).declined
     undated = _passage("Projects are run by the lead applicant with its partners.")
     assert answerer.run("How long may a project run?", [undated]).declined
+
+
+def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
+    from assistant.understand import counted
+
+    assert counted("How many Europe Direct information centres were selected?") == "centres"
+    assert counted("How many of the 298 agreements in the dataset involve Japan?") == (
+        "agreements")
+    assert counted("How many Council of Europe states have ratified it?") == "states"
+    assert counted("How much is the grant?") == ""
+    # a count of something else, an amount of money, a year: no answer to "how many grants"
+    _declines_without_answers_with(
+        answerer, "How many grants does the Trust expect to award?",
+        "The Trust is a grant-making charity founded in 1962. Grants are worth GBP 5,000 to "
+        "GBP 25,000. Only one application per organisation is accepted. The agreement is "
+        "signed in two originals.",
+        "The Trust expects to award 12 grants in this round. Grants are worth GBP 5,000 to "
+        "GBP 25,000.", "12 grants")
