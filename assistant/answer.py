@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.facts import FactLine
-from assistant.retrieve import terms
+from assistant.retrieve import initialisms, terms
 from assistant.select import (
     WEIGHTS,
     Candidate,
@@ -125,6 +125,15 @@ def counts(text: str, q: Question, language: str = "") -> bool:
     return asked in set(roots(text))
 
 
+def writes_otherwise(names: list[str], text: str) -> bool:
+    """Whether ``text`` writes one of ``names`` another way: every word of it, apart, or
+    the name as the initials of a name it spells out ("WEF")."""
+    words = set(terms(text))
+    short = {n.lower() for n in names if n.isupper() and len(n) >= 3}
+    return (any(set(terms(n)) <= words for n in names if terms(n))
+            or bool(short and short & initialisms(text)))
+
+
 @dataclass
 class Decision:
     answer: bool
@@ -170,10 +179,12 @@ class EmbeddedAnswerer:
             foreign = q.foreign(languages[d])
             # a document titled with another identifier is another call, whatever it says
             # of this one ("the first call, FTF-2026-CULT-01, is closed")
+            # (a comparison of two calls asks about both: either of its ids is its own)
             own = {_flat(c) for c in CODE.findall(titles[d])}
+            other_call = bool(own) and not own & {_flat(c) for c in q.codes}
             lacking = [shown for kind, value, shown in pins
                        if not pin_holds(kind, value, full, foreign)
-                       or (kind == "code" and own and _flat(value[0]) not in own)]
+                       or (kind == "code" and other_call)]
             if not lacking:
                 ok.add(d)
             elif not first_missing:
@@ -181,7 +192,8 @@ class EmbeddedAnswerer:
         return ok, first_missing
 
     @staticmethod
-    def named_documents(q: Question, passages: list[Passage], allowed: set[str]) -> set[str]:
+    def named_documents(q: Question, passages: list[Passage], allowed: set[str],
+                        doc_text: DocText | None = None) -> set[str]:
         """Of ``allowed``, those that mention a name the question uses (those that mention
         every one, when some do); all of them when none does. When only documents in
         another language than the question name it,
@@ -199,13 +211,15 @@ class EmbeddedAnswerer:
         names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
         held = {d: sum(bool(n.search(t)) for n in names) for d, t in texts.items()}
         if not any(held.values()):
-            # none names it: only a document in another language may (its own way); one in
-            # the question's language that never writes the name is about something else
-            # ("Wrenfield Cultural Bridges" is the "Wrenfield Trust"'s "Cultural Bridges")
-            words = [set(terms(n)) for n in q.names]
+            # none of the passages names it: only a document in another language may (its
+            # own way), or one in the question's language that writes it otherwise
+            # somewhere: its words apart ("Wrenfield Cultural Bridges" is the "Wrenfield
+            # Trust"'s "Cultural Bridges"), or spelled out ("WEF", "World Economic Forum");
+            # one that never does is about something else
             return {d for d in allowed if not q.language or not languages.get(d)
                     or q.foreign(languages[d])
-                    or any(w and w <= set(terms(texts[d])) for w in words)}
+                    or writes_otherwise(q.names, texts[d] + " " + (
+                        doc_text(d) if doc_text else ""))}
         # "the Preston Model that the Microplomacy paper refers to": a document that names
         # both, when one does, not one that names the paper's subject only
         every = len(names) > 1 and any(n == len(names) for n in held.values())
@@ -296,7 +310,7 @@ class EmbeddedAnswerer:
         # A question that names a programme or place is answered from documents that name
         # it (all of them, when none does: the name may be written in another language);
         # of those, from the ones that hold what the question pins down.
-        named = self.named_documents(q, passages, {p.doc_id for p in passages})
+        named = self.named_documents(q, passages, {p.doc_id for p in passages}, doc_text)
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
         cands = SentenceScorer.candidates(passages, q.wants)

@@ -256,6 +256,12 @@ def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language()
     assert "Wrenfield Cultural Bridges" in wrenfield.names
     assert EmbeddedAnswerer.named_documents(wrenfield, [split, other],
                                             {"split", "prince"}) == {"split"}
+    # ... or spells out the short form the question uses, somewhere in the document
+    wef = understand("What does the WEF article say about city diplomacy?")
+    forum = passage("forum", "Cities are taking a growing role in diplomacy.", "en")
+    assert EmbeddedAnswerer.named_documents(
+        wef, [forum, other], {"forum", "prince"},
+        lambda d: "Published by the World Economic Forum" if d == "forum" else "") == {"forum"}
 
 
 def test_the_document_that_holds_every_name_the_question_uses_wins():
@@ -507,6 +513,12 @@ def test_a_document_titled_with_another_identifier_is_another_call():
         "cult", "guide"}
     assert EmbeddedAnswerer.pinned_documents(q, [second], None) == (
         set(), "FTF-2026-CULT-01")
+    # a comparison of the two calls asks about both: each is its own document
+    both = understand("Compare the deadlines of FTF-2026-CULT-01 and FTF-2026-CLIMA-02.")
+    first_both = passage("cult", "Call for Proposals FTF-2026-CULT-01",
+                         "Deadline: 1 May 2026. The next call is FTF-2026-CLIMA-02.")
+    assert EmbeddedAnswerer.pinned_documents(both, [second, first_both], None)[0] == {
+        "clima", "cult"}
 
 
 def test_an_identifier_is_no_quantity():
