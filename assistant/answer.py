@@ -244,17 +244,19 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def unplaced(q: Question, selection: Selection, passages: list[Passage]) -> str:
-        """A country the question restricts the answer to ("grants in Belgium", "signed on
-        behalf of Luxembourg") that neither the answer's sentences nor its documents' titles
-        name, in any language: the documents then say this of something else."""
+        """The countries the question restricts the answer to ("grants in Belgium", "signed
+        on behalf of Luxembourg") when neither the answer's sentences nor its documents'
+        titles name any of them ("Belgium", "Belgian", "Belgio"): the documents then say
+        this of something else. Any one will do: a comparison names both sides'."""
         if not q.places:
             return ""
         named: set[str] = set()
         for c in selection.chosen:
             p = passages[c.passage]
-            named |= {h.alpha_2 for h in find_countries(c.body, lang=p.language or None)}
-            named |= {h.alpha_2 for h in find_countries(p.title, lang=p.language or None)}
-        return next((a for a in q.places if a not in named), "")
+            for text in (c.body, p.title):
+                named |= {h.alpha_2 for h in find_countries(text, demonyms=True,
+                                                            lang=p.language or None)}
+        return "" if named & set(q.places) else " or ".join(q.places)
 
     def decide(self, q: Question, selection: Selection, stated: str = "",
                languages: dict[int, str] | None = None) -> Decision:

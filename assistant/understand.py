@@ -269,8 +269,16 @@ def places_asked(text: str) -> list[str]:
     asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
     if answer_kind(asking[-1]) == "yesno":
         return []
-    return list(dict.fromkeys(h.alpha_2 for s in asking
-                              for h in find_countries(s, any_case=True)))
+    # as the officer capitalised them, in the question's language ("island" is no Iceland
+    # in English), and not a word of a longer name ("Jordan Smith")
+    lang = detect(text) or "en"
+    out: list[str] = []
+    for s in asking:
+        longer = [n for n in names_in(s) if len(n.split()) > 1]
+        for h in find_countries(s, lang=lang):
+            if not any(h.text in n and h.text != n for n in longer):
+                out.append(h.alpha_2)
+    return list(dict.fromkeys(out))
 
 
 def is_follow_up(text: str) -> bool:

@@ -459,6 +459,9 @@ def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
     assert places_asked("Our partner is a town in Kenya. Is that allowed?") == []
     assert places_asked("Can a town in Norway apply?") == []
     assert places_asked("What does the Italian notice say about the deadline?") == []
+    # a word that names a country in another language, or a word of a longer name
+    assert places_asked("Which island municipalities may apply?") == []
+    assert places_asked("Whom does Jordan Smith report to?") == []
 
     call = _passage("The call funds projects of civil society organisations working on "
                     "volunteering. Grants were awarded to 12 organisations in Spain and "
@@ -467,6 +470,11 @@ def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
     assert elsewhere.declined, elsewhere.text
     here = answerer.run("Which organisations received grants in Spain?", [call])
     assert not here.declined and "Spain" in here.text
+    # the adjective names it too; of two countries compared, one named will do
+    belgian = _passage("Grants were awarded to three Belgian municipalities and a school.")
+    assert not answerer.run("Which bodies received grants in Belgium?", [belgian]).declined
+    assert not answerer.run("Which organisations received grants in Belgium and in Spain?",
+                            [call]).declined
     # a country written in the document's own language counts ("Belgio" in Italian)
     italian = Passage("doc-00001", "it", "avviso.pdf", "Avviso", "grant_call", 1, "",
                       "Le sovvenzioni sono state assegnate a 4 organizzazioni in Belgio.",
