@@ -39,6 +39,7 @@ from assistant.sentences import (
     SENTENCE_END,
     ends_in_list,
     leading_items,
+    past_overlap,
     rest_of_sentence,
     split_trailing_note,
 )
@@ -233,25 +234,27 @@ class Assistant:
             index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
             text, turn, turn_page = p.text, -1, None
             body, note = split_trailing_note(text)
-            if index >= 0 and body and ends_in_list(body):
-                # a list cut by the chunk boundary: its remaining items open the next chunk
-                following = keyword.chunk(p.doc_id, index + 1)
-                items = leading_items(following.text) if following is not None else []
-                if following is not None and items:
-                    text = body + "\n" + "\n".join(items) + note
-                    if following.page != p.page:
-                        turn, turn_page = len(body) + 1, following.page
-            elif index >= 0 and body and not SENTENCE_END.search(body):
-                following = keyword.chunk(p.doc_id, index + 1)
-                if following is not None:
-                    nxt = following.text
-                    # Only a chunk that starts mid-sentence (in lower case) continues one.
-                    if nxt[:1].islower() and FIRST_SENTENCE.match(nxt):
-                        rest = rest_of_sentence(nxt, continues)
-                        text = body + " " + " ".join(rest) + note
-                        if following.page != p.page:  # what follows the cut sentence
-                            turn = len(body) + 1 + (len(rest[0]) if rest else 0)
-                            turn_page = following.page
+            following = (keyword.chunk(p.doc_id, index + 1)
+                         if index >= 0 and body and (ends_in_list(body)
+                                                     or not SENTENCE_END.search(body))
+                         else None)
+            # a list cut by the chunk boundary: its remaining items open the next chunk
+            # (after the lines the two chunks share)
+            items = [i for i in leading_items(past_overlap(body, following.text))
+                     if i.strip() not in body] if following and ends_in_list(body) else []
+            if following is not None and items:
+                text = body + "\n" + "\n".join(items) + note
+                if following.page != p.page:
+                    turn, turn_page = len(body) + 1, following.page
+            elif following is not None and not SENTENCE_END.search(body):
+                nxt = following.text
+                # Only a chunk that starts mid-sentence (in lower case) continues one.
+                if nxt[:1].islower() and FIRST_SENTENCE.match(nxt):
+                    rest = rest_of_sentence(nxt, continues)
+                    text = body + " " + " ".join(rest) + note
+                    if following.page != p.page:  # what follows the cut sentence
+                        turn = len(body) + 1 + (len(rest[0]) if rest else 0)
+                        turn_page = following.page
             head = text.lstrip()
             if index > 0 and head[:1].islower():
                 preceding = keyword.chunk(p.doc_id, index - 1)

@@ -272,6 +272,17 @@ def leading_items(text: str, limit: int = 12) -> list[str]:
     return out
 
 
+def past_overlap(before: str, after: str) -> str:
+    """``after`` (the next chunk) from where ``before`` ends: chunks share a few words at
+    their boundary, which must not be read twice."""
+    for size in (80, 40, 20):
+        tail = before.rstrip()[-size:].strip()
+        at = after.find(tail) if len(tail) >= 12 else -1
+        if 0 <= at < 200:
+            return after[at + len(tail):]
+    return after
+
+
 def ends_in_list(text: str) -> bool:
     """Whether a passage's last line is an item of a list."""
     lines = [x for x in text.rstrip().split("\n") if x.strip()]

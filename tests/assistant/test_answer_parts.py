@@ -585,3 +585,18 @@ def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
         "signed in two originals.",
         "The Trust expects to award 12 grants in this round. Grants are worth GBP 5,000 to "
         "GBP 25,000.", "12 grants")
+
+
+def test_the_items_a_chunk_opens_with_finish_a_list_cut_before_it():
+    from assistant.sentences import ends_in_list, leading_items, past_overlap
+
+    before = ("The explainer lists these areas:\n- Port Logistics: sharing berths.\n"
+              "- Fisheries Management: joint quotas and data.")
+    # the next chunk repeats the last words of this one before going on
+    after = ("joint quotas and data.\n- Coastal Flood Defence: warnings.\n"
+             "- Maritime Heritage: museums.\nPartnerships are reviewed every year.")
+    assert ends_in_list(before) and not ends_in_list("A sentence.\nAnother one.")
+    assert leading_items(past_overlap(before, after)) == [
+        "- Coastal Flood Defence: warnings.", "- Maritime Heritage: museums."]
+    assert leading_items("Partnerships are reviewed.\n- An item") == []
+    assert past_overlap("no shared words here at all", "Something else.") == "Something else."
