@@ -34,6 +34,7 @@ from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.countries import find_countries
 from ingest.language import language_name
+from ingest.numbers import digits
 
 DocText = Callable[[str], str]
 # What the supporting text itself must hold (not just somewhere in the document): a call id.
@@ -84,8 +85,12 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
         return bool(re.search(rf"\b{year}\s+{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?{year}\b",
                               flat))
     if pin_kind == "count":  # "the 298 agreements": the figure, however it is grouped
-        digits = r"[\s.,\u00a0\u202f]?".join(pin[0].replace(",", "").replace(".", ""))
-        return bool(re.search(rf"(?<![\d.,]){digits}(?![\d]|[.,]\d)", flat))
+        # thousands marks only between groups of three ("1,200", "1.200", "1 200")
+        number = re.sub(r"[,.]", "", pin[0])
+        head, groups = number[: len(number) % 3 or 3], re.findall(r"\d{3}", number[
+            len(number) % 3 or 3:])
+        grouped = r"[\s.,\u00a0\u202f]?".join([head, *groups])
+        return bool(re.search(rf"(?<![\d.,]){grouped}(?![\d]|[.,]\d)", flat))
     if pin_kind == "part":
         label, value = (re.escape(x.lower()) for x in pin)
         return bool(re.search(rf"\b{label}\s*(?:no\.?\s*)?{value}\b", flat))
@@ -106,8 +111,9 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
         pins.append(("edition", (a, b), shown))
     # A bare year ("who chairs it in 2027?") is when, not which: only an edition's year
     # ("PRINCE 2012", "the 2027 round") must be in the document.
-    # A number is not pinned either: "a city of 150,000 inhabitants" is the officer's case,
-    # not something the document must repeat.
+    # A number is pinned only as a whole the question takes from the document ("how many
+    # of the 298 agreements"): "a city of 150,000 inhabitants" is the officer's case, not
+    # something the document must repeat.
     return pins
 
 
@@ -282,12 +288,14 @@ class EmbeddedAnswerer:
                 core.append(nxt)
             if prev and (prev.text.endswith(":") or continues(c.text)):
                 core.append(prev)
-        # "How long ...?" asks for a measure: a time ("18 months", "12 mesi") or a length
-        # ("21 pages", "tre pagine"): any figure that is not a date
-        kinds = ("duration", "quantity") if q.wants == "duration" else (q.wants,)
+        # ("tre pagine", "drie maanden": a time or length in words of the passage's language)
+        def said(c: Candidate) -> str:
+            lang = (languages or {}).get(c.passage, "")
+            return digits(c.body, lang) if q.wants == "duration" and lang else c.body
+
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
-                and not any(holds_beyond(text, kind, q.text) for kind in kinds
-                            for text in [c.body for c in core] + ([stated] if stated else []))):
+                and not any(holds_beyond(said(c), q.wants, q.text) for c in core)
+                and not (stated and holds_beyond(stated, q.wants, q.text))):
             return Decision(False, closest=selection.chosen[0])
         # ... and "how many grants?" a figure of grants ("12 grants", "dodici sovvenzioni"):
         # "signed in two originals" counts something else

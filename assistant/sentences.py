@@ -16,7 +16,7 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import is_heading
-from ingest.dates import NUMBER_WORDS, date_pattern, find_dates
+from ingest.dates import NUMBER_WORDS, date_pattern, find_dates, measure_pattern
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
@@ -31,14 +31,13 @@ _CONTACT = re.compile(rf"{_EMAIL.pattern}|https?://\S+|\bwww\.\S+|"
 _LABEL = re.compile(r"(?:^|\s)[A-Z][A-Za-z ]{1,20}:\s")
 _UPPER_LABEL = re.compile(r"\b[A-Z]{3,}:\s")
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-_DURATION = re.compile(r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-                       + r")\s*(?:\(\d+\)\s*)?(?:years?|months?|weeks?|days?|hours?)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)*(?![\w/])")
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(w for w in NUMBER_WORDS if len(w) > 2) + r")\b",
                           re.I)
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
 # An identifier: letters and digits joined by - / . ("COMM/C2/1-2010", "FTF-2026-CLIMA-02")
-CODE = re.compile(r"\b(?=[A-Z0-9/.-]*\d)(?=[A-Z0-9/.-]*[A-Z])[A-Z0-9]+(?:[-/.][A-Z0-9]+){2,}\b")
+CODE = re.compile(r"\b(?=[A-Z0-9/.-]{0,40}\d)(?=[A-Z0-9/.-]{0,40}[A-Z])[A-Z0-9]+"
+                  r"(?:[-/.][A-Z0-9]+){2,}\b")
 
 
 # "Table 20: ...", "Figure 8 - ...": a caption names what follows, it does not say it.
@@ -96,8 +95,10 @@ def is_metadata(line: str, title: str = "") -> bool:
     if not s:
         return True
     words = s.split()
-    # (a short line that gives an e-mail address is a contact, which may be the answer)
-    if _URL.search(_EMAIL.sub(" ", s)) and len(words) <= 12:
+    # (a short line that gives an e-mail address is a contact, which may be the answer;
+    # one with several labels is a document's metadata: "Author: x@y Date: 2020")
+    contact = len(_LABEL.findall(" " + s)) <= 1
+    if _URL.search(_EMAIL.sub(" ", s) if contact else s) and len(words) <= 12:
         return True
     if len(_UPPER_LABEL.findall(s)) >= 2 or len(_LABEL.findall(s)) >= 3:
         return True  # "SOURCE: x TITLE: y DATE: z"
@@ -206,8 +207,8 @@ def holds(text: str, kind: str) -> bool:
     """Whether a sentence holds the kind of thing a question asks for."""
     if kind == "date":
         return bool(find_dates(text))
-    if kind == "duration":
-        return bool(_DURATION.search(text))
+    if kind == "duration":  # "how long": a time or a length ("18 months", "3 pages")
+        return bool(measure_pattern().search(text))
     if kind == "quantity":
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
     if kind == "list":

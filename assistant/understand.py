@@ -18,9 +18,11 @@ from ingest.language import detect
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
 # "how much" a quantity, "who" an agent, "where" a place.
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
+    # ... the address itself, not a word about it ("the website launch date")
     ("contact", re.compile(r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?"
-                           r"(?:[\w-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
-                           r"(?:tele)?phone\s+number)s?\b", re.I)),
+                           r"(?:[\w'’-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
+                           r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
+                           r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
@@ -57,9 +59,10 @@ _SOONEST = re.compile(
     r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
     r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-# (from 10 up: "the three lots" may be written in words)
-_KNOWN_COUNT = re.compile(r"\bthe\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})\s+"
-                          r"([a-z]{3,})\b")
+# "How many of the 298 agreements ...?", "which of the 54 projects": a figure of a whole the
+# question takes from the document (from 10 up: "the three lots" may be written in words)
+_KNOWN_COUNT = re.compile(r"\bof\s+the\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})"
+                          r"\s+([a-z]{3,})\b")
 _ROUND = r"(?:round|call|edition|cycle|intake|wave)"
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
 _PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|module|priority|"
@@ -72,7 +75,7 @@ _NAME = re.compile(rf"\b({_CAPWORD}(?:\s+(?:(?:of(?:\s+the)?|de|del|di|van|von|d
 # "..., and who runs it?", "..., and in which languages ...?", "..., and for how long?"
 _PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:(?:in|on|at|for|from|"
                           r"under|with|to|by)\s+)?(?:when|who|whom|what|which|where|how|why|is|"
-                          r"are|does|do|can|could|will|has|have|by)\b)"
+                          r"are|does|do|can|could|will|has|have|must|should|may|by)\b)"
                           r"|\?\s+(?=[A-Z])", re.I)
 # Verbs that start a request ("Outline the Erasmus rules"): capitalised, but no name.
 _REQUEST_VERBS = {"outline", "explain", "describe", "summarise", "summarize", "list", "show",
@@ -100,7 +103,7 @@ class Question:
     parts_named: list[tuple[str, str]] = field(default_factory=list)  # ("Lot", "2")
     names: list[str] = field(default_factory=list)
     editions: list[tuple[str, str]] = field(default_factory=list)  # ("PRINCE", "2012")
-    # figures the question takes as known, with their noun: "the 298 agreements" (a
+    # figures the question takes as known, with their noun: "of the 298 agreements" (a
     # document must hold it); not "a city of 150,000 inhabitants", the officer's own case
     known_counts: list[tuple[str, str]] = field(default_factory=list)  # ("298", "agreements")
     parts: list[str] = field(default_factory=list)  # sub-questions; [text] when one

@@ -46,6 +46,37 @@ def _month_table() -> dict[str, tuple[int, frozenset[str]]]:
     return {k: (months[k], frozenset(langs[k])) for k in months}
 
 
+# A text's length: what "how long may the description be?" is answered in besides time.
+# (CLDR has no such units; these are the languages whose month names are read above.)
+_LENGTH_UNITS = ("pages page words word characters character lines line "
+                 "pagine pagina parole parola caratteri righe "  # it
+                 "pagina's woorden tekens regels "  # nl
+                 "páginas palabras caracteres líneas "  # es
+                 "mots caractères lignes "  # fr
+                 "Seiten Seite Wörter Zeichen Zeilen "  # de
+                 "linhas palavras").split()  # pt
+
+
+@cache
+def measure_pattern() -> re.Pattern[str]:
+    """A figure with a unit of time or of length, in the languages officers meet: "18
+    months", "12 mesi", "five (5) years", "3 pages", "drie maanden". Time units come from
+    dateparser's CLDR data for each language, not a list of ours."""
+    from dateparser.languages import default_loader
+
+    units: set[str] = set(_LENGTH_UNITS) | {"minutes", "minute"}
+    for code in DATE_LANGUAGES:
+        try:
+            info = default_loader.get_locale(code).info
+        except Exception:  # noqa: BLE001 - a language dateparser lacks adds no units
+            continue
+        for key in ("year", "month", "week", "day", "hour", "minute"):
+            units.update(u for u in info.get(key, []) if len(u) >= 3 and u.isalpha())
+    alternatives = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
+                      rf"(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 @cache
 def date_pattern() -> re.Pattern[str]:
     """Every shape of a written date (built once: it holds the month names of twelve

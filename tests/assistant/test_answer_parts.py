@@ -567,6 +567,19 @@ def test_how_long_asks_for_a_time_or_a_length(answerer):
     assert not answerer.run("How long may a project run?", [time]).declined
     undated = _passage("Projects are run by the lead applicant with its partners.")
     assert answerer.run("How long may a project run?", [undated]).declined
+    # a figure with no unit of time or length is no answer; a unit in the passage's
+    # language, in words, is
+    article = _passage("Projects may run as set out in Article 5 of the grant agreement.")
+    assert answerer.run("How long may a project run?", [article]).declined
+    italian = Passage("doc-00001", "it", "avviso.pdf", "Avviso", "grant_call", 1, "",
+                      "La durata massima dei progetti è di dodici mesi.", 0.03, language="it")
+    assert not answerer.run("How long may a project run?", [italian]).declined
+
+
+def test_a_modal_opens_a_second_part():
+    assert split_parts("How long may the description be, and must a municipality attach "
+                       "its budget?") == ["How long may the description be",
+                                          "must a municipality attach its budget"]
 
 
 def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
