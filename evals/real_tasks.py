@@ -71,7 +71,9 @@ def run_funding(radar: Any, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]
         t0 = time.perf_counter()
         result = radar.run(t["request"])
         rows.append({
-            "id": t["id"], "output": result.to_text(),
+            # what the officer is shown for the calls recommended (headline, each card), not
+            # the near misses: a figure of a rejected call earns no mention
+            "id": t["id"], "output": result.to_text(near_misses=False),
             "flagged": [f["source"] for f in result.flagged],
             "flagged_status": [f["status"] for f in result.flagged],
             "closed_fits": [f["source"] for f in result.closed_fits],

@@ -153,6 +153,9 @@ class Plan:
     amount_currency: str | None = None
     agreement: str | None = None
     named_partners: list[str] = field(default_factory=list)
+    # the topics named as such (an agreement's areas of cooperation), as against the words
+    # of the request itself, which read as a list of words, not a topic
+    named_topics: list[str] = field(default_factory=list)
 
     def countries_known(self) -> bool:
         """Whether every country of the plan is named (the applicant's own included)."""
@@ -213,6 +216,7 @@ class PlanReader:
         parties = list(rec.field_value("parties") or rec.partners)
         plan.agreement = rec.source
         plan.topics.extend(str(a) for a in rec.field_value("areas") or [])
+        plan.named_topics = list(plan.topics)
         plan.partners = len(parties) or None
         plan.countries = list(dict.fromkeys(rec.field_value("countries") or rec.countries))
         plan.named_partners = parties[1:]

@@ -37,7 +37,6 @@ from assistant.library import Library
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
-TOPIC_WORDS = 8  # a longer topic is the words of a whole request
 
 
 @dataclass
@@ -56,8 +55,9 @@ class FundingResult:
         return {"answer": self.answer, "flagged": self.flagged,
                 "closed_fits": self.closed_fits, "near_misses": self.near_misses}
 
-    def to_text(self) -> str:
-        """The answer and every call in plain text: what the CLI prints."""
+    def to_text(self, near_misses: bool = True) -> str:
+        """The answer and every call in plain text: what the CLI prints (``near_misses``:
+        with the calls the plan fails, which the answer does not recommend)."""
         lines = [self.answer]
         for head, entries in (("FITS", self.flagged), ("FITS, CLOSED", self.closed_fits)):
             for f in entries:
@@ -68,7 +68,7 @@ class FundingResult:
                              f"deadline {f['deadline'] or '-'} [{f['status']}]")
                 lines.append(f"      why: {f['why']}")
                 lines += [f"      check: {c}" for c in f.get("check", [])]
-        for f in self.near_misses:
+        for f in self.near_misses if near_misses else []:
             lot = f", {f['lot']}" if f.get("lot") else ""
             lines.append(f"\nALMOST {f['programme'] or f['source']}{lot}: "
                          f"{'; '.join(f.get('failed', []))}")
@@ -226,8 +226,8 @@ class FundingRadar:
     def _entry(self, call: _Call, plan: Plan, fit: ThemeFit,
                checks: list[RuleCheck]) -> dict[str, Any]:
         row, cite = call.row, _Citations(call)
-        # a topic read from a long request is a bag of its words: named as "your plan"
-        topic = f"'{fit.topic}'" if len(fit.topic.split()) <= TOPIC_WORDS else "your plan"
+        # the words of a request are no topic to quote back: "your plan" stands for them
+        topic = f"'{fit.topic}'" if fit.topic in plan.named_topics else "your plan"
         theme = (f"{topic} matches the call's priority '{fit.theme}'"
                  + cite.field("themes", fit.theme) if fit.theme
                  else f"{topic} matches the call's text")

@@ -72,3 +72,13 @@ def test_fields_of_real_documents_meet_the_floor(capsys):
     floors = FLOORS["real_fields"]
     assert result["overall_accuracy"] >= floors["overall_exact"]
     assert result["classification_accuracy"] >= floors["classification_accuracy"]
+
+
+def test_a_funding_answer_is_scored_on_what_the_officer_is_shown(tasks):
+    """The mentions are read in the headline and the cards of the calls recommended (their
+    amount, deadline, co-financing), never in a near miss's line."""
+    rows = [r for name in real_tasks.SETS for r in tasks[name]["rows"] if "flagged" in r]
+    carded = [r for r in rows if r["flagged"] or r["closed_fits"]]
+    assert carded and all(("FITS" in r["output"]) for r in carded)
+    assert not any("\nALMOST " in r["output"] for r in rows)
+
