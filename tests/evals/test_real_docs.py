@@ -40,10 +40,11 @@ def test_real_documents_meet_the_floors(results, name, capsys):
 
 
 def test_no_answer_is_a_url_or_metadata_line(results):
-    """Whatever else fails, an answer is made of sentences of the documents: never a link,
-    an e-mail address or a "SOURCE: ... TITLE: ..." line."""
+    """Whatever else fails, an answer is made of sentences of the documents: never a link
+    or a "SOURCE: ... TITLE: ..." line. (An e-mail address may be one: "applications are
+    sent to AGRI-GRANTS-...@ec.europa.eu" answers how to apply.)"""
     for name in real.SETS:
         for row in results[name]["predictions"]:
             if not row["declined"]:
-                for marker in ("http", "www.", "SOURCE:", "TITLE:", "@"):
+                for marker in ("http", "www.", "SOURCE:", "TITLE:"):
                     assert marker not in row["answer"], (marker, row)
