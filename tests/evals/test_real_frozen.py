@@ -37,6 +37,16 @@ def test_frozen_c_is_unchanged_since_it_was_written():
     assert len(rows) >= 30 and sum(r["kind"] == "unanswerable" for r in rows) >= 9
 
 
+# The sha256 of evals/real_frozen_qa_d.jsonl as committed (0da6c07), before it was ever run.
+FROZEN_D_SHA256 = "867c0088c6f4005f7aa6c667a528b403b021fa57d7a76754052a0d59b10a35ea"
+
+
+def test_frozen_d_is_unchanged_since_it_was_written():
+    assert hashlib.sha256(real.FROZEN_D.read_bytes()).hexdigest() == FROZEN_D_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_D.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 18
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
