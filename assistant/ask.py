@@ -23,6 +23,7 @@ from assistant.bridge import WordBridge
 from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
+from assistant.passages import completed
 from assistant.retrieve import (
     STOPWORDS,
     WORD,
@@ -32,17 +33,7 @@ from assistant.retrieve import (
     stem,
     terms,
 )
-from assistant.select import continues, root, strip_names
-from assistant.sentences import (
-    FIRST_SENTENCE,
-    LAST_SENTENCE_START,
-    SENTENCE_END,
-    ends_in_list,
-    leading_items,
-    past_overlap,
-    rest_of_sentence,
-    split_trailing_note,
-)
+from assistant.select import root, strip_names
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
@@ -218,9 +209,9 @@ class Assistant:
 
     def complete_sentences(self, passages: list[Passage],
                            live: list[str] | None = None) -> list[Passage]:
-        """Chunks are cut by length, sometimes mid-sentence ("We cannot pay for the ordinary
-        running costs" | "of your organisation, ..."): finish a passage's last sentence
-        from the next chunk of its document, and start its first from the previous one."""
+        """Passages completed across chunk boundaries (``assistant.passages``): a cut last
+        sentence or list finished from the next chunk, a cut first sentence started from
+        the previous one."""
         if not passages:
             return passages
         keyword = self.retriever.keyword
@@ -229,44 +220,7 @@ class Assistant:
         except Exception:  # noqa: BLE001 - completing sentences is a nicety, never a failure
             log.exception("could not look up neighbouring chunks")
             return passages
-        out: list[Passage] = []
-        for p in passages:
-            index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
-            text, turn, turn_page = p.text, -1, None
-            body, note = split_trailing_note(text)
-            following = (keyword.chunk(p.doc_id, index + 1)
-                         if index >= 0 and body and (ends_in_list(body)
-                                                     or not SENTENCE_END.search(body))
-                         else None)
-            # a list cut by the chunk boundary: its remaining items open the next chunk
-            # (after the lines the two chunks share)
-            items = [i for i in leading_items(past_overlap(body, following.text))
-                     if i.strip() not in body] if following and ends_in_list(body) else []
-            if following is not None and items:
-                text = body + "\n" + "\n".join(items) + note
-                if following.page != p.page:
-                    turn, turn_page = len(body) + 1, following.page
-            elif following is not None and not SENTENCE_END.search(body):
-                nxt = following.text
-                # Only a chunk that starts mid-sentence (in lower case) continues one.
-                if nxt[:1].islower() and FIRST_SENTENCE.match(nxt):
-                    rest = rest_of_sentence(nxt, continues)
-                    text = body + " " + " ".join(rest) + note
-                    if following.page != p.page:  # what follows the cut sentence
-                        turn = len(body) + 1 + (len(rest[0]) if rest else 0)
-                        turn_page = following.page
-            head = text.lstrip()
-            if index > 0 and head[:1].islower():
-                preceding = keyword.chunk(p.doc_id, index - 1)
-                if preceding is not None and (m := LAST_SENTENCE_START.search(preceding.text)):
-                    start = m.group(1).strip() + " "
-                    if turn >= 0:  # the text moves by what is put before it
-                        turn += len(start) - (len(text) - len(head))
-                    text = start + head
-            if text != p.text:
-                p = replace(p, text=text, turn=turn, turn_page=turn_page)
-            out.append(p)
-        return out
+        return [completed(p, keyword.chunk) for p in passages]
 
     def gather(self, q: Question, query: str, filters: Filters | None,
                boosts: dict[str, float], k: int, live: list[str]) -> list[Passage]:

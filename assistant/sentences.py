@@ -249,7 +249,7 @@ def entity_labels(text: str) -> frozenset[str]:
     return frozenset(e.label_ for e in get_nlp()(text[:1000]).ents)
 
 
-# Completing a passage cut at a chunk boundary (Assistant.complete_sentences).
+# Completing a passage cut at a chunk boundary (assistant.passages).
 SENTENCE_END = re.compile(r"[.!?:;\"'\u201d]\s*$")
 # The rest of a sentence cut at a chunk boundary: up to its full stop, within one paragraph.
 FIRST_SENTENCE = re.compile(r"[^\n]{0,400}?[.!?](?=\s|$)")

@@ -1,0 +1,47 @@
+"""Passages completed across chunk boundaries (assistant.passages), with a document's chunks
+as the neighbours."""
+
+from __future__ import annotations
+
+from assistant.passages import completed
+from assistant.types import Passage
+
+
+def _chunks(*texts: str, pages: tuple[int, ...] = ()) -> list[Passage]:
+    return [Passage(f"doc-{i:05d}", "doc", "doc.pdf", "Doc", "grant_call",
+                    pages[i] if pages else 1, "", text) for i, text in enumerate(texts)]
+
+
+def _neighbour(chunks: list[Passage]):  # noqa: ANN202
+    def chunk(doc_id: str, index: int) -> Passage | None:
+        return chunks[index] if doc_id == "doc" and 0 <= index < len(chunks) else None
+    return chunk
+
+
+def test_a_sentence_cut_at_the_end_is_finished_and_its_page_kept():
+    chunks = _chunks("The grant covers travel and the ordinary running costs",
+                     "of your organisation up to EUR 5,000. Reports are due in May.",
+                     pages=(3, 4))
+    done = completed(chunks[0], _neighbour(chunks))
+    assert done.text.startswith("The grant covers travel and the ordinary running costs of "
+                                "your organisation up to EUR 5,000.")
+    assert "Reports are due" not in done.text
+    assert done.page_of("Reports") == 3 and done.turn_page == 4
+
+
+def test_a_cut_first_sentence_is_started_from_the_chunk_before():
+    chunks = _chunks("Applicants must be registered. The lead applicant is a town",
+                     "council or a twinning committee.")
+    done = completed(chunks[1], _neighbour(chunks))
+    assert done.text == "The lead applicant is a town council or a twinning committee."
+
+
+def test_a_cut_list_is_finished_without_repeating_what_two_chunks_share():
+    chunks = _chunks("The call funds:\n- Exchanges of pupils.\n- Joint festivals and fairs.",
+                     "festivals and fairs.\n- Study visits of officials.\nThe end.")
+    done = completed(chunks[0], _neighbour(chunks))
+    assert done.text.count("Joint festivals and fairs.") == 1
+    assert done.text.endswith("- Study visits of officials.")
+    # a finished passage whose neighbour starts a new sentence is left as it is
+    whole = _chunks("It is signed in two originals.", "Both texts are authentic.")
+    assert completed(whole[0], _neighbour(whole)) is whole[0]
