@@ -27,7 +27,12 @@ _URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pd
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 # a way to reach someone: an e-mail address, a web address, a telephone number
 _CONTACT = re.compile(rf"{_EMAIL.pattern}|https?://\S+|\bwww\.\S+|"
-                      r"(?:\+|\b00)\d{1,3}[\s./-]?(?:\(0\)\s?)?\d{1,4}(?:[\s./-]?\d{2,4}){2,4}\b")
+                      # (an international prefix, not the zeros of "1 000 000")
+                      r"(?<!\d[\s.,])(?:\+|\b00)\d{1,3}[\s./-]?(?:\(0\)\s?)?\d{1,4}"
+                      r"(?:[\s./-]?\d{2,4}){2,4}\b|"
+                      # a number after a telephone label, in the languages officers meet
+                      r"\b(?:tel|phone|telephone|telefono|téléphone|telefoon|telefon|"
+                      r"teléfono)\.?\s*(?:\w+\s*)?:?\s*\(?\d[\d\s()./-]{5,}\d", re.I)
 _LABEL = re.compile(r"(?:^|\s)[A-Z][A-Za-z ]{1,20}:\s")
 _UPPER_LABEL = re.compile(r"\b[A-Z]{3,}:\s")
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)

@@ -260,6 +260,10 @@ def counted(text: str) -> str:
     return words[-1] if words else ""
 
 
+_OWN_CASE = re.compile(r"^(?:as an?|being an?|we are an?|for an?|our \w+(?: \w+)? (?:is|are))\b"
+                       r"[^,?]*,\s*", re.I)
+
+
 def places_asked(text: str) -> list[str]:
     """Countries that restrict what a question asks ("Who signed it on behalf of Belgium?"),
     as ISO alpha-2. Not the officer's own case told before it ("Our partner is a town in
@@ -270,6 +274,8 @@ def places_asked(text: str) -> list[str]:
         return []
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
     asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    # ... nor told in a clause before it ("As a town in Kenya, which programmes fit us?")
+    asking = [_OWN_CASE.sub("", s) for s in asking]
     if answer_kind(asking[-1]) == "yesno":
         return []
     # as the officer capitalised them, in the question's language ("island" is no Iceland

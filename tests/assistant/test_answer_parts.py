@@ -462,6 +462,8 @@ def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
     # a word that names a country in another language, or a word of a longer name
     assert places_asked("Which island municipalities may apply?") == []
     assert places_asked("Whom does Jordan Smith report to?") == []
+    # the officer's own case told in a clause before the question
+    assert places_asked("As a town in Kenya, which programmes fit us?") == []
 
     call = _passage("The call funds projects of civil society organisations working on "
                     "volunteering. Grants were awarded to 12 organisations in Spain and "
@@ -554,6 +556,15 @@ def test_an_address_question_wants_an_address(answerer):
         "questions up to five working days before the deadline.",
         "For questions, contact the Helpdesk at the secretariat.\n"
         "Helpdesk: helpdesk@twinnet.example.org", "helpdesk@twinnet.example.org")
+
+
+def test_an_address_is_an_e_mail_a_web_address_or_a_telephone_number():
+    for text in ("Tel: 020 7946 0000", "Telefono: 06 1234 5678", "Call +44 20 7946 0000",
+                 "Write to helpdesk@example.org", "See www.example.org"):
+        assert holds(text, "contact"), text
+    for text in ("Grants of EUR 1 000 000 000 in total", "Deadline 31.3.2027",
+                 "EUR 2.000.000 are available"):
+        assert not holds(text, "contact"), text
 
 
 def test_how_long_asks_for_a_time_or_a_length(answerer):
