@@ -178,6 +178,7 @@ class EmbeddedAnswerer:
             texts[p.doc_id] = texts.get(p.doc_id, p.title) + "\n" + p.text
             languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
         titles = {p.doc_id: p.title for p in passages}
+        asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
         for d in docs:
@@ -187,7 +188,7 @@ class EmbeddedAnswerer:
             # of this one ("the first call, FTF-2026-CULT-01, is closed")
             # (a comparison of two calls asks about both: either of its ids is its own)
             own = {_flat(c) for c in CODE.findall(titles[d])}
-            other_call = bool(own) and not own & {_flat(c) for c in q.codes}
+            other_call = bool(own) and not own & asked_codes
             lacking = [shown for kind, value, shown in pins
                        if not pin_holds(kind, value, full, foreign)
                        or (kind == "code" and other_call)]
@@ -270,6 +271,7 @@ class EmbeddedAnswerer:
         term's end computed from its start and length); ``languages``: each passage's."""
         if not selection.chosen:
             return Decision(False)
+        languages = languages or {}
         if selection.support < self.weights.support:
             return Decision(False, closest=selection.ranked[0])
         # "When ...?", "How many ...?": sentences without a date or a figure do not answer
@@ -290,7 +292,7 @@ class EmbeddedAnswerer:
                 core.append(prev)
         # ("tre pagine", "drie maanden": a time or length in words of the passage's language)
         def said(c: Candidate) -> str:
-            lang = (languages or {}).get(c.passage, "")
+            lang = languages.get(c.passage, "")
             return digits(c.body, lang) if q.wants == "duration" and lang else c.body
 
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
@@ -300,7 +302,7 @@ class EmbeddedAnswerer:
         # ... and "how many grants?" a figure of grants ("12 grants", "dodici sovvenzioni"):
         # "signed in two originals" counts something else
         if q.counted and q.wants == "quantity" and len(q.parts) <= 1 and not any(
-                counts(c.body, q, (languages or {}).get(c.passage, ""))
+                counts(c.body, q, languages.get(c.passage, ""))
                 and holds_count(c.body, q.text) for c in core):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)

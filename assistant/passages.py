@@ -34,14 +34,14 @@ def completed(p: Passage, chunk: Neighbour) -> Passage:
     index = int(p.chunk_id.rsplit("-", 1)[-1]) if p.chunk_id[-5:].isdigit() else -1
     text, turn, turn_page = p.text, -1, None
     body, note = split_trailing_note(text)
+    in_list = ends_in_list(body)
     following = (chunk(p.doc_id, index + 1)
-                 if index >= 0 and body and (ends_in_list(body)
-                                             or not SENTENCE_END.search(body))
+                 if index >= 0 and body and (in_list or not SENTENCE_END.search(body))
                  else None)
     # a list cut by the chunk boundary: its remaining items open the next chunk
     # (after the lines the two chunks share)
     items = [i for i in leading_items(past_overlap(body, following.text))
-             if i.strip() not in body] if following and ends_in_list(body) else []
+             if i.strip() not in body] if following and in_list else []
     if following is not None and items:
         text = body + "\n" + "\n".join(items) + note
         if following.page != p.page:

@@ -340,10 +340,8 @@ def unnamed(text: str, names: list[str]) -> str:
 
 
 def strip_names(text: str, names: list[str]) -> str:
-    out = text
-    for n in sorted(names, key=len, reverse=True):
-        out = re.sub(rf"(?<!\w){re.escape(n)}(?:'s|’s)?(?!\w)", " ", out)
-    out = re.sub(r"\s+", " ", out).strip()
+    """``unnamed``, tidied, unless too little of the text is left to ask anything."""
+    out = re.sub(r"\s+", " ", unnamed(text, names)).strip()
     return out if len(out.split()) >= 3 else text
 
 

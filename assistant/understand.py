@@ -235,13 +235,14 @@ def understand(text: str) -> Question:
     editions += [("", y) for y in years if y not in {e for _, e in editions}
                  and re.search(rf"\b{y}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
                                rf"{y}\b", q, re.I)]
+    language = detect(q)
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions, known_counts=_KNOWN_COUNT.findall(q),
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
-        language=detect(q),
-        places=places_asked(q), counted=counted(q))
+        language=language,
+        places=places_asked(q, language), counted=counted(q))
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?:[\d,.]+\s+)?(.+?)\s+(?:are|is|were|"
@@ -264,12 +265,12 @@ _OWN_CASE = re.compile(r"^(?:as an?|being an?|we are an?|for an?|our \w+(?: \w+)
                        r"[^,?]*,\s*", re.I)
 
 
-def places_asked(text: str) -> list[str]:
+def places_asked(text: str, language: str = "") -> list[str]:
     """Countries that restrict what a question asks ("Who signed it on behalf of Belgium?"),
     as ISO alpha-2. Not the officer's own case told before it ("Our partner is a town in
     Kenya. Is that allowed?"), nor a yes/no question's ("Can a town in Norway apply?"): the
     rule that answers those names a group ("any country", "EEA countries"), not the
-    country."""
+    country. ``language``: the question's, when already detected."""
     if answer_kind(text) == "yesno":
         return []
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
@@ -280,7 +281,7 @@ def places_asked(text: str) -> list[str]:
         return []
     # as the officer capitalised them, in the question's language ("island" is no Iceland
     # in English), and not a word of a longer name ("Jordan Smith")
-    lang = detect(text) or "en"
+    lang = language or detect(text) or "en"
     out: list[str] = []
     for s in asking:
         longer = [n for n in names_in(s) if len(n.split()) > 1]
