@@ -349,6 +349,8 @@ class EmbeddedAnswerer:
             used = {c.doc_id for c in selection.chosen}
             facts = [(f, p) for f, p in facts or [] if p.doc_id in used]
             answer = render(selection.chosen, passages, retrieved, facts=facts)
+            answer.best = [sentence_citation(c, passages)
+                           for c in sorted(selection.chosen, key=lambda c: -c.score)]
         answer.support = selection.support if selection.chosen else None
         return answer
 
@@ -363,6 +365,17 @@ class EmbeddedAnswerer:
         page = f", page {p.page}" if p.page else ""
         prefix = f"{head} The closest they come is {p.title}{page}: "
         return render([closest], passages, retrieved, declined=True, prefix=prefix)
+
+
+def sentence_citation(c: Candidate, passages: list[Passage]) -> Citation:
+    """One chosen sentence (with its list items) as a citation of its own."""
+    p = passages[c.passage]
+    return Citation(0, p.source, p.page_of(c.text), quoted(c), p.doc_id, p.title, p.scanned)
+
+
+def quoted(c: Candidate) -> str:
+    """A sentence as a citation quotes it: with the items of the list it introduces."""
+    return c.text + (" " + "; ".join(c.items) if c.items else "")
 
 
 def merge_answers(parts: list[Answer]) -> Answer:
@@ -417,7 +430,7 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
             citations.append(Citation(numbers[key], p.source, page, "", p.doc_id, p.title,
                                       scanned=p.scanned))
         n = numbers[key]
-        quote = c.text + (" " + "; ".join(c.items) if c.items else "")
+        quote = quoted(c)
         cit = citations[n - 1]
         cit.quote = (cit.quote + " … " + quote).strip(" …") if cit.quote else quote
         sentence = c.text.rstrip()

@@ -242,10 +242,11 @@ class SentenceScorer:
         wants = answer_kind(text) if text != question.text else question.wants
         naming = frozenset(terms(" ".join([*question.names, *question.years,
                                            *question.codes])))
-        typed_kind = wants in ("date", "duration", "quantity", "agent", "place", "list", "contact")
+        typed_kind = wants in ("date", "duration", "frequency", "quantity", "agent", "place",
+                               "list", "contact")
         # dates and amounts are found by regular parsers (cheap); entities need spaCy, so
         # only the sentences the embedder weighs are asked about them
-        cheap_type = wants in ("date", "duration", "quantity", "list", "contact")
+        cheap_type = wants in ("date", "duration", "frequency", "quantity", "list", "contact")
         cheap: list[tuple[float, float, float]] = []
         lexical = self.lexical_for(text, naming, question.across)
         for c in cands:
@@ -397,7 +398,8 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         nxt = by_pos.get((c.passage, c.index + 1))
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
-        needs_type = wants in ("date", "duration", "quantity") and not holds(c.body, wants)
+        needs_type = (wants in ("date", "duration", "frequency", "quantity")
+                      and not holds(c.body, wants))
         if nxt and (carries_on(c.text, nxt.text) or c.text.endswith("?")
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)

@@ -16,7 +16,7 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import is_heading
-from ingest.dates import NUMBER_WORDS, date_pattern, find_dates, measure_pattern
+from ingest.dates import NUMBER_WORDS, date_pattern, find_dates, frequency_pattern, measure_pattern
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
@@ -216,6 +216,8 @@ def holds(text: str, kind: str) -> bool:
         return bool(measure_pattern().search(text))
     if kind == "quantity":
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
+    if kind == "frequency":
+        return bool(frequency_pattern().search(text) or find_percents(text))
     if kind == "list":
         return text.count(";") >= 2 or text.count(",") >= 3
     if kind == "contact":

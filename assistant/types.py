@@ -72,6 +72,9 @@ class Answer:
     # The embedded answerer's best sentence score (what it declines below); None when it
     # declined before weighing sentences (an edition, part or name no document holds).
     support: float | None = None
+    # The answer's sentences, best first, each with its source and page (the text renders
+    # them in document order): what a letter quotes for one of its asks.
+    best: list[Citation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -24,6 +24,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
                            r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
+    # "how often does the group meet?": "twice a year"; of a population, a share answers it
+    ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bat what intervals?\b|"
+                             r"\bhow many times (?:a|an|per|each)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),

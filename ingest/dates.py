@@ -62,9 +62,18 @@ def measure_pattern() -> re.Pattern[str]:
     """A figure with a unit of time or of length, in the languages officers meet: "18
     months", "12 mesi", "five (5) years", "3 pages", "drie maanden". Time units come from
     dateparser's CLDR data for each language, not a list of ours."""
+    alternatives = _alternatives({*_LENGTH_UNITS, *_time_units(), "minutes", "minute"})
+    return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
+                      rf"(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _time_units() -> frozenset[str]:
+    """Words for a year, month, week, day, hour and minute in the date languages, from
+    dateparser's CLDR data."""
     from dateparser.languages import default_loader
 
-    units: set[str] = set(_LENGTH_UNITS) | {"minutes", "minute"}
+    units: set[str] = set()
     for code in DATE_LANGUAGES:
         try:
             info = default_loader.get_locale(code).info
@@ -72,9 +81,34 @@ def measure_pattern() -> re.Pattern[str]:
             continue
         for key in ("year", "month", "week", "day", "hour", "minute"):
             units.update(u for u in info.get(key, []) if len(u) >= 3 and u.isalpha())
-    alternatives = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
-    return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
-                      rf"(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return frozenset(units)
+
+
+def _alternatives(words: set[str] | frozenset[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+# How often something happens, in the languages of DATE_LANGUAGES that officers meet most:
+# "twice a year", "two times per year", "every three years", "each month", "due volte
+# l'anno", "twee keer per jaar", "dos veces al año", "deux fois par an"; time units from CLDR.
+_TIMES = r"(?:once|twice|thrice|times|volte|volta|keer|maal|veces|vez|fois|mal|vezes)"
+_EACH = (r"(?:a|an|per|each|every|ogni|all'|l'|al|all|elke|iedere|ieder|cada|chaque|par|"
+         r"pro|jede[ns]?|jährlich|por)")
+_REGULARLY = (r"(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?annual(?:ly)?|"
+              r"biennial(?:ly)?|semi-?annual(?:ly)?|annualmente|mensilmente|jaarlijks|"
+              r"maandelijks|anualmente|mensualmente|annuellement|mensuellement|jährlich|"
+              r"monatlich)")
+
+
+@cache
+def frequency_pattern() -> re.Pattern[str]:
+    """How often something happens: "twice a year", "every three years", "annually",
+    "twee keer per jaar" (the time units come from dateparser's CLDR data)."""
+    unit = _alternatives(_time_units())
+    return re.compile(
+        rf"\b(?:{_TIMES}\s+(?:{_EACH}\s*)?(?:\w+\s+)?(?:{unit})|"
+        rf"(?:every|each|ogni|elke|iedere|cada|chaque|jede[ns]?)\s+(?:\w+\s+)?(?:{unit})|"
+        rf"{_REGULARLY})(?!\w)", re.IGNORECASE)
 
 
 @cache

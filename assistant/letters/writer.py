@@ -45,6 +45,7 @@ from assistant.letters.wording import (
     dedupe_lines,
     fill,
     fold,
+    is_english,
     join_list,
     office_in,
     parse_proposal,
@@ -54,6 +55,8 @@ from assistant.letters.wording import (
 )
 from assistant.library import Library
 from assistant.prompts import load_prompt, render_prompt
+from assistant.retrieve import Filters
+from assistant.sentences import is_heading_like
 from assistant.status import agreement_status
 from ingest.injection import fence_instructions
 from ingest.registry import DocRecord
@@ -289,7 +292,8 @@ class LetterWriter:
         # each further ask ("explain what majority is needed to amend it", "suggesting that
         # the committees prepare the review") is answered by the provision closest to it
         for _verb, ask in d.proposal.asks:
-            unit = self._clause_unit(ask, rec, units) or self._best_unit(
+            unit = self._clause_unit(ask, rec, units) or self._answered_unit(
+                ask, rec, units, chosen) or self._best_unit(
                 ask, [u for u in units if u not in chosen], exclude=areas)
             if unit is not None and unit not in chosen:
                 chosen.append(unit)
@@ -316,6 +320,29 @@ class LetterWriter:
             if re.search(cue, topic, re.I) and evidence:
                 key = fold(evidence)[:60]
                 return next((u for u in units if key in fold(u.text)), None)
+        return None
+
+    def _answered_unit(self, ask: str, rec: DocRecord, units: list[Unit],
+                       chosen: list[Unit]) -> Unit | None:
+        """The agreement's answer to an ask ("how the body would be financed"), as the
+        answerer finds it within this agreement: its best sentence not quoted yet."""
+        answer = self.assistant.ask(ask, Filters(doc_ids=[rec.doc_id]))
+        if answer.declined:
+            return None
+        quoted = {fold(u.text) for u in chosen}
+        english = not any(u.foreign for u in units)  # a bilingual text: its English half
+        articles = any(u.label for u in units)
+        for cite in answer.best:
+            if rec.section_pages and cite.page not in rec.section_pages:
+                continue  # another agreement printed in the same document
+            text = clean_text(cite.quote)
+            if fold(text) in quoted or is_heading_like(text) or (
+                    english and not is_english(text)):
+                continue
+            label = article_for(units, text)
+            if articles and not label:
+                continue  # the preamble states history, not what the parties agreed
+            return Unit(text, text, text, cite.page, label)
         return None
 
     def _matching_areas(self, proposal: str, rec: DocRecord) -> list[str]:

@@ -624,3 +624,34 @@ def test_the_items_a_chunk_opens_with_finish_a_list_cut_before_it():
         "- Coastal Flood Defence: warnings.", "- Maritime Heritage: museums."]
     assert leading_items("Partnerships are reviewed.\n- An item") == []
     assert past_overlap("no shared words here at all", "Something else.") == "Something else."
+
+
+def test_how_often_asks_for_a_frequency_in_any_language(answerer):
+    assert understand("How often does the joint group meet?").wants == "frequency"
+    assert understand("How frequently are reports due?").wants == "frequency"
+    for text in ("The Group shall be convened twice a year.", "It meets every two years.",
+                 "Reports are submitted annually.", "Si riunisce due volte l'anno.",
+                 "De groep komt twee keer per jaar bijeen.", "Se reúne dos veces al año.",
+                 "Coordination clauses appear in 9.1% of the agreements."):
+        assert holds(text, "frequency"), text
+    for text in ("The Group shall draw up its own rules of procedure.",
+                 "Notice is given at least 15 days in advance.", "It was signed a year ago."):
+        assert not holds(text, "frequency"), text
+    rules = _passage("The Group shall draw up its own rules of procedure for its meetings. "
+                     "The Group shall, as a general rule, be convened twice a year. Notice "
+                     "of the meeting must be given at least 15 days in advance.")
+    answer = answerer.run("How often does the group meet?", [rules])
+    assert not answer.declined and "twice a year" in answer.text
+    assert "twice a year" in answer.best[0].quote  # the best sentence first
+
+
+def test_an_answer_lists_its_sentences_best_first(answerer):
+    p = _passage("The programme supports cultural exchanges between twinned towns. "
+                 "Applications close on 12 November 2010 at noon. "
+                 "Projects start in January.")
+    answer = answerer.run("When do applications close?", [p])
+    assert not answer.declined
+    assert answer.best and "12 November 2010" in answer.best[0].quote
+    assert all(b.source == p.source and b.page == p.page for b in answer.best)
+    assert answerer.run("When do applications close?", [_passage(
+        "Projects are run by the lead applicant with its partners.")]).best == []

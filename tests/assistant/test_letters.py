@@ -348,3 +348,26 @@ def test_an_agreement_with_no_english_text_is_quoted_in_its_own_language(
     # a treaty between states: the gemeente does not write on behalf of the Kingdom
     assert "on behalf of" not in letter.text and "Koninkrijk" not in letter.text.split("**")[0]
     assert any("who writes" in w for w in letter.warnings)
+
+
+@pytest.mark.slow
+def test_each_ask_is_answered_by_the_answerer_within_the_agreement(real_home: Path) -> None:
+    """"Explain how it would be financed and how its accounts are approved": each ask gets the
+    sentence the answerer finds for it in the agreement, in the English half of a bilingual
+    text, and never a heading or a preamble."""
+    from assistant.config import Settings
+
+    library = Library(replace(Settings.from_env(), home=real_home))
+    letter = LetterWriter(library, today=TODAY).run(
+        "Draft a letter from the Landrat of a German district to the president of a French "
+        "département council proposing a transfrontier co-operation body with legal "
+        "personality to run a cross-border ferry, under the Council of Europe's 1995 "
+        "additional protocol on transfrontier co-operation; explain how such a body would be "
+        "financed and how its accounts are approved.")
+    assert not letter.refused, letter.text
+    quoted = [f for f in letter.facts if f["name"] == "provision"]
+    text = " ".join(f["quote"] for f in quoted)
+    assert "levies of a fiscal nature" in text and "auditors independent" in text
+    assert all(f["source"] == "mou_coe-outline-convention-additional-protocol-1995-en-nl.md"
+               for f in quoted)
+    assert "accountants" not in text  # the Dutch half says the same: English is quoted
