@@ -243,6 +243,27 @@ def on_sender_side(before: str) -> bool:
     return bool(cues) and cues[-1].group(1) == "from"
 
 
+# Words a title case keeps lower ("Agreement for the Establishment of ...").
+_MINOR_WORDS = {"a", "an", "and", "as", "at", "between", "by", "for", "in", "of", "on", "or",
+                "the", "to", "with"}
+
+
+def display_title(title: str) -> str:
+    """A title as a sentence names it after "the": a scan's capitals in title case ("AN
+    AGREEMENT FOR THE ... OF ABU DHABI ( U. A.E)" -> "Agreement for the ... of Abu Dhabi
+    (U. A.E)"), no leading article, no space before a comma or inside brackets."""
+    text = re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\(\s+", "(", " ".join(title.split())))
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        words = text.split(" ")
+        # initialisms keep their capitals: dotted, bracketed or of two letters ("EU")
+        text = " ".join(
+            w if "." in w or w.startswith("(") or len(w) == 2 and w.lower() not in _MINOR_WORDS
+            else w.lower() if i and w.lower() in _MINOR_WORDS else w[:1] + w[1:].lower()
+            for i, w in enumerate(words))
+    return re.sub(r"^(?:the|an?)\s+(?=\S)", "", text, flags=re.I)
+
+
 def short_name(title: str) -> str:
     low = title.lower()
     if "letter of intent" in low:

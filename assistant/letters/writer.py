@@ -43,6 +43,7 @@ from assistant.letters.wording import (
     clean_text,
     cosines,
     dedupe_lines,
+    display_title,
     fill,
     fold,
     is_english,
@@ -235,7 +236,7 @@ class LetterWriter:
                   pf.get("evidence", ""), rec)
         if not signed:
             d.paragraphs.append(fill("reference_undated", sender_org=sender_org,
-                                     agreement_title=rec.title))
+                                     agreement_title=display_title(rec.title)))
             d.warnings.append("The agreement's signing date was not found; check it.")
             return
         page = rec.fields["signing_date"].get("page")
@@ -249,15 +250,15 @@ class LetterWriter:
             d.add("expiry", f"Expired on {human_date(expiry)}", f.get("page"),
                   re.sub(r"^computed:[^.]*\.\s*", "", f.get("evidence", "")), rec)
             d.paragraphs.append(fill("reference_expired", sender_org=sender_org,
-                                     agreement_title=rec.title, signing_date=when,
+                                     agreement_title=display_title(rec.title), signing_date=when,
                                      expiry_date=human_date(expiry)))
         elif place:
             d.paragraphs.append(fill("reference", sender_org=sender_org,
-                                     agreement_title=rec.title, signing_place=str(place),
-                                     signing_date=when))
+                                     agreement_title=display_title(rec.title),
+                                     signing_place=str(place), signing_date=when))
         else:
             d.paragraphs.append(fill("reference_no_place", sender_org=sender_org,
-                                     agreement_title=rec.title, signing_date=when))
+                                     agreement_title=display_title(rec.title), signing_date=when))
 
     def _expired(self, rec: DocRecord) -> str | None:
         """The day it expired, by the one status model (a renewed term has not expired)."""

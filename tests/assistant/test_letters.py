@@ -371,3 +371,18 @@ def test_each_ask_is_answered_by_the_answerer_within_the_agreement(real_home: Pa
     assert all(f["source"] == "mou_coe-outline-convention-additional-protocol-1995-en-nl.md"
                for f in quoted)
     assert "accountants" not in text  # the Dutch half says the same: English is quoted
+
+
+def test_a_title_in_capitals_is_named_in_title_case() -> None:
+    from assistant.letters.wording import display_title
+
+    assert display_title("AN AGREEMENT FOR THE ESTABLISHMENT OF SISTER CITIES RELATIONSHIP "
+                         "BETWEEN THE CITY OF ABU DHABI ( U. A.E) AND HOUSTON , TEXAS "
+                         "( U.S.A)") == ("Agreement for the Establishment of Sister Cities "
+                                         "Relationship between the City of Abu Dhabi (U. A.E) "
+                                         "and Houston, Texas (U.S.A)")
+    assert display_title("MEMORANDUM OF UNDERSTANDING (MOU) BETWEEN THE EU AND NEW YORK") == \
+        "Memorandum of Understanding (MOU) between the EU and New York"
+    kept = "Sister City Agreement between the Town of Alderbrook and the Municipality of Vila"
+    assert display_title(kept) == kept
+    assert display_title("The Anholt Agreement") == "Anholt Agreement"  # after "the"
