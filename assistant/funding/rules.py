@@ -220,10 +220,19 @@ def eligible_kinds(entry: str) -> set[str]:
     return set()
 
 
+# An item of an applicants list that states a condition ("be registered in ...").
+_REQUIREMENT = re.compile(r"(?:be|have|hold|are|is|must|not)\b", re.I)
+
+
 def check_applicant(row: CallRow, plan: Plan) -> list[RuleCheck]:
     if not row.eligible_applicants:
         return []
     listed = "; ".join(row.eligible_applicants)
+    if all(_REQUIREMENT.match(e) for e in row.eligible_applicants):
+        # "applicants must: be public or private bodies; be registered in ...": conditions
+        # on the applicant, not kinds of applicant, so only the officer can tell
+        return [RuleCheck("applicant", None, f"check that you meet the call's conditions "
+                          f"for applicants: {listed}", "eligible_applicants")]
     if plan.applicant is None:
         return [RuleCheck("applicant", None, f"check that you are one of: {listed}",
                           "eligible_applicants")]

@@ -121,15 +121,21 @@ def read_call(dt: DocText) -> dict[str, Field]:
     if themes:
         out["themes"] = themes
 
-    applicants = list_field(
-        dt,
-        HEAD_PREFIX + r"(?:eligible applicants|who (?:can|may) apply|eligibility of "
-        r"applicants|applicants|eligible organisations|eligible organizations|eligibility)\b",
-        r"(?:eligible applicants|applicants?)\s+(?:are|must be|include|may be)|(?:open to|"
-        r"may be submitted by|can be submitted by|who can apply\??)|bodies are eligible|"
-        r"apply if you are",
-        max_len=90,
-    )
+    # A heading that names applicants before one that names eligibility alone: "There are
+    # three sets of eligibility criteria, relating to: ..." lists criteria, not applicants.
+    applicants = None
+    for heading in (r"(?:eligible applicants|who (?:can|may) apply|eligibility of applicants|"
+                    r"applicants|eligible organisations|eligible organizations)",
+                    r"eligibility"):
+        applicants = list_field(
+            dt, HEAD_PREFIX + heading + r"\b",
+            r"(?:eligible applicants|applicants?)\s+(?:are|must be|include|may be)|(?:open to|"
+            r"may be submitted by|can be submitted by|who can apply\??)|bodies are eligible|"
+            r"apply if you are",
+            max_len=90,
+        )
+        if applicants:
+            break
     if applicants:
         vals = [
             v

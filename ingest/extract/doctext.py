@@ -261,11 +261,19 @@ def _items_from_lines(lines: list[Line]) -> list[tuple[str, int]]:
     for ln in lines:
         if BULLET_RE.match(ln.text) and not is_heading_line(ln.text):
             items.append((BULLET_RE.sub("", ln.text, count=1), ln.start))
-        elif items and not re.search(r"[.;:]$", items[-1][0]) and ln.text[:1].islower():
+        elif items and ln.text[:1].islower() and (
+                not re.search(r"[.;:]$", items[-1][0])
+                # "natural persons (i.e." goes on: an abbreviation or a bracket left open
+                or re.search(r"\b(?:i\.e|e\.g|etc|incl|approx|cf|no|art)\.$", items[-1][0], re.I)
+                or items[-1][0].count("(") > items[-1][0].count(")")):
             items[-1] = (items[-1][0] + " " + ln.text, items[-1][1])
         elif items:
             break
     return items
+
+
+_DESCRIBING = re.compile(r",\s+(?:as|which|who|whose|where|that|with|\w+ing\s+(?:the|their|its|"
+                         r"a|an|in|at|on|to|with|from|by|for))\s", re.I)
 
 
 def _split_enumeration(s: str) -> list[str]:
@@ -357,6 +365,9 @@ def _enumeration_in(
                 return Field(vals, dt.page_at(off), squash(sent + " " + "; ".join(vals))[:400])
             continue
         tail = re.split(r"(?<=[a-z)])\.(?:\s|$)", tail, maxsplit=1)[0]
+        # "..., as attested by ...", "..., developing their activities at local, regional or
+        # national level": a clause that describes the items lists none of them
+        tail = _DESCRIBING.split(tail, maxsplit=1)[0]
         vals = dedupe(
             c for c in (_clean_item(x) for x in _split_enumeration(tail)) if 0 < len(c) <= max_len
         )

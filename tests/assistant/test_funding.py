@@ -346,6 +346,12 @@ def test_an_applicant_list_the_radar_cannot_read_is_checked_not_failed() -> None
                    ["applicant(s) which may request a grant and their partners"]):
         [check] = check_applicant(row(unread), plan)
         assert check.ok is None and "check that a regional authority counts" in check.message
+    # "applicants must: be public or private bodies; be registered in ...": conditions
+    for known in (plan, Plan("request", ["topic"])):
+        [check] = check_applicant(row(["be public or private bodies",
+                                       "be registered in one of the EU Member States"]), known)
+        assert check.ok is None
+        assert check.message.startswith("check that you meet the call's conditions")
 
 
 def test_a_call_with_lots_is_a_row_per_lot_with_its_own_figures() -> None:

@@ -359,3 +359,46 @@ def test_a_bilingual_agreement_is_one_agreement() -> None:
     f = FieldExtractor().run(ParsedDocument("bilingual.pdf", "pdf", pages), "mou")
     assert "agreements" not in f
     assert f["signing_date"].value == "2020-03-02"
+
+
+def test_the_applicants_heading_wins_over_a_line_that_names_eligibility(
+        ex: FieldExtractor) -> None:
+    """A guide lists its kinds of criteria before its applicants: "There are three sets of
+    eligibility criteria, relating to: 1) applicants ...; 2) actions ...; 3) costs" is no
+    list of who may apply."""
+    f = ex.run(pdoc(
+        "Call for proposals: Coastal Culture Grants 2027\n"
+        "Deadline: 31 March 2027\n"
+        "4. ELIGIBILITY CRITERIA\n"
+        "There are three sets of eligibility criteria, relating to:\n"
+        "1) applicants which may request a grant and their partners;\n"
+        "2) actions for which a grant may be awarded;\n"
+        "3) types of cost which may be taken into account.\n\n"
+        "4.1 ELIGIBILITY OF APPLICANTS\n"
+        "The following bodies are eligible:\n"
+        "- municipalities;\n"
+        "- twinning committees.\n"), "grant_call")
+    assert f["eligible_applicants"].value == ["municipalities", "twinning committees"]
+
+
+def test_a_clause_that_describes_the_applicants_lists_none_of_them(ex: FieldExtractor) -> None:
+    """"only open to television broadcasting companies, as attested by their statute":
+    the clause after the comma is no second kind of applicant."""
+    f = ex.run(pdoc(
+        "Call for proposals: Coastal Media Grants 2027\nDeadline: 31 March 2027\n"
+        "Eligible applicants\n"
+        "This call is only open to television broadcasting companies, as attested by the "
+        "official statute of the applicant organisation and with a proven track record.\n"),
+        "grant_call")
+    assert f["eligible_applicants"].value == ["television broadcasting companies"]
+
+
+def test_a_bullet_wrapped_after_an_abbreviation_goes_on() -> None:
+    from ingest.extract.doctext import Line, _items_from_lines
+
+    lines = [Line(1, "• be public bodies (only legal entities; natural persons (i.e.", 0),
+             Line(1, "individuals) are not eligible));", 70),
+             Line(1, "• be registered in a Member State.", 110)]
+    assert [t for t, _ in _items_from_lines(lines)] == [
+        "be public bodies (only legal entities; natural persons (i.e. individuals) are not "
+        "eligible));", "be registered in a Member State."]
