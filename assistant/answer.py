@@ -29,12 +29,11 @@ from assistant.select import (
     root,
     roots,
 )
-from assistant.sentences import CODE, holds_beyond, holds_count, is_row
+from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import _ROUND, Question, topic, understand
 from ingest.countries import find_countries
 from ingest.language import language_name
-from ingest.numbers import digits
 
 DocText = Callable[[str], str]
 # What the supporting text itself must hold (not just somewhere in the document): a call id.
@@ -290,10 +289,8 @@ class EmbeddedAnswerer:
                 core.append(nxt)
             if prev and (prev.text.endswith(":") or continues(c.text)):
                 core.append(prev)
-        # ("tre pagine", "drie maanden": a time or length in words of the passage's language)
         def said(c: Candidate) -> str:
-            lang = languages.get(c.passage, "")
-            return digits(c.body, lang) if q.wants == "duration" and lang else c.body
+            return as_figures(c.body, q.wants, languages.get(c.passage, ""))
 
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
                 and not any(holds_beyond(said(c), q.wants, q.text) for c in core)

@@ -25,6 +25,7 @@ import numpy as np
 from assistant.prompts import PROMPTS_DIR
 from assistant.retrieve import WORD, terms
 from assistant.sentences import (
+    as_figures,
     holds,
     is_heading_like,
     is_leader_line,
@@ -252,8 +253,8 @@ class SentenceScorer:
         for c in cands:
             p = passages[c.passage]
             lex = lexical(c.body, p.title, p.language)
-            typed = (float(bool(c.items)) if wants == "list" else type_score(c.body, wants)
-                     ) if cheap_type else 0.0
+            typed = (float(bool(c.items)) if wants == "list" else type_score(
+                as_figures(c.body, wants, p.language), wants)) if cheap_type else 0.0
             cheap.append((lex, w.rank / (1 + c.passage), typed))
         # which sentences the embedder weighs: words, type, and the rank of their passage
         # (retrieval already weighed each passage by meaning)

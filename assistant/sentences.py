@@ -16,7 +16,14 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import is_heading
-from ingest.dates import NUMBER_WORDS, date_pattern, find_dates, frequency_pattern, measure_pattern
+from ingest.dates import (
+    NUMBER_WORDS,
+    date_pattern,
+    digits,
+    find_dates,
+    frequency_pattern,
+    measure_pattern,
+)
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
@@ -206,6 +213,12 @@ def type_score(text: str, kind: str) -> float:
             return 1.0
         return 0.5 if _has_number(_without_dates_and_ids(text)) else 0.0
     return 1.0 if holds(text, kind) else 0.0
+
+
+def as_figures(text: str, kind: str, language: str) -> str:
+    """A sentence as the type checks read it: a time or a length written in words of its
+    language in figures ("tre pagine" -> "3 pagine", "drie maanden" -> "3 maanden")."""
+    return digits(text, language) if kind == "duration" and language else text
 
 
 def holds(text: str, kind: str) -> bool:

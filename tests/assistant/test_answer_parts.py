@@ -655,3 +655,19 @@ def test_an_answer_lists_its_sentences_best_first(answerer):
     assert all(b.source == p.source and b.page == p.page for b in answer.best)
     assert answerer.run("When do applications close?", [_passage(
         "Projects are run by the lead applicant with its partners.")]).best == []
+
+
+def test_a_length_in_words_of_the_passage_language_is_weighed_as_a_length(answerer):
+    """The type signal that ranks sentences reads "tre pagine" as "3 pagine", as the
+    decision does."""
+    from dataclasses import replace
+
+    from assistant.select import SentenceScorer
+
+    p = replace(_passage("La descrizione delle risorse va presentata in tre pagine. "
+                         "La descrizione delle risorse va presentata in poche pagine."),
+                language="it")
+    q = understand("How long may the description of the resources be?")
+    cands = SentenceScorer.candidates([p], q.wants)
+    three, few = answerer.scorer.score(q, q.text, cands, [p])
+    assert three - few > 0.2  # the answer type's weight, not the words' small difference
