@@ -364,7 +364,11 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
             out["amount_min"] = dt.field(in_sent[0].value, in_sent[0].start, sent)
             out["amount_max"] = dt.field(in_sent[0].value, in_sent[0].start, sent)
             break
-        if re.search(r"(?i)up to|maximum|max\.|not exceed|at most|ceiling", sent):
+        # "at most" in the languages of the calls officers meet ("L'importo massimo della
+        # sovvenzione ... 25.000 euro", "hasta", "jusqu'à", "ten hoogste", "höchstens")
+        if re.search(r"(?i)up to|maximum|max\.|not exceed|at most|ceiling|\bmassim[oa]\b|"
+                     r"\bfino a\b|\bm[aá]xim[oa]\b|\bhasta\b|\bjusqu|\bplafond|"
+                     r"\bmaximaal\b|\bten hoogste\b|\bh[öo]chstens\b|\bbis zu\b", sent):
             out.setdefault("amount_max", dt.field(in_sent[0].value, in_sent[0].start, sent))
             if re.search(r"(?i)minimum|at least|min\.", sent) and len(in_sent) >= 2:
                 out["amount_min"] = dt.field(

@@ -271,3 +271,16 @@ def test_headings_are_told_from_wrapped_lines(text: str, units: list[str]) -> No
     from ingest.extract.doctext import DocText
 
     assert [s for _, s in DocText(doc(text)).sentences()] == units
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("L'importo massimo della sovvenzione rimane comunque 25.000 euro.", 25000),
+    ("La subvención podrá alcanzar como máximo 40.000 EUR por proyecto.", 40000),
+    ("La subvention peut atteindre jusqu'à 30 000 EUR par projet.", 30000),
+    ("De subsidie bedraagt ten hoogste EUR 20.000 per project.", 20000),
+    ("Der Zuschuss beträgt höchstens 15.000 EUR pro Projekt.", 15000),
+])
+def test_a_grant_ceiling_said_in_the_calls_own_language(ex: FieldExtractor, sentence: str,
+                                                         value: int) -> None:
+    f = ex.run(doc(f"Bando 2027\n\n{sentence}\n"), "grant_call")
+    assert f["amount_max"].value == value
