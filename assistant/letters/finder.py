@@ -154,6 +154,7 @@ class AgreementFinder:
                          sender: str | None) -> str | None:
         places = {fold(place_of(p)) for r in mous for p in r.partners}
         known = places | {fold(c) for r in mous for c in r.countries}
+        titles = [fold(r.title) for r in mous]
         pos = 0
         # Overlapping search: "to the Mayor of Oakhaven" first matches "to the Mayor", whose
         # name is no place; the next search starts at "Mayor" and finds "of Oakhaven".
@@ -175,6 +176,10 @@ class AgreementFinder:
                     re.match(rf"{re.escape(k)}\b", fold(name)) for k in places):
                 continue
             if sender and mentions(sender, name) >= 0:
+                continue
+            # "under the Additional Protocol to the European Outline Convention": the name
+            # of a stored agreement, not of a partner
+            if any(re.search(rf"\b{re.escape(fold(name))}\b", t) for t in titles):
                 continue
             if on_sender_side(fold(target)[:m.start(1)]):
                 continue

@@ -386,3 +386,21 @@ def test_a_title_in_capitals_is_named_in_title_case() -> None:
     kept = "Sister City Agreement between the Town of Alderbrook and the Municipality of Vila"
     assert display_title(kept) == kept
     assert display_title("The Anholt Agreement") == "Anholt Agreement"  # after "the"
+
+
+@pytest.mark.slow
+def test_a_request_that_names_the_treaty_is_no_unknown_partner(real_home: Path) -> None:
+    """"... under the 1995 Additional Protocol to the European Outline Convention": "to the
+    European Outline Convention" names a stored agreement, not a partner we lack."""
+    from assistant.config import Settings
+
+    library = Library(replace(Settings.from_env(), home=real_home))
+    writer = LetterWriter(library, today=TODAY)
+    letter = writer.run(
+        "Draft a letter from the Landrat of a German district to the president of a French "
+        "département council proposing a joint cross-border ferry, under the 1995 Additional "
+        "Protocol to the European Outline Convention.")
+    assert not letter.refused, letter.text
+    assert letter.agreement and "Additional Protocol" in letter.text
+    unknown = writer.run("Draft a letter to the Mayor of Oakhaven proposing a joint ferry.")
+    assert unknown.refused and "Oakhaven" in unknown.text
