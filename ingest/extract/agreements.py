@@ -23,6 +23,8 @@ from ingest.extract.people import signatory_names
 from ingest.language import languages_named
 from ingest.models import Field
 
+_CLAUSE = re.compile(r"\b(?:shall|must|may|will|should|can|cannot|is|are)\b", re.I)
+
 
 def read_agreement(dt: DocText) -> dict[str, Field]:
     out: dict[str, Field] = {}
@@ -73,7 +75,11 @@ def read_agreement(dt: DocText) -> dict[str, Field]:
         end,
     )
     if areas:
-        out["areas"] = areas
+        # an area is named, not stated: "The ECG shall perform the tasks that its members
+        # entrust to it" is a provision under a "scope" heading, not an area of cooperation
+        named = [a for a in areas.value if not _CLAUSE.search(a)]
+        if named:
+            out["areas"] = Field(named, areas.page, areas.evidence)
 
     body = _implementing_body(dt, end)
     if body:

@@ -402,3 +402,17 @@ def test_a_bullet_wrapped_after_an_abbreviation_goes_on() -> None:
     assert [t for t, _ in _items_from_lines(lines)] == [
         "be public bodies (only legal entities; natural persons (i.e. individuals) are not "
         "eligible));", "be registered in a Member State."]
+
+
+def test_a_provision_under_a_scope_heading_is_no_area(ex: FieldExtractor) -> None:
+    f = ex.run(pdoc(
+        "Protocol between the Town of Brindle and the Commune of Oria\n"
+        "Article 1\nScope\n"
+        "- The Grouping shall perform the tasks that its members entrust to it;\n"
+        "- The tasks given to the Grouping shall not concern regulatory powers.\n"
+        "Done at Oria on 9 May 2019.\n"), "mou")
+    assert "areas" not in f
+    g = ex.run(pdoc(
+        "Twinning Charter between the Town of Brindle and the Commune of Oria\n"
+        "Article 2\nAreas of cooperation\n- culture;\n- school exchanges;\n- sport.\n"), "mou")
+    assert g["areas"].value == ["culture", "school exchanges", "sport"]
