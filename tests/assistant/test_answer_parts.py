@@ -671,3 +671,22 @@ def test_a_length_in_words_of_the_passage_language_is_weighed_as_a_length(answer
     cands = SentenceScorer.candidates([p], q.wants)
     three, few = answerer.scorer.score(q, q.text, cands, [p])
     assert three - few > 0.2  # the answer type's weight, not the words' small difference
+
+
+def test_of_a_sentence_and_its_translation_the_question_language_is_quoted(answerer):
+    from dataclasses import replace
+
+    en = replace(_passage("The body shall be financed from the budgets of the territorial "
+                          "authorities. It shall not impose levies of a fiscal nature.",
+                          title="Additional Protocol"), language="en")
+    nl = replace(_passage("Het lichaam wordt gefinancierd uit de begrotingen van de "
+                          "territoriale autoriteiten. Het lichaam is niet bevoegd heffingen "
+                          "van fiscale aard op te leggen.", title="Additional Protocol"),
+                 chunk_id="doc-00001", language="nl")
+    answer = answerer.run("How is the body funded, and may it impose taxes?", [en, nl])
+    assert not answer.declined
+    assert "fiscal nature" in answer.text and "fiscale aard" not in answer.text
+    # a Dutch text with no English version is the answer to an English question
+    other = replace(nl, doc_id="other", source="other.md")
+    answer = answerer.run("How is the body financed?", [other])
+    assert not answer.declined and "gefinancierd" in answer.text
