@@ -46,6 +46,16 @@ _FOR_RE = re.compile(
     r"(?:\bFor|\bOn behalf of|\bPela|\bPelo|\bPor|\bFür)\s+(?:the\s+|a\s+|o\s+|la\s+|el\s+|die\s+)?"
     r"(?P<who>[^:\n]{2,100}?)\s*:\s*"
 )
+# "Voor het Koninkrijk der Nederlanden, (w.g.) H. VAN DEN BROEK (w.g.) I. DALES": a party
+# in the treaty's language, then each signatory after the mark of a signed original
+# ("(signed)", Dutch "(w.g.)", German "(gez.)", French "(signé)", Spanish "(firmado)",
+# Italian "(f.to)"); several may sign for one party.
+_SIGNED = r"\((?:signed|sgd\.?|w\.\s?g\.|gez\.|sign[ée]|firmado|f\.to|firmato|assinado)\)"
+_FOR_SIGNED_RE = re.compile(
+    r"(?:\bFor|\bOn behalf of|\bVoor|\bNamens|\bPour|\bAu nom d[eu]|\bPer|\bPor|\bPela|"
+    r"\bPelo|\bFür|\bIm Namen d\w+)\s+[^,:\n(]{2,100}?[,:]?\s*(?P<names>(?:" + _SIGNED
+    + r"\s*[^(\n]+?\s*)+)(?=\b(?:For|On behalf of|Voor|Namens|Pour|Au nom|Per|Por|Pela|Pelo|"
+    r"Für|Im Namen)\b|$)", re.I | re.M)
 
 
 def signatory_names(block: str) -> list[tuple[str, str]]:
@@ -59,6 +69,15 @@ def signatory_names(block: str) -> list[tuple[str, str]]:
     flat = re.sub(r"\n[ \t]*\n\s*", "\u00b6", block.replace("*", ""))
     flat = re.sub(r"[ \t]*\n[ \t]*", " ", flat)
     out: list[tuple[str, str]] = []
+    # markdown's emphasis marks stand between a name and the next party: a space, not glue
+    spaced = re.sub(r"\s+", " ", block.replace("*", " "))
+    for m in _FOR_SIGNED_RE.finditer(spaced):
+        for raw in re.split(_SIGNED, m.group("names"), flags=re.I):
+            name = _name_from_entry(_title_case(raw.strip(" ,;.\u00b6")))
+            if name:
+                out.append((name, squash(m.group(0))[:200]))
+    if out:
+        return dedupe_names(out)
     markers = list(_FOR_RE.finditer(flat))
     for i, m in enumerate(markers):
         entry = flat[m.end() : markers[i + 1].start() if i + 1 < len(markers) else len(flat)]
@@ -89,6 +108,18 @@ def signatory_names(block: str) -> list[tuple[str, str]]:
         if near_role:
             out.append((name, f"{ln} / {nxt}"))
     return dedupe_names(out)
+
+
+def _title_case(name: str) -> str:
+    """'H. VAN DEN BROEK' -> 'H. Van Den Broek', 'HANS-DIETRICH' -> 'Hans-Dietrich': a name
+    in capitals, as signature blocks print them, in the case the name rules and spaCy
+    read."""
+    def word(w: str) -> str:
+        if sum(c.isalpha() for c in w) > 1 and w.isupper():
+            return "-".join(p[:1] + p[1:].lower() for p in w.split("-"))
+        return w
+
+    return " ".join(word(w) for w in name.split())
 
 
 def _name_from_entry(entry: str) -> str | None:

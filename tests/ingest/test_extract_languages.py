@@ -284,3 +284,21 @@ def test_a_grant_ceiling_said_in_the_calls_own_language(ex: FieldExtractor, sent
                                                          value: int) -> None:
     f = ex.run(doc(f"Bando 2027\n\n{sentence}\n"), "grant_call")
     assert f["amount_max"].value == value
+
+
+def test_signatories_after_the_mark_of_a_signed_original(ex: FieldExtractor) -> None:
+    """A treaty printed from its signed original: each party in the treaty's language, then
+    "(w.g.)" ("was getekend") before each name, in capitals; two may sign for one party."""
+    f = ex.run(doc(
+        "# Overeenkomst tussen het Koninkrijk der Nederlanden en de Bondsrepubliek "
+        "Duitsland inzake grensoverschrijdende samenwerking\n\n"
+        "### Artikel 1\n\nDe Overeenkomstsluitende Partijen werken samen.\n\n"
+        "GEDAAN te Isselburg-Anholt, op 23 mei 1991 in vier oorspronkelijke exemplaren."
+        "*Voor het Koninkrijk der Nederlanden,*(w.g.) H. VAN DEN BROEK(w.g.) I. DALES"
+        "*Voor de Bondsrepubliek Duitsland,*(w.g.) HANS-DIETRICH GENSCHER\n"), "mou")
+    assert f["signatories"].value == ["H. Van Den Broek", "I. Dales", "Hans-Dietrich Genscher"]
+    g = ex.run(doc("Twinning Charter between the City of Arden and the City of Bree\n\n"
+                   "Article 1\nThe parties agree.\n\nIN WITNESS WHEREOF\n"
+                   "For the City of Arden, (signed) JOHN SMITH, Mayor\n"
+                   "For the City of Bree, (signed) Maria Rossi, Sindaco\n"), "mou")
+    assert g["signatories"].value == ["John Smith", "Maria Rossi"]
