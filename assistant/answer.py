@@ -292,7 +292,7 @@ class EmbeddedAnswerer:
         def said(c: Candidate) -> str:
             return as_figures(c.body, q.wants, languages.get(c.passage, ""))
 
-        if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "contact")
+        if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "length", "contact")
                 and not any(holds_beyond(said(c), q.wants, q.text) for c in core)
                 and not (stated and holds_beyond(stated, q.wants, q.text))):
             return Decision(False, closest=selection.chosen[0])

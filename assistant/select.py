@@ -25,6 +25,9 @@ import numpy as np
 from assistant.prompts import PROMPTS_DIR
 from assistant.retrieve import WORD, terms
 from assistant.sentences import (
+    ENTITY_KINDS,
+    FIGURE_KINDS,
+    PARSED_KINDS,
     as_figures,
     holds,
     is_heading_like,
@@ -243,11 +246,10 @@ class SentenceScorer:
         wants = answer_kind(text) if text != question.text else question.wants
         naming = frozenset(terms(" ".join([*question.names, *question.years,
                                            *question.codes])))
-        typed_kind = wants in ("date", "duration", "frequency", "quantity", "agent", "place",
-                               "list", "contact")
+        typed_kind = wants in PARSED_KINDS + ENTITY_KINDS
         # dates and amounts are found by regular parsers (cheap); entities need spaCy, so
         # only the sentences the embedder weighs are asked about them
-        cheap_type = wants in ("date", "duration", "frequency", "quantity", "list", "contact")
+        cheap_type = wants in PARSED_KINDS
         cheap: list[tuple[float, float, float]] = []
         lexical = self.lexical_for(text, naming, question.across)
         for c in cands:
@@ -399,8 +401,7 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         nxt = by_pos.get((c.passage, c.index + 1))
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
-        needs_type = (wants in ("date", "duration", "frequency", "quantity")
-                      and not holds(c.body, wants))
+        needs_type = wants in FIGURE_KINDS and not holds(c.body, wants)
         if nxt and (carries_on(c.text, nxt.text) or c.text.endswith("?")
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)

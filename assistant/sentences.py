@@ -22,6 +22,7 @@ from ingest.dates import (
     digits,
     find_dates,
     frequency_pattern,
+    length_pattern,
     measure_pattern,
 )
 
@@ -215,10 +216,18 @@ def type_score(text: str, kind: str) -> float:
     return 1.0 if holds(text, kind) else 0.0
 
 
+# The kinds of answer a question asks for that the parsers find (cheap, for every sentence),
+# that spaCy's entities find (only for the sentences the embedder weighs), and that a
+# figure, written in a sentence, gives.
+PARSED_KINDS = ("date", "duration", "length", "frequency", "quantity", "list", "contact")
+ENTITY_KINDS = ("agent", "place")
+FIGURE_KINDS = ("date", "duration", "length", "frequency", "quantity")
+
+
 def as_figures(text: str, kind: str, language: str) -> str:
     """A sentence as the type checks read it: a time or a length written in words of its
     language in figures ("tre pagine" -> "3 pagine", "drie maanden" -> "3 maanden")."""
-    return digits(text, language) if kind == "duration" and language else text
+    return digits(text, language) if kind in ("duration", "length") and language else text
 
 
 def holds(text: str, kind: str) -> bool:
@@ -227,6 +236,8 @@ def holds(text: str, kind: str) -> bool:
         return bool(find_dates(text))
     if kind == "duration":  # "how long": a time or a length ("18 months", "3 pages")
         return bool(measure_pattern().search(text))
+    if kind == "length":  # "the page limit": a length, never a time
+        return bool(length_pattern().search(text))
     if kind == "quantity":
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
     if kind == "frequency":

@@ -24,6 +24,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
                            r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
+    # the length a text may have: "What is the page limit for the description?"
+    ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
+                          r"\bmaximum length\b", re.I)),
     # "how often does the group meet?": "twice a year"; of a population, a share answers it
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bat what intervals?\b|"
                              r"\bhow many times (?:a|an|per|each)\b", re.I)),

@@ -68,6 +68,13 @@ def measure_pattern() -> re.Pattern[str]:
 
 
 @cache
+def length_pattern() -> re.Pattern[str]:
+    """A figure with a unit of a text's length: "3 pages", "tre pagine", "2,000 words"."""
+    return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
+                      rf"(?:{_alternatives(set(_LENGTH_UNITS))})(?!\w)", re.IGNORECASE)
+
+
+@cache
 def _time_units() -> frozenset[str]:
     """Words for a year, month, week, day, hour and minute in the date languages, from
     dateparser's CLDR data."""

@@ -690,3 +690,19 @@ def test_of_a_sentence_and_its_translation_the_question_language_is_quoted(answe
     other = replace(nl, doc_id="other", source="other.md")
     answer = answerer.run("How is the body financed?", [other])
     assert not answer.declined and "gefinancierd" in answer.text
+
+
+def test_a_page_or_word_limit_asks_for_a_length_never_a_time(answerer):
+    assert understand("What is the page limit for the project description?").wants == "length"
+    assert understand("Is there a word limit for the summary?").wants != "duration"
+    assert holds("The description may not exceed 3 pages.", "length")
+    assert holds("La descrizione non supera 2.000 parole.", "length")
+    assert not holds("Projects must be completed within 12 months.", "length")
+    timed = _passage("Your project must be completed within 12 months of our grant offer. "
+                     "Applications are made online.")
+    assert answerer.run("What is the page limit for the project description?",
+                        [timed]).declined
+    paged = _passage("The project description may not exceed 4 pages. Applications are "
+                     "made online.")
+    answer = answerer.run("What is the page limit for the project description?", [paged])
+    assert not answer.declined and "4 pages" in answer.text
