@@ -25,7 +25,7 @@ from assistant.select import (
     Weights,
     carries_on,
     choose,
-    continues,
+    leans_on,
     root,
     roots,
 )
@@ -287,7 +287,7 @@ class EmbeddedAnswerer:
             nxt, prev = by_pos.get((c.passage, c.index + 1)), by_pos.get((c.passage, c.index - 1))
             if nxt and carries_on(c.text, nxt.text):
                 core.append(nxt)
-            if prev and (prev.text.endswith(":") or continues(c.text)):
+            if prev and leans_on(prev.text, c.text):
                 core.append(prev)
         def said(c: Candidate) -> str:
             return as_figures(c.body, q.wants, languages.get(c.passage, ""))

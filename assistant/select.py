@@ -305,23 +305,27 @@ class SentenceScorer:
         return scores
 
 
+# Words that point back at what the sentence before named ("this rate", "tale importo",
+# "deze bijdrage", "dicho pago", "ce montant", "dieser Betrag"), in the languages officers
+# meet: one list for both tests below.
+_POINTING = (r"this|these|such(?!\s+as\b)|tale|tali|questo|questa|questi|queste|"
+             r"suddett[oaie]|dit|deze|dergelijke|este|esta|estos|estas|dicho|dicha|dichos|"
+             r"dichas|ce|cette|ces|ledit|ladite|lesdits|dieser|diese|dieses|solche")
+
 # A sentence that leans on the one before it ("This rate may be increased to ..."):
 # words of the languages officers meet, not of any one document.
-_CONTINUES = re.compile(r"^(?:this|these|that|those|it|its|they|such|however|in addition|"
+_CONTINUES = re.compile(rf"^(?:{_POINTING}|that|those|it|its|they|however|in addition|"
                         r"the (?:remaining|rest|same|latter|former|balance)|"
                         r"moreover|furthermore|also|otherwise|in this case|in that case|"
-                        r"questo|questa|tale|inoltre|tuttavia|dit|deze|die|bovendien|"
-                        r"este|esta|estos|además|ce|cette|ces|toutefois)\b", re.I)
+                        r"inoltre|tuttavia|die|bovendien|además|toutefois)\b", re.I)
 
 
 # ... or that names its subject by pointing back at it, a few words in ("The amount of this
 # payment may not exceed 30 %", "L'importo di tale versamento ..."); "costs such as travel"
 # and "applicants to this call" (the document itself) point back at nothing.
 _POINTS_BACK = re.compile(
-    r"^(?:\S+\s+){1,3}(?:this|these|such(?!\s+as\b)|tale|tali|questo|questa|questi|queste|"
-    r"suddett[oaie]|dit|deze|dergelijke|dicho|dicha|dichos|dichas|ledit|ladite|lesdits|"
-    r"dieser|diese|dieses|solche)\s+(?!(?:call|programme|program|guide|guidelines|document|"
-    r"agreement|convention|protocol|memorandum|invito|bando|accordo|convenzione|"
+    rf"^(?:\S+\s+){{1,3}}(?:{_POINTING})\s+(?!(?:call|programme|program|guide|guidelines|"
+    r"document|agreement|convention|protocol|memorandum|invito|bando|accordo|convenzione|"
     r"overeenkomst|verdrag|convenio|acuerdo|Abkommen|Vereinbarung)\b)", re.I)
 
 
@@ -330,10 +334,16 @@ def continues(sentence: str) -> bool:
     return bool(_CONTINUES.match(head) or _POINTS_BACK.match(head))
 
 
+def leans_on(first: str, second: str) -> bool:
+    """Whether ``second`` cannot be read without ``first``: ``first`` introduces it with a
+    colon, or ``second`` points back at it ("This rate ...")."""
+    return first.endswith(":") or continues(second)
+
+
 def carries_on(first: str, second: str) -> bool:
-    """Whether ``second`` goes on from ``first``: a list or a clause introduced by a colon,
-    a sentence cut mid-way, or one that leans on the one before ("This rate ...")."""
-    return first.endswith(":") or second[:1].islower() or continues(second)
+    """Whether ``second`` goes on from ``first``: as ``leans_on``, or a sentence cut
+    mid-way."""
+    return leans_on(first, second) or second[:1].islower()
 
 
 def unnamed(text: str, names: list[str]) -> str:
@@ -405,6 +415,8 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         if nxt and (carries_on(c.text, nxt.text) or c.text.endswith("?")
                     or (needs_type and holds(nxt.body, wants))):
             add(nxt)
+        # (a sentence the one before introduces with a colon is shown without it: that line
+        # is mostly a heading, "Non eligible costs:"; the answer's core counts it, see decide)
         elif prev and (continues(c.text) or (needs_type and holds(prev.body, wants))):
             add(prev)  # "The remaining 20% must ..." leans on the sentence before it
         if is_row(c.text):
