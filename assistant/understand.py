@@ -33,7 +33,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
-    ("quantity", re.compile(r"\bhow (?:much|many)\b|\b(?:what|which) (?:share|percentage|"
+    ("quantity", re.compile(r"\bhow (?:much|many|large|big|high|old)\b|"
+                            r"\b(?:what|which) (?:share|percentage|"
                             r"proportion|amount|rate|sum|number|level|ceiling|maximum|minimum"
                             r"|total)\b|^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"

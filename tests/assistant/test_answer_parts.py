@@ -706,3 +706,10 @@ def test_a_page_or_word_limit_asks_for_a_length_never_a_time(answerer):
                      "made online.")
     answer = answerer.run("What is the page limit for the project description?", [paged])
     assert not answer.declined and "4 pages" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "How large are the delegations to the joint commission?",
+    "How big did the network become?", "How high is the co-financing rate?"])
+def test_how_large_big_or_high_asks_for_a_quantity(question: str) -> None:
+    assert understand(question).wants == "quantity"
