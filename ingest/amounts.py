@@ -243,6 +243,16 @@ PERCENT_RE = re.compile(
 
 # Words that make a percentage a co-financing rate, in the languages officers meet: the
 # one list the call reader and the lot reader share.
+# The words that make an amount a ceiling or a floor, in the languages of the calls
+# officers meet ("L'importo massimo ... 25.000 euro", "como máximo", "ten hoogste",
+# "höchstens"; "almeno", "au moins", "mindestens"). Words that also bound a date ("fino
+# al 30 settembre", "hasta el", "jusqu'au") are not among them.
+CEILING = re.compile(r"\bup to\b|\bmax(?:imum|\.|\b)|\bnot exceed|\bat most\b|\bceiling\b|"
+                     r"\bmassim[oa]\b|\bm[aá]xim[oa]\b|\bjusqu['’]à\b|\bplafond|"
+                     r"\bmaximaal\b|\bten hoogste\b|\bh[öo]chstens\b|\bbis zu\b", re.I)
+FLOOR = re.compile(r"\bmin(?:imum|\.|\b)|\bat least\b|\balmeno\b|\bm[ií]nim[oa]\b|"
+                   r"\bau moins\b|\bminimaal\b|\bten minste\b|\bmindestens\b", re.I)
+
 RATE_CUE = re.compile(
     r"co-?financ\w*|co-?fund\w*|eligible (?:project )?costs|funding rate|grant rate|"
     r"financial contribution|cofinanzia\w*|costi\s+(?:\w+\s+)?ammissibili|cofinancia\w*|"

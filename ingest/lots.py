@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.amounts import RATE_CUE, find_amounts, find_percents
+from ingest.amounts import CEILING, FLOOR, RATE_CUE, find_amounts, find_percents
 
 __all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span"]
 
@@ -115,9 +115,9 @@ def _table(text: str, lots: dict[int, Lot]) -> None:
                 keys = []  # values of one row sit together
             elif kind == "rate":
                 keys = ["cofinancing_rate"]
-            elif re.search(r"\bmin(?:imum|\.)?\b|\bat least\b", label):
+            elif FLOOR.search(label):
                 keys = ["amount_min"]
-            elif re.search(r"\bmax(?:imum|\.)?\b|\bup to\b", label):
+            elif CEILING.search(label):
                 keys = ["amount_max"]
             else:
                 keys = []

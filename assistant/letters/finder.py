@@ -76,6 +76,12 @@ def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord
     return scored[0][1]
 
 
+# "... Protocol to the", "... Convention with the": a name that follows is another
+# instrument's, the one an additional protocol or annex belongs to.
+_AFTER_AGREEMENT = re.compile(r"\b(?:protocol|convention|agreement|treaty|charter|memorandum|"
+                              r"annex|amendment)\s+(?:to|with)\s+(?:the\s+)?$", re.I)
+
+
 class AgreementFinder:
     """Request -> the agreement (a AgreementMatch) or the reason no letter can be written."""
 
@@ -177,9 +183,10 @@ class AgreementFinder:
                 continue
             if sender and mentions(sender, name) >= 0:
                 continue
-            # "under the Additional Protocol to the European Outline Convention": the name
-            # of a stored agreement, not of a partner
-            if any(re.search(rf"\b{re.escape(fold(name))}\b", t) for t in titles):
+            # "under the Additional Protocol to the European Outline Convention": after an
+            # agreement's own word, the name of a stored agreement, not of a partner
+            if _AFTER_AGREEMENT.search(target[:m.start(1)]) and any(
+                    re.search(rf"\b{re.escape(fold(name))}\b", t) for t in titles):
                 continue
             if on_sender_side(fold(target)[:m.start(1)]):
                 continue

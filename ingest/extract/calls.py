@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from ingest.amounts import RATE_CUE, Amount, find_amounts, find_percents
+from ingest.amounts import CEILING, FLOOR, RATE_CUE, Amount, find_amounts, find_percents
 from ingest.dates import NUM_TOKEN, find_dates, find_times, first_date, to_int
 from ingest.extract.doctext import (
     DocText,
@@ -132,7 +132,7 @@ def read_call(dt: DocText) -> dict[str, Field]:
             r"(?:eligible applicants|applicants?)\s+(?:are|must be|include|may be)|(?:open to|"
             r"may be submitted by|can be submitted by|who can apply\??)|bodies are eligible|"
             r"apply if you are",
-            max_len=90,
+            max_len=90, describing=True,
         )
         if applicants:
             break
@@ -364,13 +364,11 @@ def _grant_amounts(dt: DocText, amounts: list[Amount]) -> dict[str, Field]:
             out["amount_min"] = dt.field(in_sent[0].value, in_sent[0].start, sent)
             out["amount_max"] = dt.field(in_sent[0].value, in_sent[0].start, sent)
             break
-        # "at most" in the languages of the calls officers meet ("L'importo massimo della
-        # sovvenzione ... 25.000 euro", "hasta", "jusqu'à", "ten hoogste", "höchstens")
-        if re.search(r"(?i)up to|maximum|max\.|not exceed|at most|ceiling|\bmassim[oa]\b|"
-                     r"\bfino a\b|\bm[aá]xim[oa]\b|\bhasta\b|\bjusqu|\bplafond|"
-                     r"\bmaximaal\b|\bten hoogste\b|\bh[öo]chstens\b|\bbis zu\b", sent):
-            out.setdefault("amount_max", dt.field(in_sent[0].value, in_sent[0].start, sent))
-            if re.search(r"(?i)minimum|at least|min\.", sent) and len(in_sent) >= 2:
+        if ceiling := CEILING.search(sent):
+            # the amount the ceiling word bounds: "at least 5,000 and at most 20,000"
+            bounded = [a for a in in_sent if a.start >= off + ceiling.start()] or in_sent
+            out.setdefault("amount_max", dt.field(bounded[0].value, bounded[0].start, sent))
+            if FLOOR.search(sent) and len(in_sent) >= 2:
                 out["amount_min"] = dt.field(
                     min(a.value for a in in_sent[:2]), in_sent[0].start, sent
                 )

@@ -272,8 +272,11 @@ def _items_from_lines(lines: list[Line]) -> list[tuple[str, int]]:
     return items
 
 
-_DESCRIBING = re.compile(r",\s+(?:as|which|who|whose|where|that|with|\w+ing\s+(?:the|their|its|"
-                         r"a|an|in|at|on|to|with|from|by|for))\s", re.I)
+# After the kinds of applicant, a clause that describes them: "..., as attested by their
+# statute", "..., developing their activities at local, regional or national level".
+_DESCRIBING = re.compile(r",\s+(?:as (?:attested|evidenced|defined|described|set out|shown)|"
+                         r"which|who|whose|with|(?:developing|operating|working|active|"
+                         r"acting|carrying out)\s+(?:their|its|in)\b)", re.I)
 
 
 def _split_enumeration(s: str) -> list[str]:
@@ -313,9 +316,12 @@ def dedupe(items: Iterable[str]) -> list[str]:
 
 
 def list_field(
-    dt: DocText, heading_rx: str, sentence_rx: str, end: int | None = None, max_len: int = 80
+    dt: DocText, heading_rx: str, sentence_rx: str, end: int | None = None, max_len: int = 80,
+    describing: bool = False,
 ) -> Field | None:
-    """A list stated as bullets under a heading, or as an enumeration in a sentence."""
+    """A list stated as bullets under a heading, or as an enumeration in a sentence
+    (``describing``: a clause after the items may describe them: applicants "..., as
+    attested by their statute")."""
     heading = find_heading(dt, heading_rx, end)
     if heading is not None:
         # "Areas of cooperation: culture, sport and education" on the heading line itself
@@ -342,14 +348,14 @@ def list_field(
         sec_end = (
             lines[-1].start + len(lines[-1].text) if lines else heading.start + len(heading.text)
         )
-        got = _enumeration_in(dt, sentence_rx, sec_start, sec_end, max_len)
+        got = _enumeration_in(dt, sentence_rx, sec_start, sec_end, max_len, describing)
         if got:
             return got
-    return _enumeration_in(dt, sentence_rx, 0, end or len(dt.text), max_len)
+    return _enumeration_in(dt, sentence_rx, 0, end or len(dt.text), max_len, describing)
 
 
 def _enumeration_in(
-    dt: DocText, sentence_rx: str, start: int, end: int, max_len: int
+    dt: DocText, sentence_rx: str, start: int, end: int, max_len: int, describing: bool = False
 ) -> Field | None:
     rx = re.compile(sentence_rx, re.IGNORECASE)
     for off, sent in dt.sentences(start, end):
@@ -365,9 +371,8 @@ def _enumeration_in(
                 return Field(vals, dt.page_at(off), squash(sent + " " + "; ".join(vals))[:400])
             continue
         tail = re.split(r"(?<=[a-z)])\.(?:\s|$)", tail, maxsplit=1)[0]
-        # "..., as attested by ...", "..., developing their activities at local, regional or
-        # national level": a clause that describes the items lists none of them
-        tail = _DESCRIBING.split(tail, maxsplit=1)[0]
+        if describing:  # a clause that describes the items lists none of them
+            tail = _DESCRIBING.split(tail, maxsplit=1)[0]
         vals = dedupe(
             c for c in (_clean_item(x) for x in _split_enumeration(tail)) if 0 < len(c) <= max_len
         )

@@ -42,20 +42,35 @@ def clean_person(s: str) -> str:
     return s.strip(" ,.;:")
 
 
+# The words that open a party's line in a signature block, in the languages officers meet
+# ("For the Town of X", "Voor het Koninkrijk der Nederlanden", "Za Republiku Sloveniju").
+_PARTY_CUE = (r"\b(?:For|On behalf of|Voor|Namens|Pour|Au nom d[eu]|Per|Por|Pela|Pelo|Für|"
+              r"Im Namen d\w+|För|Za|W imieniu|Pentru)\s")
+_PARTY = re.compile(_PARTY_CUE)
 _FOR_RE = re.compile(
-    r"(?:\bFor|\bOn behalf of|\bPela|\bPelo|\bPor|\bFür)\s+(?:the\s+|a\s+|o\s+|la\s+|el\s+|die\s+)?"
-    r"(?P<who>[^:\n]{2,100}?)\s*:\s*"
+    _PARTY_CUE + r"\s*(?:the\s+|a\s+|o\s+|la\s+|el\s+|die\s+)?(?P<who>[^:\n\u00b6]{2,100}?)\s*:\s*"
 )
-# "Voor het Koninkrijk der Nederlanden, (w.g.) H. VAN DEN BROEK (w.g.) I. DALES": a party
-# in the treaty's language, then each signatory after the mark of a signed original
-# ("(signed)", Dutch "(w.g.)", German "(gez.)", French "(signé)", Spanish "(firmado)",
-# Italian "(f.to)"); several may sign for one party.
-_SIGNED = r"\((?:signed|sgd\.?|w\.\s?g\.|gez\.|sign[ée]|firmado|f\.to|firmato|assinado)\)"
-_FOR_SIGNED_RE = re.compile(
-    r"(?:\bFor|\bOn behalf of|\bVoor|\bNamens|\bPour|\bAu nom d[eu]|\bPer|\bPor|\bPela|"
-    r"\bPelo|\bFür|\bIm Namen d\w+)\s+[^,:\n(]{2,100}?[,:]?\s*(?P<names>(?:" + _SIGNED
-    + r"\s*[^(\n]+?\s*)+)(?=\b(?:For|On behalf of|Voor|Namens|Pour|Au nom|Per|Por|Pela|Pelo|"
-    r"Für|Im Namen)\b|$)", re.I | re.M)
+# "Voor het Koninkrijk der Nederlanden, (w.g.) H. VAN DEN BROEK (w.g.) I. DALES": after a
+# party, each signatory follows the mark of a signed original ("(signed)", Dutch "(w.g.)",
+# German "(gez.)", French "(signé)", Spanish "(firmado)", Italian "(f.to)"); several may
+# sign for one party.
+_SIGNED = re.compile(r"\((?:signed|sgd\.?|w\.\s?g\.|gez\.|sign[ée]|firmado|f\.to|firmato|"
+                     r"assinado)\)", re.I)
+
+
+def _signed_names(flat: str) -> list[tuple[str, str, int]]:
+    """Names after the marks of a signed original, party by party (linear: the text is cut
+    at each party's cue, then at each mark, never matched by one pattern)."""
+    cues = [m.start() for m in _PARTY.finditer(flat)]
+    out: list[tuple[str, str, int]] = []
+    for i, start in enumerate(cues):
+        entry = flat[start: cues[i + 1] if i + 1 < len(cues) else len(flat)]
+        entry = entry.split("\u00b6", 1)[0]  # a blank line ends the block
+        for raw in _SIGNED.split(entry)[1:]:
+            name = _name_from_entry(_title_case(raw.split(",")[0].strip(" ;.")))
+            if name:
+                out.append((name, squash(entry)[:200], start))
+    return out
 
 
 def signatory_names(block: str) -> list[tuple[str, str]]:
@@ -65,28 +80,22 @@ def signatory_names(block: str) -> list[tuple[str, str]]:
     a two-column table ('For the Town of X   For the Town of Y' over 'Jane Doe   Jan Kowalski'
     over their titles), and stacked lines (name over title). Wrapped lines are joined first.
     """
-    # blank lines end an entry; single newlines are wraps
-    flat = re.sub(r"\n[ \t]*\n\s*", "\u00b6", block.replace("*", ""))
+    # blank lines end an entry; single newlines are wraps; markdown's emphasis marks stand
+    # between a name and the next party ("DALES*Voor het ..."): a space, not glue
+    flat = re.sub(r"\n[ \t]*\n\s*", "\u00b6", block.replace("*", " "))
     flat = re.sub(r"[ \t]*\n[ \t]*", " ", flat)
-    out: list[tuple[str, str]] = []
-    # markdown's emphasis marks stand between a name and the next party: a space, not glue
-    spaced = re.sub(r"\s+", " ", block.replace("*", " "))
-    for m in _FOR_SIGNED_RE.finditer(spaced):
-        for raw in re.split(_SIGNED, m.group("names"), flags=re.I):
-            name = _name_from_entry(_title_case(raw.strip(" ,;.\u00b6")))
-            if name:
-                out.append((name, squash(m.group(0))[:200]))
-    if out:
-        return dedupe_names(out)
+    flat = re.sub(r"[ \t]{2,}", " ", flat)
+    found = _signed_names(flat)
     markers = list(_FOR_RE.finditer(flat))
     for i, m in enumerate(markers):
         entry = flat[m.end() : markers[i + 1].start() if i + 1 < len(markers) else len(flat)]
         entry = entry.split("\u00b6", 1)[0][:160]
         name = _name_from_entry(entry)
         if name:
-            out.append((name, squash(flat[m.start() : m.end() + len(entry)])))
-    if out:
-        return dedupe_names(out)
+            found.append((name, squash(flat[m.start() : m.end() + len(entry)]), m.start()))
+    if found:  # in the block's order, whichever layout each party used
+        return dedupe_names([(n, ev) for n, ev, _ in sorted(found, key=lambda f: f[2])])
+    out: list[tuple[str, str]] = []
 
     lines = [ln.strip().replace("*", "") for ln in block.split("\n") if ln.strip()]
     for i, ln in enumerate(lines):

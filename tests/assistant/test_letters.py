@@ -404,3 +404,24 @@ def test_a_request_that_names_the_treaty_is_no_unknown_partner(real_home: Path) 
     assert letter.agreement and "Additional Protocol" in letter.text
     unknown = writer.run("Draft a letter to the Mayor of Oakhaven proposing a joint ferry.")
     assert unknown.refused and "Oakhaven" in unknown.text
+
+
+def test_a_town_named_in_a_stored_title_is_still_an_unknown_partner() -> None:
+    """"to the Mayor of Rotterdam" with no Rotterdam agreement is refused even when a stored
+    title names Rotterdam ("Declaration of Rotterdam on ..."): only a name after an
+    agreement's own word ("Protocol to the ...") is taken for an agreement."""
+    from assistant.letters.finder import AgreementFinder
+    from ingest.registry import DocRecord
+
+    def record(title: str) -> DocRecord:
+        return DocRecord("d", "d.pdf", "mou", title, "pdf", 1, 1, 1, "2026-12-06",
+                         partners=["City of Antwerp"], countries=["Belgium"])
+
+    rec = record("Declaration of Rotterdam on Cross-Border Ports")
+    finder = AgreementFinder.__new__(AgreementFinder)
+    assert finder._unknown_partner("Draft a letter to the Mayor of Rotterdam about ports.",
+                                   [rec], None) == "Rotterdam"
+    rec2 = record("Additional Protocol to the European Outline Convention")
+    assert finder._unknown_partner(
+        "Draft a letter proposing a ferry under the Additional Protocol to the European "
+        "Outline Convention.", [rec2], None) is None

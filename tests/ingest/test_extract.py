@@ -391,6 +391,18 @@ def test_a_clause_that_describes_the_applicants_lists_none_of_them(ex: FieldExtr
         "official statute of the applicant organisation and with a proven track record.\n"),
         "grant_call")
     assert f["eligible_applicants"].value == ["television broadcasting companies"]
+    # an area or an applicant that is itself an -ing phrase is still an item
+    g = ex.run(pdoc(
+        "Twinning Charter between the Town of Brindle and the Commune of Oria\n"
+        "The parties will cooperate in the following areas: culture, sport, training in "
+        "schools and youth exchanges.\n"), "mou")
+    assert g["areas"].value == ["culture", "sport", "training in schools", "youth exchanges"]
+    h = ex.run(pdoc(
+        "Call for proposals: Coastal Grants 2027\nDeadline: 31 March 2027\n"
+        "The call is open to local authorities, twinning committees, as well as "
+        "non-governmental organisations.\n"), "grant_call")
+    assert h["eligible_applicants"].value == ["local authorities", "twinning committees",
+                                              "non-governmental organisations"]
 
 
 def test_a_bullet_wrapped_after_an_abbreviation_goes_on() -> None:

@@ -302,3 +302,19 @@ def test_signatories_after_the_mark_of_a_signed_original(ex: FieldExtractor) -> 
                    "For the City of Arden, (signed) JOHN SMITH, Mayor\n"
                    "For the City of Bree, (signed) Maria Rossi, Sindaco\n"), "mou")
     assert g["signatories"].value == ["John Smith", "Maria Rossi"]
+
+
+@pytest.mark.parametrize(("sentence", "low", "high"), [
+    ("La sovvenzione è di almeno 5.000 euro e al massimo 20.000 euro.", 5000, 20000),
+    ("Grants are of at least EUR 5,000 and at most EUR 20,000.", 5000, 20000),
+])
+def test_a_floor_and_a_ceiling_in_one_sentence(ex: FieldExtractor, sentence: str, low: int,
+                                               high: int) -> None:
+    f = ex.run(doc(f"Bando 2027\n\n{sentence}\n"), "grant_call")
+    assert (f["amount_min"].value, f["amount_max"].value) == (low, high)
+
+
+def test_a_date_bound_is_no_ceiling(ex: FieldExtractor) -> None:
+    f = ex.run(doc("Appel 2027\n\nToute commune inscrite jusqu'au 15 mai 2027 reçoit une "
+                   "subvention de 5 000 EUR.\n"), "grant_call")
+    assert "amount_max" not in f  # "jusqu'au 15 mai" bounds a date, not the grant
