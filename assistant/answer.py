@@ -292,6 +292,7 @@ class EmbeddedAnswerer:
         def said(c: Candidate) -> str:
             return as_figures(c.body, q.wants, languages.get(c.passage, ""))
 
+        # ("how often" is not among them: "as required", "regularly" answer it in words)
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "length", "contact")
                 and not any(holds_beyond(said(c), q.wants, q.text) for c in core)
                 and not (stated and holds_beyond(stated, q.wants, q.text))):

@@ -33,7 +33,7 @@ from assistant.retrieve import (
     stem,
     terms,
 )
-from assistant.select import root, strip_names
+from assistant.select import TRANSLATION, WEIGHTS, root, strip_names
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import MAX_QUESTION, Question, is_follow_up, names_in, understand
 from ingest.injection import fence_instructions
@@ -101,10 +101,10 @@ class Assistant:
         self._title_terms: dict[str, set[str]] = {}
         self.retriever = retriever or HybridRetriever(library.store, library.registry,
                                                       library.embedder)
-        self.answerer = answerer or EmbeddedAnswerer(library.embedder.embed,
-                                                     self.retriever.keyword.idf,
-                                                     embed_query=library.embedder.embed_query,
-                                                     english=library.english_embed)
+        self.answerer = answerer or EmbeddedAnswerer(
+            library.embedder.embed, self.retriever.keyword.idf,
+            replace(WEIGHTS, translation=TRANSLATION.get(library.embedder.name)),
+            embed_query=library.embedder.embed_query, english=library.english_embed)
         self.llm = llm
         embedder = library.embedder
         self.bridge = (WordBridge(embedder.embed, library.settings.home / "cache" /

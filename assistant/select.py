@@ -50,6 +50,13 @@ EMBED_CHARS = 400
 ACROSS = 0.8
 
 
+# Cosine, in each multilingual embedder's space, above which two sentences of one document
+# in two languages say the same: in USE translations measured 0.74-0.91 on the bilingual
+# treaties, other sentences of the same text 0.34-0.40. Not measured for e5, whose cosines
+# all sit in 0.75-0.92: there, and in English-only MiniLM, both versions are kept.
+TRANSLATION = {"use": 0.65}
+
+
 @dataclass(frozen=True)
 class Weights:
     """How the signals add up, and the bars for answering. Fitted on the real dev set and
@@ -73,6 +80,7 @@ class Weights:
     # a sentence that asks ("...?", a FAQ's question) answers nothing; 0, 0.25 and 0.5 score
     # alike on dev + frozen-a, where the answer it brings along does the work
     asking: float = 0.25
+    translation: float | None = TRANSLATION["use"]  # the default embedder's (see above)
 
 
 WEIGHTS = Weights()
@@ -431,10 +439,6 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
                      ranked)
 
 
-# Cosine, in the store's multilingual space, above which two sentences of one document in
-# two languages say the same: translations measured 0.74-0.91 on the bilingual treaties,
-# other sentences of the same text 0.34-0.40.
-TRANSLATION = 0.65
 
 
 def translations_dropped(scorer: SentenceScorer, question: Question, chosen: list[Candidate],
@@ -447,12 +451,13 @@ def translations_dropped(scorer: SentenceScorer, question: Question, chosen: lis
 
     own = [c for c in chosen if not foreign(c)]
     other = [c for c in chosen if foreign(c) and any(o.doc_id == c.doc_id for o in own)]
-    if not own or not other:
+    least = scorer.weights.translation
+    if not own or not other or least is None:
         return chosen
     vectors = scorer.vectors([c.body[:EMBED_CHARS] for c in own + other])
     sims = vectors[len(own):] @ vectors[: len(own)].T
     dropped = {id(c) for c, row in zip(other, sims, strict=True)
-               if any(s >= TRANSLATION and o.doc_id == c.doc_id
+               if any(s >= least and o.doc_id == c.doc_id
                       for s, o in zip(row, own, strict=True))}
     return [c for c in chosen if id(c) not in dropped]
 

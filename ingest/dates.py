@@ -62,16 +62,19 @@ def measure_pattern() -> re.Pattern[str]:
     """A figure with a unit of time or of length, in the languages officers meet: "18
     months", "12 mesi", "five (5) years", "3 pages", "drie maanden". Time units come from
     dateparser's CLDR data for each language, not a list of ours."""
-    alternatives = _alternatives({*_LENGTH_UNITS, *_time_units(), "minutes", "minute"})
-    return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
-                      rf"(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return _figure_with({*_LENGTH_UNITS, *_time_units(), "minutes", "minute"})
 
 
 @cache
 def length_pattern() -> re.Pattern[str]:
     """A figure with a unit of a text's length: "3 pages", "tre pagine", "2,000 words"."""
+    return _figure_with(set(_LENGTH_UNITS))
+
+
+def _figure_with(units: set[str]) -> re.Pattern[str]:
+    """A figure, in digits or words, then one of ``units``: "18 months", "five (5) years"."""
     return re.compile(rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|{NUM_TOKEN})\s*(?:\(\d+\)\s*)?"
-                      rf"(?:{_alternatives(set(_LENGTH_UNITS))})(?!\w)", re.IGNORECASE)
+                      rf"(?:{_alternatives(units)})(?!\w)", re.IGNORECASE)
 
 
 @cache
@@ -96,26 +99,28 @@ def _alternatives(words: set[str] | frozenset[str]) -> str:
 
 
 # How often something happens, in the languages of DATE_LANGUAGES that officers meet most:
-# "twice a year", "two times per year", "every three years", "each month", "due volte
-# l'anno", "twee keer per jaar", "dos veces al año", "deux fois par an"; time units from CLDR.
-_TIMES = r"(?:once|twice|thrice|times|volte|volta|keer|maal|veces|vez|fois|mal|vezes)"
+# "twice a year", "two times per year", "every three years", "due volte l'anno", "twee keer
+# per jaar", "dos veces al año", "deux fois par an", "zweimal im Jahr"; time units from
+# CLDR. A count of times needs a word of frequency after it ("Once three months have
+# elapsed" counts nothing), and "each day of delay" is a measure, not a frequency.
+_TIMES = r"(?:once|twice|thrice|times|\w*mal|volte|volta|keer|maal|veces|vez|fois|vezes)"
 _EACH = (r"(?:a|an|per|each|every|ogni|all'|l'|al|all|elke|iedere|ieder|cada|chaque|par|"
-         r"pro|jede[ns]?|jährlich|por)")
-_REGULARLY = (r"(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?annual(?:ly)?|"
-              r"biennial(?:ly)?|semi-?annual(?:ly)?|annualmente|mensilmente|jaarlijks|"
-              r"maandelijks|anualmente|mensualmente|annuellement|mensuellement|jährlich|"
-              r"monatlich)")
+         r"pro|im|je|jede[ns]?|por)")
+# adverbs only: "annual budget" and "daily allowance" say how much, not how often
+_REGULARLY = (r"(?:annually|bi-?annually|biennially|semi-?annually|annualmente|mensilmente|"
+              r"jaarlijks|maandelijks|anualmente|mensualmente|annuellement|mensuellement|"
+              r"jährlich|monatlich)")
 
 
 @cache
 def frequency_pattern() -> re.Pattern[str]:
     """How often something happens: "twice a year", "every three years", "annually",
     "twee keer per jaar" (the time units come from dateparser's CLDR data)."""
-    unit = _alternatives(_time_units())
+    unit = _alternatives({*_time_units(), "an", "ans"})
     return re.compile(
-        rf"\b(?:{_TIMES}\s+(?:{_EACH}\s*)?(?:\w+\s+)?(?:{unit})|"
+        rf"\b(?:{_TIMES}\s+{_EACH}\s*(?:\w+\s+)?(?:{unit})|"
         rf"(?:every|each|ogni|elke|iedere|cada|chaque|jede[ns]?)\s+(?:\w+\s+)?(?:{unit})|"
-        rf"{_REGULARLY})(?!\w)", re.IGNORECASE)
+        rf"{_REGULARLY})(?!\w)(?!\s+of\b)", re.IGNORECASE)
 
 
 @cache

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 
-__all__ = ["normalize_text", "strip_repeated_lines", "is_page_number_line"]
+__all__ = ["normalize_text", "strip_repeated_lines", "is_page_number_line", "capitalised"]
 
 # Typographic ligatures that PDF text extraction often returns verbatim; search and
 # embeddings treat "ﬁnancing" and "financing" as different words.
@@ -240,3 +240,23 @@ def rejoin_split_words(pages: list[str]) -> list[str]:
                 tokens[i], tokens[i + 1] = head.group(1), ""
         out.append("".join(tokens))
     return out
+
+
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+def capitalised(word: str) -> str:
+    """A word printed in capitals, as a title or a signature block prints it, in the case
+    it is written: "BROEK" -> "Broek", "HANS-DIETRICH" -> "Hans-Dietrich", "O'BRIEN" ->
+    "O'Brien", "MCDONALD" -> "McDonald"; Roman numerals ("III") and words not in capitals
+    are left as they are."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2 or not word.isupper() or _ROMAN.match(word):
+        return word
+    def part(p: str) -> str:
+        p = p[:1] + p[1:].lower()
+        if p.startswith("Mc") and len(p) > 2:
+            p = "Mc" + p[2:3].upper() + p[3:]
+        return p
+    return re.sub(r"[^\W\d_]+", lambda m: part(m.group(0)), word)
+

@@ -107,6 +107,16 @@ def corpus_settings(request: pytest.FixtureRequest,
 
 
 @pytest.fixture(scope="session")
+def answerer():  # noqa: ANN201
+    """The embedded answerer with the real embedder the store uses (bundled, offline), on
+    passages a test writes."""
+    from assistant.answer import EmbeddedAnswerer
+    from assistant.library import shared_embedder
+
+    return EmbeddedAnswerer(shared_embedder(Settings.from_env()).embed)
+
+
+@pytest.fixture(scope="session")
 def assistant(corpus_settings: Settings):  # noqa: ANN201
     """An assistant over the sample corpus with "today" fixed, never the wall clock."""
     import datetime

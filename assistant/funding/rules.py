@@ -221,7 +221,7 @@ def eligible_kinds(entry: str) -> set[str]:
 
 
 # An item of an applicants list that states a condition ("be registered in ...").
-_REQUIREMENT = re.compile(r"(?:be|have|hold|are|is|must|not)\b", re.I)
+_REQUIREMENT = re.compile(r"(?:be|have|hold|are|is|must|not)\s", re.I)
 
 
 def check_applicant(row: CallRow, plan: Plan) -> list[RuleCheck]:

@@ -17,6 +17,7 @@ from assistant.library import Library
 from assistant.prompts import load_prompt
 from ingest.countries import english_name
 from ingest.extract.patterns import ROLE_WORDS
+from ingest.normalize import capitalised
 
 TEMPLATE = "letter_en"
 
@@ -243,9 +244,14 @@ def on_sender_side(before: str) -> bool:
     return bool(cues) and cues[-1].group(1) == "from"
 
 
-# Words a title case keeps lower ("Agreement for the Establishment of ...").
-_MINOR_WORDS = {"a", "an", "and", "as", "at", "between", "by", "for", "in", "of", "on", "or",
-                "the", "to", "with"}
+# Words a title case keeps lower ("Agreement for the Establishment of ...", "Accord de
+# jumelage entre la Ville de Nantes et ..."), in the languages of the agreements officers
+# meet, and the initialisms it keeps in capitals.
+_MINOR_WORDS = frozenset(
+    "a an and as at between by for in of on or the to with de la le les du des et en el los "
+    "las del y e di della dello dei degli delle il lo van het der den und für zu im von da "
+    "do dos das na no entre tra fra tussen zwischen inzake".split())
+_INITIALISMS = frozenset({"EU", "UN", "UK", "US", "EC", "EEC", "USA", "NGO", "MOU", "MoU"})
 
 
 def display_title(title: str) -> str:
@@ -256,10 +262,9 @@ def display_title(title: str) -> str:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         words = text.split(" ")
-        # initialisms keep their capitals: dotted, bracketed or of two letters ("EU")
         text = " ".join(
-            w if "." in w or w.startswith("(") or len(w) == 2 and w.lower() not in _MINOR_WORDS
-            else w.lower() if i and w.lower() in _MINOR_WORDS else w[:1] + w[1:].lower()
+            w if w.strip("()") in _INITIALISMS
+            else w.lower() if i and w.lower() in _MINOR_WORDS else capitalised(w)
             for i, w in enumerate(words))
     return re.sub(r"^(?:the|an?)\s+(?=\S)", "", text, flags=re.I)
 

@@ -331,7 +331,9 @@ class LetterWriter:
         if answer.declined:
             return None
         quoted = {fold(u.text) for u in chosen}
-        english = not any(u.foreign for u in units)  # a bilingual text: its English half
+        # the agreement has English text (all of it, or the English half of a bilingual
+        # text): quote that, never its other version
+        english = not any(u.foreign for u in units)
         articles = any(u.label for u in units)
         for cite in answer.best:
             if rec.section_pages and cite.page not in rec.section_pages:

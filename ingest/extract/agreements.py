@@ -23,7 +23,10 @@ from ingest.extract.people import signatory_names
 from ingest.language import languages_named
 from ingest.models import Field
 
-_CLAUSE = re.compile(r"\b(?:shall|must|may|will|should|can|cannot|is|are)\b", re.I)
+# A provision, not an area: a subject, then a modal ("The ECG shall perform ..."); the
+# modal in lower case, so "the May festival" stays an area.
+_CLAUSE = re.compile(r"^(?:The|It|Its|They|Each|This|These|Such|Every|All)\b.*?"
+                     r"\b(?:shall|must|may|will|should|can|cannot)\b")
 
 
 def read_agreement(dt: DocText) -> dict[str, Field]:
@@ -76,7 +79,7 @@ def read_agreement(dt: DocText) -> dict[str, Field]:
     )
     if areas:
         # an area is named, not stated: "The ECG shall perform the tasks that its members
-        # entrust to it" is a provision under a "scope" heading, not an area of cooperation
+        # entrust to it" is a provision under a "scope" heading
         named = [a for a in areas.value if not _CLAUSE.search(a)]
         if named:
             out["areas"] = Field(named, areas.page, areas.evidence)

@@ -7,6 +7,7 @@ import re
 
 from ingest.extract.doctext import squash
 from ingest.extract.patterns import HONORIFIC_RE, NOT_NAME_WORDS, PERSON_NAME_RE, ROLE_RE, get_nlp
+from ingest.normalize import capitalised
 
 _EMAIL = re.compile(r"\S+@\S+\.\w+|\S+@domain\b")
 
@@ -120,15 +121,9 @@ def signatory_names(block: str) -> list[tuple[str, str]]:
 
 
 def _title_case(name: str) -> str:
-    """'H. VAN DEN BROEK' -> 'H. Van Den Broek', 'HANS-DIETRICH' -> 'Hans-Dietrich': a name
-    in capitals, as signature blocks print them, in the case the name rules and spaCy
-    read."""
-    def word(w: str) -> str:
-        if sum(c.isalpha() for c in w) > 1 and w.isupper():
-            return "-".join(p[:1] + p[1:].lower() for p in w.split("-"))
-        return w
-
-    return " ".join(word(w) for w in name.split())
+    """'H. VAN DEN BROEK' -> 'H. Van Den Broek': a name in capitals, as signature blocks
+    print them, in the case the name rules and spaCy read."""
+    return " ".join(capitalised(w) for w in name.split())
 
 
 def _name_from_entry(entry: str) -> str | None:

@@ -17,15 +17,6 @@ def _passage(text: str, title: str = "Example Call for Proposals", n: int = 0) -
     return Passage(f"doc-{n:05d}", "doc", "example.pdf", title, "grant_call", 1, "", text, 0.03)
 
 
-@pytest.fixture(scope="module")
-def answerer() -> EmbeddedAnswerer:
-    """The answerer with the real embedder the store uses (bundled, offline)."""
-    from assistant.config import Settings
-    from assistant.library import shared_embedder
-
-    return EmbeddedAnswerer(shared_embedder(Settings.from_env()).embed)
-
-
 def test_roots_ignore_endings():
     assert root("receive") == root("receiving") == root("received")
     assert root("legally") == root("legal")
@@ -539,76 +530,10 @@ def test_an_identifier_is_no_quantity():
     assert holds_beyond("We expect to award 12 grants.", "quantity", "How many grants?")
 
 
-def _declines_without_answers_with(answerer, question: str, without: str,  # noqa: ANN001
-                                   given: str, expected: str) -> None:
-    assert answerer.run(question, [_passage(without)]).declined
-    answer = answerer.run(question, [_passage(given)])
-    assert not answer.declined and expected in answer.text, answer.text
-
-
-def test_an_address_question_wants_an_address(answerer):
-    assert understand("What is the e-mail address of the helpdesk?").wants == "contact"
-    assert understand("How must applications be sent by email?").wants != "contact"
-    # a short line that gives the address is a contact, not a document's metadata
-    _declines_without_answers_with(
-        answerer, "What is the e-mail address of the helpdesk?",
-        "For questions, contact the Helpdesk at the secretariat. The helpdesk answers "
-        "questions up to five working days before the deadline.",
-        "For questions, contact the Helpdesk at the secretariat.\n"
-        "Helpdesk: helpdesk@twinnet.example.org", "helpdesk@twinnet.example.org")
-
-
-def test_an_address_is_an_e_mail_a_web_address_or_a_telephone_number():
-    for text in ("Tel: 020 7946 0000", "Telefono: 06 1234 5678", "Call +44 20 7946 0000",
-                 "Write to helpdesk@example.org", "See www.example.org"):
-        assert holds(text, "contact"), text
-    for text in ("Grants of EUR 1 000 000 000 in total", "Deadline 31.3.2027",
-                 "EUR 2.000.000 are available"):
-        assert not holds(text, "contact"), text
-
-
-def test_how_long_asks_for_a_time_or_a_length(answerer):
-    assert understand("How long may the description be?").wants == "duration"
-    length = _passage("The description of the applicant's financial resources may not "
-                      "exceed 3 pages. It is signed by the legal representative.")
-    answer = answerer.run("How long may the description of the financial resources be?",
-                          [length])
-    assert not answer.declined and "3 pages" in answer.text
-    time = _passage("Projects may run for at most 18 months from the signature.")
-    assert not answerer.run("How long may a project run?", [time]).declined
-    undated = _passage("Projects are run by the lead applicant with its partners.")
-    assert answerer.run("How long may a project run?", [undated]).declined
-    # a figure with no unit of time or length is no answer; a unit in the passage's
-    # language, in words, is
-    article = _passage("Projects may run as set out in Article 5 of the grant agreement.")
-    assert answerer.run("How long may a project run?", [article]).declined
-    italian = Passage("doc-00001", "it", "avviso.pdf", "Avviso", "grant_call", 1, "",
-                      "La durata massima dei progetti è di dodici mesi.", 0.03, language="it")
-    assert not answerer.run("How long may a project run?", [italian]).declined
-
-
 def test_a_modal_opens_a_second_part():
     assert split_parts("How long may the description be, and must a municipality attach "
                        "its budget?") == ["How long may the description be",
                                           "must a municipality attach its budget"]
-
-
-def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
-    from assistant.understand import counted
-
-    assert counted("How many Europe Direct information centres were selected?") == "centres"
-    assert counted("How many of the 298 agreements in the dataset involve Japan?") == (
-        "agreements")
-    assert counted("How many Council of Europe states have ratified it?") == "states"
-    assert counted("How much is the grant?") == ""
-    # a count of something else, an amount of money, a year: no answer to "how many grants"
-    _declines_without_answers_with(
-        answerer, "How many grants does the Trust expect to award?",
-        "The Trust is a grant-making charity founded in 1962. Grants are worth GBP 5,000 to "
-        "GBP 25,000. Only one application per organisation is accepted. The agreement is "
-        "signed in two originals.",
-        "The Trust expects to award 12 grants in this round. Grants are worth GBP 5,000 to "
-        "GBP 25,000.", "12 grants")
 
 
 def test_the_items_a_chunk_opens_with_finish_a_list_cut_before_it():
@@ -626,25 +551,6 @@ def test_the_items_a_chunk_opens_with_finish_a_list_cut_before_it():
     assert past_overlap("no shared words here at all", "Something else.") == "Something else."
 
 
-def test_how_often_asks_for_a_frequency_in_any_language(answerer):
-    assert understand("How often does the joint group meet?").wants == "frequency"
-    assert understand("How frequently are reports due?").wants == "frequency"
-    for text in ("The Group shall be convened twice a year.", "It meets every two years.",
-                 "Reports are submitted annually.", "Si riunisce due volte l'anno.",
-                 "De groep komt twee keer per jaar bijeen.", "Se reúne dos veces al año.",
-                 "Coordination clauses appear in 9.1% of the agreements."):
-        assert holds(text, "frequency"), text
-    for text in ("The Group shall draw up its own rules of procedure.",
-                 "Notice is given at least 15 days in advance.", "It was signed a year ago."):
-        assert not holds(text, "frequency"), text
-    rules = _passage("The Group shall draw up its own rules of procedure for its meetings. "
-                     "The Group shall, as a general rule, be convened twice a year. Notice "
-                     "of the meeting must be given at least 15 days in advance.")
-    answer = answerer.run("How often does the group meet?", [rules])
-    assert not answer.declined and "twice a year" in answer.text
-    assert "twice a year" in answer.best[0].quote  # the best sentence first
-
-
 def test_an_answer_lists_its_sentences_best_first(answerer):
     p = _passage("The programme supports cultural exchanges between twinned towns. "
                  "Applications close on 12 November 2010 at noon. "
@@ -655,22 +561,6 @@ def test_an_answer_lists_its_sentences_best_first(answerer):
     assert all(b.source == p.source and b.page == p.page for b in answer.best)
     assert answerer.run("When do applications close?", [_passage(
         "Projects are run by the lead applicant with its partners.")]).best == []
-
-
-def test_a_length_in_words_of_the_passage_language_is_weighed_as_a_length(answerer):
-    """The type signal that ranks sentences reads "tre pagine" as "3 pagine", as the
-    decision does."""
-    from dataclasses import replace
-
-    from assistant.select import SentenceScorer
-
-    p = replace(_passage("La descrizione delle risorse va presentata in tre pagine. "
-                         "La descrizione delle risorse va presentata in poche pagine."),
-                language="it")
-    q = understand("How long may the description of the resources be?")
-    cands = SentenceScorer.candidates([p], q.wants)
-    three, few = answerer.scorer.score(q, q.text, cands, [p])
-    assert three - few > 0.2  # the answer type's weight, not the words' small difference
 
 
 def test_of_a_sentence_and_its_translation_the_question_language_is_quoted(answerer):
@@ -686,30 +576,16 @@ def test_of_a_sentence_and_its_translation_the_question_language_is_quoted(answe
     answer = answerer.run("How is the body funded, and may it impose taxes?", [en, nl])
     assert not answer.declined
     assert "fiscal nature" in answer.text and "fiscale aard" not in answer.text
+    # an embedder whose threshold was not measured keeps both versions
+    from dataclasses import replace as with_
+
+    from assistant.answer import EmbeddedAnswerer
+    from assistant.select import WEIGHTS
+
+    unmeasured = EmbeddedAnswerer(answerer.scorer._embed, weights=with_(WEIGHTS, translation=None))
+    both = unmeasured.run("How is the body funded, and may it impose taxes?", [en, nl])
+    assert "fiscale aard" in both.text
     # a Dutch text with no English version is the answer to an English question
     other = replace(nl, doc_id="other", source="other.md")
     answer = answerer.run("How is the body financed?", [other])
     assert not answer.declined and "gefinancierd" in answer.text
-
-
-def test_a_page_or_word_limit_asks_for_a_length_never_a_time(answerer):
-    assert understand("What is the page limit for the project description?").wants == "length"
-    assert understand("Is there a word limit for the summary?").wants != "duration"
-    assert holds("The description may not exceed 3 pages.", "length")
-    assert holds("La descrizione non supera 2.000 parole.", "length")
-    assert not holds("Projects must be completed within 12 months.", "length")
-    timed = _passage("Your project must be completed within 12 months of our grant offer. "
-                     "Applications are made online.")
-    assert answerer.run("What is the page limit for the project description?",
-                        [timed]).declined
-    paged = _passage("The project description may not exceed 4 pages. Applications are "
-                     "made online.")
-    answer = answerer.run("What is the page limit for the project description?", [paged])
-    assert not answer.declined and "4 pages" in answer.text
-
-
-@pytest.mark.parametrize("question", [
-    "How large are the delegations to the joint commission?",
-    "How big did the network become?", "How high is the co-financing rate?"])
-def test_how_large_big_or_high_asks_for_a_quantity(question: str) -> None:
-    assert understand(question).wants == "quantity"

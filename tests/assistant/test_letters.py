@@ -386,6 +386,11 @@ def test_a_title_in_capitals_is_named_in_title_case() -> None:
     kept = "Sister City Agreement between the Town of Alderbrook and the Municipality of Vila"
     assert display_title(kept) == kept
     assert display_title("The Anholt Agreement") == "Anholt Agreement"  # after "the"
+    assert display_title("ACCORD DE JUMELAGE ENTRE LA VILLE DE NANTES ET LA VILLE DE "
+                         "CARDIFF") == ("Accord de Jumelage entre la Ville de Nantes et la "
+                                        "Ville de Cardiff")
+    assert display_title("PROTOCOL III TO THE CHARTER OF O'FALLON") == \
+        "Protocol III to the Charter of O'Fallon"
 
 
 @pytest.mark.slow

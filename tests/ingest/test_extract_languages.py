@@ -303,6 +303,17 @@ def test_signatories_after_the_mark_of_a_signed_original(ex: FieldExtractor) -> 
                    "For the City of Bree, (signed) Maria Rossi, Sindaco\n"), "mou")
     assert g["signatories"].value == ["John Smith", "Maria Rossi"]
 
+    from ingest.extract.people import signatory_names
+
+    # each party in its own layout, in the block's order; a blank line ends the last name
+    mixed = signatory_names("For the City of Arden: John Smith, Mayor\n\n"
+                            "For the City of Bree, (signed) MARIA ROSSI\n\n"
+                            "Done in two originals at Bree.")
+    assert [n for n, _ in mixed] == ["John Smith", "Maria Rossi"]
+    irish = signatory_names("For the City of Cork, (signed) SEAN O'BRIEN, Lord Mayor\n"
+                            "For the City of Derby, (signed) JOHN MCDONALD III, Mayor")
+    assert [n for n, _ in irish] == ["Sean O'Brien", "John McDonald III"]
+
 
 @pytest.mark.parametrize(("sentence", "low", "high"), [
     ("La sovvenzione è di almeno 5.000 euro e al massimo 20.000 euro.", 5000, 20000),
