@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.dates import add_months, human_date
+from ingest.extract.patterns import INDEFINITE_TERM
 from ingest.numbers import to_int
 from ingest.registry import DocRecord
 
@@ -45,12 +46,6 @@ _BY_ITSELF = re.compile(
     r"\bsuccessive (?:periods|terms)\b|\bsuccessive [\w-]+[- ](?:year|month)\b|"
     r"\bautomatica\w*|\bautom[áa]tica\w*|\bt[áa]cita\w*|\btacite\w*|\bautomatiquement\b|"
     r"\bstilzwijgend\w*|\bautomatisch\w*|\bstillschweigend\w*", re.I)
-_INDEFINITE = re.compile(
-    r"\bindefinite (?:period|duration|term)\b|\bunlimited (?:duration|period)\b|"
-    r"\bno (?:fixed )?(?:end|expiry) date\b|\bwithout (?:a )?(?:time )?limit\b|"
-    r"\btempo indeterminato\b|\bdurata illimitata\b|\bonbepaalde tijd\b|"
-    r"\bunbestimmte Zeit\b|\bduraci[óo]n indefinida\b|"
-    r"\bdur[ée]e (?:illimit[ée]e|ind[ée]termin[ée]e)\b", re.I)
 # the length of a renewed term, in the languages of the cues above
 _TERM = re.compile(r"(?P<n>\w+(?:-\w+)?)(?:\s*\(\d+\))?[\s-]+(?P<unit>years?|anni|anno|jaar|"
                    r"Jahre?n?|a[ñn]os?|ans?|months?|mesi|maanden|Monate?n?|meses|mois)\b", re.I)
@@ -115,10 +110,12 @@ def agreement_status(rec: DocRecord, today: date,
     expiry = _value(rec, "expiry_date")
     if not expiry:
         text = " ".join(f"{f.get('value') or ''} {f.get('evidence') or ''}"
-                        for n in ("renewal", "duration_years") if (f := rec.fields.get(n)))
-        if _INDEFINITE.search(text):
+                        for n in ("renewal", "duration_years", "term")
+                        if (f := rec.fields.get(n)))
+        if INDEFINITE_TERM.search(text):
             return Status("indefinite", "concluded for an indefinite period",
-                          page=_page(rec, "renewal") or _page(rec, "duration_years"))
+                          page=_page(rec, "term") or _page(rec, "renewal")
+                          or _page(rec, "duration_years"))
         return Status("unknown", "the agreement states no end date")
     # a month or a year alone ends on its last day, as a deadline does
     end = parse_deadline(expiry)

@@ -51,6 +51,8 @@ FIELD_SPEC: dict[str, dict[str, str]] = {
         "expiry_date": "str ISO date: when it ends unless renewed (computed from entry into "
         "force + duration when the text gives those)",
         "renewal": "str: e.g. 'automatically renewed for successive periods of 5 years'",
+        "term": "str: the term as stated when it has no number of years, e.g. 'concluded for "
+        "an indefinite period' ('voor onbepaalde tijd')",
         "termination": "str: e.g. 'written notice six months in advance'",
         "languages": "list[str]: languages of the equally authentic texts",
         "agreements": "list[dict]: when the document holds several agreements (a toolkit "

@@ -18,13 +18,25 @@ from ingest.extract.doctext import (
     squash,
     title_of,
 )
-from ingest.extract.patterns import BETWEEN_RE, HEAD_PREFIX, LANGUAGE_RE, LANGUAGES, MUNI_RE
+from ingest.extract.patterns import (
+    BETWEEN_RE,
+    HEAD_PREFIX,
+    INDEFINITE_TERM,
+    LANGUAGE_RE,
+    LANGUAGES,
+    MUNI_RE,
+)
 from ingest.extract.people import signatory_names
 from ingest.language import languages_named
 from ingest.models import Field
 
 # A provision, not an area: a subject, then a modal ("The ECG shall perform ..."); the
 # modal in lower case, so "the May festival" stays an area.
+# The words an agreement calls itself by, in the languages officers meet.
+_INSTRUMENT = (r"agreement|convention|protocol|treaty|charter|memorandum|overeenkomst|verdrag|"
+               r"accordo|convenzione|protocollo|acuerdo|convenio|accord|abkommen|vereinbarung|"
+               r"vertrag|acordo")
+
 _CLAUSE = re.compile(r"^(?:The|It|Its|They|Each|This|These|Such|Every|All)\b.*?"
                      r"\b(?:shall|must|may|will|should|can|cannot)\b")
 
@@ -132,6 +144,17 @@ def read_agreement(dt: DocText) -> dict[str, Field]:
                 d.page,
                 f"computed: entry into force {start} + {years} years. {d.evidence}",
             )
+
+    if "duration_years" not in out and "expiry_date" not in out:
+        # "Deze Overeenkomst wordt aangegaan voor onbepaalde tijd": the agreement itself,
+        # a few words before, has no end ("an ECG ... for a limited or unlimited period"
+        # is another body's term)
+        indefinite = first_sentence(
+            dt, rf"\b(?:{_INSTRUMENT})\b(?:\W+\w+){{0,8}}?\W+(?:{INDEFINITE_TERM.pattern})",
+            0, end)
+        if indefinite:
+            off, sent, _m = indefinite
+            out["term"] = Field(squash(sent)[:300], dt.page_at(off), sent)
 
     ren = first_sentence(
         dt,

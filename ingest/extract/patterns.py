@@ -265,3 +265,12 @@ def _ruler_patterns() -> list[dict[str, Any]]:
         # Titles glued to a name make the small model tag "Mayor Okafor" as ORG.
         pats.append({"label": "TITLE", "pattern": w})
     return pats
+
+
+# A term with no end, in the languages officers meet: the status model's "indefinite".
+INDEFINITE_TERM = re.compile(
+    r"\bindefinite (?:period|duration|term)\b|\bunlimited (?:duration|period)\b|"
+    r"\bno (?:fixed )?(?:end|expiry) date\b|\bwithout (?:a )?(?:time )?limit\b|"
+    r"\btempo indeterminato\b|\bdurata illimitata\b|\bonbepaalde tijd\b|"
+    r"\bunbestimmte Zeit\b|\bduraci[óo]n indefinida\b|"
+    r"\bdur[ée]e (?:illimit[ée]e|ind[ée]termin[ée]e)\b", re.I)

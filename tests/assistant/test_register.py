@@ -21,7 +21,7 @@ def expected_status(gold_fields: dict, today: date, window_months: int = 6) -> s
     """Status computed independently from the gold fields (not from extraction)."""
     expiry = gold_fields.get("expiry_date")
     if not expiry:
-        return "unknown"
+        return "indefinite" if "indefinite" in gold_fields.get("term", "") else "unknown"
     end, rolled = date.fromisoformat(expiry), False
     if end < today and "automatic" in gold_fields.get("renewal", ""):
         while end < today:

@@ -329,3 +329,25 @@ def test_a_date_bound_is_no_ceiling(ex: FieldExtractor) -> None:
     f = ex.run(doc("Appel 2027\n\nToute commune inscrite jusqu'au 15 mai 2027 reçoit une "
                    "subvention de 5 000 EUR.\n"), "grant_call")
     assert "amount_max" not in f  # "jusqu'au 15 mai" bounds a date, not the grant
+
+
+def test_a_treaty_concluded_for_an_indefinite_period_has_no_end(ex: FieldExtractor) -> None:
+    """"Deze Overeenkomst wordt aangegaan voor onbepaalde tijd": the term, which the status
+    model reads as in force with no end date; another body's unlimited period is not it."""
+    from datetime import date
+
+    from assistant.status import agreement_status
+    from ingest.registry import DocRecord
+
+    f = ex.run(doc("# Overeenkomst tussen het Koninkrijk der Nederlanden en de Bondsrepubliek "
+                   "Duitsland\n\n### Artikel 14\n\nDeze Overeenkomst wordt aangegaan voor "
+                   "onbepaalde tijd.\n\nGEDAAN te Anholt, op 23 mei 1991.\n"), "mou")
+    assert "onbepaalde tijd" in f["term"].value
+    rec = DocRecord("d", "d.md", "mou", "Overeenkomst", "md", 1, 1, 1, "2026-12-06",
+                    fields={k: {"value": v.value, "page": v.page, "evidence": v.evidence}
+                            for k, v in f.items()})
+    assert agreement_status(rec, date(2026, 12, 6)).state == "indefinite"
+    g = ex.run(doc("Protocol No. 3 between the States\n\nArticle 1\n\nThe ECG shall be "
+                   "established for a limited or unlimited period of time, to be specified in "
+                   "the agreement.\n\nDone at Utrecht, on 16 November 2009.\n"), "mou")
+    assert "term" not in g
