@@ -386,10 +386,10 @@ def agreements(
         return
     for r in rows:
         flag = "!" if r.status == "expiring" else " "
-        typer.echo(f"{flag} {r.status:<9} {r.expiry_date or '-':<10} {r.kind or '-':<16} "
+        typer.echo(f"{flag} {r.status:<10} {r.expiry_date or '-':<10} {r.kind or '-':<16} "
                    f"{(' / '.join(r.partners) or r.title)[:70]}")  # a convention: its title
         if r.areas:
-            typer.echo(f"            areas: {', '.join(r.areas)[:100]}")
+            typer.echo(f"             areas: {', '.join(r.areas)[:100]}")
     alerts = [r for r in rows if r.status == "expiring"]
     if alerts:
         typer.echo(f"\n{len(alerts)} agreement(s) expire within {window_months} months.")
