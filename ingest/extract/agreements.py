@@ -37,6 +37,12 @@ _INSTRUMENT = (r"agreement|convention|protocol|treaty|charter|memorandum|overeen
                r"accordo|convenzione|protocollo|acuerdo|convenio|accord|abkommen|vereinbarung|"
                r"vertrag|acordo")
 
+# Ending an agreement by notice, in the languages officers meet: Dutch, Italian, Spanish,
+# French, German, Portuguese.
+_ENDING_CLAUSE = (r"\b(?:opzegg\w*|opzegtermijn|opgezegd|recede\w*|recesso|disdett\w*|"
+                  r"preavviso|denunci\w*|rescind\w*|preaviso|d[ée]non[cç]\w*|r[ée]sili\w*|"
+                  r"pr[ée]avis|k[üu]ndig\w*|k[üu]ndigungsfrist|aviso pr[ée]vio)\b")
+
 _CLAUSE = re.compile(r"^(?:The|It|Its|They|Each|This|These|Such|Every|All)\b.*?"
                      r"\b(?:shall|must|may|will|should|can|cannot)\b")
 
@@ -176,11 +182,16 @@ def read_agreement(dt: DocText) -> dict[str, Field]:
     )
     if term is None:
         term = first_sentence(dt, r"\bmay\s+(?:terminate|withdraw)\b", 0, end)
+    own_language = None
+    if term is None:
+        # the same clause in the agreement's own language ("kan deze Overeenkomst ...
+        # opzeggen; de opzegtermijn bedraagt twee jaar"): quoted whole, notice period and
+        # all, as the English gist below cannot read it
+        own_language = term = first_sentence(dt, _ENDING_CLAUSE, 0, end)
     if term:
         off, sent, m = term
-        out["termination"] = Field(
-            _termination_gist(sent) or clause(sent, m), dt.page_at(off), sent
-        )
+        gist = squash(sent)[:300] if own_language else _termination_gist(sent) or clause(sent, m)
+        out["termination"] = Field(gist, dt.page_at(off), sent)
 
     lang = first_sentence(
         dt,

@@ -351,3 +351,11 @@ def test_a_treaty_concluded_for_an_indefinite_period_has_no_end(ex: FieldExtract
                    "established for a limited or unlimited period of time, to be specified in "
                    "the agreement.\n\nDone at Utrecht, on 16 November 2009.\n"), "mou")
     assert "term" not in g
+
+
+def test_ending_an_agreement_by_notice_in_its_own_language(ex: FieldExtractor) -> None:
+    f = ex.run(doc("# Overeenkomst tussen het Koninkrijk der Nederlanden en de Bondsrepubliek "
+                   "Duitsland\n\n### Artikel 15\n\nIeder van de Overeenkomstsluitende Staten kan "
+                   "deze Overeenkomst schriftelijk opzeggen; de opzegtermijn bedraagt twee jaar."
+                   "\n\nGEDAAN te Anholt, op 23 mei 1991.\n"), "mou")
+    assert "opzegtermijn bedraagt twee jaar" in f["termination"].value
