@@ -439,8 +439,6 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
                      ranked)
 
 
-
-
 def translations_dropped(scorer: SentenceScorer, question: Question, chosen: list[Candidate],
                          passages: list[Passage]) -> list[Candidate]:
     """A bilingual text says each thing twice: of a sentence and its translation, the one

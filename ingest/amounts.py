@@ -241,8 +241,6 @@ PERCENT_RE = re.compile(
 )
 
 
-# Words that make a percentage a co-financing rate, in the languages officers meet: the
-# one list the call reader and the lot reader share.
 # The words that make an amount a ceiling or a floor, in the languages of the calls
 # officers meet ("L'importo massimo ... 25.000 euro", "como máximo", "ten hoogste",
 # "höchstens"; "almeno", "au moins", "mindestens"). Words that also bound a date ("fino
@@ -253,6 +251,8 @@ CEILING = re.compile(r"\bup to\b|\bmax(?:imum|\.|\b)|\bnot exceed|\bat most\b|\b
 FLOOR = re.compile(r"\bmin(?:imum|\.|\b)|\bat least\b|\balmeno\b|\bm[ií]nim[oa]\b|"
                    r"\bau moins\b|\bminimaal\b|\bten minste\b|\bmindestens\b", re.I)
 
+# Words that make a percentage a co-financing rate, in the languages officers meet: the
+# one list the call reader and the lot reader share.
 RATE_CUE = re.compile(
     r"co-?financ\w*|co-?fund\w*|eligible (?:project )?costs|funding rate|grant rate|"
     r"financial contribution|cofinanzia\w*|costi\s+(?:\w+\s+)?ammissibili|cofinancia\w*|"

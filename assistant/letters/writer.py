@@ -221,6 +221,7 @@ class LetterWriter:
         signed = rec.field_value("signing_date")
         place = rec.field_value("signing_place")
         sender_org = _with_article(d.sender_arg or d.match.ours)
+        title = display_title(rec.title)  # as the letter's sentences name it
         if not sender_org.strip():
             # a convention between states names no town: the officer adds who writes
             d.warnings.append("The request and the agreement do not say who writes: add the "
@@ -236,7 +237,7 @@ class LetterWriter:
                   pf.get("evidence", ""), rec)
         if not signed:
             d.paragraphs.append(fill("reference_undated", sender_org=sender_org,
-                                     agreement_title=display_title(rec.title)))
+                                     agreement_title=title))
             d.warnings.append("The agreement's signing date was not found; check it.")
             return
         page = rec.fields["signing_date"].get("page")
@@ -250,15 +251,15 @@ class LetterWriter:
             d.add("expiry", f"Expired on {human_date(expiry)}", f.get("page"),
                   re.sub(r"^computed:[^.]*\.\s*", "", f.get("evidence", "")), rec)
             d.paragraphs.append(fill("reference_expired", sender_org=sender_org,
-                                     agreement_title=display_title(rec.title), signing_date=when,
+                                     agreement_title=title, signing_date=when,
                                      expiry_date=human_date(expiry)))
         elif place:
             d.paragraphs.append(fill("reference", sender_org=sender_org,
-                                     agreement_title=display_title(rec.title),
+                                     agreement_title=title,
                                      signing_place=str(place), signing_date=when))
         else:
             d.paragraphs.append(fill("reference_no_place", sender_org=sender_org,
-                                     agreement_title=display_title(rec.title), signing_date=when))
+                                     agreement_title=title, signing_date=when))
 
     def _expired(self, rec: DocRecord) -> str | None:
         """The day it expired, by the one status model (a renewed term has not expired)."""

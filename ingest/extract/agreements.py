@@ -30,8 +30,6 @@ from ingest.extract.people import signatory_names
 from ingest.language import languages_named
 from ingest.models import Field
 
-# A provision, not an area: a subject, then a modal ("The ECG shall perform ..."); the
-# modal in lower case, so "the May festival" stays an area.
 # The words an agreement calls itself by, in the languages officers meet.
 _INSTRUMENT = (r"agreement|convention|protocol|treaty|charter|memorandum|overeenkomst|verdrag|"
                r"accordo|convenzione|protocollo|acuerdo|convenio|accord|abkommen|vereinbarung|"
@@ -43,6 +41,8 @@ _ENDING_CLAUSE = (r"\b(?:opzegg\w*|opzegtermijn|opgezegd|recede\w*|recesso|disde
                   r"preavviso|denunci\w*|rescind\w*|preaviso|d[ée]non[cç]\w*|r[ée]sili\w*|"
                   r"pr[ée]avis|k[üu]ndig\w*|k[üu]ndigungsfrist|aviso pr[ée]vio)\b")
 
+# A provision, not an area: a subject, then a modal ("The ECG shall perform ..."); the
+# modal in lower case, so "the May festival" stays an area.
 _CLAUSE = re.compile(r"^(?:The|It|Its|They|Each|This|These|Such|Every|All)\b.*?"
                      r"\b(?:shall|must|may|will|should|can|cannot)\b")
 

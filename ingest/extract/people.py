@@ -96,8 +96,8 @@ def signatory_names(block: str) -> list[tuple[str, str]]:
             found.append((name, squash(flat[m.start() : m.end() + len(entry)]), m.start()))
     if found:  # in the block's order, whichever layout each party used
         return dedupe_names([(n, ev) for n, ev, _ in sorted(found, key=lambda f: f[2])])
-    out: list[tuple[str, str]] = []
 
+    out: list[tuple[str, str]] = []
     lines = [ln.strip().replace("*", "") for ln in block.split("\n") if ln.strip()]
     for i, ln in enumerate(lines):
         prev = lines[i - 1] if i else ""
