@@ -49,6 +49,17 @@ HYPHEN_PREFIXES: frozenset[str] = frozenset(
 _HYPHENS = "-\u2010\u00ad"
 _TAIL = re.compile(r" *(\S+) *(.*)")
 
+# Punctuation glued to the next word ("Koninkrijk België,De Regering", "in België:provincies",
+# "Unie.Overwegende"), as text scraped from HTML or extracted from some PDFs has it: the
+# sentence splitter and the keyword index then see one word where there are two. Latin
+# letters on both sides only (a comma between CJK characters, a decimal comma, "OJ:L:2010",
+# "mailto:a@b" and "www.x.eu" keep theirs).
+_LATIN = "A-Za-zÀ-ÖØ-öø-ɏ"
+_GLUED_COMMA = re.compile(rf"(?<=[{_LATIN}]{{2}})([,;])(?=[{_LATIN}]{{2}})")
+_GLUED_COLON = re.compile(
+    rf"(?<![\w/@.:])((?!(?:mailto|https?|ftp|urn|tel|doi|file|data|isbn|issn):)[{_LATIN}]{{2,}}):"
+    rf"(?=[{_LATIN}]{{2}})", re.IGNORECASE)
+_GLUED_STOP = re.compile(r"(?<!\bwww)(?<=[a-zß-öø-ÿ]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])")
 _MULTI_SPACE = re.compile(r" {2,}")
 _EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -132,6 +143,9 @@ def normalize_text(text: str) -> str:
     text = _ODD_SPACES.sub(" ", text)
     text = _join_hyphenated_lines(text)
     text = text.replace("\u00ad", "")
+    text = _GLUED_COMMA.sub(r"\1 ", text)
+    text = _GLUED_COLON.sub(r"\1: ", text)
+    text = _GLUED_STOP.sub(". ", text)
     text = _MULTI_SPACE.sub(" ", text)
     text = _EDGE_SPACES.sub("", text)
     text = _MANY_NEWLINES.sub("\n\n", text)

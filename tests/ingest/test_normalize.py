@@ -32,6 +32,26 @@ def test_normalize_basic(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Koninkrijk België,De Regering", "Koninkrijk België, De Regering"),
+        ("-in België:provincies, gemeenten", "-in België: provincies, gemeenten"),
+        ("Economische Unie.Overwegende dat", "Economische Unie. Overwegende dat"),
+        ("landen;gemeenten", "landen; gemeenten"),
+        # what stays glued: numbers, identifiers, addresses, CJK, abbreviations
+        ("rate 1,5 and 2,000", "rate 1,5 and 2,000"),
+        ("OJ:L:2010:017:0043:0049:EN:PDF", "OJ:L:2010:017:0043:0049:EN:PDF"),
+        ("mailto:info@city.eu or https://europa.eu", "mailto:info@city.eu or https://europa.eu"),
+        ("www.Europa.eu", "www.Europa.eu"),
+        ("東京,大阪", "東京,大阪"),
+        ("U.S.A. and e.g. the", "U.S.A. and e.g. the"),
+    ],
+)
+def test_glued_punctuation_is_spaced(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
 def test_nfc_composes_accents() -> None:
     assert normalize_text("Krako\u0301w") == "Kraków"
 
