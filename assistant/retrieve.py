@@ -333,6 +333,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> 
         score=score,
         language=str(meta.get("language", "")),
         scanned=bool(meta.get("ocr", False)),
+        preamble=bool(meta.get("preamble", False)),
     )
 
 

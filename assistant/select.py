@@ -81,6 +81,9 @@ class Weights:
     # alike on dev + frozen-a, where the answer it brings along does the work
     asking: float = 0.25
     translation: float | None = TRANSLATION["use"]  # the default embedder's (see above)
+    # a sentence of an agreement's preamble (before its first article) recites why the
+    # parties agree, not what: it weighs this much less than the articles' sentences
+    preamble: float = 0.3
 
 
 WEIGHTS = Weights()
@@ -303,6 +306,8 @@ class SentenceScorer:
                                          and holds(unnamed(c.body, question.names), wants))
             d = float(dense.get(i, floor))
             s = w.dense * d + w.lexical * lex + w.typed * typed + prior
+            if passages[c.passage].preamble:
+                s -= w.preamble
             if c.text.rstrip().endswith("?"):
                 s -= w.asking  # it echoes the question; the answer follows it
             if i not in dense:

@@ -25,6 +25,7 @@ class Passage:
     score: float = 0.0
     language: str = ""  # ISO 639-1 of the passage, "" when unknown
     scanned: bool = False  # read from a scan by OCR
+    preamble: bool = False  # before an agreement's first article (see ingest.chunk)
     # a passage completed from the next chunk: from this offset of ``text`` on, the
     # sentences are on ``turn_page`` (-1: all of it is on ``page``)
     turn: int = -1

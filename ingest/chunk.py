@@ -29,6 +29,11 @@ _KEYWORD_HEADING = re.compile(
     r"artigo|artikel|artykuł)\s+(?:[0-9]+[a-z]?|[ivxlc]+)\b.{0,100}$",
     re.IGNORECASE,
 )
+# An agreement's first article ("Article 1", "### Artikel  1", "Art. I - Purpose"): what
+# comes before it is the title and the preamble, which recite motives, not terms. (Only
+# the first: "Article 184 of the Financial Regulation" on page 12 of a call starts nothing.)
+_FIRST_ARTICLE = re.compile(r"^[#*\s]*(?:article|art\.|artículo|artigo|artikel|articolo|"
+                            r"artykuł)\s+(?:1|I)\b(?![.,]\d)", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S.{0,120}$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.;:!?]{2,80}$")
 _NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+")
@@ -154,7 +159,10 @@ class Chunker:
         chunks: list[Document] = []
         splitters: dict[int, RecursiveCharacterTextSplitter] = {}
         by_number = {p.number: p for p in doc.pages}
-        for page, sec in self._sections(doc):
+        sections = self._sections(doc)
+        first_article = next((i for i, (_, sec) in enumerate(sections)
+                              if any(_FIRST_ARTICLE.match(x) for x in sec.lines)), 0)
+        for n, (page, sec) in enumerate(sections):
             body = re.sub(r"\n{3,}", "\n\n", "\n".join(sec.lines)).strip()
             section = sec.heading + (" (continued)" if sec.continued and sec.heading else "")
             short_title = " ".join(title.split()[:14])
@@ -187,6 +195,7 @@ class Chunker:
                             "header_chars": len(header) + 1,
                             **({"language": language} if language else {}),
                             **({"ocr": True} if scanned else {}),
+                            **({"preamble": True} if n < first_article else {}),
                         },
                     )
                 )

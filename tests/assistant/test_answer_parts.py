@@ -589,3 +589,21 @@ def test_of_a_sentence_and_its_translation_the_question_language_is_quoted(answe
     other = replace(nl, doc_id="other", source="other.md")
     answer = answerer.run("How is the body financed?", [other])
     assert not answer.declined and "gefinancierd" in answer.text
+
+
+def test_an_article_outweighs_a_preamble_recital_of_the_same_words(answerer, monkeypatch):
+    from dataclasses import replace as replaced
+    recital = Passage("doc-00000", "doc", "a.md", "Agreement between A and B", "agreement", 1,
+                      "", "Considering that the exchange of pupils between the schools of "
+                      "both cities is the first aim of their partnership,",
+                      0.05, preamble=True)
+    article = Passage("doc-00003", "doc", "a.md", "Agreement between A and B", "agreement", 2,
+                      "Article 3", "Article 3 - Schools\nThe schools of the Parties exchange "
+                      "twenty pupils each spring.", 0.03)
+    question = "What exchange of pupils between schools does the agreement provide for?"
+    ans = answerer.run(question, [recital, article])
+    assert not ans.declined and ans.best[0].page == 2 and "twenty pupils" in ans.best[0].quote
+    # the weight does it: without it, the recital's words win
+    monkeypatch.setattr(answerer.scorer, "weights",
+                        replaced(answerer.scorer.weights, preamble=0.0))
+    assert answerer.run(question, [recital, article]).best[0].page == 1

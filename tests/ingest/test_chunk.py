@@ -83,3 +83,19 @@ def test_a_long_section_is_cut_at_sentence_ends_not_at_pdf_line_breaks(chunker: 
 )
 def test_heading_detection(line: str, next_line: str, expected: bool):
     assert is_heading(line, next_line) is expected
+
+
+def test_the_preamble_before_an_agreement_s_first_article_is_marked(chunker: Chunker):
+    recitals = ("Considering that the towns have cooperated for twenty years in culture and "
+                "in schools, and wishing to give that cooperation a formal basis, ")
+    text = ("Agreement between the Town of A and the City of B\n\n" + recitals * 12
+            + "\n\nhave agreed as follows:\n\n### Artikel 1\n\nDe partijen werken samen.\n\n"
+            "### Artikel 2\n\nDeze overeenkomst geldt voor vijf jaar.")
+    chunks = chunker.run(ParsedDocument("a.md", "md", [Page(1, text)]), "f" * 32, "Agreement")
+    flags = [bool(c.metadata.get("preamble")) for c in chunks]
+    first = next(i for i, c in enumerate(chunks) if "Artikel 1" in c.page_content)
+    # the title, the recitals and "have agreed as follows", and nothing from Artikel 1 on
+    assert flags == [True] * first + [False] * (len(chunks) - first) and first >= 2
+    # a document without articles has no preamble: its opening is its content
+    report = ParsedDocument("r.md", "md", [Page(1, recitals * 12 + "\n\n## Section 1\n\nText.")])
+    assert not any(c.metadata.get("preamble") for c in chunker.run(report, "0" * 32, "R"))
