@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.facts import money
 from assistant.retrieve import STOPWORDS
+from assistant.sentences import split_sentences
 from ingest.amounts import find_amounts
 from ingest.countries import find_countries as country_hits
 from ingest.countries import fold
@@ -188,6 +189,11 @@ class Plan:
         return asdict(self)
 
 
+# A sentence of a request with fewer topical words than this ("Which scheme fits?") says
+# nothing of the project's theme.
+SENTENCE_TOPIC_WORDS = 3
+
+
 class PlanReader:
     """Reads partners, countries, applicant and amount from a request; the register's
     agreements supply countries when the request names (or points at) a partner town."""
@@ -207,6 +213,13 @@ class PlanReader:
         topic = topic_text(text, plan)
         if topic:
             plan.topics.append(topic)
+            # ... and each sentence's on its own: "I work in the international office of a
+            # city in Bavaria. Our regional TV channel wants to make a quiz show ..." is
+            # about the quiz show, which the whole request's words blur (fitted: see README)
+            sentences = [t for s, _ in split_sentences(text)
+                         if len((t := topic_text(s, plan)).split()) >= SENTENCE_TOPIC_WORDS]
+            if len(sentences) > 1:
+                plan.topics.extend(sentences)
         if not plan.topics and text.strip():
             plan.topics.append(text.strip())
         return plan

@@ -138,6 +138,18 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
     assert PlanReader([]).read("about 60.000 EUR").amount == 60000
 
 
+def test_each_sentence_of_a_request_is_a_topic_of_its_own() -> None:
+    # who is asking blurs what the project is about when all is one topic
+    plan = PlanReader([]).read(
+        "I work in the international office of a city in Bavaria, beside the tourism desk. "
+        "Our regional broadcaster wants to make a weekly quiz show for school teams. "
+        "Which scheme fits?")
+    assert len(plan.topics) == 3 and "quiz show school teams" in plan.topics[2]
+    assert "bavaria" not in plan.topics[2] and "scheme" not in " ".join(plan.topics[1:])
+    # one sentence: one topic
+    assert len(PlanReader([]).read(FLOOD).topics) == 1
+
+
 def test_plan_maps_partner_towns_through_the_register(library: Library) -> None:
     reader = PlanReader(library.documents("mou"))
     named = reader.read("smart mobility with our sister city Poggio Aurelio")
