@@ -374,7 +374,8 @@ def strip_names(text: str, names: list[str]) -> str:
 
 @dataclass
 class Selection:
-    """The sentences an answer is made of, best first, and the best score (support)."""
+    """The sentences an answer is made of, best first, and the best score (support: the
+    best sentence's, without the preamble's weight, which only ranks)."""
 
     chosen: list[Candidate] = field(default_factory=list)
     support: float = 0.0
@@ -440,7 +441,10 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
                         and abs(j - c.index) <= 6:
                     add(row)
                     j += step
-    return Selection(translations_dropped(scorer, question, chosen, passages), best.score,
+    # The preamble's weight says which sentence answers, not whether the documents do:
+    # "Who are the parties?" is answered by the preamble alone, and is not declined for it.
+    support = best.score + (w.preamble if passages[best.passage].preamble else 0.0)
+    return Selection(translations_dropped(scorer, question, chosen, passages), support,
                      ranked)
 
 

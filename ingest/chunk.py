@@ -29,11 +29,15 @@ _KEYWORD_HEADING = re.compile(
     r"artigo|artikel|artykuł)\s+(?:[0-9]+[a-z]?|[ivxlc]+)\b.{0,100}$",
     re.IGNORECASE,
 )
-# An agreement's first article ("Article 1", "### Artikel  1", "Art. I - Purpose"): what
-# comes before it is the title and the preamble, which recite motives, not terms. (Only
-# the first: "Article 184 of the Financial Regulation" on page 12 of a call starts nothing.)
-_FIRST_ARTICLE = re.compile(r"^[#*\s]*(?:article|art\.|artículo|artigo|artikel|articolo|"
-                            r"artykuł)\s+(?:1|I)\b(?![.,]\d)", re.IGNORECASE)
+# An agreement's first article ("Article 1", "### Artikel  1", "Art. I - Purpose", "Article
+# premier", "Artículo 1º", "第1条"): what comes before it is the title and the preamble, which
+# recite motives, not terms. Agreements only: a call's "Article 1 of Regulation (EU) 2021/692"
+# starts nothing. (A short preamble merged into the chunk of Article 1 is not marked, nor the
+# preambles of the second and later agreements of a compilation: the mark is a weight, and
+# missing it costs only what it would have gained.)
+_FIRST_ARTICLE = re.compile(
+    r"^[#*\s]*(?:(?:article|art\.|artículo|artigo|artikel|articolo|artykuł)\s+"
+    r"(?:1(?:er|º|°|o)?|I|premier|primero)(?![\w.,]*\d)|§\s*1\b|第\s*1\s*条)", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S.{0,120}$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.;:!?]{2,80}$")
 _NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+")
@@ -161,7 +165,8 @@ class Chunker:
         by_number = {p.number: p for p in doc.pages}
         sections = self._sections(doc)
         first_article = next((i for i, (_, sec) in enumerate(sections)
-                              if any(_FIRST_ARTICLE.match(x) for x in sec.lines)), 0)
+                              if any(_FIRST_ARTICLE.match(x) for x in sec.lines)), 0) \
+            if base.get("doc_type") == "mou" else 0
         for n, (page, sec) in enumerate(sections):
             body = re.sub(r"\n{3,}", "\n\n", "\n".join(sec.lines)).strip()
             section = sec.heading + (" (continued)" if sec.continued and sec.heading else "")

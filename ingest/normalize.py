@@ -52,14 +52,28 @@ _TAIL = re.compile(r" *(\S+) *(.*)")
 # Punctuation glued to the next word ("Koninkrijk België,De Regering", "in België:provincies",
 # "Unie.Overwegende"), as text scraped from HTML or extracted from some PDFs has it: the
 # sentence splitter and the keyword index then see one word where there are two. Latin
-# letters on both sides only (a comma between CJK characters, a decimal comma, "OJ:L:2010",
-# "mailto:a@b" and "www.x.eu" keep theirs).
+# letters on both sides only: a decimal comma, "OJ:L:2010", a comma between CJK characters
+# keep theirs (Greek and Cyrillic are left as they are: no document of ours has them glued).
+# Addresses keep theirs too ("Mario.Rossi@comune.it", "www.Stadt.Wien.at", ".../Guide.Pdf"),
+# identifiers ("OJ:L:2010:017", "?q=tag:x", "Guide.Pdf") and short abbreviations ("Sig.Rossi").
 _LATIN = "A-Za-zÀ-ÖØ-öø-ɏ"
 _GLUED_COMMA = re.compile(rf"(?<=[{_LATIN}]{{2}})([,;])(?=[{_LATIN}]{{2}})")
-_GLUED_COLON = re.compile(
-    rf"(?<![\w/@.:])((?!(?:mailto|https?|ftp|urn|tel|doi|file|data|isbn|issn):)[{_LATIN}]{{2,}}):"
-    rf"(?=[{_LATIN}]{{2}})", re.IGNORECASE)
-_GLUED_STOP = re.compile(r"(?<!\bwww)(?<=[a-zß-öø-ÿ]{2})\.(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])")
+_GLUED_COLON = re.compile(rf"(?<=[{_LATIN}]{{2}}):(?=[{_LATIN}]{{2}})")
+_GLUED_STOP = re.compile(r"(?<=[a-zß-öø-ÿ]{3})\.(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{3})")
+_GLUE = re.compile(rf"[{_LATIN}][,;:.][{_LATIN}]")
+_TOKEN = re.compile(r"\S+")
+_ADDRESS = re.compile(r"[@/=]|^www\.|:.*:|^(?:mailto|https?|ftp|urn|tel|doi|isbn|issn):", re.I)
+
+
+def _unglued(m: re.Match[str]) -> str:
+    token = m.group(0)
+    if not _GLUE.search(token) or _ADDRESS.search(token):
+        return token
+    token = _GLUED_COMMA.sub(r"\1 ", token)
+    token = _GLUED_COLON.sub(": ", token)
+    return _GLUED_STOP.sub(". ", token)
+
+
 _MULTI_SPACE = re.compile(r" {2,}")
 _EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -143,9 +157,8 @@ def normalize_text(text: str) -> str:
     text = _ODD_SPACES.sub(" ", text)
     text = _join_hyphenated_lines(text)
     text = text.replace("\u00ad", "")
-    text = _GLUED_COMMA.sub(r"\1 ", text)
-    text = _GLUED_COLON.sub(r"\1: ", text)
-    text = _GLUED_STOP.sub(". ", text)
+    if _GLUE.search(text):
+        text = _TOKEN.sub(_unglued, text)
     text = _MULTI_SPACE.sub(" ", text)
     text = _EDGE_SPACES.sub("", text)
     text = _MANY_NEWLINES.sub("\n\n", text)

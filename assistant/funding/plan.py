@@ -192,6 +192,9 @@ class Plan:
 # A sentence of a request with fewer topical words than this ("Which scheme fits?") says
 # nothing of the project's theme.
 SENTENCE_TOPIC_WORDS = 3
+# ... and a pasted e-mail of forty sentences is read on its first ones: each topic is one
+# more chance for a call to fit by accident.
+SENTENCE_TOPICS = 6
 
 
 class PlanReader:
@@ -219,7 +222,7 @@ class PlanReader:
             sentences = [t for s, _ in split_sentences(text)
                          if len((t := topic_text(s, plan)).split()) >= SENTENCE_TOPIC_WORDS]
             if len(sentences) > 1:
-                plan.topics.extend(sentences)
+                plan.topics.extend(list(dict.fromkeys(sentences))[:SENTENCE_TOPICS])
         if not plan.topics and text.strip():
             plan.topics.append(text.strip())
         return plan

@@ -607,3 +607,13 @@ def test_an_article_outweighs_a_preamble_recital_of_the_same_words(answerer, mon
     monkeypatch.setattr(answerer.scorer, "weights",
                         replaced(answerer.scorer.weights, preamble=0.0))
     assert answerer.run(question, [recital, article]).best[0].page == 1
+
+
+def test_a_question_the_preamble_alone_answers_is_answered(answerer):
+    recital = Passage("doc-00000", "doc", "a.md", "Agreement between A and B", "agreement", 1,
+                      "", "The Town of Alderbrook and the Municipality of Vila Serena, "
+                      "hereinafter the Parties, wishing to deepen their friendship,", 0.05,
+                      preamble=True)
+    # the weight ranks sentences; it does not make the documents' answer too weak to give
+    ans = answerer.run("Who are the parties to the agreement?", [recital])
+    assert not ans.declined and "Vila Serena" in ans.text

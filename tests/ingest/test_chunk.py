@@ -91,11 +91,21 @@ def test_the_preamble_before_an_agreement_s_first_article_is_marked(chunker: Chu
     text = ("Agreement between the Town of A and the City of B\n\n" + recitals * 12
             + "\n\nhave agreed as follows:\n\n### Artikel 1\n\nDe partijen werken samen.\n\n"
             "### Artikel 2\n\nDeze overeenkomst geldt voor vijf jaar.")
-    chunks = chunker.run(ParsedDocument("a.md", "md", [Page(1, text)]), "f" * 32, "Agreement")
+    agreement = ParsedDocument("a.md", "md", [Page(1, text)])
+    chunks = chunker.run(agreement, "f" * 32, "Agreement", {"doc_type": "mou"})
     flags = [bool(c.metadata.get("preamble")) for c in chunks]
     first = next(i for i, c in enumerate(chunks) if "Artikel 1" in c.page_content)
     # the title, the recitals and "have agreed as follows", and nothing from Artikel 1 on
     assert flags == [True] * first + [False] * (len(chunks) - first) and first >= 2
-    # a document without articles has no preamble: its opening is its content
-    report = ParsedDocument("r.md", "md", [Page(1, recitals * 12 + "\n\n## Section 1\n\nText.")])
-    assert not any(c.metadata.get("preamble") for c in chunker.run(report, "0" * 32, "R"))
+    # other numberings of a first article
+    for first in ("Article premier", "Artículo 1º - Objeto", "Art. I", "第1条"):
+        other = ParsedDocument("o.md", "md", [Page(1, text.replace("Artikel 1", first))])
+        assert chunker.run(other, "e" * 32, "Agreement", {"doc_type": "mou"})[0].metadata.get(
+            "preamble"), first
+    # a call that cites "Article 1 of Regulation ..." on a line of its own has no preamble:
+    # its opening is its content; nor has a report
+    call = ParsedDocument("c.md", "md", [Page(1, recitals * 12 + "\n\nArticle 1 of Regulation "
+                                               "(EU) 2021/692 applies.\n\nDeadline: 1 May.")])
+    assert not any(c.metadata.get("preamble")
+                   for c in chunker.run(call, "0" * 32, "Call", {"doc_type": "grant_call"}))
+    assert not any(c.metadata.get("preamble") for c in chunker.run(agreement, "1" * 32, "R"))

@@ -39,13 +39,17 @@ def test_normalize_basic(raw: str, expected: str) -> None:
         ("-in België:provincies, gemeenten", "-in België: provincies, gemeenten"),
         ("Economische Unie.Overwegende dat", "Economische Unie. Overwegende dat"),
         ("landen;gemeenten", "landen; gemeenten"),
-        # what stays glued: numbers, identifiers, addresses, CJK, abbreviations
+        ("zullen voegen.Indien een", "zullen voegen. Indien een"),
+        # what stays glued: numbers, identifiers, addresses, CJK, short abbreviations
         ("rate 1,5 and 2,000", "rate 1,5 and 2,000"),
         ("OJ:L:2010:017:0043:0049:EN:PDF", "OJ:L:2010:017:0043:0049:EN:PDF"),
-        ("mailto:info@city.eu or https://europa.eu", "mailto:info@city.eu or https://europa.eu"),
-        ("www.Europa.eu", "www.Europa.eu"),
+        ("Contact Mario.Rossi@comune.it today", "Contact Mario.Rossi@comune.it today"),
+        ("mailto:info@city.eu", "mailto:info@city.eu"),
+        ("www.Stadt.Wien.at", "www.Stadt.Wien.at"),
+        ("https://x.org/path,other/Page?q=tag:Culture", "https://x.org/path,other/Page?q=tag:Culture"),
+        ("see Guide.Pdf", "see Guide.Pdf"),
+        ("Sig.Rossi", "Sig.Rossi"),
         ("東京,大阪", "東京,大阪"),
-        ("U.S.A. and e.g. the", "U.S.A. and e.g. the"),
     ],
 )
 def test_glued_punctuation_is_spaced(raw: str, expected: str) -> None:
