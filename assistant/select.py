@@ -84,6 +84,8 @@ class Weights:
     # a sentence of an agreement's preamble (before its first article) recites why the
     # parties agree, not what: it weighs this much less than the articles' sentences
     preamble: float = 0.3
+    # a sentence in the language version the question asks about ("the Dutch text")
+    version: float = 0.3
 
 
 WEIGHTS = Weights()
@@ -308,6 +310,8 @@ class SentenceScorer:
             s = w.dense * d + w.lexical * lex + w.typed * typed + prior
             if passages[c.passage].preamble:
                 s -= w.preamble
+            if question.version and passages[c.passage].language == question.version:
+                s += w.version  # "what does the Dutch text say ...?"
             if c.text.rstrip().endswith("?"):
                 s -= w.asking  # it echoes the question; the answer follows it
             if i not in dense:
@@ -454,6 +458,8 @@ def translations_dropped(scorer: SentenceScorer, question: Question, chosen: lis
     in the question's language is quoted."""
     def foreign(c: Candidate) -> bool:
         lang = passages[c.passage].language
+        if question.version:  # "what does the Dutch text say?": the Dutch one is quoted
+            return bool(lang) and lang != question.version
         return bool(lang) and question.foreign({lang})
 
     own = [c for c in chosen if not foreign(c)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
 from ingest.countries import find_countries
-from ingest.language import detect
+from ingest.language import detect, english_names_pattern, language_code
 
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
 # "how much" a quantity, "who" an agent, "where" a place.
@@ -124,6 +124,9 @@ class Question:
     # what "how many ...?" counts ("How many grants does it award?" -> "grants"): a count
     # of something else ("signed in two originals") does not answer it
     counted: str = ""
+    # the language version the question asks about ("what does the Dutch text say ...?",
+    # "according to the Italian notice"), ISO 639-1; "" when it names none
+    version: str = ""
     # language -> roots of the question's words -> roots of their nearest words in that
     # language's part of the library (assistant.bridge): filled in at retrieval
     across: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -248,8 +251,21 @@ def understand(text: str) -> Question:
         editions=editions, known_counts=_KNOWN_COUNT.findall(q),
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
-        language=language,
+        language=language, version=version_asked(q),
         places=places_asked(q, language), counted=counted(q))
+
+
+# What names a document's version in a language rather than a country's document: "the
+# Dutch text", "the Italian version", "the Spanish translation", "the Italian OJ notice".
+_VERSION_NOUN = r"(?:text|version|translation|original|wording|notice|faq)s?"
+
+
+def version_asked(text: str) -> str:
+    """The language of the version a question asks about ("What does the Dutch text say
+    about its entry into force?" -> "nl"), "" when it names none."""
+    m = re.search(rf"\b({english_names_pattern()})\s+(?:[\w-]+\s+)?{_VERSION_NOUN}\b",
+                  text, re.I)
+    return language_code(m.group(1)) if m else ""
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?:[\d,.]+\s+)?(.+?)\s+(?:are|is|were|"

@@ -102,6 +102,24 @@ def _names_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     return re.compile(rf"(?<!\w)({alternatives})\w{{0,3}}(?!\w)", re.IGNORECASE), stems
 
 
+@cache
+def _codes_by_name() -> dict[str, str]:
+    from babel import Locale
+
+    names = Locale.parse("en").languages
+    return {names[c].lower(): c for c in _WRITTEN_IN if c in names and " " not in names[c]}
+
+
+def language_code(name: str) -> str:
+    """"Italian" -> "it" (CLDR's English names of the languages above); "" when unknown."""
+    return _codes_by_name().get(name.strip().lower(), "")
+
+
+def english_names_pattern() -> str:
+    """The English names of the languages above, as regex alternatives."""
+    return "|".join(sorted(map(re.escape, _codes_by_name()), key=len, reverse=True))
+
+
 def languages_named(text: str, lang: str) -> list[str]:
     """English names of the languages ``text`` names in ``lang``, in order of mention:
     "in de Nederlandse en de Franse taal" (nl) -> ["Dutch", "French"]."""

@@ -617,3 +617,26 @@ def test_a_question_the_preamble_alone_answers_is_answered(answerer):
     # the weight ranks sentences; it does not make the documents' answer too weak to give
     ans = answerer.run("Who are the parties to the agreement?", [recital])
     assert not ans.declined and "Vila Serena" in ans.text
+
+
+def test_the_language_version_a_question_asks_about_is_quoted(answerer):
+    from assistant.understand import version_asked
+
+    assert version_asked("What does the Dutch text say about its entry into force?") == "nl"
+    assert version_asked("According to the Italian OJ notice, how are proposals scored?") == "it"
+    # a country's bodies, not a language version
+    assert version_asked("Which Dutch municipalities are covered?") == ""
+    # a bilingual text says it twice: the version asked for is quoted, not the other
+    title = "Protocol No. 3 / Protocol nr. 3"
+    en = Passage("p-00004", "p", "p.md", title, "agreement", 1, "Article 16",
+                 "Article 16 - Entry into force\nThis Protocol shall enter into force on the "
+                 "first day of the month following three months after four member States "
+                 "have expressed their consent.", 0.05, language="en")
+    nl = Passage("p-00040", "p", "p.md", title, "agreement", 1, "Artikel 16",
+                 "Artikel 16 - Inwerkingtreding\nDit Protocol treedt in werking op de eerste "
+                 "dag van de maand na afloop van drie maanden nadat vier lidstaten hun "
+                 "instemming hebben betuigd.", 0.03, language="nl")
+    for version, said in (("Dutch", "treedt in werking"), ("English", "shall enter into")):
+        ans = answerer.run(f"What does the {version} text say about the Protocol's entry into "
+                           "force?", [en, nl])
+        assert not ans.declined and said in ans.best[0].quote, version
