@@ -277,12 +277,15 @@ class Assistant:
         after the others."""
         if not passages or q.compare:
             return passages
-        doc = passages[0].doc_id
+        # ... or the best-ranked of the language version it asks about ("the Italian notice")
+        first = next((p for p in passages if q.version and p.language == q.version),
+                     passages[0])
+        doc = first.doc_id
         within = Filters(doc_ids=[doc]) if filters is None else replace(filters, doc_ids=[doc])
         have = {p.chunk_id for p in passages}
         # within the document, the names its title holds say nothing ("the European Outline
         # Convention"); the rest asks what (and "Germany" still says which row)
-        title = set(terms(passages[0].title))
+        title = set(terms(first.title))
         titled = [n for n in q.names if set(terms(n)) <= title]
         aspect = strip_names(query, titled)
         more = [p for p in self.retrieve(aspect, within, {}, WITHIN_FIRST, live)

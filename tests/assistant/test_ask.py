@@ -324,3 +324,12 @@ def test_a_list_cut_by_a_page_is_read_whole(embedded_settings, make_pdf, tmp_pat
     for item in ("Port Logistics", "Fisheries Management", "Coastal Flood Defence",
                  "Maritime Heritage"):
         assert item in answer.text, answer.text
+
+
+def test_the_language_version_asked_about_is_quoted(assistant):
+    # the bilingual Vila Serena agreement says its duration in English (p. 2) and Portuguese
+    ans = assistant.ask("What does the Portuguese text of the Vila Serena agreement say "
+                        "about its duration?")
+    assert not ans.declined
+    assert "vigora por um período de cinco (5) anos" in ans.text
+    assert any(c.source == VILA and c.page == 4 and "vigora" in c.quote for c in ans.citations)
