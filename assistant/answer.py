@@ -277,7 +277,9 @@ class EmbeddedAnswerer:
         # it, however close their words (the parsers decide, not a word list)
         # (the sentences that answer are the best ones: those shown beside them for
         # context do not make an answer of a sentence without a date)
-        best = [c for c in selection.chosen if c.score >= CORE * selection.ranked[0].score]
+        # (measured against the best sentence's own score, the preamble's weight included)
+        top = selection.ranked[0].score if selection.ranked else selection.support
+        best = [c for c in selection.chosen if c.score >= CORE * top]
         # ... with the sentences that carry one of them on ("... as set out below:" | "It is
         # due by 31 January 2027"; "This rate may be raised to ..."), not a neighbour that
         # merely holds a date
