@@ -272,7 +272,7 @@ class EmbeddedAnswerer:
             return Decision(False)
         languages = languages or {}
         if selection.support < self.weights.support:
-            return Decision(False, closest=selection.ranked[0])
+            return Decision(False, closest=(selection.ranked or selection.chosen)[0])
         # "When ...?", "How many ...?": sentences without a date or a figure do not answer
         # it, however close their words (the parsers decide, not a word list)
         # (the sentences that answer are the best ones: those shown beside them for

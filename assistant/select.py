@@ -89,6 +89,9 @@ class Weights:
 
 
 WEIGHTS = Weights()
+# The version a question asks about is looked for among this many best passages: further
+# down, a document in that language is more likely another document than its version.
+VERSION_TOP = 6
 
 
 @dataclass
@@ -394,7 +397,12 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     w = scorer.weights
     scorer.score(question, question.text, cands, passages)
     if cands and not question.compare:
-        focus = passages[min(c.passage for c in cands)].doc_id
+        # the main document: the best-ranked, or the best-ranked in the version asked about
+        # (as `Assistant.within_first` searched it again)
+        in_version = [c.passage for c in cands
+                      if question.version and passages[c.passage].language == question.version
+                      and c.passage < VERSION_TOP]
+        focus = passages[min(in_version or [c.passage for c in cands])].doc_id
         for c in cands:
             if c.doc_id != focus:
                 c.score -= w.other_doc
@@ -445,9 +453,12 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
                         and abs(j - c.index) <= 6:
                     add(row)
                     j += step
-    # The preamble's weight says which sentence answers, not whether the documents do:
-    # "Who are the parties?" is answered by the preamble alone, and is not declined for it.
-    support = best.score + (w.preamble if passages[best.passage].preamble else 0.0)
+    # The preamble's and the version's weights say which sentence answers, not whether the
+    # documents do: "Who are the parties?" is answered by the preamble alone, and naming
+    # "the Italian text" does not make an unrelated Italian sentence an answer.
+    top = passages[best.passage]
+    support = best.score + (w.preamble if top.preamble else 0.0) - (
+        w.version if question.version and top.language == question.version else 0.0)
     return Selection(translations_dropped(scorer, question, chosen, passages), support,
                      ranked)
 
@@ -456,10 +467,14 @@ def translations_dropped(scorer: SentenceScorer, question: Question, chosen: lis
                          passages: list[Passage]) -> list[Candidate]:
     """A bilingual text says each thing twice: of a sentence and its translation, the one
     in the question's language is quoted."""
+    # "what does the Dutch text say?": the Dutch one is quoted, when there is one
+    version = question.version if any(
+        passages[c.passage].language == question.version for c in chosen) else ""
+
     def foreign(c: Candidate) -> bool:
         lang = passages[c.passage].language
-        if question.version:  # "what does the Dutch text say?": the Dutch one is quoted
-            return bool(lang) and lang != question.version
+        if version:
+            return bool(lang) and lang != version
         return bool(lang) and question.foreign({lang})
 
     own = [c for c in chosen if not foreign(c)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
@@ -257,14 +258,24 @@ def understand(text: str) -> Question:
 
 # What names a document's version in a language rather than a country's document: "the
 # Dutch text", "the Italian version", "the Spanish translation", "the Italian OJ notice".
-_VERSION_NOUN = r"(?:text|version|translation|original|wording|notice|faq)s?"
+# The name as written (capitalised: "polish the text" names none), at most an acronym
+# between ("OJ"), and not a notice period, a translation service or "version of our ...".
+_VERSION_NOUN = r"(?:[Tt]ext|[Vv]ersion|[Tt]ranslation|[Oo]riginal|[Ww]ording|[Nn]otice|FAQ)s?"
+_NOT_VERSION = r"(?!\s+(?:period|services?|costs?|agenc\w*|of\s+(?:our|my|your|their)))"
+
+
+@cache
+def _version_pattern() -> re.Pattern[str]:
+    names = english_names_pattern().replace("\\", "")
+    capitalised = "|".join(n.capitalize() for n in names.split("|"))
+    return re.compile(rf"\b({capitalised})\s+(?:[A-Z]{{2,}}\s+)?{_VERSION_NOUN}\b"
+                      rf"{_NOT_VERSION}")
 
 
 def version_asked(text: str) -> str:
     """The language of the version a question asks about ("What does the Dutch text say
     about its entry into force?" -> "nl"), "" when it names none."""
-    m = re.search(rf"\b({english_names_pattern()})\s+(?:[\w-]+\s+)?{_VERSION_NOUN}\b",
-                  text, re.I)
+    m = _version_pattern().search(text)
     return language_code(m.group(1)) if m else ""
 
 
@@ -325,6 +336,11 @@ def topic(question: str) -> str:
     m = re.match(r"(?i)^(?:what|which)\s+(?:is|are|was|were)\s+(.+)$", q)
     if m:
         return m.group(1)
+    # "What does the agreement say about X?": no noun phrase without conjugating its verb;
+    # the question itself, quoted, reads right
+    if re.match(r"(?i)^(?:what|which)\s+(?:\w+\s+)?(?:do|does|did|can|could|should|must|"
+                r"will|would|shall|may)\b", q):
+        return f"an answer to “{q[0].upper() + q[1:]}?”"
     m = re.match(r"(?i)^(?:what|which)\s+(.+)$", q)
     if m:
         return "which " + m.group(1)
