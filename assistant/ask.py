@@ -33,7 +33,7 @@ from assistant.retrieve import (
     stem,
     terms,
 )
-from assistant.select import TRANSLATION, VERSION_TOP, WEIGHTS, root, strip_names
+from assistant.select import TRANSLATION, WEIGHTS, main_passage, root, strip_names
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import (
     MAX_QUESTION,
@@ -278,8 +278,7 @@ class Assistant:
         if not passages or q.compare:
             return passages
         # ... or the best-ranked of the language version it asks about ("the Italian notice")
-        first = next((p for p in passages[:VERSION_TOP]
-                      if q.version and p.language == q.version), passages[0])
+        first = passages[main_passage(q, passages)]
         doc = first.doc_id
         within = Filters(doc_ids=[doc]) if filters is None else replace(filters, doc_ids=[doc])
         have = {p.chunk_id for p in passages}

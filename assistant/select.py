@@ -94,6 +94,17 @@ WEIGHTS = Weights()
 VERSION_TOP = 6
 
 
+def main_passage(question: Question, passages: list[Passage],
+                 among: set[int] | None = None) -> int:
+    """The passage (of ``among``, by default all) whose document a question is mostly
+    about: the best-ranked, or the best-ranked in the version it asks about ("the Italian
+    notice"). `Assistant.within_first` searches that document again; `choose` weighs
+    other documents' sentences less."""
+    ranks = sorted(among) if among is not None else range(len(passages))
+    return next((i for i in ranks if i < VERSION_TOP
+                 and question.in_version(passages[i].language)), min(ranks))
+
+
 @dataclass
 class Candidate:
     text: str
@@ -102,6 +113,9 @@ class Candidate:
     index: int  # position of the sentence in its passage
     doc_id: str
     score: float = 0.0
+    # what of ``score`` only ranks (the preamble's and the version's weights): the support
+    # a decline is judged on is the score without it
+    ranking: float = 0.0
 
     @property
     def body(self) -> str:
@@ -311,17 +325,18 @@ class SentenceScorer:
                                          and holds(unnamed(c.body, question.names), wants))
             d = float(dense.get(i, floor))
             s = w.dense * d + w.lexical * lex + w.typed * typed + prior
-            if passages[c.passage].preamble:
-                s -= w.preamble
-            if question.version and passages[c.passage].language == question.version:
-                s += w.version  # "what does the Dutch text say ...?"
+            # a preamble's recital below an article; "what does the Dutch text say ...?"
+            # the Dutch sentence above its translation
+            ranking = (-w.preamble if passages[c.passage].preamble else 0.0) + (
+                w.version if question.in_version(passages[c.passage].language) else 0.0)
+            s += ranking
             if c.text.rstrip().endswith("?"):
                 s -= w.asking  # it echoes the question; the answer follows it
             if i not in dense:
                 s -= 1.0  # never embedded: below every sentence that was
             scores.append(s)
             if text == question.text:
-                c.score = s
+                c.score, c.ranking = s, ranking
         return scores
 
 
@@ -397,12 +412,7 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     w = scorer.weights
     scorer.score(question, question.text, cands, passages)
     if cands and not question.compare:
-        # the main document: the best-ranked, or the best-ranked in the version asked about
-        # (as `Assistant.within_first` searched it again)
-        in_version = [c.passage for c in cands
-                      if question.version and passages[c.passage].language == question.version
-                      and c.passage < VERSION_TOP]
-        focus = passages[min(in_version or [c.passage for c in cands])].doc_id
+        focus = passages[main_passage(question, passages, {c.passage for c in cands})].doc_id
         for c in cands:
             if c.doc_id != focus:
                 c.score -= w.other_doc
@@ -456,11 +466,8 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     # The preamble's and the version's weights say which sentence answers, not whether the
     # documents do: "Who are the parties?" is answered by the preamble alone, and naming
     # "the Italian text" does not make an unrelated Italian sentence an answer.
-    top = passages[best.passage]
-    support = best.score + (w.preamble if top.preamble else 0.0) - (
-        w.version if question.version and top.language == question.version else 0.0)
-    return Selection(translations_dropped(scorer, question, chosen, passages), support,
-                     ranked)
+    return Selection(translations_dropped(scorer, question, chosen, passages),
+                     best.score - best.ranking, ranked)
 
 
 def translations_dropped(scorer: SentenceScorer, question: Question, chosen: list[Candidate],
@@ -469,7 +476,7 @@ def translations_dropped(scorer: SentenceScorer, question: Question, chosen: lis
     in the question's language is quoted."""
     # "what does the Dutch text say?": the Dutch one is quoted, when there is one
     version = question.version if any(
-        passages[c.passage].language == question.version for c in chosen) else ""
+        question.in_version(passages[c.passage].language) for c in chosen) else ""
 
     def foreign(c: Candidate) -> bool:
         lang = passages[c.passage].language

@@ -14,7 +14,7 @@ from functools import cache
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
 from ingest.countries import find_countries
-from ingest.language import detect, english_names_pattern, language_code
+from ingest.language import detect, english_language_names, language_code
 
 # The kind of answer the interrogative asks for; the first match wins. "when" wants a date,
 # "how much" a quantity, "who" an agent, "where" a place.
@@ -131,6 +131,10 @@ class Question:
     # language -> roots of the question's words -> roots of their nearest words in that
     # language's part of the library (assistant.bridge): filled in at retrieval
     across: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def in_version(self, language: str) -> bool:
+        """Whether text in ``language`` is in the version the question asks about."""
+        return bool(self.version) and language == self.version
 
     def foreign(self, languages: set[str]) -> bool:
         """Whether text in ``languages`` is in another language than the question: then a
@@ -266,8 +270,7 @@ _NOT_VERSION = r"(?!\s+(?:period|services?|costs?|agenc\w*|of\s+(?:our|my|your|t
 
 @cache
 def _version_pattern() -> re.Pattern[str]:
-    names = english_names_pattern().replace("\\", "")
-    capitalised = "|".join(n.capitalize() for n in names.split("|"))
+    capitalised = "|".join(re.escape(n.capitalize()) for n in english_language_names())
     return re.compile(rf"\b({capitalised})\s+(?:[A-Z]{{2,}}\s+)?{_VERSION_NOUN}\b"
                       rf"{_NOT_VERSION}")
 

@@ -115,9 +115,9 @@ def language_code(name: str) -> str:
     return _codes_by_name().get(name.strip().lower(), "")
 
 
-def english_names_pattern() -> str:
-    """The English names of the languages above, as regex alternatives."""
-    return "|".join(sorted(map(re.escape, _codes_by_name()), key=len, reverse=True))
+def english_language_names() -> list[str]:
+    """The English names of the languages above, in lower case, longest first."""
+    return sorted(_codes_by_name(), key=len, reverse=True)
 
 
 def languages_named(text: str, lang: str) -> list[str]:
