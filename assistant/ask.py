@@ -190,9 +190,14 @@ class Assistant:
             if names and any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
                              for n in names):
                 factor *= NAME_BOOST
-            if q_weight and (shared := q_terms & self._title_terms.get(rec.doc_id, set())):
-                # "the youth exchange call": words of a title say which document
-                factor *= 1 + TITLE_BOOST * sum(idf(t) for t in shared) / q_weight
+            title_terms = self._title_terms.get(rec.doc_id, set())
+            if q_weight and (shared := q_terms & title_terms):
+                # "the youth exchange call": words of a title say which document; of two
+                # titles with the question's words, the one with fewer others ("the
+                # Outline Convention", not "Additional Protocol to the Outline Convention")
+                said = sum(idf(t) for t in shared)
+                covered = said / sum(idf(t) for t in title_terms)
+                factor *= 1 + TITLE_BOOST * said / q_weight * (1 + covered) / 2
             if factor > 1.0:
                 boosts[rec.doc_id] = factor
         return boosts
@@ -205,6 +210,9 @@ class Assistant:
     def _years(self, question: str) -> list[int]:
         low = question.lower()
         years = [int(y) for y in re.findall(r"\b(?:in|during|for|of)\s+(20\d\d)\b", low)]
+        # "the 1995 Additional Protocol", "the 1991 Anholt Agreement": a document named by
+        # its year
+        years += [int(y) for y in re.findall(r"\bthe\s+((?:19|20)\d\d)\s+[A-Z]", question)]
         if "this year" in low:
             years.append(self.today.year)
         if "next year" in low:

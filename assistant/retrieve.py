@@ -300,10 +300,14 @@ class KeywordIndex:
     def _search(self, bm25: bm25s.BM25 | None, metas: list[dict[str, Any]], query: str,
                 k: int, allowed: Callable[[dict[str, Any]], bool] | None,
                 language: str | None) -> list[tuple[int, float]]:
-        # the query's words as each language's passages were indexed
+        # the query's words as each language's passages were indexed; English stop words
+        # never, in any language's terms: an Italian or Dutch passage indexes its English
+        # title header's "the" and "to" (not stop words there), so an English question
+        # would rank the other-language half of a bilingual text above its English half
+        content = " ".join(w for w in WORD.findall(query.lower()) if w not in STOPWORDS)
         q = list(dict.fromkeys(terms_in(query, language) if language else (
             terms(query) + [t for lang in sorted(self._languages)
-                            for t in terms_in(query, lang)])))
+                            for t in terms_in(content, lang)])))
         if bm25 is None or not q:
             return []
         scores = bm25.get_scores(q)

@@ -225,7 +225,9 @@ class AgreementFinder:
         # the words that describe the agreement find it better than the whole request,
         # whose proposal and addressees pull in agreements on the same topic
         query = agreement_reference(request) or request
-        passages = self.assistant.retrieve(query, Filters(doc_types=["mou"]), {}, k=8)
+        # (a title that holds the reference's words says which: "the additional protocol")
+        passages = self.assistant.retrieve(query, Filters(doc_types=["mou"]),
+                                           self.assistant._boosts(query), k=8)
         views: dict[str, list[DocRecord]] = {}
         for p in passages:
             if p.doc_id not in views and (r := self.library.registry.get(p.doc_id)):

@@ -57,3 +57,81 @@ def test_initialisms_of_names_a_document_spells_out() -> None:
     assert {"wef", "sci"} <= found
     assert "wefce" in found  # names run together: every stretch of them counts
     assert not any(len(x) < 3 for x in found)
+
+
+BILINGUAL = """# Agreement on the Cross-Border Co-operation of the Towns of Aldmoor and Veldhoven
+
+## Article 1
+
+The towns of Aldmoor and Veldhoven shall co-operate in culture, schools and the
+protection of the river that joins them.
+
+## Article 2
+
+This Agreement shall come into force three months after the date on which both towns
+have expressed their consent to be bound by it.
+
+## Artikel 1
+
+De gemeenten Aldmoor en Veldhoven werken samen op het gebied van cultuur, scholen en de
+bescherming van de rivier die hen verbindt.
+
+## Artikel 2
+
+Deze Overeenkomst treedt in werking drie maanden na de datum waarop beide gemeenten hun
+instemming hebben betuigd om door de Overeenkomst te worden gebonden.
+"""
+
+
+def test_an_english_question_finds_the_english_half_of_a_bilingual_text(
+        embedded_settings, tmp_path: Path) -> None:
+    """Each Dutch chunk carries the English title as its header, whose "the" and "to" are
+    no stop words in Dutch: an English question's stop words must not rank that half
+    first."""
+    doc = tmp_path / "aldmoor-veldhoven-agreement-en-nl.md"
+    doc.write_text(BILINGUAL, encoding="utf-8")
+    library = Library(embedded_settings)
+    library.ingest([doc])
+    retriever = Assistant(library, today=date(2026, 11, 22)).retriever
+    assert {p.language for p in retriever.run("Artikel Overeenkomst gemeenten", k=8)} >= {
+        "en", "nl"}, "the test needs a text indexed in both languages"
+    retriever.mode = "bm25"
+    found = retriever.run("When is it that the agreement is to come into force, and what "
+                          "is needed for it to do so?", k=3)
+    assert found[0].language == "en" and "come into force" in found[0].text
+
+
+def test_a_title_that_names_no_more_than_the_question_ranks_first(
+        embedded_settings, tmp_path: Path) -> None:
+    """Of two titles with every word of the name a question uses, the one with fewer
+    others; and a document named by its year ("the 1995 Protocol") is that year's."""
+    def treaty(title: str, place: str, day: str, body: str) -> str:
+        return (f"# {title}\n\nThe member States of the Council of Europe, signatories "
+                f"hereto, have agreed as follows.\n\n## Article 1\n\n{body}\n\nIn witness "
+                f"whereof the undersigned have signed this instrument. Done at {place}, this "
+                f"{day}, in English and French.\n")
+
+    texts = {
+        "outline.md": treaty("European Outline Agreement on Town Twinning", "Madrid",
+                             "21st day of May 1980", "The parties shall encourage twinning."),
+        "protocol.md": treaty("Additional Protocol to the European Outline Agreement on Town "
+                              "Twinning", "Strasbourg", "9th day of November 1995",
+                              "Twinning bodies may be set up under this Protocol."),
+        "protocol2.md": treaty("Protocol No. 2 to the European Outline Agreement on Town "
+                               "Twinning", "Strasbourg", "5th day of May 1998",
+                               "Towns that are not neighbours may be twinned."),
+    }
+    paths = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    library = Library(embedded_settings)
+    library.ingest(paths)
+    assistant = Assistant(library, today=date(2026, 11, 22))
+    by_source = {r.source: r.doc_id for r in assistant.records()}
+    boosts = assistant._boosts("When was the European Outline Agreement on Town Twinning "
+                               "concluded?")
+    assert boosts[by_source["outline.md"]] > boosts[by_source["protocol.md"]]
+    boosts = assistant._boosts("What may be set up under the 1995 Protocol to the Outline "
+                               "Agreement?")
+    assert boosts[by_source["protocol.md"]] > boosts[by_source["protocol2.md"]]
