@@ -336,13 +336,21 @@ def topic(question: str) -> str:
     """The question in its own words as a noun phrase for a decline: "What is the population
     of Glastonbury?" -> "the population of Glastonbury"; "Who signed X?" -> "who signed X"."""
     q = question.strip().rstrip("?.! ")
+    q = re.sub(r"(?i)^(?:and|but|so|then)\b[\s,]*", "", q)  # a follow-up's "And when ...?"
     m = re.match(r"(?i)^(?:what|which)\s+(?:is|are|was|were)\s+(.+)$", q)
     if m:
         return m.group(1)
-    # "What does the agreement say about X?": no noun phrase without conjugating its verb;
-    # the question itself, quoted, reads right
-    if re.match(r"(?i)^(?:what|which)\s+(?:\w+\s+)?(?:do|does|did|can|could|should|must|"
-                r"will|would|shall|may)\b", q):
+    # "What does the agreement say about X?", "On what date did X ratify it?", "When was it
+    # signed?": no noun phrase or clause without undoing the question's inversion; the
+    # question itself, quoted, reads right
+    wh = (r"(?:(?:in|on|at|from|by|for|under|to|with|of)\s+)?"
+          r"(?:what|which|who|whom|whose|when|where|why|how)")
+    if (re.match(rf"(?i)^{wh}(?:\s+[\w'.-]+){{0,4}}?\s+(?:do|does|did)\b", q)
+            or re.match(r"(?i)^(?:what|which)\s+(?:\w+\s+)?(?:can|could|should|must|will|"
+                        r"would|shall|may)\b", q)
+            or re.match(r"(?i)^(?:when|where|why|how(?:\s+(?:much|long|often|far|old|large|big|"
+                        r"soon|high))?)\s+(?:is|are|was|were|can|could|should|"
+                        r"must|will|would|shall|may|has|have|had)\b", q)):
         return f"an answer to “{q[0].upper() + q[1:]}?”"
     m = re.match(r"(?i)^(?:what|which)\s+(.+)$", q)
     if m:

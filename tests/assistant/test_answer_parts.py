@@ -60,6 +60,18 @@ def test_a_decline_names_what_is_missing_in_the_question_s_words():
     assert topic("Which documents does a town need to attach?") == (
         "an answer to “Which documents does a town need to attach?”")
     assert topic("Which partners are eligible?") == "which partners are eligible"
+    # a question with its verb inverted is quoted, never made a clause that reads wrong
+    # ("do not give on what date did the Netherlands ratify it")
+    assert topic("On what date did the Netherlands ratify it?") == (
+        "an answer to “On what date did the Netherlands ratify it?”")
+    assert topic("What annual membership dues does SCI charge a town?") == (
+        "an answer to “What annual membership dues does SCI charge a town?”")
+    assert topic("When was it signed?") == "an answer to “When was it signed?”"
+    assert topic("How long is it valid?") == "an answer to “How long is it valid?”"
+    assert topic("How many agreements were signed?") == "how many agreements were signed"
+    # a follow-up's "And ..." is not part of what is missing
+    assert topic("And when does it expire?") == "an answer to “When does it expire?”"
+    assert topic("And who signed it?") == "who signed it"
 
 
 def test_each_part_of_a_two_part_question_is_answered(answerer):
