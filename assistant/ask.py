@@ -365,8 +365,15 @@ class Assistant:
         q = understand(question)
         query, convo_docs = self.resolve(question, conversation)
         boosts = self._boosts(query)
-        for d in convo_docs:
-            boosts[d] = boosts.get(d, 1.0) * 2.0
+        if convo_docs:
+            # "And when does it expire?": "it" is what the last answer was about; another
+            # agreement's expiry would answer a question nobody asked
+            # (a filter the officer set since, on other documents, wins)
+            wanted = sorted(convo_docs & set(filters.doc_ids) if filters and filters.doc_ids
+                            else convo_docs)
+            if wanted:
+                filters = (Filters(doc_ids=wanted) if filters is None
+                           else replace(filters, doc_ids=wanted))
         if q.soonest and (soonest := self._soonest(q, filters, boosts, live)):
             return _Plan(query, [], soonest, final=True)
         keyword = self.retriever.keyword

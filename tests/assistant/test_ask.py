@@ -78,6 +78,19 @@ def test_follow_up_is_resolved_against_the_conversation(assistant):
     follow = assistant.ask("And when does it expire?", conversation=convo)
     assert "15 June 2027" in follow.text
     assert len(convo.turns) == 2 and convo.turns[1].answer is follow
+    # "it" is the agreement the conversation is about: never another agreement's clause
+    assert {c.source for c in follow.citations} == {VILA}
+
+
+def test_a_follow_up_is_answered_from_the_conversation_s_documents_only(assistant):
+    convo = Conversation()
+    first = assistant.ask("What areas of cooperation are covered by our sister city "
+                          "agreement with Vila Serena?", conversation=convo)
+    cited = {c.source for c in first.citations}
+    assert cited == {VILA}
+    follow = assistant.ask("And when does it expire?", conversation=convo)
+    assert not follow.declined and "15 June 2027" in follow.text
+    assert {c.source for c in follow.citations} <= cited
 
 
 def test_status_is_computed_against_the_injected_today(assistant):
