@@ -135,3 +135,34 @@ def test_a_title_that_names_no_more_than_the_question_ranks_first(
     boosts = assistant._boosts("What may be set up under the 1995 Protocol to the Outline "
                                "Agreement?")
     assert boosts[by_source["protocol.md"]] > boosts[by_source["protocol2.md"]]
+
+
+def test_a_passage_in_another_language_is_not_sunk_by_keyword_hits(
+        embedded_settings, tmp_path: Path) -> None:
+    """Keywords cannot find an Italian answer to an English question; the embedder can,
+    and fusion must not push what it ranks near the top below every English passage that
+    merely shares the question's words."""
+    italian = tmp_path / "faq-bando-it.md"
+    italian.write_text(
+        "# Domande e risposte sul bando\n\nDomanda: quanto può essere lunga la descrizione "
+        "delle risorse finanziarie del candidato?\n\nRisposta: la descrizione non deve "
+        "superare tre pagine; non occorre allegare il bilancio completo del Comune.\n",
+        encoding="utf-8")
+    paths = [italian]
+    for i, topic in enumerate(["parking", "libraries", "street lighting", "school meals",
+                               "waste collection", "bus timetables"]):
+        doc = tmp_path / f"note-{i}.md"
+        doc.write_text(f"# Note on {topic}\n\nThe description of the application for "
+                       f"{topic} lists the financial resources of the applicant and how long "
+                       f"the {topic} service may run.\n", encoding="utf-8")
+        paths.append(doc)
+    library = Library(embedded_settings)
+    library.ingest(paths)
+    retriever = Assistant(library, today=date(2026, 11, 22)).retriever
+    question = ("How long may the description of the applicant's financial resources be, "
+                "and must a town attach its full budget?")
+    retriever.mode = "dense"
+    dense = [p.source for p in retriever.run(question, k=3)]
+    assert italian.name in dense, "the test needs the embedder to find the Italian answer"
+    retriever.mode = "hybrid"
+    assert italian.name in [p.source for p in retriever.run(question, k=3)]
