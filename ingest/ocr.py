@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -142,6 +143,26 @@ class _Pages:
         self.pdf.close()
 
 
+# Agreements date themselves with raised ordinals ("this 13th day of March 2001"), and
+# Tesseract reads the raised "th" as a quote mark or an asterisk: "13" day of March".
+# Before "day of" or an English month, such a mark after a day's number is its ordinal.
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
+_RAISED_ORDINAL = re.compile(
+    rf"\b([1-9]|[12]\d|3[01])[\"'\u201c\u201d\u2018\u2019\u00b0*]"
+    rf"(?=\s+(?:day\s+of\b|(?:of\s+)?(?:{_MONTHS})\b))")
+
+
+def raised_ordinals(text: str) -> str:
+    """ "13" day of March" -> "13th day of March" (English text read by OCR only)."""
+    def ordinal(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+
+    return _RAISED_ORDINAL.sub(ordinal, text)
+
+
 def _read(image: Any, number: int, lang: str) -> OcrPage:
     import pytesseract
 
@@ -165,6 +186,8 @@ def _read(image: Any, number: int, lang: str) -> OcrPage:
     for par in paragraphs:
         blocks.append("\n".join(" ".join(ws) for k, ws in lines.items() if k[:2] == par))
     text = "\n\n".join(b for b in blocks if b.strip())
+    if "eng" in lang.split("+"):
+        text = raised_ordinals(text)
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return OcrPage(number, text, confidence, lang)
 

@@ -91,6 +91,50 @@ def test_drawn_scan_is_read_with_the_language_of_each_page(tmp_path: Path) -> No
     assert all(p.ocr_confidence and p.ocr_confidence > 80 for p in doc.pages)
 
 
+def test_raised_ordinals_read_as_marks_are_ordinals_again() -> None:
+    from ingest.ocr import raised_ordinals
+
+    assert raised_ordinals('beginning on the 13" day of March 2001') == (
+        "beginning on the 13th day of March 2001")
+    assert raised_ordinals("this 1\u201d day of May 1998, the 22* of October") == (
+        "this 1st day of May 1998, the 22nd of October")
+    # a mark after a number that no day or month follows is what it says
+    assert raised_ordinals('a map 12" by 10", filed in 2001" day') == (
+        'a map 12" by 10", filed in 2001" day')
+
+
+@needs_tesseract
+def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path) -> None:
+    """Tesseract reads a raised "th" as a quote mark ("13\" day of March 2001"): the
+    signing date an agreement gives that way is still its date."""
+    dpi = 200
+    big = ImageFont.truetype(str(FONT), size=int(dpi * 0.16)) if FONT.exists() \
+        else ImageFont.load_default(size=int(dpi * 0.16))
+    small = ImageFont.truetype(str(FONT), size=int(dpi * 0.09)) if FONT.exists() \
+        else ImageFont.load_default(size=int(dpi * 0.09))
+    im = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 250)
+    draw = ImageDraw.Draw(im)
+    draw.multiline_text((int(dpi * 0.9), int(dpi * 1.0)), PAGE_EN.split("\n\nSigned")[0],
+                        fill=20, font=big, spacing=int(dpi * 0.09))
+    x, y = int(dpi * 0.9), int(dpi * 4.2)
+    for part, font, rise in [("Signed at Alderbrook on the 13", big, 0),
+                             ("th", small, int(dpi * 0.03)), (" day of March 2023.", big, 0)]:
+        draw.text((x, y - rise), part, fill=20, font=font)
+        x += int(draw.textlength(part, font=font))
+    path = tmp_path / "raised.pdf"
+    im.rotate(0.4, fillcolor=250).save(path, resolution=dpi)
+    doc = parse_bytes(path.read_bytes(), "raised.pdf")
+    assert doc.scanned_pages == [1]
+    assert "13th day of March 2023" in doc.pages[0].text, doc.pages[0].text
+
+    from ingest.classify import DocumentClassifier
+    from ingest.extract import FieldExtractor
+
+    kind = DocumentClassifier().run(doc).doc_type
+    fields = FieldExtractor().run(doc, kind)
+    assert fields["signing_date"].value == "2023-03-13"
+
+
 @pytest.mark.slow
 @needs_tesseract
 def test_scanned_bilingual_agreement_is_answered_with_pages(tmp_path: Path) -> None:
