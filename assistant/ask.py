@@ -210,9 +210,10 @@ class Assistant:
     def _years(self, question: str) -> list[int]:
         low = question.lower()
         years = [int(y) for y in re.findall(r"\b(?:in|during|for|of)\s+(20\d\d)\b", low)]
-        # "the 1995 Additional Protocol", "the 1991 Anholt Agreement": a document named by
-        # its year
-        years += [int(y) for y in re.findall(r"\bthe\s+((?:19|20)\d\d)\s+[A-Z]", question)]
+        # "the 1995 Additional Protocol", "the 2025 project": a document named by its year
+        # (a comparison's side starts with it: "2025 project's figures")
+        years += [int(y) for y in re.findall(r"(?:^|\bthe\s+)((?:19|20)\d\d)\s+[^\W\d]",
+                                             question.strip())]
         if "this year" in low:
             years.append(self.today.year)
         if "next year" in low:
@@ -411,7 +412,10 @@ class Assistant:
         side_q = replace(q, names=[*q.names, *q.sides], sides=None)
         aspect = strip_names(query, list(q.sides))  # "compare the co-financing rates"
         for side in q.sides:
-            found = [p for p in self.retrieve(f"{side} {query}", filters, boosts, k, live)
+            # what names this side ("the 2025 project's figures") weighs in its own search
+            mine = self._boosts(side)
+            side_boosts = {d: boosts.get(d, 1.0) * mine.get(d, 1.0) for d in {*boosts, *mine}}
+            found = [p for p in self.retrieve(f"{side} {query}", filters, side_boosts, k, live)
                      if p.doc_id not in used]
             side_terms = set(terms(side))
             texts: dict[str, str] = {}
@@ -419,8 +423,11 @@ class Assistant:
                 texts[p.doc_id] = texts.get(p.doc_id, p.title + " " + p.source) + " " + p.text
             if not texts:
                 return None
-            # the document that names the side best (IDF of shared words), then rank
-            naming = {d: sum(keyword.idf(t) for t in side_terms & set(terms(text))) - 0.01 * i
+            # the document that names the side best (IDF of shared words, and the year the
+            # side names when it is the document's: "the 2025 project"), then rank
+            years = {d: str(r.year) for d in texts if (r := self._record(d)) and r.year}
+            naming = {d: sum(keyword.idf(t) for t in side_terms & (
+                set(terms(text)) | {years.get(d, "")})) - 0.01 * i
                       for i, (d, text) in enumerate(texts.items())}
             doc = max(naming, key=naming.__getitem__)
             used.add(doc)

@@ -353,3 +353,14 @@ def find_times(text: str) -> list[TimeHit]:
             tz = (codes or zones or [None])[0]
         out.append(TimeHit(f"{h:02d}:{int(minutes or 0):02d}", tz or None, m.start(), m.end()))
     return out
+
+
+_NAMED_YEAR = re.compile(r"(?<![\d])((?:19|20)\d\d)(?![\d])")
+
+
+def year_in_name(name: str) -> int | None:
+    """The year a file's name gives it ("report_...-mining-2025.pdf" -> 2025), when it
+    gives exactly one: officers name files by year, and a paper with no date on its cover
+    is "the 2025 project" to them."""
+    found = set(_NAMED_YEAR.findall(name.rsplit("/", 1)[-1]))
+    return int(found.pop()) if len(found) == 1 else None

@@ -24,6 +24,7 @@ from langchain_core.documents import Document
 
 from ingest.chunk import Chunker
 from ingest.classify import DocumentClassifier
+from ingest.dates import year_in_name
 from ingest.embedders import Embedder
 from ingest.extract import FieldExtractor
 from ingest.fields import extractor_version
@@ -166,7 +167,8 @@ class IngestPipeline:
         title = str(values.get("title") or parsed.title_hint or Path(parsed.source).stem)
         kind = classification.doc_type
         year = _year(values.get({"mou": "signing_date", "grant_call": "deadline",
-                                 "policy_report": "date"}.get(kind, "")))
+                                 "policy_report": "date"}.get(kind, ""))) or year_in_name(
+            parsed.source)
         countries = _as_list(values.get("countries") or values.get("eligible_countries"))
         return DocRecord(
             doc_id=doc_id,

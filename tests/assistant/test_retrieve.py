@@ -166,3 +166,33 @@ def test_a_passage_in_another_language_is_not_sunk_by_keyword_hits(
     assert italian.name in dense, "the test needs the embedder to find the Italian answer"
     retriever.mode = "hybrid"
     assert italian.name in [p.source for p in retriever.run(question, k=3)]
+
+
+def test_each_side_of_a_comparison_named_by_its_year_comes_from_its_document(
+        embedded_settings, tmp_path: Path) -> None:
+    """Two papers of one project under one title, told apart only by the year in their
+    file names: "the 2024 project" and "the 2025 project's figures" are each answered from
+    their own."""
+    for year, share, method in [("2024", "17%", "a zero-shot classifier"),
+                                ("2025", "1.68%", "an exact string search and a regex")]:
+        (tmp_path / f"report_agreements-mining-{year}.md").write_text(
+            "# International Agreements Data Base Mining\n\n## Patronage\n\nUsing "
+            f"{method}, we found that {share} of the agreements were concluded under the "
+            "patronage of Sister Cities International.\n\n## Data\n\nThe agreements come "
+            "from the archives of several states.\n", encoding="utf-8")
+    # a guide that says more of the patronage than either paper, in the question's words
+    (tmp_path / "sci-toolkit.md").write_text(
+        "# Partnership Agreement Toolkit\n\n## Patronage\n\nThe share of agreements under "
+        "Sister Cities International patronage grows each year: our figures show how many "
+        "projects and agreements are reported under the patronage of Sister Cities "
+        "International, and how their share compares across projects.\n", encoding="utf-8")
+    library = Library(embedded_settings)
+    library.ingest(sorted(tmp_path.glob("*.md")))
+    assistant = Assistant(library, today=date(2026, 11, 22))
+    assert sorted(r.year for r in assistant.records() if r.year) == [2024, 2025]
+    answer = assistant.ask("How does the share of agreements under Sister Cities "
+                           "International patronage reported by the 2024 project compare "
+                           "with the 2025 project's figures?")
+    assert {c.source for c in answer.citations} == {"report_agreements-mining-2024.md",
+                                                    "report_agreements-mining-2025.md"}
+    assert "17%" in answer.text and "1.68%" in answer.text

@@ -64,6 +64,17 @@ def test_impossible_dates_yield_nothing(text: str) -> None:
     assert first_date(text) is None
 
 
+def test_the_year_a_file_name_gives() -> None:
+    from ingest.dates import year_in_name
+
+    assert year_in_name("report_pw-international-agreements-mining-2025.pdf") == 2025
+    assert year_in_name("uploads/mou-1991-nl.md") == 1991
+    # a period or a date stamp gives no single year; nor does a name without one
+    assert year_in_name("interreg-2021-2027-guide.pdf") is None
+    assert year_in_name("scan-20251201.pdf") is None
+    assert year_in_name("agreement.pdf") is None
+
+
 def test_first_date_and_arithmetic() -> None:
     text = "Call opened marzo 2011, deadline 15 giugno 2022."
     assert first_date(text, lang="it") == "2011-03"
