@@ -40,6 +40,7 @@ from assistant.understand import (
     Question,
     is_follow_up,
     names_in,
+    points_back,
     understand,
     version_asked,
 )
@@ -160,8 +161,25 @@ class Assistant:
         if not last or names_in(question) or not is_follow_up(question):
             return question, set()
         prev_names = " ".join(names_in(last.question))
-        docs = {c.doc_id for c in last.answer.citations}
+        # a decline cites only the closest thing the documents hold: not what "it" is
+        docs = set() if last.answer.declined else {c.doc_id for c in last.answer.citations}
         return f"{question} {prev_names}".strip(), docs
+
+    def about(self, question: str, convo_docs: set[str], filters: Filters | None,
+              live: list[str]) -> Filters | None:
+        """The filter a follow-up that points back ("and when does it expire?") is answered
+        within: the conversation's documents, since "it" is what the last answer was about
+        and another agreement's expiry would answer a question nobody asked. None when the
+        question merely is short ("which calls close soonest?" starts another subject), or
+        when a filter the officer set since says otherwise, or the documents are gone."""
+        if not convo_docs or not points_back(question):
+            return None
+        if filters is not None and not replace(filters, doc_ids=[]).is_empty():
+            return None  # a type, partner, country or year filter set since: it decides
+        wanted = convo_docs & set(live)
+        if filters is not None and filters.doc_ids:
+            wanted &= set(filters.doc_ids)
+        return Filters(doc_ids=sorted(wanted)) if wanted else None
 
     def _boosts(self, question: str) -> dict[str, float]:
         """Documents whose partner, country, type, year or title the question names rank
@@ -366,21 +384,17 @@ class Assistant:
         q = understand(question)
         query, convo_docs = self.resolve(question, conversation)
         boosts = self._boosts(query)
-        if convo_docs:
-            # "And when does it expire?": "it" is what the last answer was about; another
-            # agreement's expiry would answer a question nobody asked
-            # (a filter the officer set since, on other documents, wins)
-            wanted = sorted(convo_docs & set(filters.doc_ids) if filters and filters.doc_ids
-                            else convo_docs)
-            if wanted:
-                filters = (Filters(doc_ids=wanted) if filters is None
-                           else replace(filters, doc_ids=wanted))
+        for d in convo_docs:
+            boosts[d] = boosts.get(d, 1.0) * 2.0
+        within = self.about(question, convo_docs, filters, live)
         if q.soonest and (soonest := self._soonest(q, filters, boosts, live)):
             return _Plan(query, [], soonest, final=True)
         keyword = self.retriever.keyword
         embedded, passages = None, []
         if q.sides and (compared := self.compare(q, query, filters, boosts, k, live)):
             embedded, passages = compared
+        if not passages and within is not None:
+            q, passages = self.evidence(q, query, within, boosts, k, live)
         if not passages:
             q, passages = self.evidence(q, query, filters, boosts, k, live)
         # a name may be written otherwise in passages of another language ("Noordrijn-
@@ -388,7 +402,9 @@ class Assistant:
         # question, a name absent from the library is no reason to decline
         top = passages[:5]
         foreign = 2 * sum(q.foreign({p.language}) for p in top if p.language) > len(top)
-        if not foreign and (unknown := self.unknown_names(q, live)):
+        # (a follow-up's names are the previous question's: "and who signed it?")
+        named = q if query == question else understand(query)
+        if not foreign and (unknown := self.unknown_names(named, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:
             facts = self.facts_for(question, passages, convo_docs)

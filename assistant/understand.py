@@ -329,7 +329,14 @@ def places_asked(text: str, language: str = "") -> list[str]:
 
 
 def is_follow_up(text: str) -> bool:
-    return bool(_FOLLOW_UP.search(text)) or len(text.split()) <= 6
+    return points_back(text) or len(text.split()) <= 6
+
+
+def points_back(text: str) -> bool:
+    """Whether a question points back at what was just discussed ("and when does it
+    expire?", "what about their budget?"), not merely a short one ("which calls close
+    soonest?" starts another subject)."""
+    return bool(_FOLLOW_UP.search(text))
 
 
 def topic(question: str) -> str:
