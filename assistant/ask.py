@@ -181,9 +181,14 @@ class Assistant:
             wanted &= set(filters.doc_ids)
         return Filters(doc_ids=sorted(wanted)) if wanted else None
 
+    def boosts(self, question: str) -> dict[str, float]:
+        """``_boosts`` on the library as it is now (another instance may have ingested)."""
+        self._sync(self.retriever.live_ids())
+        return self._boosts(question)
+
     def _boosts(self, question: str) -> dict[str, float]:
         """Documents whose partner, country, type, year or title the question names rank
-        higher."""
+        higher (a title the more of it the question names)."""
         low = question.lower()
         types = self._types(question)
         years = set(self._years(question))
@@ -231,7 +236,7 @@ class Assistant:
         # "the 1995 Additional Protocol", "the 2025 project": a document named by its year
         # (a comparison's side starts with it: "2025 project's figures")
         years += [int(y) for y in re.findall(r"(?:^|\bthe\s+)((?:19|20)\d\d)\s+[^\W\d]",
-                                             question.strip())]
+                                             question.strip(), re.I)]
         if "this year" in low:
             years.append(self.today.year)
         if "next year" in low:
@@ -241,9 +246,13 @@ class Assistant:
     # -- retrieve -------------------------------------------------------------------------
 
     def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
-                 k: int = 8, live: list[str] | None = None) -> list[Passage]:
+                 k: int = 8, live: list[str] | None = None,
+                 language: str = "") -> list[Passage]:
+        """``language``: the question's (a query with names added or taken out is no
+        sample to tell it from)."""
         live = self.retriever.live_ids() if live is None else live
-        passages = self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live)
+        passages = self.retriever.run(query, filters, k=k, boost_docs=boosts, live=live,
+                                      language=language)
         return self.complete_sentences(passages, live)
 
     def complete_sentences(self, passages: list[Passage],
@@ -265,15 +274,16 @@ class Assistant:
                boosts: dict[str, float], k: int, live: list[str]) -> list[Passage]:
         """The evidence: one search, one more per part of a several-part question, or one
         per side of a comparison (each side from its own documents), merged best-first."""
-        lists = [self.retrieve(query, filters, boosts, k, live)]
+        lists = [self.retrieve(query, filters, boosts, k, live, q.language)]
         if q.sides:
-            lists = [self.retrieve(f"{side} {query}", filters, boosts, k, live)
+            lists = [self.retrieve(f"{side} {query}", filters, boosts, k, live, q.language)
                      for side in q.sides]
         elif len(q.parts) > 1:
             # "When was the convention concluded, and in which languages is it authentic?":
             # a long name in the question outweighs each part's own words in one search.
             names = " ".join(q.names)
-            lists += [self.retrieve(f"{part} {names}", filters, boosts, k // 2, live)
+            lists += [self.retrieve(f"{part} {names}", filters, boosts, k // 2, live,
+                                    q.language)
                       for part in q.parts]
         if len(lists) == 1:
             return lists[0]
@@ -314,14 +324,15 @@ class Assistant:
         title = set(terms(first.title))
         titled = [n for n in q.names if set(terms(n)) <= title]
         aspect = strip_names(query, titled)
-        more = [p for p in self.retrieve(aspect, within, {}, WITHIN_FIRST, live)
+        more = [p for p in self.retrieve(aspect, within, {}, WITHIN_FIRST, live, q.language)
                 if p.chunk_id not in have]
         if len(q.parts) > 1:
             # "... and in which languages is it authentic?": each part asks its own aspect
             have |= {p.chunk_id for p in more}
             for part in q.parts:
                 found = [p for p in self.retrieve(strip_names(part, titled), within, {},
-                                                  WITHIN_PART, live) if p.chunk_id not in have]
+                                                  WITHIN_PART, live, q.language)
+                         if p.chunk_id not in have]
                 have |= {p.chunk_id for p in found}
                 more += found
         return passages + more
@@ -431,7 +442,8 @@ class Assistant:
             # what names this side ("the 2025 project's figures") weighs in its own search
             mine = self._boosts(side)
             side_boosts = {d: boosts.get(d, 1.0) * mine.get(d, 1.0) for d in {*boosts, *mine}}
-            found = [p for p in self.retrieve(f"{side} {query}", filters, side_boosts, k, live)
+            found = [p for p in self.retrieve(f"{side} {query}", filters, side_boosts, k, live,
+                                              q.language)
                      if p.doc_id not in used]
             side_terms = set(terms(side))
             texts: dict[str, str] = {}
@@ -449,7 +461,7 @@ class Assistant:
             used.add(doc)
             within = Filters(doc_ids=[doc]) if filters is None else replace(filters,
                                                                             doc_ids=[doc])
-            in_doc = self.retrieve(aspect, within, {}, k, live) or [p for p in found
+            in_doc = self.retrieve(aspect, within, {}, k, live, q.language) or [p for p in found
                                                                     if p.doc_id == doc]
             part = self.answerer.run(side_q, in_doc, doc_text=keyword.document_text)
             if part.declined:
@@ -590,7 +602,7 @@ class Assistant:
     def _soonest(self, q: Question, filters: Filters | None, boosts: dict[str, float],
                  live: list[str]) -> Answer | None:
         """"Which of our agreements expires first?": every candidate's date, in order."""
-        passages = self.retrieve(q.text, filters, boosts, 16, live)
+        passages = self.retrieve(q.text, filters, boosts, 16, live, q.language)
         words = [w for n in q.names for w in terms(n) if len(w) >= 3]
         dated: list[tuple[str, DocRecord, Passage]] = []
         for doc_id in dict.fromkeys(p.doc_id for p in passages):

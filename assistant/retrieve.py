@@ -24,7 +24,6 @@ import numpy as np
 
 from assistant.types import Passage
 from ingest.embedders import Embedder
-from ingest.language import detect
 from ingest.registry import DocumentRegistry
 from ingest.store import Store
 
@@ -385,8 +384,9 @@ class HybridRetriever:
 
     def run(self, query: str, filters: Filters | None = None, k: int = 8,
             boost_docs: dict[str, float] | None = None,
-            live: list[str] | None = None) -> list[Passage]:
-        """``live``: the committed document ids, when the caller already looked them up."""
+            live: list[str] | None = None, language: str = "") -> list[Passage]:
+        """``live``: the committed document ids, when the caller already looked them up;
+        ``language``: the question's (ISO 639-1), when known."""
         filters = filters or Filters()
         live = self.live_ids() if live is None else live
         if not live:
@@ -400,14 +400,17 @@ class HybridRetriever:
                 found[cid] = (text, meta)
         if self.mode in ("hybrid", "bm25"):
             self.keyword.ensure(live)
-            dense_only = set(list(ranked)[:k])  # the embedder's best k (insertion order)
+            # the embedder's best k (ranked holds them in rank order); one the keywords
+            # find anywhere in their pool has both lists' say (counting only their best k
+            # lost frozen-a a fact and an answer: f029, f067)
+            dense_only = set(list(ranked)[:k])
             for rank, (i, _score) in enumerate(self.keyword.search(query, pool,
                                                                    filters.matches)):
                 cid = self.keyword.ids[i]
                 ranked[cid] = ranked.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
                 found.setdefault(cid, (self.keyword.texts[i], self.keyword.metas[i]))
                 dense_only.discard(cid)
-            if self.mode == "hybrid" and dense_only and (asked := detect(query)):
+            if self.mode == "hybrid" and dense_only and language:
                 # Keywords cannot see a passage in another language than the question's
                 # (an English question, an Italian FAQ): when the embedder ranks it among
                 # the best, its meaning's rank stands for both lists, or fusion sinks the
@@ -416,7 +419,7 @@ class HybridRetriever:
                 for cid in dense_only:
                     text, meta = found[cid]
                     lang = str(meta.get("language") or "")
-                    if lang and lang != asked and _BODY.search(
+                    if lang and lang != language and _BODY.search(
                             text[int(meta.get("header_chars", 0)):]):
                         ranked[cid] *= DENSE_ALONE
         if boost_docs:

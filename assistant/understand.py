@@ -343,7 +343,8 @@ def topic(question: str) -> str:
     """The question in its own words as a noun phrase for a decline: "What is the population
     of Glastonbury?" -> "the population of Glastonbury"; "Who signed X?" -> "who signed X"."""
     q = question.strip().rstrip("?.! ")
-    q = re.sub(r"(?i)^(?:and|but|so|then)\b[\s,]*", "", q)  # a follow-up's "And when ...?"
+    # a follow-up's "And when ...?" (not "So-called", nor a bare "And?")
+    q = re.sub(r"(?i)^(?:and|but|so|then)(?:\s*,\s*|\s+)(?=\S)", "", q)
     m = re.match(r"(?i)^(?:what|which)\s+(?:is|are|was|were)\s+(.+)$", q)
     if m:
         return m.group(1)
@@ -353,6 +354,7 @@ def topic(question: str) -> str:
     wh = (r"(?:(?:in|on|at|from|by|for|under|to|with|of)\s+)?"
           r"(?:what|which|who|whom|whose|when|where|why|how)")
     if (re.match(rf"(?i)^{wh}(?:\s+[\w'.-]+){{0,4}}?\s+(?:do|does|did)\b", q)
+            or re.match(r"(?i)^(?:what|how)\s+about\b", q)
             or re.match(r"(?i)^(?:what|which)\s+(?:\w+\s+)?(?:can|could|should|must|will|"
                         r"would|shall|may)\b", q)
             or re.match(r"(?i)^(?:when|where|why|how(?:\s+(?:much|long|often|far|old|large|big|"

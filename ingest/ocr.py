@@ -11,6 +11,7 @@ in English, else the configured list.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
 import re
@@ -146,11 +147,10 @@ class _Pages:
 # Agreements date themselves with raised ordinals ("this 13th day of March 2001"), and
 # Tesseract reads the raised "th" as a quote mark or an asterisk: "13" day of March".
 # Before "day of" or an English month, such a mark after a day's number is its ordinal.
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December")
+# (English only: other languages write the day without a raised ending, or as "1er", "1°")
 _RAISED_ORDINAL = re.compile(
     rf"\b([1-9]|[12]\d|3[01])[\"'\u201c\u201d\u2018\u2019\u00b0*]"
-    rf"(?=\s+(?:day\s+of\b|(?:of\s+)?(?:{_MONTHS})\b))")
+    rf"(?=\s+(?:day\s+of\b|(?:of\s+)?(?:{'|'.join(calendar.month_name[1:])})\b))", re.I)
 
 
 def raised_ordinals(text: str) -> str:
@@ -186,7 +186,7 @@ def _read(image: Any, number: int, lang: str) -> OcrPage:
     for par in paragraphs:
         blocks.append("\n".join(" ".join(ws) for k, ws in lines.items() if k[:2] == par))
     text = "\n\n".join(b for b in blocks if b.strip())
-    if "eng" in lang.split("+"):
+    if "eng" in lang.split("+"):  # the pattern reads English day-and-month wording
         text = raised_ordinals(text)
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return OcrPage(number, text, confidence, lang)

@@ -227,7 +227,7 @@ class AgreementFinder:
         query = agreement_reference(request) or request
         # (a title that holds the reference's words says which: "the additional protocol")
         passages = self.assistant.retrieve(query, Filters(doc_types=["mou"]),
-                                           self.assistant._boosts(query), k=8)
+                                           self.assistant.boosts(query), k=8)
         views: dict[str, list[DocRecord]] = {}
         for p in passages:
             if p.doc_id not in views and (r := self.library.registry.get(p.doc_id)):

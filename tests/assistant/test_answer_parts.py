@@ -72,6 +72,8 @@ def test_a_decline_names_what_is_missing_in_the_question_s_words():
     # a follow-up's "And ..." is not part of what is missing
     assert topic("And when does it expire?") == "an answer to “When does it expire?”"
     assert topic("And who signed it?") == "who signed it"
+    assert topic("So-called twinning: is it binding?").startswith("so-called twinning")
+    assert topic("And what about Port Ashby?") == "an answer to “What about Port Ashby?”"
 
 
 def test_each_part_of_a_two_part_question_is_answered(answerer):

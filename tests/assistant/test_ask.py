@@ -268,9 +268,9 @@ def _spy_on_searches(assistant, monkeypatch) -> list:  # noqa: ANN001
     seen = []
     search = assistant.retrieve
 
-    def spy(query, filters, boosts, k=8, live=None):  # noqa: ANN001, ANN202
+    def spy(query, filters, boosts, k=8, live=None, language=""):  # noqa: ANN001, ANN202
         seen.append((query, filters))
-        return search(query, filters, boosts, k, live)
+        return search(query, filters, boosts, k, live, language)
 
     monkeypatch.setattr(assistant, "retrieve", spy)
     return seen

@@ -98,6 +98,7 @@ def test_raised_ordinals_read_as_marks_are_ordinals_again() -> None:
         "beginning on the 13th day of March 2001")
     assert raised_ordinals("this 1\u201d day of May 1998, the 22* of October") == (
         "this 1st day of May 1998, the 22nd of October")
+    assert raised_ordinals('THE 2" DAY OF JUNE') == "THE 2nd DAY OF JUNE"
     # a mark after a number that no day or month follows is what it says
     assert raised_ordinals('a map 12" by 10", filed in 2001" day') == (
         'a map 12" by 10", filed in 2001" day')
