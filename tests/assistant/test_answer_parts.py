@@ -678,3 +678,31 @@ def test_naming_a_version_does_not_make_an_unrelated_sentence_an_answer(answerer
                      "What does the Italian text say about the bank guarantee for the "
                      "festival?"):
         assert answerer.run(question, [en, it]).declined, question
+
+
+def test_a_sentence_that_restates_the_title_is_not_the_answer(answerer):
+    """A closing protocol that names the agreement in full ("On signing the Agreement
+    between the Kingdom of Eldmark, the Land of Westmark and ... on cross-border
+    co-operation between territorial authorities ...") shares every title word with a
+    question that names the agreement; the article that answers it ranks first."""
+    from assistant.select import restates
+
+    title = ("Agreement between the Kingdom of Eldmark, the Federal Republic of Ostland and "
+             "the Land of Westmark on cross-border co-operation between territorial "
+             "authorities")
+    text = ("Article 1\n\nThis Agreement applies, in the Land of Westmark, to the districts, "
+            "the rural boroughs and the Westmark water boards.\n\nFinal protocol\n\nOn "
+            "signing the Agreement between the Kingdom of Eldmark, the Federal Republic of "
+            "Ostland and the Land of Westmark on cross-border co-operation between "
+            "territorial authorities, the Contracting Parties agreed as follows.")
+    p = _passage(text, title=title)
+    assert restates("On signing the Agreement between the Kingdom of Eldmark, the Federal "
+                    "Republic of Ostland and the Land of Westmark on cross-border "
+                    "co-operation between territorial authorities", p)
+    assert not restates("This Agreement applies, in the Land of Westmark, to the districts.", p)
+    ans = answerer.run("Which authorities in the Land of Westmark are covered by the "
+                       "Agreement on cross-border co-operation between territorial "
+                       "authorities?", [p])
+    assert not ans.declined
+    assert ans.text.index("water boards") < ans.text.index("On signing") if (
+        "On signing" in ans.text) else "water boards" in ans.text
