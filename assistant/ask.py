@@ -45,7 +45,7 @@ from assistant.understand import (
     version_asked,
 )
 from ingest.injection import fence_instructions
-from ingest.language import languages_named
+from ingest.language import detect, languages_named
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -174,16 +174,21 @@ class Assistant:
         when a filter the officer set since says otherwise, or the documents are gone."""
         if not convo_docs or not points_back(question):
             return None
-        if filters is not None and not replace(filters, doc_ids=[]).is_empty():
-            return None  # a type, partner, country or year filter set since: it decides
         wanted = convo_docs & set(live)
-        if filters is not None and filters.doc_ids:
-            wanted &= set(filters.doc_ids)
-        return Filters(doc_ids=sorted(wanted)) if wanted else None
+        if filters is not None:
+            # (the officer's filters stay: of the documents, those they let through)
+            wanted = {d for d in wanted if (r := self._record(d)) is not None
+                      and filters.matches({**r.to_metadata(), "doc_id": d})}
+        if not wanted:
+            return None
+        return (Filters(doc_ids=sorted(wanted)) if filters is None
+                else replace(filters, doc_ids=sorted(wanted)))
 
     def boosts(self, question: str) -> dict[str, float]:
         """``_boosts`` on the library as it is now (another instance may have ingested)."""
-        self._sync(self.retriever.live_ids())
+        live = self.retriever.live_ids()
+        self._sync(live)
+        self.retriever.keyword.ensure(live)  # the title words' weights are its IDF
         return self._boosts(question)
 
     def _boosts(self, question: str) -> dict[str, float]:
@@ -394,6 +399,10 @@ class Assistant:
         self.retriever.keyword.ensure(live)
         q = understand(question)
         query, convo_docs = self.resolve(question, conversation)
+        if not q.language and query != question:
+            # "Who signed it?" is too short to tell its language; with the names it carries
+            # it may not be
+            q = replace(q, language=detect(query))
         boosts = self._boosts(query)
         for d in convo_docs:
             boosts[d] = boosts.get(d, 1.0) * 2.0
@@ -413,8 +422,9 @@ class Assistant:
         # question, a name absent from the library is no reason to decline
         top = passages[:5]
         foreign = 2 * sum(q.foreign({p.language}) for p in top if p.language) > len(top)
-        # (a follow-up's names are the previous question's: "and who signed it?")
-        named = q if query == question else understand(query)
+        # (a follow-up that points back asks about the previous question's names: "and
+        # who signed it?"; a short question on another subject does not)
+        named = understand(query) if query != question and points_back(question) else q
         if not foreign and (unknown := self.unknown_names(named, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:

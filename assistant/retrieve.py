@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.types import Passage
 from ingest.embedders import Embedder
+from ingest.language import detect
 from ingest.registry import DocumentRegistry
 from ingest.store import Store
 
@@ -384,9 +385,13 @@ class HybridRetriever:
 
     def run(self, query: str, filters: Filters | None = None, k: int = 8,
             boost_docs: dict[str, float] | None = None,
-            live: list[str] | None = None, language: str = "") -> list[Passage]:
+            live: list[str] | None = None, language: str | None = None) -> list[Passage]:
         """``live``: the committed document ids, when the caller already looked them up;
-        ``language``: the question's (ISO 639-1), when known."""
+        ``language``: the question's (ISO 639-1), "" when unknown; None: told from the
+        query itself (a caller with no question: the register's search, a letter's
+        request)."""
+        if language is None:
+            language = detect(query)
         filters = filters or Filters()
         live = self.live_ids() if live is None else live
         if not live:

@@ -334,7 +334,8 @@ class SentenceScorer:
             # the Dutch sentence above its translation
             ranking = (-w.preamble if passages[c.passage].preamble else 0.0) + (
                 w.version if question.in_version(passages[c.passage].language) else 0.0) - (
-                w.restates if restates(c.body, passages[c.passage]) else 0.0)
+                w.restates if wants != "agent" and restates(c.body, passages[c.passage])
+                else 0.0)  # ("who are the parties?": the sentence that names them is it)
             s += ranking
             if c.text.rstrip().endswith("?"):
                 s -= w.asking  # it echoes the question; the answer follows it
@@ -486,8 +487,9 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     # The preamble's and the version's weights say which sentence answers, not whether the
     # documents do: "Who are the parties?" is answered by the preamble alone, and naming
     # "the Italian text" does not make an unrelated Italian sentence an answer.
+    # (the best score without them, whichever sentence they put first)
     return Selection(translations_dropped(scorer, question, chosen, passages),
-                     best.score - best.ranking, ranked)
+                     max(c.score - c.ranking for c in ranked), ranked)
 
 
 def translations_dropped(scorer: SentenceScorer, question: Question, chosen: list[Candidate],

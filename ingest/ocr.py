@@ -11,7 +11,6 @@ in English, else the configured list.
 
 from __future__ import annotations
 
-import calendar
 import logging
 import os
 import re
@@ -21,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from babel.dates import get_month_names
 
 from ingest.language import detect
 
@@ -147,10 +148,13 @@ class _Pages:
 # Agreements date themselves with raised ordinals ("this 13th day of March 2001"), and
 # Tesseract reads the raised "th" as a quote mark or an asterisk: "13" day of March".
 # Before "day of" or an English month, such a mark after a day's number is its ordinal.
-# (English only: other languages write the day without a raised ending, or as "1er", "1°")
+# (English only: other languages write the day without a raised ending, or as "1er", "1°";
+# as printed or in capitals, never any case: "Annex 2" may be amended" is no date)
+_MONTHS = list(get_month_names("wide", locale="en").values())  # CLDR's, not the locale's
+_MONTH = "|".join([*_MONTHS, *(m.upper() for m in _MONTHS)])
 _RAISED_ORDINAL = re.compile(
     rf"\b([1-9]|[12]\d|3[01])[\"'\u201c\u201d\u2018\u2019\u00b0*]"
-    rf"(?=\s+(?:day\s+of\b|(?:of\s+)?(?:{'|'.join(calendar.month_name[1:])})\b))", re.I)
+    rf"(?=\s+(?:(?:day|Day|DAY)\s+(?:of|OF)\b|(?:(?:of|OF)\s+)?(?:{_MONTH})\b))")
 
 
 def raised_ordinals(text: str) -> str:

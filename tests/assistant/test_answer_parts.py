@@ -706,3 +706,14 @@ def test_a_sentence_that_restates_the_title_is_not_the_answer(answerer):
     assert not ans.declined
     assert ans.text.index("water boards") < ans.text.index("On signing") if (
         "On signing" in ans.text) else "water boards" in ans.text
+
+
+def test_who_the_parties_are_is_answered_by_the_sentence_that_names_them(answerer):
+    title = ("Memorandum of Understanding between the City of Lyon and the City of Turin on "
+             "Urban Cooperation")
+    text = ("This Memorandum of Understanding is concluded between the City of Lyon, France, "
+            "and the City of Turin, Italy. Both cities wish to strengthen their friendship. "
+            "The Parties shall exchange delegations every year.")
+    ans = answerer.run("Who are the parties to the memorandum?", [_passage(text, title=title)])
+    assert not ans.declined
+    assert ans.best and "City of Lyon, France" in ans.best[0].quote

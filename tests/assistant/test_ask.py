@@ -112,6 +112,24 @@ def test_a_decline_s_closest_passage_is_not_what_a_follow_up_is_about(assistant)
     assert follow.declined and "Oakhaven" in follow.text, follow.text
 
 
+def test_a_short_new_question_after_a_decline_is_not_about_its_names(assistant):
+    convo = Conversation()
+    assistant.ask("When does our sister city agreement with Oakhaven expire?",
+                  conversation=convo)
+    other = assistant.ask("What is the co-financing rate?", conversation=convo)
+    assert "Oakhaven" not in other.text
+
+
+def test_a_follow_up_keeps_to_its_document_under_a_type_filter(assistant):
+    convo = Conversation()
+    mous = Filters(doc_types=["mou"])
+    first = assistant.ask("What areas of cooperation are covered by our sister city "
+                          "agreement with Vila Serena?", mous, conversation=convo)
+    assert {c.source for c in first.citations} == {VILA}
+    follow = assistant.ask("And when does it expire?", mous, conversation=convo)
+    assert "15 June 2027" in follow.text and {c.source for c in follow.citations} == {VILA}
+
+
 def test_a_follow_up_on_a_document_removed_since_is_still_answered(assistant):
     from assistant.conversation import Turn
     from assistant.types import Answer, Citation

@@ -102,6 +102,7 @@ def test_raised_ordinals_read_as_marks_are_ordinals_again() -> None:
     # a mark after a number that no day or month follows is what it says
     assert raised_ordinals('a map 12" by 10", filed in 2001" day') == (
         'a map 12" by 10", filed in 2001" day')
+    assert raised_ordinals('"Annex 2" may be amended') == '"Annex 2" may be amended'
 
 
 @needs_tesseract
