@@ -178,7 +178,7 @@ class Assistant:
         if filters is not None:
             # (the officer's filters stay: of the documents, those they let through)
             wanted = {d for d in wanted if (r := self._record(d)) is not None
-                      and filters.matches({**r.to_metadata(), "doc_id": d})}
+                      and filters.matches(r.to_metadata())}
         if not wanted:
             return None
         return (Filters(doc_ids=sorted(wanted)) if filters is None

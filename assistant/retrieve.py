@@ -23,6 +23,7 @@ import bm25s
 import numpy as np
 
 from assistant.types import Passage
+from ingest.chunk import chunk_body
 from ingest.embedders import Embedder
 from ingest.language import detect
 from ingest.registry import DocumentRegistry
@@ -310,10 +311,13 @@ class KeywordIndex:
         # never, in any language's terms: an Italian or Dutch passage indexes its English
         # title header's "the" and "to" (not stop words there), so an English question
         # would rank the other-language half of a bilingual text above its English half
-        content = " ".join(w for w in WORD.findall(query.lower()) if w not in STOPWORDS)
-        q = list(dict.fromkeys(terms_in(query, language) if language else (
-            terms(query) + [t for lang in sorted(self._languages)
-                            for t in terms_in(content, lang)])))
+        if language:
+            q = terms_in(query, language)
+        else:
+            content = " ".join(w for w in WORD.findall(query.lower()) if w not in STOPWORDS)
+            q = terms(query) + [t for lang in sorted(self._languages)
+                                for t in terms_in(content, lang)]
+        q = list(dict.fromkeys(q))
         if bm25 is None or not q:
             return []
         scores = bm25.get_scores(q)
@@ -330,7 +334,6 @@ class KeywordIndex:
 
 
 def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    header = int(meta.get("header_chars", 0))
     return Passage(
         chunk_id=chunk_id,
         doc_id=str(meta.get("doc_id", "")),
@@ -339,7 +342,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> 
         doc_type=str(meta.get("doc_type", "")),
         page=meta.get("page"),
         section=str(meta.get("section", "")),
-        text=text[header:].strip(),
+        text=chunk_body(text, int(meta.get("header_chars", 0))).strip(),
         score=score,
         language=str(meta.get("language", "")),
         scanned=bool(meta.get("ocr", False)),
@@ -425,7 +428,7 @@ class HybridRetriever:
                     text, meta = found[cid]
                     lang = str(meta.get("language") or "")
                     if lang and lang != language and _BODY.search(
-                            text[int(meta.get("header_chars", 0)):]):
+                            chunk_body(text, int(meta.get("header_chars", 0)))):
                         ranked[cid] *= DENSE_ALONE
         if boost_docs:
             for cid, (_t, meta) in found.items():
