@@ -53,17 +53,22 @@ Por la Ciudad de Alderbrook: Alcaldesa Helen Marchetti
 Por el Municipio de Villaseca: Alcalde Tomas Ibarra"""
 
 
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The scans' serif face at ``size`` pixels (Pillow's own where DejaVu is absent)."""
+    return ImageFont.truetype(str(FONT), size=size) if FONT.exists() \
+        else ImageFont.load_default(size=size)
+
+
 def draw_scan(path: Path, pages: list[str], dpi: int = 200) -> Path:
     """An image-only PDF: each page text drawn on an A4 bitmap with a little grey noise,
     as a flatbed scanner makes it."""
     width, height = int(8.27 * dpi), int(11.69 * dpi)
-    font = ImageFont.truetype(str(FONT), size=int(dpi * 0.16)) if FONT.exists() \
-        else ImageFont.load_default(size=int(dpi * 0.16))
+    face = font(int(dpi * 0.16))
     images = []
     for text in pages:
         im = Image.new("L", (width, height), 250)
         draw = ImageDraw.Draw(im)
-        draw.multiline_text((int(dpi * 0.9), int(dpi * 1.0)), text, fill=20, font=font,
+        draw.multiline_text((int(dpi * 0.9), int(dpi * 1.0)), text, fill=20, font=face,
                             spacing=int(dpi * 0.09))
         images.append(im.rotate(0.4, fillcolor=250))  # scans are never quite straight
     images[0].save(path, save_all=True, append_images=images[1:], resolution=dpi)
@@ -110,19 +115,16 @@ def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path) -> None:
     """Tesseract reads a raised "th" as a quote mark ("13\" day of March 2001"): the
     signing date an agreement gives that way is still its date."""
     dpi = 200
-    big = ImageFont.truetype(str(FONT), size=int(dpi * 0.16)) if FONT.exists() \
-        else ImageFont.load_default(size=int(dpi * 0.16))
-    small = ImageFont.truetype(str(FONT), size=int(dpi * 0.09)) if FONT.exists() \
-        else ImageFont.load_default(size=int(dpi * 0.09))
+    big, small = font(int(dpi * 0.16)), font(int(dpi * 0.09))
     im = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 250)
     draw = ImageDraw.Draw(im)
     draw.multiline_text((int(dpi * 0.9), int(dpi * 1.0)), PAGE_EN.split("\n\nSigned")[0],
                         fill=20, font=big, spacing=int(dpi * 0.09))
     x, y = int(dpi * 0.9), int(dpi * 4.2)
-    for part, font, rise in [("Signed at Alderbrook on the 13", big, 0),
+    for part, face, rise in [("Signed at Alderbrook on the 13", big, 0),
                              ("th", small, int(dpi * 0.03)), (" day of March 2023.", big, 0)]:
-        draw.text((x, y - rise), part, fill=20, font=font)
-        x += int(draw.textlength(part, font=font))
+        draw.text((x, y - rise), part, fill=20, font=face)
+        x += int(draw.textlength(part, font=face))
     path = tmp_path / "raised.pdf"
     im.rotate(0.4, fillcolor=250).save(path, resolution=dpi)
     doc = parse_bytes(path.read_bytes(), "raised.pdf")
