@@ -83,3 +83,26 @@ def test_requests_to_the_server_are_bounded(chroma_server: str, tmp_path: Path):
     lib = Library(make_settings(tmp_path / "home", chroma_server))
     session = lib.store.client._server._session  # what _bound_requests sets
     assert session.timeout.read == 120.0 and session.timeout.connect == 5.0
+
+
+def test_a_revision_bump_the_server_drops_stays_off_the_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture):
+    """Committed documents, then the server dies before the library's revision is bumped:
+    nothing is lost and nothing is for the officer to do, so no warning (the command says
+    the server is down in its own one line); the traceback goes to the log file's level."""
+    import logging
+
+    from assistant.library import Library
+
+    library = Library(make_settings(tmp_path / "home"))
+    documents = library.store.documents
+
+    def dropped(**_kwargs: object) -> None:
+        raise ConnectionError("Server disconnected without sending a response.")
+
+    monkeypatch.setattr(documents, "modify", dropped)
+    with caplog.at_level(logging.INFO, logger="ingest.registry"):
+        library.registry._bump()
+    bumps = [r for r in caplog.records if "revision" in r.getMessage()]
+    assert bumps and all(r.levelno < logging.WARNING for r in bumps)
+    assert bumps[0].exc_info is not None
