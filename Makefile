@@ -67,6 +67,7 @@ eval: setup
 	$(BIN)/python -m evals.real --out results
 	$(BIN)/python -m evals.real_tasks
 	$(BIN)/python -m evals.score_fields --real
+	$(BIN)/python -m evals.ocr_accuracy
 	$(BIN)/python -m evals.qa
 	$(BIN)/python -m evals.funding_eval
 	$(BIN)/python -m evals.letter_eval
@@ -77,6 +78,7 @@ eval-real: setup
 	$(BIN)/python -m evals.real --out results
 	$(BIN)/python -m evals.real_tasks
 	$(BIN)/python -m evals.score_fields --real
+	$(BIN)/python -m evals.ocr_accuracy
 
 bench-query: setup
 	$(BIN)/python -m evals.bench_query --sizes $${SIZES:-1000,10000} --server --out results

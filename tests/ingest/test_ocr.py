@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from assistant.config import Settings
+from evals.ocr_accuracy import GOLD, character_accuracy
 from ingest.ocr import ocr_status, read_scanned_pages
 from ingest.parse import parse_bytes
 
@@ -173,14 +174,6 @@ TOOLKIT = SHARED / "real-docs" / "docs" / "mou_sci-partnership-agreement-toolkit
 REFERENCE = SHARED / "real-docs" / "ocr-reference" / f"{TOOLKIT.name}.ocr.json"
 
 
-def character_accuracy(reference: str, read: str) -> float:
-    """1 - character error rate (Levenshtein over whitespace-normalised text)."""
-    from rapidfuzz.distance import Levenshtein
-
-    a, b = " ".join(reference.split()), " ".join(read.split())
-    return 1 - Levenshtein.distance(a, b) / max(1, len(a))
-
-
 @pytest.mark.slow
 @needs_tesseract
 def test_toolkit_scans_read_against_the_reference() -> None:
@@ -197,3 +190,8 @@ def test_toolkit_scans_read_against_the_reference() -> None:
     assert accuracy[6] >= 0.8
     assert sum(accuracy.values()) / 4 >= 0.88
     assert pages[6].confidence < min(pages[n].confidence for n in (4, 5, 7))
+    # against the reference corrected by eye (evals/ocr_gold_toolkit.json): the same bar
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["pages"]
+    corrected = {n: character_accuracy(gold[str(n)], pages[n].text) for n in pages}
+    print("against the corrected reference:", {n: round(a, 3) for n, a in corrected.items()})
+    assert sum(corrected.values()) / 4 >= 0.88
