@@ -32,6 +32,7 @@ from assistant.retrieve import (
     KeywordIndex,
     stem,
     terms,
+    terms_and_parts,
 )
 from assistant.select import TRANSLATION, WEIGHTS, main_passage, root, strip_names
 from assistant.types import Answer, Citation, Passage
@@ -444,9 +445,8 @@ class Assistant:
         parts: list[Answer] = []
         evidence: list[Passage] = []
         used: set[str] = set()
-        # both sides' words say which document; the rest of the question asks what, and is
+        # each side's words say which document; the rest of the question asks what, and is
         # searched within each side's document
-        side_q = replace(q, names=[*q.names, *q.sides], sides=None)
         aspect = strip_names(query, list(q.sides))  # "compare the co-financing rates"
         for side in q.sides:
             # what names this side ("the 2025 project's figures") weighs in its own search
@@ -465,7 +465,7 @@ class Assistant:
             # side names when it is the document's: "the 2025 project"), then rank
             years = {d: str(r.year) for d in texts if (r := self._record(d)) and r.year}
             naming = {d: sum(keyword.idf(t) for t in side_terms & (
-                set(terms(text)) | {years.get(d, "")})) - 0.01 * i
+                terms_and_parts(text) | {years.get(d, "")})) - 0.01 * i
                       for i, (d, text) in enumerate(texts.items())}
             doc = max(naming, key=naming.__getitem__)
             used.add(doc)
@@ -473,7 +473,7 @@ class Assistant:
                                                                             doc_ids=[doc])
             in_doc = self.retrieve(aspect, within, {}, k, live, q.language) or [p for p in found
                                                                     if p.doc_id == doc]
-            part = self.answerer.run(side_q, in_doc, doc_text=keyword.document_text)
+            part = self.answerer.run(q.side(side), in_doc, doc_text=keyword.document_text)
             if part.declined:
                 return None
             parts.append(part)

@@ -59,6 +59,12 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+def terms_and_parts(text: str) -> set[str]:
+    """``terms`` with the parts of compounds and file names besides ("Isselburg-Anholt"
+    and "mou_anholt-agreement" also name "Anholt")."""
+    return set(terms(text)) | set(terms(re.sub(r"[-_]", " ", text)))
+
+
 # Snowball stemmers and stop words (from bm25s) for the other languages officers meet;
 # English keeps the light stemmer above, which every other stage's word matching uses.
 _SNOWBALL = {"it": ("italian", "STOPWORDS_ITALIAN"), "nl": ("dutch_porter", "STOPWORDS_DUTCH"),

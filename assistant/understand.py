@@ -8,7 +8,7 @@ the embedder and BM25.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from assistant.retrieve import STOPWORDS, terms
@@ -57,6 +57,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
 _SIDES = [
+    # "the 2024 and 2025 projects", "the Benelux and Anholt agreements": one noun, two sides
+    re.compile(r"\bthe\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?((?:19|20)\d\d|"
+               r"[A-Z][\w-]+)\s+([a-z]{3,})s\b"),
+    # "how do the rules of A differ from those of B?"
+    re.compile(r"\b(?:do|does|did|would)\s+(.+?)\s+differ\s+from\s+(?:(?:that|those|the\s+ones?)"
+               r"\s+(?:of|in|under|for)\s+)?(?:the\s+)?(.+?)[?.]?$", re.I),
     re.compile(r"\bbetween\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)[?.]?$", re.I),
     re.compile(r"\bcompare\s+(.+?)\s+(?:and|with|to|versus|vs\.?)\s+(?:the\s+)?(.+?)[?.]?$",
                re.I),
@@ -145,6 +151,27 @@ class Question:
     def compare(self) -> bool:
         return self.sides is not None
 
+    def side(self, side: str) -> Question:
+        """The question as one side of its comparison asks it: what pins down the other
+        side ("the 1986 Benelux agreement" when this side is "the 1991 Anholt agreement")
+        is no longer something this side's document must hold."""
+        others = [s.lower() for s in self.sides or () if s != side]
+        mine = side.lower()
+
+        def kept(*shown: str) -> bool:
+            def holds(text: str) -> bool:
+                return all(re.search(rf"(?<!\w){re.escape(x.lower())}(?!\w)", text)
+                           for x in shown if x)
+            return holds(mine) or not any(holds(o) for o in others)
+
+        return replace(
+            self, sides=None,
+            names=list(dict.fromkeys([*(n for n in self.names if kept(n)), side])),
+            editions=[(n, y) for n, y in self.editions if kept(n, y)],
+            codes=[c for c in self.codes if kept(c)],
+            parts_named=[(a, b) for a, b in self.parts_named if kept(a, b)],
+            known_counts=[(n, w) for n, w in self.known_counts if kept(n)])
+
 
 # With no question word to go by ("Compare the co-financing rates of ..."), the noun says it.
 _NOUN_WANTS: list[tuple[str, re.Pattern[str]]] = [
@@ -199,7 +226,9 @@ def compare_sides(question: str) -> tuple[str, str] | None:
     for i, pattern in enumerate(_SIDES):
         if m := pattern.search(question):
             a, b = m.group(1).strip(), m.group(2).strip()
-            if i == 1 or len(a.split()) > 6:
+            if i == 0:
+                return f"the {a} {m.group(3)}", f"the {b} {m.group(3)}"
+            if i in (1, 3) or len(a.split()) > 6:
                 # "compare the co-financing rates of A and B", "how does the share reported
                 # by A compare with B": what is compared is no side
                 a = re.split(r"\s+(?:of|for|in|under|by)\s+(?:the\s+)?", a)[-1]

@@ -541,6 +541,40 @@ def test_a_document_titled_with_another_identifier_is_another_call():
         "clima", "cult"}
 
 
+@pytest.mark.parametrize("question, sides", [
+    ("How did the 2024 and 2025 projects differ in the model they used?",
+     ("the 2024 project", "the 2025 project")),
+    ("How do the Benelux and Anholt agreements differ on withdrawal?",
+     ("the Benelux agreement", "the Anholt agreement")),
+    ("How do the rules for amending the 1991 Anholt agreement differ from those of the 1986 "
+     "Benelux agreement?", ("amending the 1991 Anholt agreement", "1986 Benelux agreement")),
+    ("Compare the co-financing rates of PRINCE 2010 and the EYV 2011 flagship call",
+     ("PRINCE 2010", "EYV 2011 flagship call")),
+    ("Which Dutch and German authorities does the agreement cover?", None),
+])
+def test_the_sides_of_a_comparison(question, sides):
+    assert understand(question).sides == sides
+
+
+def test_each_side_keeps_only_its_own_pins():
+    """A side is answered from its own document, which names its own edition, not the
+    other side's: the PRINCE guide never says "EYV 2011"."""
+    q = understand("For Lot 2, compare the co-financing rates of PRINCE 2010 and the EYV 2011 "
+                   "flagship call")
+    prince, eyv = (q.side(s) for s in q.sides)
+    assert prince.editions == [("PRINCE", "2010")] and eyv.editions == [("EYV", "2011")]
+    assert prince.sides is None and "PRINCE 2010" in prince.names
+    assert "EYV" not in prince.names and "PRINCE" not in eyv.names
+    # what names neither side binds both
+    assert prince.parts_named == eyv.parts_named == [("Lot", "2")]
+    guide = _passage("Maximum co-financing: 60% of eligible costs.",
+                     title="PRINCE 2010 Guidelines for grant applicants")
+    assert EmbeddedAnswerer.pinned_documents(prince, [guide], None)[0] == set()  # no Lot 2
+    lot = _passage("Lot 2: maximum co-financing 80%.", title="PRINCE 2010 Guidelines")
+    assert EmbeddedAnswerer.pinned_documents(prince, [lot], None)[0] == {"doc"}
+    assert EmbeddedAnswerer.pinned_documents(eyv, [lot], None)[0] == set()
+
+
 def test_an_identifier_is_no_quantity():
     from assistant.sentences import holds_beyond, type_score
 

@@ -196,3 +196,41 @@ def test_each_side_of_a_comparison_named_by_its_year_comes_from_its_document(
     assert {c.source for c in answer.citations} == {"report_agreements-mining-2024.md",
                                                     "report_agreements-mining-2025.md"}
     assert "17%" in answer.text and "1.68%" in answer.text
+
+
+def test_a_comparison_of_two_editions_takes_each_side_from_its_own_document(
+        embedded_settings, tmp_path: Path) -> None:
+    """"How do the rules of the 1991 Anholt agreement differ from those of the 1986 Benelux
+    agreement?": neither treaty names the other's year, so neither may be asked to (it was
+    declined as "Your documents do not mention Benelux 1986"); and a treaty that writes its
+    name only inside a compound ("Done at Isselburg-Anholt") is still the Anholt side."""
+    (tmp_path / "treaty-cross-border-nl-de.md").write_text(
+        "# Agreement on cross-border cooperation between territorial authorities\n\n"
+        "## Article 14\n\nThis Agreement may be amended only by a protocol signed by all "
+        "four Contracting States.\n\n## Final provisions\n\nDone at Isselburg-Anholt on 23 "
+        "May 1991 in four originals.\n", encoding="utf-8")
+    (tmp_path / "benelux-convention.md").write_text(
+        "# Benelux Convention on cross-border cooperation\n\n## Article 9\n\nAmendments to "
+        "this Convention enter into force once the Committee of Ministers approves them by a "
+        "two-thirds majority.\n\n## Final provisions\n\nDone at Brussels on 12 September "
+        "1986.\n", encoding="utf-8")
+    (tmp_path / "guide.md").write_text(
+        "# Guide to cross-border agreements\n\n## Amendments\n\nMost cross-border agreements "
+        "may be amended by the parties; read each agreement's final articles.\n",
+        encoding="utf-8")
+    library = Library(embedded_settings)
+    library.ingest(sorted(tmp_path.glob("*.md")))
+    assistant = Assistant(library, today=date(2026, 11, 22))
+    answer = assistant.ask("How do the rules for amending the 1991 Anholt agreement differ "
+                           "from those of the 1986 Benelux agreement?")
+    assert not answer.declined, answer.text
+    assert {c.source for c in answer.citations} == {"treaty-cross-border-nl-de.md",
+                                                    "benelux-convention.md"}
+    assert "protocol signed by all four" in answer.text and "two-thirds" in answer.text
+    answer = assistant.ask("How do the Benelux and Anholt agreements differ on amendments?")
+    assert {c.source for c in answer.citations} == {"treaty-cross-border-nl-de.md",
+                                                    "benelux-convention.md"}, answer.text
+    # the naming the side's document is told apart by: a compound's parts, a file's words
+    from assistant.retrieve import terms_and_parts
+    assert {"anholt", "isselburg-anholt"} <= terms_and_parts("Done at Isselburg-Anholt")
+    assert "anholt" in terms_and_parts("mou_anholt-agreement-1991.md")
