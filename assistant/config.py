@@ -38,8 +38,9 @@ class Settings:
     model_dir: Path | None = None
     collection_prefix: str = "microplomacy"
     embedder: str = "use"
-    ocr: bool = True  # read scanned pages with Tesseract when it is installed
-    ocr_languages: tuple[str, ...] = ()  # packs for scans nothing else identifies
+    ocr: bool = True  # read scanned pages
+    ocr_engine: str = "auto"  # "auto" (RapidOCR, else Tesseract), "rapidocr", "tesseract"
+    ocr_languages: tuple[str, ...] = ()  # Tesseract packs for scans nothing else identifies
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +64,7 @@ class Settings:
             embedder=(env.get("MICROPLOMACY_EMBEDDER") or "use").strip().lower(),
             ocr=(env.get("MICROPLOMACY_OCR") or "on").strip().lower()
             not in ("off", "0", "false", "no"),
+            ocr_engine=(env.get("MICROPLOMACY_OCR_ENGINE") or "auto").strip().lower(),
             ocr_languages=tuple(x for x in (env.get("MICROPLOMACY_OCR_LANGS") or "")
                                 .replace(",", "+").split("+") if x.strip()),
         )

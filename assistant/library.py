@@ -74,7 +74,8 @@ class Library:
             max_bytes=self.settings.max_bytes,
             parser=BoundedParser(timeout_s=self.settings.parse_timeout_s,
                                  ocr=OcrOptions(enabled=self.settings.ocr,
-                                                languages=self.settings.ocr_languages)),
+                                                languages=self.settings.ocr_languages,
+                                                engine=self.settings.ocr_engine)),
         )
 
     def ingest(self, paths: Iterable[Path], doc_type: str | None = None,
@@ -133,7 +134,8 @@ class Library:
         from ingest.ocr import ocr_status
 
         report = check_consistency(self.indexer, repair=repair)
-        report.ocr = ocr_status().describe() if self.settings.ocr else "OCR is switched off"
+        report.ocr = (ocr_status(self.settings.ocr_engine).describe() if self.settings.ocr
+                      else "OCR is switched off")
         report.embedder = self.store.written_by() or self.embedder.name
         return report
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 EMBEDDERS = ("minilm", "use", "e5")
+ENGINES = ("rapidocr", "tesseract")  # ingest.ocr.ENGINES, without importing ingest here
 log = logging.getLogger("bench_ingest")
 
 
@@ -106,17 +107,17 @@ def phase_embedder(home: Path, name: str, limit: int = 400) -> dict:
     return {"seconds": time.perf_counter() - t0, "chunks": len(texts), "peak_mb": _peak_mb()}
 
 
-def phase_ocr(corpus: Path, pages: int = 8) -> dict:
+def phase_ocr(corpus: Path, engine: str, pages: int = 8) -> dict:
     """Scans made from the corpus's own PDF pages (drawn at 200 dpi into an image-only PDF),
-    read back by Tesseract as the parser does: pages per second."""
+    read back by ``engine`` as the parser does: pages per second."""
     from io import BytesIO
 
     import pypdfium2 as pdfium
 
-    from ingest.ocr import ocr_status, read_scanned_pages
+    from ingest.ocr import OcrOptions, ocr_status, read_scanned_pages
 
-    if not ocr_status().available:
-        return {"skipped": ocr_status().describe()}
+    if not ocr_status(engine).available:
+        return {"skipped": ocr_status(engine).describe()}
     images = []
     for path in sorted(corpus.glob("*.pdf")):
         pdf = pdfium.PdfDocument(str(path))
@@ -129,7 +130,8 @@ def phase_ocr(corpus: Path, pages: int = 8) -> dict:
     buf = BytesIO()
     images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=200)
     t0 = time.perf_counter()
-    read = read_scanned_pages(buf.getvalue(), list(range(1, len(images) + 1)))
+    read = read_scanned_pages(buf.getvalue(), list(range(1, len(images) + 1)),
+                              options=OcrOptions(engine=engine))
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "pages": len(images), "read": len(read),
             "peak_mb": _peak_mb()}
@@ -195,7 +197,7 @@ def main() -> int:
         result = {"ours": lambda: phase_ours(args.dir, args.home),
                   "ceiling": lambda: phase_ceiling(args.home),
                   "langchain": lambda: phase_langchain(args.dir, args.home),
-                  "ocr": lambda: phase_ocr(args.dir),
+                  **{f"ocr-{e}": (lambda e=e: phase_ocr(args.dir, e)) for e in ENGINES},
                   **{f"embedder-{n}": (lambda n=n: phase_embedder(args.home, n))
                      for n in EMBEDDERS}}[args.phase]()
         print(json.dumps(result))
@@ -211,7 +213,7 @@ def main() -> int:
                            str(work / "plain"))
         embedders = {n: _run_phase(f"embedder-{n}", "--home", str(work / "ours"))
                      for n in EMBEDDERS}
-        ocr = _run_phase("ocr", "--dir", str(args.corpus))
+        ocr = {e: _run_phase(f"ocr-{e}", "--dir", str(args.corpus)) for e in ENGINES}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -254,10 +256,10 @@ def main() -> int:
         f"{summary['ours_pages_per_s_vs_plain']:.2f}x (aim: > 1)",
         f"- re-ingest of unchanged files: {ours['reingest_seconds']:.2f} s, "
         f"{summary['reingest_speedup']:.0f}x faster than the first ingest (aim: >= 50x)",
-        ("- OCR: " + ocr["skipped"]) if "skipped" in ocr else
-        f"- OCR (Tesseract, pages in parallel): {ocr['pages'] / ocr['seconds']:.2f} pages/s "
-        f"({ocr['seconds'] / ocr['pages']:.1f} s a page, {ocr['read']}/{ocr['pages']} read), "
-        f"peak {ocr['peak_mb']:.0f} MB",
+        *[(f"- OCR {e}: " + o["skipped"]) if "skipped" in o else
+          f"- OCR {e}: {o['pages'] / o['seconds']:.2f} pages/s ({o['seconds'] / o['pages']:.1f} "
+          f"s a page, {o['read']}/{o['pages']} read), peak {o['peak_mb']:.0f} MB"
+          for e, o in ocr.items()],
     ]
     text = "\n".join(lines)
     print(text)

@@ -19,7 +19,7 @@ from pathlib import Path
 # extractor or chunker reaches the documents already stored.
 EXTRACTION_MODULES = ("classify.py", "extract", "lots.py", "cover.py", "dates.py", "amounts.py",
                       "countries.py", "numbers.py", "fields.py", "language.py", "reading.py",
-                      "normalize.py", "chunk.py", "ocr.py")
+                      "normalize.py", "chunk.py", "ocr.py", "ocr_rapid.py")
 
 
 @cache

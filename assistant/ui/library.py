@@ -39,7 +39,7 @@ def library_summary(lib: Library) -> str:
     from ingest.ocr import ocr_status
 
     records = lib.documents()
-    ocr = ocr_status()
+    ocr = ocr_status(lib.settings.ocr_engine)
     ocr_note = "" if ocr.available else f" **{ocr.describe()}**: scanned pages are not read."
     if not records:
         return ("Your library is empty: choose your agreements, grant calls and reports "

@@ -188,7 +188,7 @@ def _ocr_off(options: OcrOptions) -> str:
     """Why scans are not read here, or "" when they are."""
     if not options.enabled:
         return "OCR is switched off (MICROPLOMACY_OCR=off)"
-    status = ocr_status()
+    status = ocr_status(options.engine)
     return "" if status.available else status.describe()
 
 

@@ -1,8 +1,10 @@
-"""Scanned pages are read by real Tesseract: drawn scans, the real toolkit's scans, status."""
+"""Scanned pages are read by real engines, RapidOCR and Tesseract: drawn scans, the real
+toolkit's scans, status."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,17 @@ from PIL import Image, ImageDraw, ImageFont
 
 from assistant.config import Settings
 from evals.ocr_accuracy import GOLD, character_accuracy
-from ingest.ocr import ocr_status, read_scanned_pages
+from ingest.ocr import OcrOptions, ocr_status, read_scanned_pages, tesseract_status
 from ingest.parse import parse_bytes
 
 from conftest import SHARED, make_settings
 
-needs_tesseract = pytest.mark.skipif(not ocr_status().available,
-                                     reason=f"{ocr_status().describe()}")
+needs_tesseract = pytest.mark.skipif(not tesseract_status().available,
+                                     reason=f"{tesseract_status().describe()}")
+needs_rapid = pytest.mark.skipif(not ocr_status("rapidocr").available,
+                                 reason=f"{ocr_status('rapidocr').describe()}")
+ENGINES = [pytest.param("rapidocr", marks=needs_rapid),
+           pytest.param("tesseract", marks=needs_tesseract)]
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
@@ -78,17 +84,27 @@ def draw_scan(path: Path, pages: list[str], dpi: int = 200) -> Path:
 
 @needs_tesseract
 def test_status_names_the_installed_packs() -> None:
-    status = ocr_status()
-    assert status.available and status.reason == ""
+    status = ocr_status("tesseract")
+    assert status.available and status.reason == "" and status.engine == "tesseract"
     assert "eng" in status.languages
     assert "Tesseract" in status.describe()
 
 
-@needs_tesseract
-def test_drawn_scan_is_read_with_the_language_of_each_page(tmp_path: Path) -> None:
+@needs_rapid
+def test_auto_reads_with_rapidocr_from_its_bundled_models() -> None:
+    status = ocr_status("auto")
+    assert status.available and status.engine == "rapidocr" and status.version == "3.10.0"
+    assert "RapidOCR" in status.describe()
+    # an engine asked for by name is that one, or off with its reason
+    assert ocr_status("tesseract").engine == "tesseract"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_drawn_scan_is_read_with_the_language_of_each_page(tmp_path: Path, engine: str) -> None:
     data = draw_scan(tmp_path / "scan.pdf", [PAGE_EN, PAGE_ES]).read_bytes()
     seen: list[tuple[int, int]] = []
-    doc = parse_bytes(data, "scan.pdf", progress=lambda d, n: seen.append((d, n)))
+    doc = parse_bytes(data, "scan.pdf", progress=lambda d, n: seen.append((d, n)),
+                      ocr=OcrOptions(engine=engine))
     assert doc.scanned_pages == [1, 2] and doc.ocr_pages == []
     assert seen[-1] == (2, 2)
     assert "Helen Marchetti" in doc.pages[0].text and "14 March 2023" in doc.pages[0].text
@@ -111,8 +127,8 @@ def test_raised_ordinals_read_as_marks_are_ordinals_again() -> None:
     assert raised_ordinals('"Annex 2" may be amended') == '"Annex 2" may be amended'
 
 
-@needs_tesseract
-def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path, engine: str) -> None:
     """Tesseract reads a raised "th" as a quote mark ("13\" day of March 2001"): the
     signing date an agreement gives that way is still its date."""
     dpi = 200
@@ -128,7 +144,7 @@ def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path) -> None:
         x += int(draw.textlength(part, font=face))
     path = tmp_path / "raised.pdf"
     im.rotate(0.4, fillcolor=250).save(path, resolution=dpi)
-    doc = parse_bytes(path.read_bytes(), "raised.pdf")
+    doc = parse_bytes(path.read_bytes(), "raised.pdf", ocr=OcrOptions(engine=engine))
     assert doc.scanned_pages == [1]
     assert "13th day of March 2023" in doc.pages[0].text, doc.pages[0].text
 
@@ -141,13 +157,13 @@ def test_a_signing_date_with_a_raised_ordinal_is_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@needs_tesseract
-def test_scanned_bilingual_agreement_is_answered_with_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_scanned_bilingual_agreement_is_answered_with_pages(tmp_path: Path, engine: str) -> None:
     from assistant.ask import Assistant
     from assistant.library import Library
 
     path = draw_scan(tmp_path / "alderbrook-villaseca-scan.pdf", [PAGE_EN, PAGE_ES])
-    settings: Settings = make_settings(tmp_path / "home")
+    settings: Settings = replace(make_settings(tmp_path / "home"), ocr_engine=engine)
     library = Library(settings)
     report = library.ingest([path])
     assert not report.failed, report.failed
@@ -175,12 +191,36 @@ REFERENCE = SHARED / "real-docs" / "ocr-reference" / f"{TOOLKIT.name}.ocr.json"
 
 
 @pytest.mark.slow
+@needs_rapid
+def test_toolkit_scans_read_by_rapidocr_against_the_reference() -> None:
+    """The issue's bar: character accuracy >= 0.95 on pages 4-7 against the shared
+    reference (the engine chosen by default reads them at about 0.95; Tesseract 0.92)."""
+    if not REFERENCE.exists():
+        pytest.skip(f"{REFERENCE} is absent (../shared beside the repository)")
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))["pages"]
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["pages"]
+    pages = read_scanned_pages(TOOLKIT.read_bytes(), [4, 5, 6, 7],
+                               options=OcrOptions(engine="rapidocr"))
+    assert sorted(pages) == [4, 5, 6, 7]
+    accuracy = {n: character_accuracy(reference[str(n)], pages[n].text) for n in pages}
+    corrected = {n: character_accuracy(gold[str(n)], pages[n].text) for n in pages}
+    print("against the reference:", {n: round(a, 3) for n, a in accuracy.items()},
+          "against the corrected reference:", {n: round(a, 3) for n, a in corrected.items()})
+    assert sum(accuracy.values()) / 4 >= 0.95
+    assert min(accuracy.values()) >= 0.9
+    # the blurred italic certificate (page 6) is read as well as the clean scans
+    assert corrected[6] >= 0.95
+    assert "San Pablo de Manta" in pages[6].text and "September 19, 2000" in pages[6].text
+
+
+@pytest.mark.slow
 @needs_tesseract
 def test_toolkit_scans_read_against_the_reference() -> None:
     if not REFERENCE.exists():
         pytest.skip(f"{REFERENCE} is absent (../shared beside the repository)")
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))["pages"]
-    pages = read_scanned_pages(TOOLKIT.read_bytes(), [4, 5, 6, 7])
+    pages = read_scanned_pages(TOOLKIT.read_bytes(), [4, 5, 6, 7],
+                               options=OcrOptions(engine="tesseract"))
     accuracy = {n: character_accuracy(reference[str(n)], pages[n].text) for n in pages}
     print("character accuracy by page:", {n: round(a, 3) for n, a in accuracy.items()})
     assert sorted(pages) == [4, 5, 6, 7]

@@ -316,10 +316,26 @@ def test_image_only_pdf_needs_ocr_when_ocr_is_off() -> None:
                        "needs OCR first (OCR is switched off (MICROPLOMACY_OCR=off))")
 
 
-@pytest.mark.skipif(not ocr_status().available, reason="Tesseract is not installed")
-def test_blank_scan_is_refused_even_by_ocr() -> None:
+@pytest.mark.skipif(not ocr_status().available, reason=ocr_status().describe())
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+def test_blank_scan_is_refused_even_by_ocr(engine: str) -> None:
+    if not ocr_status(engine).available:
+        pytest.skip(ocr_status(engine).describe())
     data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
-    assert refused(data, "scan.pdf").startswith("no text found, even by OCR")
+    assert refused(data, "scan.pdf", ocr=OcrOptions(engine=engine)).startswith(
+        "no text found, even by OCR")
+
+
+def test_an_engine_named_but_not_installed_leaves_scans_unread_with_the_reason(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import ocr
+
+    monkeypatch.setattr(ocr, "_rapid_status", lambda: ocr.OcrStatus(
+        False, "", (), "the rapidocr package is missing: run `make setup`", engine="rapidocr"))
+    data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
+    assert refused(data, "scan.pdf", ocr=OcrOptions(engine="rapidocr")) == (
+        "no extractable text: it looks like a scanned or image-only PDF and needs OCR first "
+        "(OCR is off: the rapidocr package is missing: run `make setup`)")
 
 
 def test_blank_pdf_has_no_text() -> None:
