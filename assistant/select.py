@@ -464,13 +464,17 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
             break
         add(c)
     by_pos = {(c.passage, c.index): c for c in cands}
+    following = next_passages(passages)
     for c in list(chosen):
         nxt = by_pos.get((c.passage, c.index + 1))
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
         needs_type = wants in FIGURE_KINDS and not holds(c.body, wants)
-        if nxt and (carries_on(c.text, nxt.text) or c.text.endswith("?")
-                    or (needs_type and holds(nxt.body, wants))):
+        if c.text.endswith("?"):
+            # a FAQ's question: its answer is what follows, up to the next question
+            for x in answer_after(c, by_pos, following):
+                add(x)
+        elif nxt and (carries_on(c.text, nxt.text) or (needs_type and holds(nxt.body, wants))):
             add(nxt)
         # (a sentence the one before introduces with a colon is shown without it: that line
         # is mostly a heading, "Non eligible costs:"; the answer's core counts it, see decide)
@@ -490,6 +494,43 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
     # (the best score without them, whichever sentence they put first)
     return Selection(translations_dropped(scorer, question, chosen, passages),
                      max(c.score - c.ranking for c in ranked), ranked)
+
+
+# sentences of a FAQ's answer shown after its question: the answer is rarely longer
+FAQ_ANSWER = 4
+
+
+def next_passages(passages: list[Passage]) -> dict[int, int]:
+    """Passage -> the passage holding the next chunk of its document, when retrieved."""
+    at = {(p.doc_id, p.chunk_id.rsplit("-", 1)[-1]): i for i, p in enumerate(passages)}
+    out: dict[int, int] = {}
+    for i, p in enumerate(passages):
+        number = p.chunk_id.rsplit("-", 1)[-1]
+        j = at.get((p.doc_id, f"{int(number) + 1:0{len(number)}d}")) if number.isdigit() else None
+        if j is not None:
+            out[i] = j
+    return out
+
+
+def answer_after(question: Candidate, by_pos: dict[tuple[int, int], Candidate],
+                 following: dict[int, int]) -> list[Candidate]:
+    """The sentences after a question in a FAQ, into the next chunk when it was retrieved,
+    until the next question (at most ``FAQ_ANSWER``)."""
+    out: list[Candidate] = []
+    passage, index = question.passage, question.index
+    while len(out) < FAQ_ANSWER:
+        nxt = by_pos.get((passage, index + 1))
+        if nxt is None and passage in following:
+            passage, index = following[passage], -1
+            # the next chunk repeats the last lines of this one: skip what was said
+            while (nxt := by_pos.get((passage, index + 1))) is not None and any(
+                    nxt.text == x.text for x in (question, *out)):
+                index += 1
+        if nxt is None or nxt.text.endswith("?"):
+            break
+        out.append(nxt)
+        passage, index = nxt.passage, nxt.index
+    return out
 
 
 def translations_dropped(scorer: SentenceScorer, question: Question, chosen: list[Candidate],

@@ -370,6 +370,26 @@ def test_split_sentences_hands_out_copies_of_what_it_cached():
     assert split_sentences(text) == [("Eligible costs include:", ["travel", "subsistence"])]
 
 
+def test_a_faq_question_brings_its_whole_answer_into_the_next_chunk(answerer):
+    """A FAQ's answer runs on after its question, over the chunk boundary, up to the next
+    question: "each broadcast counts as a separate contribution" is its last sentence."""
+    def chunk(n: int, text: str) -> Passage:
+        return Passage(f"faq-{n:05d}", "faq", "faq.pdf", "Questions and answers", "grant_call",
+                       1, "", text, 0.03)
+
+    first = chunk(5, "Module 6: how are contributions to the media counted? If an "
+                  "advertisement is broadcast on the radio five times a week, is it one "
+                  "contribution or five? Answer: for written contributions, an article "
+                  "published in several newspapers counts once.")
+    second = chunk(6, "Advertisements are different, since they are paid for. In that case "
+                   "each broadcast counts as a separate contribution. Can the centre hire "
+                   "staff part-time? Answer: Yes, it can.")
+    answer = answerer.run("How should a radio advert broadcast five times a week be counted "
+                          "under module 6?", [first, second])
+    assert "separate contribution" in answer.text, answer.text
+    assert "part-time" not in answer.text  # the next question is another answer's
+
+
 def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
     from datetime import date
 
