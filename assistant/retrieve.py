@@ -25,7 +25,7 @@ import numpy as np
 from assistant.types import Passage
 from ingest.chunk import chunk_body
 from ingest.embedders import Embedder
-from ingest.language import detect
+from ingest.language import detect, stopwords
 from ingest.registry import DocumentRegistry
 from ingest.store import Store
 
@@ -60,17 +60,15 @@ def terms(text: str) -> list[str]:
 
 
 def terms_and_parts(text: str) -> set[str]:
-    """``terms`` with the parts of compounds and file names besides ("Isselburg-Anholt"
-    and "mou_anholt-agreement" also name "Anholt")."""
-    return set(terms(text)) | set(terms(re.sub(r"[-_]", " ", text)))
+    """``terms`` with the parts of compounds besides ("Isselburg-Anholt" and the file name
+    "mou_anholt-agreement" also name "Anholt")."""
+    return set(terms(text)) | set(terms(text.replace("-", " ")))
 
 
-# Snowball stemmers and stop words (from bm25s) for the other languages officers meet;
+# Snowball stemmers (and bm25s's stop words) for the other languages officers meet;
 # English keeps the light stemmer above, which every other stage's word matching uses.
-_SNOWBALL = {"it": ("italian", "STOPWORDS_ITALIAN"), "nl": ("dutch_porter", "STOPWORDS_DUTCH"),
-             "de": ("german", "STOPWORDS_GERMAN"), "fr": ("french", "STOPWORDS_FRENCH"),
-             "es": ("spanish", "STOPWORDS_SPANISH"), "pt": ("portuguese", "STOPWORDS_PORTUGUESE"),
-             "sv": ("swedish", "STOPWORDS_SWEDISH"), "da": ("danish", "STOPWORDS_DANISH")}
+_SNOWBALL = {"it": "italian", "nl": "dutch_porter", "de": "german", "fr": "french",
+             "es": "spanish", "pt": "portuguese", "sv": "swedish", "da": "danish"}
 _STEMMERS: dict[str, tuple[Any, frozenset[str]]] = {}
 _STEMMER_LOCK = threading.Lock()
 
@@ -80,12 +78,9 @@ def _stemmer(language: str) -> tuple[Any, frozenset[str]] | None:
         return None
     with _STEMMER_LOCK:
         if language not in _STEMMERS:
-            import bm25s.stopwords
             import Stemmer
 
-            algorithm, stop = _SNOWBALL[language]
-            _STEMMERS[language] = (Stemmer.Stemmer(algorithm),
-                                   frozenset(getattr(bm25s.stopwords, stop)))
+            _STEMMERS[language] = (Stemmer.Stemmer(_SNOWBALL[language]), stopwords(language))
         return _STEMMERS[language]
 
 

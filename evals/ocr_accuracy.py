@@ -13,7 +13,7 @@ seconds it took.
 
     python -m evals.ocr_accuracy [--json]
 
-Skips, saying so, when ``../shared`` or Tesseract is absent.
+Skips, saying so, when ``../shared`` or every OCR engine is absent.
 """
 
 from __future__ import annotations

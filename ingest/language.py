@@ -58,6 +58,21 @@ def detect(text: str) -> str:
     return str(found[0]["lang"]).split("-")[0].lower()
 
 
+# Each language's stop words in bm25s (function words: "de", "la", "van"), by ISO 639-1.
+STOPWORD_LISTS = {"en": "STOPWORDS_EN", "it": "STOPWORDS_ITALIAN", "nl": "STOPWORDS_DUTCH",
+                  "de": "STOPWORDS_GERMAN", "fr": "STOPWORDS_FRENCH", "es": "STOPWORDS_SPANISH",
+                  "pt": "STOPWORDS_PORTUGUESE", "sv": "STOPWORDS_SWEDISH",
+                  "da": "STOPWORDS_DANISH"}
+
+
+def stopwords(language: str) -> frozenset[str]:
+    """``language``'s stop words (bm25s's lists); none for a language it has no list of."""
+    import bm25s.stopwords
+
+    name = STOPWORD_LISTS.get(language)
+    return frozenset(getattr(bm25s.stopwords, name)) if name else frozenset()
+
+
 def language_name(code: str) -> str:
     """"es" -> "Spanish" (pycountry's ISO 639 table); the code itself when unknown."""
     try:

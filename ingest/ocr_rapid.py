@@ -20,34 +20,32 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ingest.language import stopwords
+
 log = logging.getLogger(__name__)
 
-MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx",
-          "ch_ppocr_mobile_v2.0_cls_mobile.onnx")
-# A gap between two lines taller than this share of a line's height starts a paragraph
-# (the chunker splits on paragraphs first).
-PARAGRAPH_GAP = 0.8
+MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+# A gap between two lines wider than the page's usual one by this share of a line's height
+# starts a paragraph (the chunker splits on paragraphs first).
+PARAGRAPH_GAP = 0.5
 
 _LOCK = threading.Lock()  # one reading at a time: ONNX Runtime already uses every core
 
 # The recogniser drops a narrow space now and then ("Signed on 14March2023", "la Ciudad
 # deAlderbrook"): spaces come back where a number meets a capitalised word or a year meets
-# a word, and after a short function word of the page's language glued to a capital
-# ("iPhone", "McDonald" and "SisterCities" stay as they are).
+# a word, after a short function word of the page's language glued to a capital, and
+# between three capitalised words run together ("iPhone", "McDonald" and "SisterCities"
+# stay as they are).
 _NUMBER_WORD = re.compile(r"(?<=\d)(?=[A-ZÀ-Þ][a-zß-ÿ]{2,})")
-_ORDINAL_WORD = re.compile(r"(?<=\d(?:st|nd|rd|th))(?=[a-z]{2,})")  # "13thday of March"
+_ORDINAL_WORD = re.compile(r"^(\d{1,2})(st|nd|rd|th)(?=(?:day|of)$)")  # English "13thday"
 _WORD_YEAR = re.compile(r"(?<=[a-zß-ÿ]{3})(?=(?:1[89]|20)\d\d(?!\d))")
+# three or more capitalised words run together ("Chairman of AbuDhabiMunicipality"); two
+# are as often a name written so ("SisterCities", "McDonald", "PowerPoint")
+_CAPITALISED_RUN = re.compile(r"^(?!Mac[A-Z])(?:[A-ZÀ-Þ][a-zß-ÿ]{2,}){3,}$")
+_CAPITALISED = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+")
 _FUNCTION_WORD = re.compile(r"\b([a-zß-ÿ]{2,4})(?=[A-ZÀ-Þ][a-zß-ÿ])")
-_STOPWORDS = {"en": "STOPWORDS_EN", "es": "STOPWORDS_SPANISH", "it": "STOPWORDS_ITALIAN",
-              "nl": "STOPWORDS_DUTCH", "de": "STOPWORDS_GERMAN", "fr": "STOPWORDS_FRENCH",
-              "pt": "STOPWORDS_PORTUGUESE", "sv": "STOPWORDS_SWEDISH", "da": "STOPWORDS_DANISH"}
-
-
 def _function_words(language: str) -> frozenset[str]:
-    import bm25s.stopwords as lists
-
-    names = {"STOPWORDS_EN", _STOPWORDS.get(language, "STOPWORDS_EN")}
-    return frozenset(w for name in names for w in getattr(lists, name))
+    return stopwords("en") | stopwords(language)
 
 
 def respace(text: str, language: str) -> str:
@@ -55,10 +53,21 @@ def respace(text: str, language: str) -> str:
     addresses are left alone."""
     function = _function_words(language)
 
+    def ordinal(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        right = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return m.group(0) + " " if m.group(2) == right else m.group(0)
+
     def token(word: str) -> str:
-        if "@" in word or "://" in word or word.lower().startswith("www."):
+        # an address, a path, a file name, a hashtag: as written
+        if "@" in word or re.search(r"[/#\\]|\.[^\W\d_]", word.rstrip(".,;:)")):
             return word
-        word = _WORD_YEAR.sub(" ", _NUMBER_WORD.sub(" ", _ORDINAL_WORD.sub(" ", word)))
+        core = word.strip(".,;:()\"'")
+        if _CAPITALISED_RUN.match(core):
+            word = word.replace(core, " ".join(_CAPITALISED.findall(core)))
+        if language == "en":
+            word = " ".join(_ORDINAL_WORD.sub(ordinal, w) for w in word.split(" "))
+        word = _WORD_YEAR.sub(" ", _NUMBER_WORD.sub(" ", word))
         return _FUNCTION_WORD.sub(lambda m: m.group(1) + (" " if m.group(1) in function
                                                           else ""), word)
 
@@ -77,9 +86,11 @@ def _models() -> Path | None:
 def rapid_unavailable() -> str:
     """Why RapidOCR cannot read here, in one line; "" when it can."""
     try:
-        import rapidocr  # noqa: F401
-    except ImportError:
-        return "the rapidocr package is missing: run `make setup`"
+        from rapidocr import RapidOCR  # noqa: F401 - loads opencv and onnxruntime too
+    except ImportError as exc:
+        if getattr(exc, "name", "") == "rapidocr":
+            return "the rapidocr package is missing: run `make setup`"
+        return f"rapidocr does not load: {exc}"
     except Exception as exc:  # noqa: BLE001 - a broken install (opencv) says so
         return f"rapidocr does not load: {exc}"
     if _models() is None:
@@ -95,16 +106,23 @@ def rapid_version() -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine() -> Any:
+def engine() -> Any:
+    """The reader, built once per process; raises RuntimeError when it cannot be."""
+    if reason := rapid_unavailable():
+        raise RuntimeError(reason)
     from rapidocr import RapidOCR
 
     folder = _models()
-    assert folder is not None, rapid_unavailable()
-    det, rec, cls = (str(folder / m) for m in MODELS)
-    threads = max(1, os.cpu_count() or 1)
+    assert folder is not None
+    det, rec = (str(folder / m) for m in MODELS)
+    threads = max(1, min(len(os.sched_getaffinity(0)), os.cpu_count() or 1))
+    # No text-direction classifier: on upright pages it turned a line upside down now and
+    # then and read it as garbage (toolkit page 5: "Generate an improvement of the operation
+    # of the cities' various government agencies" became "Geant iesvt o a acies"), and a
+    # page scanned upside down is no better read by Tesseract here either.
     return RapidOCR(params={
-        "Global.log_level": "error",
-        "Det.model_path": det, "Rec.model_path": rec, "Cls.model_path": cls,
+        "Global.log_level": "error", "Global.use_cls": False,
+        "Det.model_path": det, "Rec.model_path": rec,
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
     })
 
@@ -114,7 +132,7 @@ def read_lines(image: Any) -> list[tuple[str, float, float, float]]:
     import numpy as np
 
     with _LOCK:
-        result = _engine()(np.asarray(image.convert("RGB")))
+        result = engine()(np.asarray(image.convert("RGB")))
     if result.txts is None or result.boxes is None:
         return []
     lines = []
@@ -126,16 +144,20 @@ def read_lines(image: Any) -> list[tuple[str, float, float, float]]:
 
 
 def lines_to_text(lines: list[tuple[str, float, float, float]]) -> tuple[str, float]:
-    """The page's text, a blank line where the gap between two lines is a paragraph's, and
+    """The page's text, a blank line where the gap between two lines is wider than the
+    page's usual one by half a line (so a double-spaced agreement stays in paragraphs), and
     its confidence (0-100, the line scores weighted by length)."""
     if not lines:
         return "", 0.0
     heights = sorted(b - t for _, _, t, b in lines)
     line_height = max(1.0, heights[len(heights) // 2])
+    gaps = sorted(top - low for (_, _, _, low), (_, _, top, _)
+                  in zip(lines, lines[1:], strict=False) if top > low)
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
     out: list[str] = []
     bottom = None
     for text, _, top, low in lines:
-        if bottom is not None and top - bottom > PARAGRAPH_GAP * line_height:
+        if bottom is not None and top - bottom > usual + PARAGRAPH_GAP * line_height:
             out.append("")
         out.append(text)
         bottom = low if bottom is None else max(bottom, low) if top < bottom else low

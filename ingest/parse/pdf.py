@@ -28,10 +28,6 @@ MIN_PAGE_CHARS = 20
 # (the Sister Cities toolkit's pages 4-7 carry only "Partnership Agreement Toolkit"):
 # OCR reads it, and its text replaces the layer's when it finds much more.
 THIN_PAGE_CHARS = 200
-# Mean word confidence (Tesseract, 0-100) under which a page is flagged: the toolkit's
-# 70-dpi italic scan reads at ~71 with about a third of its characters wrong; clean
-# 300-dpi scans read at 90+.
-LOW_OCR_CONFIDENCE = 80.0
 
 
 def _pdf_has_images(page: Any) -> bool:
@@ -225,7 +221,7 @@ def _read_scans(data: bytes, pages: list[Page], numbers: list[int], options: Ocr
         page.text = normalize_text(got.text).strip()
         page.needs_ocr = False
         page.ocr_confidence = round(got.confidence, 1)
-        if got.confidence < LOW_OCR_CONFIDENCE:
+        if got.poor:
             low.append(page.number)
     if read:
         log.info("OCR read %d of %d scanned page(s)", len(read), len(numbers))

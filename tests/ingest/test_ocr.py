@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from assistant.config import Settings
 from evals.ocr_accuracy import GOLD, character_accuracy
@@ -16,6 +16,7 @@ from ingest.ocr import OcrOptions, ocr_status, read_scanned_pages, tesseract_sta
 from ingest.parse import parse_bytes
 
 from conftest import SHARED, make_settings
+from samples import draw_scan, font, scan_image
 
 needs_tesseract = pytest.mark.skipif(not tesseract_status().available,
                                      reason=f"{tesseract_status().describe()}")
@@ -23,8 +24,6 @@ needs_rapid = pytest.mark.skipif(not ocr_status("rapidocr").available,
                                  reason=f"{ocr_status('rapidocr').describe()}")
 ENGINES = [pytest.param("rapidocr", marks=needs_rapid),
            pytest.param("tesseract", marks=needs_tesseract)]
-
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 
 # A fictitious two-page agreement, English then Spanish, as a town would scan it.
 PAGE_EN = """SISTER CITY AGREEMENT
@@ -58,28 +57,6 @@ Firmado en Alderbrook el 14 de marzo de 2023.
 
 Por la Ciudad de Alderbrook: Alcaldesa Helen Marchetti
 Por el Municipio de Villaseca: Alcalde Tomas Ibarra"""
-
-
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The scans' serif face at ``size`` pixels (Pillow's own where DejaVu is absent)."""
-    return ImageFont.truetype(str(FONT), size=size) if FONT.exists() \
-        else ImageFont.load_default(size=size)
-
-
-def draw_scan(path: Path, pages: list[str], dpi: int = 200) -> Path:
-    """An image-only PDF: each page text drawn on an A4 bitmap with a little grey noise,
-    as a flatbed scanner makes it."""
-    width, height = int(8.27 * dpi), int(11.69 * dpi)
-    face = font(int(dpi * 0.16))
-    images = []
-    for text in pages:
-        im = Image.new("L", (width, height), 250)
-        draw = ImageDraw.Draw(im)
-        draw.multiline_text((int(dpi * 0.9), int(dpi * 1.0)), text, fill=20, font=face,
-                            spacing=int(dpi * 0.09))
-        images.append(im.rotate(0.4, fillcolor=250))  # scans are never quite straight
-    images[0].save(path, save_all=True, append_images=images[1:], resolution=dpi)
-    return path
 
 
 @needs_tesseract
@@ -125,6 +102,59 @@ def test_raised_ordinals_read_as_marks_are_ordinals_again() -> None:
     assert raised_ordinals('a map 12" by 10", filed in 2001" day') == (
         'a map 12" by 10", filed in 2001" day')
     assert raised_ordinals('"Annex 2" may be amended') == '"Annex 2" may be amended'
+
+
+def test_spaces_the_recogniser_dropped_are_put_back() -> None:
+    from ingest.ocr_rapid import respace
+
+    assert respace("Signed on the 13thday of March2023 at Alderbrook on 14March2023.",
+                   "en") == "Signed on the 13th day of March 2023 at Alderbrook on 14 March 2023."
+    assert respace("Por laCiudad deAlderbrook: Alcaldesa", "es") == (
+        "Por la Ciudad de Alderbrook: Alcaldesa")
+    assert respace("Chairman of AbuDhabiMunicipality", "en") == (
+        "Chairman of Abu Dhabi Municipality")
+    assert respace("Il Comune diFirenze e laRegione Toscana", "it") == (
+        "Il Comune di Firenze e la Regione Toscana")
+    assert respace("De gemeente vanAmsterdam", "nl") == "De gemeente van Amsterdam"
+    # names written as one word, ordinals, units, codes, words that begin with a number and
+    # addresses stay as they are
+    kept = ("SisterCities iPhone McDonald McDonaldHouse MacArthurPark eTwinning 2nd 13th 5km "
+            "COM2023 x@y2023.org 5thousand 2ndly europa.eu/programmes/horizon2020 "
+            "report2023.docx #Horizon2020")
+    assert respace(kept, "en") == kept
+    for text, language in [("5stellige 2stufiges", "de"), ("4stelle", "it"),
+                           ("21sten", "nl"), ("laCiudad", "en")]:
+        assert respace(text, language) == text
+
+
+@needs_rapid
+def test_rapidocr_keeps_paragraphs_single_or_double_spaced(tmp_path: Path) -> None:
+    single = "\n".join(["The Town of Alderbrook and the Municipality of Villaseca agree to",
+                        "establish a sister city relationship.", "",
+                        "This agreement shall remain in force for", "five years."])
+    double = "\n\n".join(["The Town of Alderbrook and the Municipality of Villaseca agree "
+                          "to", "establish a sister city relationship between their",
+                          "schools, museums and sports clubs."])
+    for text, paragraphs in [(single, 2), (double, 1)]:
+        data = draw_scan(tmp_path / "scan.pdf", [text]).read_bytes()
+        read = parse_bytes(data, "scan.pdf", ocr=OcrOptions(engine="rapidocr")).pages[0].text
+        assert len([p for p in read.split("\n\n") if p.strip()]) == paragraphs, read
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_poor_scan_is_flagged_and_a_clean_one_is_not(tmp_path: Path, engine: str) -> None:
+    from PIL import ImageFilter
+
+    clean = draw_scan(tmp_path / "clean.pdf", [PAGE_EN])
+    doc = parse_bytes(clean.read_bytes(), "clean.pdf", ocr=OcrOptions(engine=engine))
+    assert not any("poor scan" in w for w in doc.warnings), doc.warnings
+    # the same page drawn at an eighth of its resolution and blurred: a fax of a fax
+    page = scan_image(PAGE_EN)
+    small = page.resize((page.width // 8, page.height // 8)).resize(page.size)
+    small.filter(ImageFilter.GaussianBlur(2)).save(tmp_path / "poor.pdf", resolution=200)
+    doc = parse_bytes((tmp_path / "poor.pdf").read_bytes(), "poor.pdf",
+                      ocr=OcrOptions(engine=engine))
+    assert any("page 1 was read from a poor scan" in w for w in doc.warnings), doc.warnings
 
 
 @pytest.mark.parametrize("engine", ENGINES)

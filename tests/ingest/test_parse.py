@@ -26,6 +26,8 @@ from ingest.ocr import OcrOptions, ocr_status
 from ingest.parse import docx as parse_docx
 from ingest.parse import parse_bytes, safe_source_name, sniff_format
 
+from samples import draw_scan
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "pdf-samples"
 
@@ -324,6 +326,36 @@ def test_blank_scan_is_refused_even_by_ocr(engine: str) -> None:
     data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
     assert refused(data, "scan.pdf", ocr=OcrOptions(engine=engine)).startswith(
         "no text found, even by OCR")
+
+
+def test_a_misspelt_engine_leaves_scans_unread_with_the_reason() -> None:
+    data = make_pdf([[], []], images={1: png_bytes(), 2: png_bytes()})
+    assert refused(data, "scan.pdf", ocr=OcrOptions(engine="rapid")) == (
+        "no extractable text: it looks like a scanned or image-only PDF and needs OCR first "
+        "(OCR is off: unknown OCR engine 'rapid': MICROPLOMACY_OCR_ENGINE takes auto, "
+        "rapidocr, tesseract)")
+
+
+def test_auto_reads_with_tesseract_when_rapidocr_cannot_load(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A broken RapidOCR install (its models or opencv missing) is found before any page is
+    drawn, and ``auto`` reads with Tesseract instead of leaving the scan unread."""
+    from ingest import ocr, ocr_rapid
+
+    if not ocr.tesseract_status().available or not ocr.ocr_status("rapidocr").available:
+        pytest.skip("needs both engines installed")
+
+    def broken() -> None:
+        raise RuntimeError("the rapidocr package has no bundled models")
+
+    monkeypatch.setattr(ocr_rapid, "engine", broken)
+    data = draw_scan(tmp_path / "scan.pdf", ["Sister city agreement signed on 14 March 2023 "
+                                             "by the Mayor."]).read_bytes()
+    doc = parse_bytes(data, "scan.pdf", ocr=OcrOptions(engine="auto"))
+    assert "14 March 2023" in doc.pages[0].text
+    assert doc.pages[0].ocr_confidence is not None
+    with pytest.raises(IngestError):  # asked for by name: no other engine reads instead
+        parse_bytes(data, "scan.pdf", ocr=OcrOptions(engine="rapidocr"))
 
 
 def test_an_engine_named_but_not_installed_leaves_scans_unread_with_the_reason(
