@@ -470,9 +470,9 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         prev = by_pos.get((c.passage, c.index - 1))
         wants = question.wants
         needs_type = wants in FIGURE_KINDS and not holds(c.body, wants)
-        if c.text.endswith("?"):
+        if asks(c.text):
             # a FAQ's question: its answer is what follows, up to the next question
-            for x in answer_after(c, by_pos, following):
+            for x in answer_after(c, by_pos, following, passages):
                 add(x)
         elif nxt and (carries_on(c.text, nxt.text) or (needs_type and holds(nxt.body, wants))):
             add(nxt)
@@ -512,21 +512,31 @@ def next_passages(passages: list[Passage]) -> dict[int, int]:
     return out
 
 
+def asks(text: str) -> bool:
+    """Whether a sentence is a question (a FAQ's), closing quotes aside."""
+    return text.rstrip("\"'»”’) ").endswith("?")
+
+
 def answer_after(question: Candidate, by_pos: dict[tuple[int, int], Candidate],
-                 following: dict[int, int]) -> list[Candidate]:
-    """The sentences after a question in a FAQ, into the next chunk when it was retrieved,
-    until the next question (at most ``FAQ_ANSWER``)."""
+                 following: dict[int, int], passages: list[Passage]) -> list[Candidate]:
+    """The sentences after a question in a FAQ, up to the next question (at most
+    ``FAQ_ANSWER``): into the next chunk of its section when the question's passage ends and
+    that chunk was retrieved; a line that is no sentence (a heading) ends it."""
     out: list[Candidate] = []
+    last = {p: i for p, i in sorted(by_pos)}
     passage, index = question.passage, question.index
     while len(out) < FAQ_ANSWER:
         nxt = by_pos.get((passage, index + 1))
-        if nxt is None and passage in following:
-            passage, index = following[passage], -1
-            # the next chunk repeats the last lines of this one: skip what was said
-            while (nxt := by_pos.get((passage, index + 1))) is not None and any(
-                    nxt.text == x.text for x in (question, *out)):
-                index += 1
-        if nxt is None or nxt.text.endswith("?"):
+        if nxt is None and index == last.get(passage) and passage in following:
+            after = following[passage]
+            if passages[after].section != passages[passage].section:
+                break
+            # the next chunk repeats this one's last lines: go on after what was said
+            said = {x.text for x in (question, *out)}
+            seen = [i for (p, i), c in by_pos.items() if p == after and c.text in said]
+            passage, index = after, max(seen, default=-1)
+            nxt = by_pos.get((passage, index + 1))
+        if nxt is None or asks(nxt.text):
             break
         out.append(nxt)
         passage, index = nxt.passage, nxt.index

@@ -58,11 +58,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 _COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
 _SIDES = [
     # "the 2024 and 2025 projects", "the Benelux and Anholt agreements": one noun, two sides
-    re.compile(r"\bthe\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?((?:19|20)\d\d|"
-               r"[A-Z][\w-]+)\s+([a-z]{3,})s\b"),
-    # "how do the rules of A differ from those of B?"
-    re.compile(r"\b(?:do|does|did|would)\s+(.+?)\s+differ\s+from\s+(?:(?:that|those|the\s+ones?)"
-               r"\s+(?:of|in|under|for)\s+)?(?:the\s+)?(.+?)[?.]?$", re.I),
+    re.compile(r"\b(?i:the)\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?((?:19|20)\d\d|"
+               r"[A-Z][\w-]+)\s+([a-z]{3,}s)\b"),
+    # "how do the rules of A differ from those of B (in ...)?"
+    re.compile(r".*\b(?:do|does|did|would)\s+(.+?)\s+differ\s+from\s+(?:(?:that|those|the\s+ones?)"
+               r"\s+(?:of|in|under|for)\s+)?(?:the\s+)?(.+?)(?:\s+(?:in|on|regarding|as\s+to|"
+               r"with\s+respect\s+to)\s+.*)?[?.]?$", re.I),
     re.compile(r"\bbetween\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)[?.]?$", re.I),
     re.compile(r"\bcompare\s+(.+?)\s+(?:and|with|to|versus|vs\.?)\s+(?:the\s+)?(.+?)[?.]?$",
                re.I),

@@ -142,7 +142,8 @@ def date_pattern() -> re.Pattern[str]:
     tail = r",?\s+(?:(?:de|del|of|in\s+the\s+year)\s+)?"
     shapes = [
         rf"(?:the\s+)?{day('1')}{link}{mon('1')}{tail}{year('1')}",
-        rf"{mon('2')}\s+{day('2')},?\s+{year('2')}",
+        # "June 5, 1995", and "JUNE 5,1995" as scans and hasty typists write it
+        rf"{mon('2')}\s+{day('2')}(?:,\s*|\s+){year('2')}",
         r"(?<![\d.])(?P<iy>1[89]\d\d|20\d\d)(?P<sep>[-/.])(?P<im>[01]?\d)(?P=sep)(?P<id>[0-3]?\d)(?!\d)",
         r"(?<![\d.])(?P<n1>[0-3]?\d)[./-](?P<n2>[0-3]?\d)[./-](?P<ny>1[89]\d\d|20\d\d)(?!\d)",
         r"(?P<jy>1[89]\d\d|20\d\d)\s*年\s*(?P<jm>[01]?\d)\s*月(?:\s*(?P<jd>[0-3]?\d)\s*日)?",

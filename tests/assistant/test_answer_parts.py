@@ -390,6 +390,26 @@ def test_a_faq_question_brings_its_whole_answer_into_the_next_chunk(answerer):
     assert "part-time" not in answer.text  # the next question is another answer's
 
 
+def test_a_faq_answer_never_takes_another_question_s_answer():
+    """The next chunk repeats the question's last lines: the answer goes on after them,
+    never from the earlier answer the overlap carries; a heading ends an answer."""
+    from assistant.select import SentenceScorer, answer_after, next_passages
+
+    def chunk(n: int, text: str) -> Passage:
+        return Passage(f"faq-{n:05d}", "faq", "faq.pdf", "Questions and answers", "grant_call",
+                       1, "", text, 0.03)
+
+    passages = [chunk(5, "Can the centre hire staff? Yes, it can. Can the budget be amended?"),
+                chunk(6, "Yes, it can. Can the budget be amended? Only once, in writing. "
+                         "The request goes to the Commission.")]
+    cands = SentenceScorer.candidates(passages)
+    by_pos = {(c.passage, c.index): c for c in cands}
+    question = next(c for c in cands if c.text == "Can the budget be amended?")
+    got = answer_after(question, by_pos, next_passages(passages), passages)
+    assert [c.text for c in got] == ["Only once, in writing.",
+                                     "The request goes to the Commission."]
+
+
 def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
     from datetime import date
 
@@ -563,9 +583,13 @@ def test_a_document_titled_with_another_identifier_is_another_call():
 
 @pytest.mark.parametrize("question, sides", [
     ("How did the 2024 and 2025 projects differ in the model they used?",
-     ("the 2024 project", "the 2025 project")),
+     ("the 2024 projects", "the 2025 projects")),
+    ("The 2024 and 2025 projects: how did they differ?",
+     ("the 2024 projects", "the 2025 projects")),
     ("How do the Benelux and Anholt agreements differ on withdrawal?",
-     ("the Benelux agreement", "the Anholt agreement")),
+     ("the Benelux agreements", "the Anholt agreements")),
+    ("How does the 2025 call differ from the 2024 call in its eligibility rules?",
+     ("the 2025 call", "2024 call")),
     ("How do the rules for amending the 1991 Anholt agreement differ from those of the 1986 "
      "Benelux agreement?", ("amending the 1991 Anholt agreement", "1986 Benelux agreement")),
     ("Compare the co-financing rates of PRINCE 2010 and the EYV 2011 flagship call",
