@@ -153,10 +153,25 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
                     out.append((s.strip(), []))
             para.clear()
 
+    # the list item the last line began, while its end is not printed yet: a wrapped item
+    # goes on in the lines that start in lower case ("• Only 1.01% (3" / "agreements)
+    # contained the full string.")
+    item_at: tuple[int, int] | None = None
     for i, line in enumerate(lines):
         if not line:
             flush()
+            item_at = None
             continue
+        if item_at is not None and line[:1].islower() and not _LIST_ITEM.match(line):
+            sent, n = item_at
+            if n < 0:
+                out[sent] = (f"{out[sent][0]} {line}".rstrip(";,."), out[sent][1])
+            else:
+                out[sent][1][n] = f"{out[sent][1][n]} {line}".rstrip(";,.")
+            if re.search(r"[.!?;]$", line):
+                item_at = None
+            continue
+        item_at = None
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
         if is_metadata(line, title) or is_heading(line):
@@ -185,8 +200,11 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             item = _LIST_ITEM.sub("", line).rstrip(";,.")
             if out and (out[-1][0].endswith(":") or out[-1][1]):
                 out[-1][1].append(item)
+                at = (len(out) - 1, len(out[-1][1]) - 1)
             else:
                 out.append((item, []))
+                at = (len(out) - 1, -1)
+            item_at = None if re.search(r"[.!?;]$", line) else at
             continue
         para.append(line)
     flush()

@@ -619,6 +619,27 @@ def test_each_side_keeps_only_its_own_pins():
     assert EmbeddedAnswerer.pinned_documents(eyv, [lot], None)[0] == set()
 
 
+def test_a_wrapped_list_item_goes_on_in_its_lower_case_lines():
+    """PDF text wraps a bullet's item over lines; the figure of the second item ("1.68%")
+    is in its second line, and an item printed whole stays whole."""
+    text = ("The analysis indicates that SCI agreements constitute\n"
+            "a small minority of the state-level dataset:\n"
+            "• Exact Match (Baseline): Only 1.01% (3\n"
+            "agreements) contained the full unmodified\nstring.\n"
+            "• Regex Match (Optimized): The detection\n"
+            "rate rose to 1.68% (5 agreements) when accounting\nfor variations.\n"
+            "The parties agree to cooperate in:\n• Culture\n• Education;\n"
+            "The committee meets twice a year.")
+    assert split_sentences(text) == [
+        ("The analysis indicates that SCI agreements constitute a small minority of the "
+         "state-level dataset:",
+         ["Exact Match (Baseline): Only 1.01% (3 agreements) contained the full unmodified "
+          "string", "Regex Match (Optimized): The detection rate rose to 1.68% (5 agreements) "
+          "when accounting for variations"]),
+        ("The parties agree to cooperate in:", ["Culture", "Education"]),
+        ("The committee meets twice a year.", [])]
+
+
 def test_an_identifier_is_no_quantity():
     from assistant.sentences import holds_beyond, type_score
 
