@@ -154,8 +154,8 @@ class Question:
 
     def side(self, side: str) -> Question:
         """The question as one side of its comparison asks it: what pins down the other
-        side ("the 1986 Benelux agreement" when this side is "the 1991 Anholt agreement")
-        is no longer something this side's document must hold."""
+        side (the edition "Benelux 1986" when this side is "the 1991 Anholt agreement") is
+        no longer something this side's document must hold."""
         others = [s.lower() for s in self.sides or () if s != side]
         mine = side.lower()
 
@@ -165,9 +165,10 @@ class Question:
                            for x in shown if x)
             return holds(mine) or not any(holds(o) for o in others)
 
+        # (every name stays a name: the other side's are words of this question too, and the
+        # names a question uses weigh little among its words)
         return replace(
-            self, sides=None,
-            names=list(dict.fromkeys([*(n for n in self.names if kept(n)), side])),
+            self, sides=None, names=list(dict.fromkeys([*self.names, *(self.sides or ())])),
             editions=[(n, y) for n, y in self.editions if kept(n, y)],
             codes=[c for c in self.codes if kept(c)],
             parts_named=[(a, b) for a, b in self.parts_named if kept(a, b)],
