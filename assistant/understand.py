@@ -160,10 +160,10 @@ class Question:
         mine = side.lower()
 
         def kept(*shown: str) -> bool:
-            def holds(text: str) -> bool:
+            def written_in(text: str) -> bool:
                 return all(re.search(rf"(?<!\w){re.escape(x.lower())}(?!\w)", text)
                            for x in shown if x)
-            return holds(mine) or not any(holds(o) for o in others)
+            return written_in(mine) or not any(written_in(o) for o in others)
 
         # (every name stays a name: the other side's are words of this question too, and the
         # names a question uses weigh little among its words)

@@ -65,6 +65,7 @@ STOPWORD_LISTS = {"en": "STOPWORDS_EN", "it": "STOPWORDS_ITALIAN", "nl": "STOPWO
                   "da": "STOPWORDS_DANISH"}
 
 
+@cache
 def stopwords(language: str) -> frozenset[str]:
     """``language``'s stop words (bm25s's lists); none for a language it has no list of."""
     import bm25s.stopwords

@@ -25,6 +25,11 @@ NUM_TOKEN = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) +
 TEXT2NUM_LANGUAGES = ("en", "fr", "es", "pt", "de", "nl", "it", "da")
 
 
+def ordinal_suffix(n: int) -> str:
+    """The English ordinal's ending: 1 -> "st", 12 -> "th", 23 -> "rd"."""
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def to_int(token: str, lang: str | None = "en") -> int | None:
     """'5', 'five', 'thirty-six', 'cinque', 'vijf' -> the number; None if it is not one.
     ``lang`` None: whichever language reads it (for text whose language is unknown)."""

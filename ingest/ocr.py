@@ -30,6 +30,7 @@ from typing import Any
 from babel.dates import get_month_names
 
 from ingest.language import detect
+from ingest.numbers import ordinal_suffix
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +87,13 @@ class OcrPage:
     number: int
     text: str
     confidence: float  # mean word (Tesseract) or line (RapidOCR) confidence, 0-100
-    language: str  # the Tesseract pack(s) used, or "rapidocr"
+    language: str  # the Tesseract pack(s) used; "" for RapidOCR, which needs none
+    engine: str = "tesseract"
 
     @property
     def poor(self) -> bool:
         """Read from a poor scan: the officer should check the original."""
-        engine = "rapidocr" if self.language == "rapidocr" else "tesseract"
-        return self.confidence < POOR_BELOW[engine]
+        return self.confidence < POOR_BELOW[self.engine]
 
 
 @dataclass(frozen=True)
@@ -208,12 +209,7 @@ _RAISED_ORDINAL = re.compile(
 
 def raised_ordinals(text: str) -> str:
     """ "13" day of March" -> "13th day of March" (English text read by OCR only)."""
-    def ordinal(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
-
-    return _RAISED_ORDINAL.sub(ordinal, text)
+    return _RAISED_ORDINAL.sub(lambda m: m.group(1) + ordinal_suffix(int(m.group(1))), text)
 
 
 def _read(image: Any, number: int, lang: str) -> OcrPage:
@@ -345,7 +341,7 @@ def _read_rapid(pages: _Pages, numbers: list[int],
                 text = respace(text, language)
                 if language == "en":
                     text = raised_ordinals(text)
-                results[n] = OcrPage(n, text, confidence, "rapidocr")
+                results[n] = OcrPage(n, text, confidence, "", engine="rapidocr")
         except Exception:  # noqa: BLE001 - a page that fails is reported, not fatal
             log.warning("OCR failed on page %d", n, exc_info=True)
         if progress:

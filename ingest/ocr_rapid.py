@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.language import stopwords
+from ingest.numbers import ordinal_suffix
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +45,16 @@ _WORD_YEAR = re.compile(r"(?<=[a-zß-ÿ]{3})(?=(?:1[89]|20)\d\d(?!\d))")
 _CAPITALISED_RUN = re.compile(r"^(?!Mac[A-Z])(?:[A-ZÀ-Þ][a-zß-ÿ]{2,}){3,}$")
 _CAPITALISED = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ]+")
 _FUNCTION_WORD = re.compile(r"\b([a-zß-ÿ]{2,4})(?=[A-ZÀ-Þ][a-zß-ÿ])")
-def _function_words(language: str) -> frozenset[str]:
-    return stopwords("en") | stopwords(language)
 
 
 def respace(text: str, language: str) -> str:
     """Spaces the recogniser dropped, put back (see above); web addresses and e-mail
     addresses are left alone."""
-    function = _function_words(language)
+    function = stopwords("en") | stopwords(language)
 
     def ordinal(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        right = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return m.group(0) + " " if m.group(2) == right else m.group(0)
+        right = m.group(2) == ordinal_suffix(int(m.group(1)))
+        return m.group(0) + " " if right else m.group(0)
 
     def token(word: str) -> str:
         # an address, a path, a file name, a hashtag: as written

@@ -22,7 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ingest import parse
 from ingest.models import IngestError, ParsedDocument
-from ingest.ocr import OcrOptions, ocr_status
+from ingest.ocr import ENGINES, OcrOptions, ocr_status
 from ingest.parse import docx as parse_docx
 from ingest.parse import parse_bytes, safe_source_name, sniff_format
 
@@ -319,7 +319,7 @@ def test_image_only_pdf_needs_ocr_when_ocr_is_off() -> None:
 
 
 @pytest.mark.skipif(not ocr_status().available, reason=ocr_status().describe())
-@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_blank_scan_is_refused_even_by_ocr(engine: str) -> None:
     if not ocr_status(engine).available:
         pytest.skip(ocr_status(engine).describe())
