@@ -5,9 +5,12 @@ two partner regions in Poland and Germany") or from an agreement in the register
 of cooperation, parties and countries). Each call is then judged in three steps:
 
 1. theme fit by meaning (the plan's topics against the call's priorities, title and
-   passages) plus keyword overlap;
+   passages) plus keyword overlap; a call published in two documents (guidelines and a
+   notice, or two languages) fits as its better-read document, and a call far below the
+   best-fitting one is a by-catch, not a fit;
 2. the hard rules the call states (partnership minimum, eligible countries, eligible
-   applicants, amount per project), each read from the call's extracted fields;
+   applicants, amount per project: a project's whole cost is judged by the share the call
+   pays), each read from the call's extracted fields;
 3. its status against an injected ``today`` (open, closing soon, closed).
 
 Only what the call's fields or text say goes into the answer: every amount, date and rule
@@ -17,9 +20,9 @@ decide (the applicant's own country, say) becomes something to check, never a pa
 
 from assistant.funding.plan import Plan, PlanReader
 from assistant.funding.radar import FundingRadar, FundingResult
-from assistant.funding.rows import CallRow, call_rows, lot_rows
-from assistant.funding.rules import check_applicant
+from assistant.funding.rows import CallRow, call_rows, lot_rows, same_calls
+from assistant.funding.rules import check_amount, check_applicant
 from assistant.funding.theme import theme_fit
 
 __all__ = ["CallRow", "FundingRadar", "FundingResult", "Plan", "PlanReader", "call_rows",
-           "check_applicant", "lot_rows", "theme_fit"]
+           "check_amount", "check_applicant", "lot_rows", "same_calls", "theme_fit"]

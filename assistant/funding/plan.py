@@ -152,6 +152,9 @@ class Plan:
     applicant: str | None = None  # a kind from APPLICANT_LABELS
     amount: float | None = None
     amount_currency: str | None = None
+    # "grant": the sum asked of the call; "cost": what the whole project costs, of which a
+    # call pays its co-financing share
+    amount_kind: str = "grant"
     agreement: str | None = None
     named_partners: list[str] = field(default_factory=list)
     # the topics named as such (an agreement's areas of cooperation), as against the words
@@ -180,7 +183,8 @@ class Plan:
         if self.applicant:
             parts.append("applicant: " + APPLICANT_LABELS[self.applicant])
         if self.amount is not None:
-            parts.append("asking for " + money(self.amount, self.amount_currency))
+            verb = "a project costing " if self.amount_kind == "cost" else "asking for "
+            parts.append(verb + money(self.amount, self.amount_currency))
         if self.named_partners and not self.agreement:
             parts.append("partner from your agreements: " + ", ".join(self.named_partners))
         return "; ".join(parts) if parts else "no partners, countries or applicant stated"
@@ -331,9 +335,15 @@ class PlanReader:
     @staticmethod
     def _amount(plan: Plan, text: str) -> None:
         found = find_amounts(text, country=plan.home_country)
-        if found:
-            plan.amount = float(found[0].value)
-            plan.amount_currency = found[0].currency
+        if not found:
+            return
+        # "Total cost about EUR 160,000 and we would ask for EUR 120,000": the sum asked
+        # decides; a project's cost only when no sum is asked
+        kinds = [amount_kind(text[max(0, a.start - AMOUNT_CONTEXT):a.start]) for a in found]
+        pick = kinds.index("grant") if "grant" in kinds else 0
+        plan.amount = float(found[pick].value)
+        plan.amount_currency = found[pick].currency
+        plan.amount_kind = kinds[pick]
 
 
 _HOME = re.compile(
@@ -382,6 +392,25 @@ def home_country(text: str) -> str | None:
         if found:
             return found[0][1]
     return None
+
+
+# How far before a sum the words that say what it is are looked for ("total cost about")
+AMOUNT_CONTEXT = 40
+# A sum introduced as a cost or a budget is the project's size, not the grant asked: a call
+# paying 60% of the costs can fund a EUR 420,000 project with a EUR 300,000 ceiling
+_COST = re.compile(r"\b(?:costs?|costing|budget(?:ed)?|total|worth|in all|altogether)\b"
+                   r"[^.;:!?]*$", re.I)
+_ASK = re.compile(r"\b(?:ask(?:ing)?|request(?:ing)?|apply(?:ing)?|need(?:s|ing)?|seek(?:ing|s)?|"
+                  r"grant|funding of|subsidy)\b[^.;:!?]*$", re.I)
+
+
+def amount_kind(before: str) -> str:
+    """Whether the sum after ``before`` is the grant asked or the project's cost: the
+    nearer of the two kinds of words decides."""
+    cost, ask = _COST.search(before), _ASK.search(before)
+    if cost and (not ask or cost.start() > ask.start()):
+        return "cost"
+    return "grant"
 
 
 def applicant_kind(phrase: str) -> str | None:

@@ -4,14 +4,14 @@ misses with the rule they miss, each claim cited."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 
 from assistant.funding.plan import Plan, PlanReader
-from assistant.funding.rows import CallRow, lot_rows
+from assistant.funding.rows import CallRow, lot_rows, same_calls
 from assistant.funding.rules import (
     EXTRA_CONDITIONS,
     MODAL,
@@ -26,6 +26,7 @@ from assistant.funding.rules import (
     text_blocks,
 )
 from assistant.funding.theme import (
+    FIT_MARGIN,
     FIT_THRESHOLD,
     MAX_CONDITIONS,
     ThemeFit,
@@ -140,11 +141,14 @@ class FundingRadar:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
         topics = self._embed(plan.topics, query=True)
+        fits = [theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
+                          call.text.vectors, call.terms,
+                          prose=bool(call.row.lot) and not call.rec.field_value("themes"))
+                for call in calls]
+        fits = self._share_fits(calls, fits)
+        floor = max(FIT_THRESHOLD, max(f.score for f in fits) - FIT_MARGIN)
         flagged, closed, near = [], [], []
-        for call in calls:
-            fit = theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
-                            call.text.vectors, call.terms,
-                            prose=bool(call.row.lot) and not call.rec.field_value("themes"))
+        for call, fit in zip(calls, fits, strict=True):
             log.debug("%s theme fit %.3f (%s ~ %s)", call.row.source, fit.score, fit.topic,
                       fit.theme)
             if fit.score < FIT_THRESHOLD:
@@ -152,17 +156,39 @@ class FundingRadar:
             checks = self._rules(call, plan)
             failed = [c for c in checks if c.ok is False]
             entry = self._entry(call, plan, fit, checks)
-            if not failed:
+            if any(c.rule != "status" for c in failed):
+                near.append(entry)  # on the theme, with the rule it misses
+            elif fit.score < floor:
+                continue  # the margin judges what is recommended, not what is missed
+            elif not failed:
                 flagged.append(entry)
-            elif all(c.rule == "status" for c in failed):
-                closed.append(entry)
             else:
-                near.append(entry)
+                closed.append(entry)
         for found in (flagged, closed, near):
             found.sort(key=lambda e: -e["score"])
         rows = {c.row.key: c.row for c in calls}
         return FundingResult(self._answer(plan, flagged, closed, near, rows), flagged, near,
                              plan, closed)
+
+    @staticmethod
+    def _share_fits(calls: list[_Call], fits: list[ThemeFit]) -> list[ThemeFit]:
+        """A call published in two documents (its guidelines and its notice, or in two
+        languages) fits as well as its better-read document: the English embedder reads an
+        Italian notice poorly. Lots pair by their order when both documents list as many."""
+        twins = same_calls([c.row for c in calls])
+        rows_of: dict[str, list[int]] = {}
+        for i, c in enumerate(calls):
+            rows_of.setdefault(c.row.source, []).append(i)
+        out = list(fits)
+        for i, c in enumerate(calls):
+            own = rows_of[c.row.source]
+            for twin in sorted(twins.get(c.row.source, ())):
+                other = rows_of[twin]
+                pair = [other[own.index(i)]] if len(other) == len(own) else other
+                best = max(pair, key=lambda j: fits[j].score)
+                if fits[best].score > out[i].score:
+                    out[i] = replace(fits[best], theme="", twin=twin)
+        return out
 
     def _agreement(self, source: str) -> DocRecord:
         found = [r for r in self.library.registry.resolve(source) if r.doc_type == "mou"]
@@ -230,6 +256,7 @@ class FundingRadar:
         topic = f"'{fit.topic}'" if fit.topic in plan.named_topics else "your plan"
         theme = (f"{topic} matches the call's priority '{fit.theme}'"
                  + cite.field("themes", fit.theme) if fit.theme
+                 else f"{topic} matches the text of the same call in {fit.twin}" if fit.twin
                  else f"{topic} matches the call's text")
         failed = [c for c in checks if c.ok is False]
         passed = [c for c in checks if c.ok is True]

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.facts import human_date, money
 from assistant.library import Library
+from assistant.retrieve import terms
 from assistant.status import call_status, deadline_status, parse_deadline
 from ingest.lots import LOT_FIGURES
 from ingest.registry import DocRecord
@@ -137,6 +138,37 @@ def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
                            cofinancing_rate=_num(own["cofinancing_rate"]),
                            duration_months=_whole(own["duration_months"]),
                            lot_figures=tuple(sorted(per_lot))))
+    return out
+
+
+def title_words(title: str) -> set[str]:
+    return {t for t in terms(title.replace("-", " ")) if t.isalpha() and len(t) > 3}
+
+
+def same_calls(rows: list[CallRow]) -> dict[str, set[str]]:
+    """Documents that publish one call: a call's guidelines and its notice in the Official
+    Journal, or one call in two languages. Two documents are one call when they state the
+    same submission deadline and their titles share a name ("PRINCE"): a word that at most
+    half of the stored calls' titles hold ("call", "proposals" are every call's). Returns,
+    per source, the other sources of its call."""
+    by_source: dict[str, CallRow] = {}
+    for row in rows:
+        by_source.setdefault(row.source, row)
+    words = {s: title_words(r.title) for s, r in by_source.items()}
+    spread: dict[str, int] = {}
+    for ws in words.values():
+        for w in ws:
+            spread[w] = spread.get(w, 0) + 1
+    common = len(by_source) / 2
+    out: dict[str, set[str]] = {s: set() for s in by_source}
+    items = list(by_source.items())
+    for i, (a, ra) in enumerate(items):
+        for b, rb in items[i + 1:]:
+            if not ra.deadline or ra.deadline != rb.deadline:
+                continue
+            if any(spread[w] <= common for w in words[a] & words[b]):
+                out[a].add(b)
+                out[b].add(a)
     return out
 
 

@@ -258,6 +258,8 @@ def check_amount(row: CallRow, plan: Plan) -> list[RuleCheck]:
         # No exchange rates: converting would put a number in the answer no document states.
         return [RuleCheck("amount", None, f"grants are in {row.currency} "
                           f"({row.amount_text()}); you ask for {asked}", "amount_min")]
+    if plan.amount_kind == "cost":
+        return _check_cost(row, plan.amount, asked)
     if row.amount_max is not None and plan.amount > row.amount_max:
         most = money(row.amount_max, row.currency)
         return [RuleCheck("amount", False, f"grants are at most {most} per project; you ask "
@@ -267,6 +269,24 @@ def check_amount(row: CallRow, plan: Plan) -> list[RuleCheck]:
         return [RuleCheck("amount", False, f"grants start at {least} per project; you ask "
                           f"for {asked}", "amount_min")]
     return [RuleCheck("amount", True, f"{asked} is within {row.amount_text()}", "amount_min")]
+
+
+def _check_cost(row: CallRow, cost: float, cost_text: str) -> list[RuleCheck]:
+    """A project's whole cost against a call's grant range: the call pays its share (its
+    co-financing rate, when stated) up to its ceiling, and the partners the rest."""
+    rate = row.cofinancing_rate
+    reach = cost * rate / 100 if rate is not None else cost
+    share = f"{rate:g}% of your {cost_text} project is {money(reach, row.currency)}" \
+        if rate is not None else f"your project costs {cost_text}"
+    if row.amount_min is not None and reach < row.amount_min:
+        least = money(row.amount_min, row.currency)
+        return [RuleCheck("amount", False, f"grants start at {least} per project; {share}",
+                          "amount_min")]
+    if row.amount_max is not None and reach > row.amount_max:
+        most = money(row.amount_max, row.currency)
+        return [RuleCheck("amount", None, f"grants are at most {most} per project; "
+                          f"{share}: the partners would find the rest", "amount_max")]
+    return [RuleCheck("amount", True, f"{share}, within {row.amount_text()}", "amount_min")]
 
 
 def check_status(row: CallRow) -> list[RuleCheck]:

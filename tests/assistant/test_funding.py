@@ -18,8 +18,10 @@ from assistant.funding import (
     Plan,
     PlanReader,
     call_rows,
+    check_amount,
     check_applicant,
     lot_rows,
+    same_calls,
     theme_fit,
 )
 from assistant.library import Library
@@ -136,6 +138,58 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
     assert PlanReader([]).read(FLOOD).applicant == "county"
     assert PlanReader([]).read("we ask for €50k").amount == 50000
     assert PlanReader([]).read("about 60.000 EUR").amount == 60000
+
+
+@pytest.mark.parametrize("request_text, amount, kind", [
+    ("Total cost about EUR 160,000 and we would ask for roughly EUR 120,000.", 120000, "grant"),
+    ("The whole thing would cost around EUR 420,000.", 420000, "cost"),
+    ("a budget of EUR 80,000 for two years", 80000, "cost"),
+    ("our borough council needs GBP 60,000", 60000, "grant"),
+    ("about GBP 15,000", 15000, "grant"),
+])
+def test_plan_tells_the_grant_asked_from_the_projects_cost(request_text: str, amount: int,
+                                                          kind: str) -> None:
+    plan = PlanReader([]).read(request_text)
+    assert (plan.amount, plan.amount_kind) == (amount, kind)
+
+
+def test_a_projects_cost_is_judged_by_the_share_a_call_pays() -> None:
+    from dataclasses import replace
+
+    row = CallRow("c.pdf", "d", "Call", None, None, None, [], 150000, 300000, "EUR", None, 60,
+                  [], [], None, None, None, "2031-03-31", None, None, "open", 10)
+    plan = Plan(request="", topics=["tv"], amount=420000, amount_currency="EUR",
+                amount_kind="cost")
+    # 60% of 420,000 is 252,000: within the range, although the cost is above the ceiling
+    (check,) = check_amount(row, plan)
+    assert check.ok is True and "252,000" in check.message
+    # 60% of 600,000 is 360,000: the grant stops at its ceiling, the partners pay the rest
+    (check,) = check_amount(row, replace(plan, amount=600000))
+    assert check.ok is None and "at most EUR 300,000" in check.message
+    # 60% of 200,000 is 120,000: below the smallest grant
+    (check,) = check_amount(row, replace(plan, amount=200000))
+    assert check.ok is False and "start at EUR 150,000" in check.message
+    # the same 420,000 asked as a grant is too much
+    (check,) = check_amount(row, replace(plan, amount_kind="grant"))
+    assert check.ok is False and "at most EUR 300,000" in check.message
+
+
+def test_one_call_in_two_documents_is_one_call() -> None:
+    from dataclasses import replace
+
+    base = CallRow("guide.pdf", "d1", "CALL FOR PROPOSALS ZEPHYR 2031 GUIDELINES", None, None,
+                   None, [], None, None, None, None, None, [], [], None, None, None,
+                   "2031-03-31", None, None, "open", 10)
+    notice = replace(base, source="notice-it.pdf", title="ZEPHYR 2031 — Invito a presentare "
+                     "proposte")
+    later = replace(base, source="later.pdf", title="ZEPHYR 2032 call for proposals",
+                    deadline="2032-03-31")
+    others = [replace(base, source=f"other{i}.pdf", title=f"Call for proposals: {theme}")
+              for i, theme in enumerate(["Youth Exchanges", "Heritage", "Flood Resilience"])]
+    twins = same_calls([base, notice, later, *others])
+    assert twins["guide.pdf"] == {"notice-it.pdf"} and twins["notice-it.pdf"] == {"guide.pdf"}
+    # "call for proposals" is most calls' title; another round closes on another day
+    assert all(twins[r.source] == set() for r in [later, *others])
 
 
 def test_each_sentence_of_a_request_is_a_topic_of_its_own() -> None:

@@ -82,3 +82,15 @@ def test_a_funding_answer_is_scored_on_what_the_officer_is_shown(tasks):
     assert carded and all(("FITS" in r["output"]) for r in carded)
     assert not any("\nALMOST " in r["output"] for r in rows)
 
+
+
+def test_a_call_in_two_documents_is_found_in_both(tasks):
+    """The PRINCE 2010 call is published as English guidelines and as an Italian notice in
+    the Official Journal: the English embedder reads the notice poorly, yet a request that
+    fits the call finds both, the notice's card saying which document it was read from."""
+    row = next(r for r in tasks["dev"]["rows"] if r["id"] == "f01")
+    found = set(row["flagged"]) | set(row["closed_fits"])
+    assert {"grant_prince-2010-eu27-guidelines.pdf",
+            "grant_prince-2010-eu27-oj-notice-it.pdf"} <= found, row["output"]
+    assert "matches the text of the same call in grant_prince-2010-eu27-guidelines.pdf" \
+        in row["output"]
