@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer import EmbeddedAnswerer, merge_answers, render
+from assistant.boosts import document_boosts, question_years
 from assistant.bridge import WordBridge
 from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
 from assistant.facts import FactLine, fact_lines
@@ -43,7 +44,6 @@ from assistant.understand import (
     names_in,
     points_back,
     understand,
-    version_asked,
 )
 from ingest.injection import fence_instructions
 from ingest.language import detect, languages_named
@@ -51,17 +51,6 @@ from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
 
-_PLACE_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:town|city|municipality|region|county|prefecture|commune|village|"
-    r"district|province|state|borough|metropolitan area)\s+of\s+", re.IGNORECASE)
-# Words that say which kind of document a question is about: a ranking boost only.
-_TYPE_CUES = {
-    "grant_call": re.compile(r"\b(?:grant|funding)\s+calls?\b|\bcalls?\s+for\s+proposals\b|"
-                             r"\bcalls?\b|\bschemes?\b", re.IGNORECASE),
-    "mou": re.compile(r"\bagreements?\b|\bmous?\b|\bmemorand\w*|\btwinning charter\b|"
-                      r"\bletters? of intent\b", re.IGNORECASE),
-    "policy_report": re.compile(r"\breports?\b|\bguide\b|\bstudy\b|\bpaper\b", re.IGNORECASE),
-}
 # Passages an answer is chosen from: on the real documents all of a question's key facts
 # are in the top 8 passages for 53% of questions, top 12 for 60%, top 16 for 65%
 # (evals/real.py); the sentence cascade keeps the cost of more passages small.
@@ -78,12 +67,6 @@ WITHIN_PART = 1
 FOREIGN_TOP = 6
 FOREIGN_DOCS = 3
 FOREIGN_PASSAGES = 3
-TYPE_BOOST = 1.3
-YEAR_BOOST = 1.3
-VERSION_BOOST = 1.3  # "the Italian notice": documents written in Italian (1.0: frozen-a
-# cited page 0.93, 1.3: 0.95; key facts alike)
-NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
-TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
 @dataclass
 class _Plan:
     query: str
@@ -96,10 +79,6 @@ def fence(passage: Passage) -> Passage:
     """The passage as a model sees it: text addressed to an AI is replaced by a marker, on
     top of the prompt's rule that passages are data."""
     return replace(passage, text=fence_instructions(passage.text))
-
-
-def distinctive(place: str) -> str:
-    return _PLACE_PREFIX.sub("", place).strip()
 
 
 class Assistant:
@@ -193,61 +172,11 @@ class Assistant:
         return self._boosts(question)
 
     def _boosts(self, question: str) -> dict[str, float]:
-        """Documents whose partner, country, type, year or title the question names rank
-        higher (a title the more of it the question names)."""
-        low = question.lower()
-        types = self._types(question)
-        years = set(self._years(question))
-        names = names_in(question)
-        version = version_asked(question)
-        idf = self.retriever.keyword.idf
-        q_terms = set(terms(question))
-        q_weight = sum(idf(t) for t in q_terms)
-        boosts: dict[str, float] = {}
-        for rec in self.records():
-            factor = 1.0
-            if any(distinctive(p).lower() in low for p in rec.partners if distinctive(p)):
-                factor *= 1.6
-            if any(c.lower() in low for c in rec.countries):
-                factor *= 1.2
-            if rec.doc_type in types:
-                factor *= TYPE_BOOST
-            if years and rec.year in years:
-                factor *= YEAR_BOOST
-            if version and version in rec.languages:
-                factor *= VERSION_BOOST
-            if names and any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
-                             for n in names):
-                factor *= NAME_BOOST
-            title_terms = self._title_terms.get(rec.doc_id, set())
-            if q_weight and (shared := q_terms & title_terms):
-                # "the youth exchange call": words of a title say which document; of two
-                # titles with the question's words, the one with fewer others ("the
-                # Outline Convention", not "Additional Protocol to the Outline Convention")
-                said = sum(idf(t) for t in shared)
-                covered = said / sum(idf(t) for t in title_terms)
-                factor *= 1 + TITLE_BOOST * said / q_weight * (1 + covered) / 2
-            if factor > 1.0:
-                boosts[rec.doc_id] = factor
-        return boosts
-
-    @staticmethod
-    def _types(question: str) -> list[str]:
-        found = [t for t, cue in _TYPE_CUES.items() if cue.search(question)]
-        return found if len(found) == 1 else []
+        return document_boosts(question, self.records(), self._title_terms,
+                               self.retriever.keyword.idf, self.today)
 
     def _years(self, question: str) -> list[int]:
-        low = question.lower()
-        years = [int(y) for y in re.findall(r"\b(?:in|during|for|of)\s+(20\d\d)\b", low)]
-        # "the 1995 Additional Protocol", "the 2025 project": a document named by its year
-        # (a comparison's side starts with it: "2025 project's figures")
-        years += [int(y) for y in re.findall(r"(?:^|\bthe\s+)((?:19|20)\d\d)\s+[^\W\d]",
-                                             question.strip(), re.I)]
-        if "this year" in low:
-            years.append(self.today.year)
-        if "next year" in low:
-            years.append(self.today.year + 1)
-        return years
+        return question_years(question, self.today)
 
     # -- retrieve -------------------------------------------------------------------------
 
