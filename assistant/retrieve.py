@@ -187,6 +187,7 @@ class KeywordIndex:
         self._by_doc: dict[str, list[int]] = {}
         self._languages: set[str] = set()  # non-English languages with their own stemming
         self._words: dict[str, list[str]] = {}  # language -> its chunks' words (unstemmed)
+        self._flat: dict[int, str] = {}  # row -> its text lower-cased, spacing collapsed
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -249,9 +250,9 @@ class KeywordIndex:
                 by_doc.setdefault(d, []).append(row)
             # One assignment: handler threads read these while another one rebuilds.
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
-             self._df, self._by_doc, self._languages, self._words) = (
+             self._df, self._by_doc, self._languages, self._words, self._flat) = (
                 ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
-                words)
+                words, {})
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -288,6 +289,23 @@ class KeywordIndex:
         if row is None or row >= len(metas) or metas[row].get("doc_id") != doc_id:
             return None  # caught between two rebuilds: better no neighbour than a wrong one
         return to_passage(ids[row], texts[row], metas[row], 0.0)
+
+    def holding(self, doc_id: str, snippet: str) -> Passage | None:
+        """The live chunk of a document whose text holds ``snippet`` (spacing aside), as of
+        the last `ensure`: where a field's evidence sentence was read."""
+        want = re.sub(r"\s+", " ", snippet).strip().lower()
+        if not want:
+            return None
+        ids, texts, metas, flat = self.ids, self.texts, self.metas, self._flat
+        for row in self._by_doc.get(doc_id, []):
+            if row >= len(texts):
+                break  # caught between two rebuilds
+            if (text := flat.get(row)) is None:
+                # flattened once per rebuild, on first use: a question reads one document
+                text = flat[row] = re.sub(r"\s+", " ", texts[row]).lower()
+            if want in text:
+                return to_passage(ids[row], texts[row], metas[row], 0.0)
+        return None
 
     def search(self, query: str, k: int,
                allowed: Callable[[dict[str, Any]], bool] | None = None,

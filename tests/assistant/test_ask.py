@@ -396,3 +396,25 @@ def test_the_language_version_asked_about_is_quoted(assistant):
     assert not ans.declined
     assert "vigora por um período de cinco (5) anos" in ans.text
     assert any(c.source == VILA and c.page == 4 and "vigora" in c.quote for c in ans.citations)
+
+
+def test_the_passages_a_documents_fields_were_read_from_are_evidence(assistant):
+    """A document's key sentences (where its signing date, term or deadline was read) join
+    the evidence of a question about it, whatever words the question uses."""
+    live = assistant.retriever.live_ids()
+    assistant.boosts("")  # brings the keyword index up to the library
+    for rec in assistant.records("mou"):
+        quotes = [str(f["evidence"]) for f in rec.fields.values()
+                  if f.get("evidence") and not str(f["evidence"]).startswith("computed")]
+        if not quotes:
+            continue
+        found = assistant.field_passages(rec.doc_id, set(), live)
+        assert found and all(p.doc_id == rec.doc_id for p in found)
+        flat = " ".join(re.sub(r"\s+", " ", p.text) for p in found)
+        start = " ".join(quotes[0].split()[:8])
+        assert start in flat, (rec.source, start)
+        # the chunks the evidence already holds are not added twice
+        have = {p.chunk_id for p in found}
+        assert not have & {p.chunk_id for p in assistant.field_passages(rec.doc_id, have, live)}
+    holding = assistant.retriever.keyword.holding
+    assert holding(assistant.records("mou")[0].doc_id, "words no agreement holds xyzzy") is None
