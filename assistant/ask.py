@@ -285,6 +285,7 @@ class Assistant:
         if rec is None:
             return []
         out: list[Passage] = []
+        have = set(have)
         for f in rec.fields.values():
             evidence = str(f.get("evidence") or "")
             if not evidence or evidence.startswith("computed") or len(out) >= FIELD_PASSAGES:
