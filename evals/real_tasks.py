@@ -17,9 +17,11 @@ Funding, per set:
 Letters: the share of each task's must-mention facts in the letter, and whether the letters
 that must be refused (a partner we hold no agreement with) were. frozen-c
 (`evals/real_letters_frozen_c.jsonl` and `evals/real_radar_frozen_c.jsonl`) was written
-later by a second engineer who saw neither the writer nor the radar, and is held out.
+later by a second engineer who saw neither the writer nor the radar, and is held out; so
+is frozen-d (`evals/real_letters_frozen_d.jsonl`, `evals/real_radar_frozen_d.jsonl`).
 
-    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,frozen-b] [--json] [--show]
+    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,frozen-b,frozen-c,frozen-d]
+                               [--json] [--show]
 """
 
 from __future__ import annotations
@@ -44,7 +46,12 @@ FROZEN_LETTERS_C = REPO / "evals" / "real_letters_frozen_c.jsonl"
 # radar nor its output, after the radar had been tuned: held out (its first run rejected a
 # radar change fitted on the other sets; nothing was tuned on it).
 FROZEN_RADAR_C = REPO / "evals" / "real_radar_frozen_c.jsonl"
-SETS = ("dev", "frozen-a", "frozen-b", "frozen-c")
+# Funding requests and letter tasks written, like frozen-c, by an engineer who saw neither
+# the radar, the letters nor their output, after the radar's twin calls, cost reading and
+# margin (2026-12-07): held out.
+FROZEN_RADAR_D = REPO / "evals" / "real_radar_frozen_d.jsonl"
+FROZEN_LETTERS_D = REPO / "evals" / "real_letters_frozen_d.jsonl"
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d")
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +64,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-b": frozen[1::2],
         "frozen": frozen,
         "frozen-c": load_jsonl(FROZEN_LETTERS_C) + load_jsonl(FROZEN_RADAR_C),
+        "frozen-d": load_jsonl(FROZEN_LETTERS_D) + load_jsonl(FROZEN_RADAR_D),
     }
     return {n: every[n] for n in names}
 
