@@ -96,6 +96,13 @@ class AgreementFinder:
         if not mous:
             return "Your library holds no agreements, so there is nothing to refer to."
         named = self._named(mous, request, sender, recipient)
+        if named and (stranger := self._other_sender(named, mous, request, sender)):
+            partner = place_of(named.partner) or named.partner
+            ours = place_of(named.ours) or named.ours
+            return (f"Your documents contain no agreement between {stranger} and {partner}, "
+                    f"so no letter was drafted: {partner}'s agreement in your library is with "
+                    f"{ours}, and a letter from {stranger} referring to it could misinform the "
+                    f"partner. Check the sender, or add the agreement to the library first.")
         if named:
             return named
         target = recipient or request
@@ -115,6 +122,26 @@ class AgreementFinder:
         if (cited := _cited_agreement(request, mous, mous, least=2)) is not None:
             return self._match(cited, sender, "cited")
         return self._by_country(mous, request, sender) or self._retrieved(request, sender)
+
+    @staticmethod
+    def _other_sender(match: AgreementMatch, mous: list[DocRecord], request: str,
+                      sender: str | None) -> str | None:
+        """A town the letter is to come from ("from the Mayor of Vila Serena") that is a
+        party of other stored agreements but not of this one: the agreement found with the
+        recipient is another town's, and is no ground for this sender's letter."""
+        own = {place_of(p) for p in (match.rec.field_value("parties") or match.rec.partners)}
+        text = sender or request
+        for rec in mous:
+            for party in rec.field_value("parties") or rec.partners:
+                place = place_of(party)
+                # "Alderbrook" is "Alderbrook Town Council" in another agreement
+                if not place or any(mentions(o, place) >= 0 or mentions(place, o) >= 0
+                                    for o in own):
+                    continue
+                pos = mentions(text, place)
+                if pos >= 0 and (sender or on_sender_side(fold(text)[:pos])):
+                    return place
+        return None
 
     def _match(self, rec: DocRecord, sender: str | None, how: str) -> AgreementMatch:
         """The two sides of an agreement found without a partner's name: the party the

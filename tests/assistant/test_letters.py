@@ -151,6 +151,25 @@ def test_unknown_partner_is_refused(writer: LetterWriter, tmp_path) -> None:  # 
     assert porto.refused and "no agreement with Portugal Cove" in porto.text
 
 
+def test_a_partners_agreement_with_another_town_is_no_ground_for_our_letter(
+        writer: LetterWriter) -> None:
+    """Falkenwiese's agreement is Alderbrook's: a letter to it from Poggio Aurelio, whose
+    agreement is Ridgeport's, would refer to an agreement between two other towns."""
+    stranger = writer.run("Draft a letter from the Sindaco of Poggio Aurelio to the "
+                          "Bürgermeister of Falkenwiese proposing a joint choir festival")
+    assert stranger.refused
+    assert "no agreement between Poggio Aurelio and Falkenwiese" in stranger.text
+    assert "with Alderbrook" in stranger.text and "Dear" not in stranger.text
+    # the same letter from Falkenwiese's partner is written
+    ours = writer.run("Draft a letter from the Mayor of Alderbrook to the Bürgermeister of "
+                      "Falkenwiese proposing a joint choir festival")
+    assert not ours.refused and "Falkenwiese" in ours.text
+    # ... and so is one whose sender the officer gives as an argument
+    given = writer.run("letter to the Bürgermeister of Falkenwiese proposing a joint choir "
+                       "festival", sender="Poggio Aurelio")
+    assert given.refused and "Poggio Aurelio" in given.text
+
+
 def test_signatory_who_is_not_the_mayor_is_not_addressed_as_mayor(
         writer: LetterWriter) -> None:
     letter = writer.run("letter from our Mayor to the Town of Kilima Ngao proposing the first "
