@@ -46,6 +46,45 @@ DEMONYMS = {
     "Icelandic": "IS", "Montenegrin": "ME", "Macedonian": "MK", "Kenyan": "KE",
     "Turkish": "TR", "Australian": "AU", "Indian": "IN", "Indonesian": "ID",
 }
+
+
+@cache
+def all_demonyms() -> dict[str, str]:
+    """Demonym -> alpha-2: the irregular ones above, and those English forms regularly
+    from the country's name ("Moldova" -> "Moldovan", "Ukraine" -> "Ukrainian", "Brazil" ->
+    "Brazilian", "Kosovo" -> "Kosovan"). A derived form that is some country's name, or
+    that the rules make of two countries ("Nigerian": Niger, Nigeria), is left out; one
+    that is no real word matches nothing, so the rules may overshoot ("Swedenian")."""
+    names = _names()
+    derived: dict[str, set[str]] = {}
+    for c in pycountry.countries:
+        name = english_name(c.alpha_2)
+        if not name.replace(" ", "").isalpha():
+            continue
+        last = name[-1].lower()
+        if last == "a":
+            forms = [name + "n"]
+        elif last == "e":
+            forms = [name[:-1] + "ian"]
+        elif last == "o":
+            forms = [name + "an"]
+        elif last == "y":
+            forms = [name[:-1] + "ian"]
+        elif last not in "aeiousy":
+            forms = [name + "ian"]
+        else:
+            forms = []
+        for f in forms:
+            derived.setdefault(f, set()).add(c.alpha_2)
+    # ... nor one that begins another country's name ("Dominican" is Dominica's by the
+    # rules, and the Dominican Republic's as written)
+    out = {f: next(iter(codes)) for f, codes in derived.items()
+           if len(codes) == 1 and len(f) >= 5 and fold(f) not in names
+           and not any(n.startswith(fold(f) + " ") for n in names)}
+    out.update(DEMONYMS)
+    return out
+
+
 # Short forms that are also ordinary words ("US" the pronoun): matched only as written.
 _CASE_SENSITIVE = {"US", "UK", "U.S.", "U.K.", "USA", "U.S.A."}
 
@@ -126,7 +165,7 @@ def _names() -> dict[str, str]:
 def _pattern(demonyms: bool) -> re.Pattern[str]:
     forms = set(_names())
     if demonyms:
-        forms |= {fold(d) for d in DEMONYMS}
+        forms |= {fold(d) for d in all_demonyms()}
     spaced = sorted((f for f in forms if f.isascii() or not _UNSPACED.search(f)), key=len,
                     reverse=True)
     unspaced = sorted((f for f in forms if not f.isascii() and _UNSPACED.search(f)), key=len,
@@ -175,7 +214,7 @@ def find_countries(text: str, *, demonyms: bool = False, any_case: bool = False,
         code, langs = forms.get(form, ("", frozenset()))
         if code and lang and "en" not in langs and lang not in langs:
             continue
-        if not code and (code := DEMONYMS.get(_demonym_key(form), "")) and \
+        if not code and (code := all_demonyms().get(_demonym_key(form), "")) and \
                 _LANGUAGE_USE.match(text, m.end(group)):
             continue  # "English classes", "Spanish flu": a language, not a country
         if code:
@@ -215,7 +254,12 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
 
 
 def _demonym_key(folded: str) -> str:
-    return next((d for d in DEMONYMS if fold(d) == folded), "")
+    return _folded_demonyms().get(folded, "")
+
+
+@cache
+def _folded_demonyms() -> dict[str, str]:
+    return {fold(d): d for d in all_demonyms()}
 
 
 def country_names(text: str, **kw: bool) -> list[str]:
@@ -229,7 +273,7 @@ def country_names(text: str, **kw: bool) -> list[str]:
 def normalise(name: str) -> str | None:
     """Any written form of a country -> its English short name ('Paesi Bassi' -> 'Netherlands')."""
     code = _names().get(fold(name.strip())) or COLLOQUIAL.get(name.strip())
-    code = code or DEMONYMS.get(name.strip())
+    code = code or all_demonyms().get(name.strip())
     return english_name(code) if code else None
 
 

@@ -14,6 +14,7 @@ from assistant.sentences import split_sentences
 from ingest.amounts import find_amounts
 from ingest.countries import find_countries as country_hits
 from ingest.countries import fold
+from ingest.language import detect
 from ingest.numbers import NUMBER_WORDS, to_int
 from ingest.registry import DocRecord
 
@@ -124,9 +125,11 @@ def count_of(word: str) -> int:
     return to_int(word) or 0
 
 
-def find_countries(text: str) -> list[tuple[int, str]]:
-    """(position, country) for every country name, demonym or code an officer typed."""
-    return [(h.start, h.name) for h in country_hits(text, demonyms=True, any_case=True)]
+def find_countries(text: str, lang: str | None = None) -> list[tuple[int, str]]:
+    """(position, country) for every country name, demonym or code an officer typed;
+    ``lang``: the request's language, whose names of countries count too ("Duitsland")."""
+    return [(h.start, h.name)
+            for h in country_hits(text, demonyms=True, any_case=True, lang=lang or None)]
 
 
 def party_core(name: str) -> str:
@@ -244,7 +247,7 @@ class PlanReader:
             plan.applicant = applicant_kind(parties[0])
 
     def _countries(self, plan: Plan, text: str) -> None:
-        for _, country in find_countries(text):
+        for _, country in find_countries(text, detect(text)):
             if country not in plan.countries:
                 plan.countries.append(country)
         plan.home_country = plan.home_country or home_country(text)
@@ -391,6 +394,41 @@ def home_country(text: str) -> str | None:
         found = find_countries(m.group(1))
         if found:
             return found[0][1]
+    return _first_place(text)
+
+
+# Words before a country that make it a partner's or a destination's, not the applicant's:
+# "with our twin town in Austria", "partners from Spain", "a visit to Japan".
+_ABROAD_BEFORE = re.compile(r"\b(?:twin(?:ned)?|sister|partners?|partnership|friendship|with|"
+                            r"and|plus|to|visit\w*|travel\w*|abroad|from)\b[^.;:!?]{0,40}$",
+                            re.I)
+# How far before a country the applicant's noun is looked for ("town in County Clare, ")
+APPLICANT_REACH = 60
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|we|we're|our|my)\b", re.I)
+
+
+def _first_place(text: str) -> str | None:
+    """The applicant's country as an English request introduces it in other words ("I'm
+    the twinning officer of a small town in County Clare, Ireland", "We are the city of
+    Lugano in Switzerland", "A Moldovan town ..."): the first country of the first
+    sentence, or of a sentence in the first person, that follows (or, as a demonym,
+    precedes) a kind of applicant and that no partner or destination word precedes. The words are English: another language's request keeps
+    its country unread rather than misread."""
+    if detect(text) not in ("en", ""):
+        return None
+    abroad: set[str] = set()  # a partner's country stays one ("... for the Norwegian visitors")
+    for i, (sentence, _) in enumerate(split_sentences(text)):
+        found = country_hits(sentence, demonyms=True, any_case=True)
+        if found and (i == 0 or _FIRST_PERSON.search(sentence)):
+            h = found[0]
+            # the place of an applicant ("a small town in ..., Ireland", "a Moldovan town"),
+            # not of an activity ("a youth exchange in Portugal")
+            said = (applicant_kind(sentence[max(0, h.start - APPLICANT_REACH):h.start])
+                    or (h.text.lower() != h.name.lower()
+                        and applicant_kind(sentence[h.end:h.end + APPLICANT_REACH // 2])))
+            if said and h.name not in abroad and not _ABROAD_BEFORE.search(sentence[:h.start]):
+                return h.name
+        abroad.update(h.name for h in found)
     return None
 
 

@@ -140,6 +140,37 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
     assert PlanReader([]).read("about 60.000 EUR").amount == 60000
 
 
+@pytest.mark.parametrize("request_text, home", [
+    ("I'm the twinning officer of a small town in County Clare, Ireland. We'd like an arts "
+     "festival with our French twin town.", "Ireland"),
+    ("We are the city of Lugano in Switzerland and want a youth exchange with our twin town "
+     "in Austria.", "Switzerland"),
+    ("A Moldovan town, together with partners in Romania and Ukraine, wants to do "
+     "participatory budgeting.", "Moldova"),
+    # a partner's or a destination's country is not the applicant's
+    ("youth exchange with our twin town in Portugal next summer", None),
+    ("a joint flood-resilience pilot between our county and two partner regions in Poland "
+     "and Germany", None),
+    ("Our council wants to work with our partner town in Norway on our fishing past. Could "
+     "the grant pay for a reception for the Norwegian visitors?", None),
+    # another language's words are not read as English ones: unread, not misread
+    ("Gemeente Venlo wil met twee partnersteden in België en Duitsland een project over "
+     "hittestress opzetten.", None),
+])
+def test_the_applicants_country_as_requests_introduce_it(request_text: str,
+                                                         home: str | None) -> None:
+    assert PlanReader([]).read(request_text).home_country == home
+
+
+def test_a_request_in_another_language_names_its_countries_in_it() -> None:
+    plan = PlanReader([]).read("Gemeente Venlo wil met twee partnersteden in België en "
+                               "Duitsland een project over hittestress opzetten.")
+    assert plan.countries == ["Belgium", "Germany"]
+    plan = PlanReader([]).read("Somos el ayuntamiento de Sevilla y queremos un proyecto de "
+                               "adaptación climática con ciudades de Portugal y Francia.")
+    assert plan.countries == ["Portugal", "France"]
+
+
 @pytest.mark.parametrize("request_text, amount, kind", [
     ("Total cost about EUR 160,000 and we would ask for roughly EUR 120,000.", 120000, "grant"),
     ("The whole thing would cost around EUR 420,000.", 420000, "cost"),

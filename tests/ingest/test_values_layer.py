@@ -207,6 +207,13 @@ def test_normalise_unknown_demonym_and_english_names() -> None:
     ("the Dutch-German treaty", {"demonyms": True}, ["Netherlands", "Germany"]),
     ("a Spain-Portugal line", {}, ["Spain", "Portugal"]),
     ("North Rhine-Westphalia", {"demonyms": True}, []),
+    # demonyms made from the country's name, beside the irregular ones
+    ("a Moldovan town with Ukrainian and Brazilian partners", {"demonyms": True},
+     ["Moldova", "Ukraine", "Brazil"]),
+    ("a Moldovan town", {}, []),
+    # one that two countries' names give ("Niger", "Nigeria"), or that begins another's
+    # name ("Dominica", "Dominican Republic"), names neither
+    ("Nigerian and Dominican partners", {"demonyms": True}, []),
     pytest.param("日本とドイツのパートナー", {}, ["Japan", "Germany"]),
 ])
 def test_country_names(text: str, kw: dict[str, bool], names: list[str]) -> None:
