@@ -12,8 +12,8 @@ from assistant.facts import money
 from assistant.retrieve import STOPWORDS
 from assistant.sentences import split_sentences
 from ingest.amounts import find_amounts
+from ingest.countries import CountryHit, fold
 from ingest.countries import find_countries as country_hits
-from ingest.countries import fold
 from ingest.language import detect
 from ingest.numbers import NUMBER_WORDS, to_int
 from ingest.registry import DocRecord
@@ -341,12 +341,13 @@ class PlanReader:
         if not found:
             return
         # "Total cost about EUR 160,000 and we would ask for EUR 120,000": the sum asked
-        # decides; a project's cost only when no sum is asked
-        kinds = [amount_kind(text[max(0, a.start - AMOUNT_CONTEXT):a.start]) for a in found]
-        pick = kinds.index("grant") if "grant" in kinds else 0
+        # decides; a project's cost only when no sum is asked or said of nothing
+        kinds = [amount_kind(text[max(0, a.start - AMOUNT_CONTEXT):a.start],
+                             text[a.end:a.end + AMOUNT_CONTEXT]) for a in found]
+        pick = min(range(len(found)), key=lambda i: _KIND_ORDER.index(kinds[i]))
         plan.amount = float(found[pick].value)
         plan.amount_currency = found[pick].currency
-        plan.amount_kind = kinds[pick]
+        plan.amount_kind = "cost" if kinds[pick] == "cost" else "grant"
 
 
 _HOME = re.compile(
@@ -397,58 +398,93 @@ def home_country(text: str) -> str | None:
     return _first_place(text)
 
 
-# Words before a country that make it a partner's or a destination's, not the applicant's:
-# "with our twin town in Austria", "partners from Spain", "a visit to Japan".
-_ABROAD_BEFORE = re.compile(r"\b(?:twin(?:ned)?|sister|partners?|partnership|friendship|with|"
-                            r"and|plus|to|visit\w*|travel\w*|abroad|from)\b[^.;:!?]{0,40}$",
-                            re.I)
-# How far before a country the applicant's noun is looked for ("town in County Clare, ")
-APPLICANT_REACH = 60
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|we|we're|our|my)\b", re.I)
 
 
 def _first_place(text: str) -> str | None:
     """The applicant's country as an English request introduces it in other words ("I'm
     the twinning officer of a small town in County Clare, Ireland", "We are the city of
-    Lugano in Switzerland", "A Moldovan town ..."): the first country of the first
-    sentence, or of a sentence in the first person, that follows (or, as a demonym,
-    precedes) a kind of applicant and that no partner or destination word precedes. The words are English: another language's request keeps
-    its country unread rather than misread."""
+    Lugano in Switzerland", "A Moldovan town ..."): in the first sentence, or one in the
+    first person, a country that is the place of a kind of applicant itself ("a town in
+    ...", "a Moldovan town"), never of what it does ("our town plans a youth exchange in
+    Portugal") nor a partner's ("... for the Norwegian visitors"). The words are English:
+    another language's request keeps its country unread rather than misread."""
     if detect(text) not in ("en", ""):
         return None
-    abroad: set[str] = set()  # a partner's country stays one ("... for the Norwegian visitors")
+    abroad: set[str] = set()
     for i, (sentence, _) in enumerate(split_sentences(text)):
         found = country_hits(sentence, demonyms=True, any_case=True)
         if found and (i == 0 or _FIRST_PERSON.search(sentence)):
             h = found[0]
-            # the place of an applicant ("a small town in ..., Ireland", "a Moldovan town"),
-            # not of an activity ("a youth exchange in Portugal")
-            said = (applicant_kind(sentence[max(0, h.start - APPLICANT_REACH):h.start])
-                    or (h.text.lower() != h.name.lower()
-                        and applicant_kind(sentence[h.end:h.end + APPLICANT_REACH // 2])))
-            if said and h.name not in abroad and not _ABROAD_BEFORE.search(sentence[:h.start]):
+            if h.name not in abroad and (_placed_applicant(sentence[:h.start])
+                                         or _demonym_applicant(sentence, h)):
                 return h.name
         abroad.update(h.name for h in found)
     return None
 
 
-# How far before a sum the words that say what it is are looked for ("total cost about")
+# The applicant's noun, then only its own place up to the country: "town in County Clare, ",
+# "city of Lugano in ", "council, based in ": no verb, no activity between.
+_APPLICANT_NOUN = (r"(?:town|city|municipality|council|county|region|province|village|commune|"
+                   r"parish|borough|district|prefecture|comune|gemeente|association|ngo|charity|"
+                   r"organi[sz]ation|office|authority|administration)s?")
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*"
+# (names are capitalised: no IGNORECASE but for the nouns and the little words)
+_PLACED = re.compile(rf"\b(?i:{_APPLICANT_NOUN})(?:\s+of\s+(?:the\s+)?{_NAME})?,?\s+"
+                     rf"(?i:(?:based\s+)?(?:in|from)\s+(?:the\s+)?(?:(?:north|south|east|west|"
+                     rf"central|rural|coastal)\w*\s+)?)(?:{_NAME},?\s+)?$")
+# ... or a demonym before it: "a Moldovan town", "a Dutch border municipality"
+_APPLICANT_NEXT = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{_APPLICANT_NOUN}\b", re.I)
+
+
+def _demonym_applicant(sentence: str, hit: CountryHit) -> bool:
+    """"A Moldovan town ...": a demonym before an applicant's noun, not a partner's ("with
+    our German twin town")."""
+    if hit.text.lower() == hit.name.lower():
+        return False  # the country's name, not a demonym
+    m = _APPLICANT_NEXT.match(sentence[hit.end:])
+    return bool(m) and not _PARTNER_OF.search(
+        " ".join(sentence[:hit.start].split()[-4:]) + " " + m.group(0))
+
+
+def _placed_applicant(before: str) -> bool:
+    """Whether ``before`` ends with an applicant's noun and its own place: not a partner's
+    ("our twin town in", "our twinning with a small town in")."""
+    m = _PLACED.search(before)
+    return bool(m) and not _PARTNER_OF.search(" ".join(before[:m.start()].split()[-4:]))
+
+
+# "our twin town in", "partner municipalities from", "our twinning with a small town in"
+_PARTNER_OF = re.compile(r"\b(?:twin(?:ned|ning)?|sister|partners?|friendship|with)\b", re.I)
+
+
+# How far around a sum the words that say what it is are looked for ("total cost about",
+# "... altogether")
 AMOUNT_CONTEXT = 40
-# A sum introduced as a cost or a budget is the project's size, not the grant asked: a call
-# paying 60% of the costs can fund a EUR 420,000 project with a EUR 300,000 ceiling
-_COST = re.compile(r"\b(?:costs?|costing|budget(?:ed)?|total|worth|in all|altogether)\b"
-                   r"[^.;:!?]*$", re.I)
-_ASK = re.compile(r"\b(?:ask(?:ing)?|request(?:ing)?|apply(?:ing)?|need(?:s|ing)?|seek(?:ing|s)?|"
-                  r"grant|funding of|subsidy)\b[^.;:!?]*$", re.I)
+# A sum asked of the call ("we would ask for", "apply for", "a grant of", "we need") decides;
+# then a sum said of nothing; a sum introduced as the project's cost or budget ("total cost
+# about", "budget:", "... altogether") is its size, of which a call pays its co-financing
+# share; our own contribution ("we can contribute EUR 20,000") is never the sum asked.
+_ASK = re.compile(r"\b(?:ask(?:ing|ed)?|request(?:ing|ed)?|apply(?:ing)?|appl(?:ied|ication)|"
+                  r"need(?:s|ing|ed)?|seek(?:ing|s)?|grant|funding of|subsidy)\b", re.I)
+_COST = re.compile(r"\b(?:costs?|costing|budget(?:ed)?|total(?:ling)?|in total)\b", re.I)
+_COST_AFTER = re.compile(r"^\W{0,3}(?:in all|altogether|in total)\b", re.I)
+_OWN = re.compile(r"\b(?:contribut\w*|co-?financ\w*|our (?:own )?share|ourselves|match(?:ing)? "
+                  r"funds?)\b", re.I)
+_KIND_ORDER = ("grant", "unmarked", "cost", "own")
 
 
-def amount_kind(before: str) -> str:
-    """Whether the sum after ``before`` is the grant asked or the project's cost: the
-    nearer of the two kinds of words decides."""
-    cost, ask = _COST.search(before), _ASK.search(before)
-    if cost and (not ask or cost.start() > ask.start()):
+def amount_kind(before: str, after: str = "") -> str:
+    """What a sum in a request is, from the words of its own sentence around it: "grant"
+    (asked of the call), "cost" (the project's), "own" (our contribution) or "unmarked"."""
+    clause = re.split(r"[.!?;]\s", before)[-1]
+    if _ASK.search(clause):
+        return "grant"
+    if _OWN.search(clause):
+        return "own"
+    if _COST.search(clause) or _COST_AFTER.match(after):
         return "cost"
-    return "grant"
+    return "unmarked"
 
 
 def applicant_kind(phrase: str) -> str | None:

@@ -175,7 +175,8 @@ class FundingRadar:
         """A call published in two documents (its guidelines and its notice, or in two
         languages) fits as well as its better-read document: the English embedder reads an
         Italian notice poorly. Lots pair by their order when both documents list as many."""
-        twins = same_calls([c.row for c in calls])
+        twins = same_calls([c.row for c in calls],
+                           {c.row.source: (c.rec.languages or [""])[0] for c in calls})
         rows_of: dict[str, list[int]] = {}
         for i, c in enumerate(calls):
             rows_of.setdefault(c.row.source, []).append(i)
@@ -187,7 +188,7 @@ class FundingRadar:
                 pair = [other[own.index(i)]] if len(other) == len(own) else other
                 best = max(pair, key=lambda j: fits[j].score)
                 if fits[best].score > out[i].score:
-                    out[i] = replace(fits[best], theme="", twin=twin)
+                    out[i] = replace(fits[best], theme="", twin=calls[best].row.title or twin)
         return out
 
     def _agreement(self, source: str) -> DocRecord:
@@ -256,7 +257,8 @@ class FundingRadar:
         topic = f"'{fit.topic}'" if fit.topic in plan.named_topics else "your plan"
         theme = (f"{topic} matches the call's priority '{fit.theme}'"
                  + cite.field("themes", fit.theme) if fit.theme
-                 else f"{topic} matches the text of the same call in {fit.twin}" if fit.twin
+                 else f"{topic} matches the same call as published in \"{fit.twin}\" (same "
+                      f"deadline and name)" if fit.twin
                  else f"{topic} matches the call's text")
         failed = [c for c in checks if c.ok is False]
         passed = [c for c in checks if c.ok is True]

@@ -10,6 +10,7 @@ from typing import Any
 from assistant.facts import human_date, money
 from assistant.library import Library
 from assistant.retrieve import terms
+from assistant.sentences import CODE
 from assistant.status import call_status, deadline_status, parse_deadline
 from ingest.lots import LOT_FIGURES
 from ingest.registry import DocRecord
@@ -145,12 +146,17 @@ def title_words(title: str) -> set[str]:
     return {t for t in terms(title.replace("-", " ")) if t.isalpha() and len(t) > 3}
 
 
-def same_calls(rows: list[CallRow]) -> dict[str, set[str]]:
-    """Documents that publish one call: a call's guidelines and its notice in the Official
-    Journal, or one call in two languages. Two documents are one call when they state the
-    same submission deadline and their titles share a name ("PRINCE"): a word that at most
-    half of the stored calls' titles hold ("call", "proposals" are every call's). Returns,
-    per source, the other sources of its call."""
+def same_calls(rows: list[CallRow],
+               languages: dict[str, str] | None = None) -> dict[str, set[str]]:
+    """Documents that publish one call: a call's guidelines in one language and its notice
+    in the Official Journal in another. Two documents are one call when they state the same
+    submission deadline, their titles share a name that at most half of the stored calls'
+    titles hold ("PRINCE"; "call" and "proposals" are every call's), they name no two
+    different call codes in their titles, and they are written in two languages or give
+    the same call id: strands of one programme that close on one day ("FTF-2026-CLIMA-02",
+    "FTF-2026-CULT-01") stay two calls. ``languages``: each source's main language.
+    Returns, per source, the other sources of its call."""
+    languages = languages or {}
     by_source: dict[str, CallRow] = {}
     for row in rows:
         by_source.setdefault(row.source, row)
@@ -159,14 +165,22 @@ def same_calls(rows: list[CallRow]) -> dict[str, set[str]]:
     for ws in words.values():
         for w in ws:
             spread[w] = spread.get(w, 0) + 1
-    common = len(by_source) / 2
+    # a word most stored calls' titles hold ("call", "proposals") names none of them
+    common = max(2.0, len(by_source) / 2)
     out: dict[str, set[str]] = {s: set() for s in by_source}
     items = list(by_source.items())
     for i, (a, ra) in enumerate(items):
         for b, rb in items[i + 1:]:
             if not ra.deadline or ra.deadline != rb.deadline:
                 continue
-            if any(spread[w] <= common for w in words[a] & words[b]):
+            if not any(spread[w] <= common for w in words[a] & words[b]):
+                continue
+            codes_a, codes_b = set(CODE.findall(ra.title)), set(CODE.findall(rb.title))
+            if codes_a and codes_b and not codes_a & codes_b:
+                continue
+            two_languages = (languages.get(a) and languages.get(b)
+                             and languages[a] != languages[b])
+            if two_languages or (ra.call_id and ra.call_id == rb.call_id):
                 out[a].add(b)
                 out[b].add(a)
     return out

@@ -76,6 +76,13 @@ def _cited_agreement(request: str, found: list[DocRecord], every: list[DocRecord
     return scored[0][1]
 
 
+def _recipient_at(request: str, match: AgreementMatch) -> int:
+    """Where the request names the recipient's town (the end of the request when it does
+    not): what comes before it may say who writes."""
+    pos = mentions(request, place_of(match.partner) or match.partner)
+    return pos if pos >= 0 else len(request)
+
+
 # "... Protocol to the", "... Convention with the": a name that follows is another
 # instrument's, the one an additional protocol or annex belongs to.
 _AFTER_AGREEMENT = re.compile(r"\b(?:protocol|convention|agreement|treaty|charter|memorandum|"
@@ -126,20 +133,29 @@ class AgreementFinder:
     @staticmethod
     def _other_sender(match: AgreementMatch, mous: list[DocRecord], request: str,
                       sender: str | None) -> str | None:
-        """A town the letter is to come from ("from the Mayor of Vila Serena") that is a
-        party of other stored agreements but not of this one: the agreement found with the
-        recipient is another town's, and is no ground for this sender's letter."""
-        own = {place_of(p) for p in (match.rec.field_value("parties") or match.rec.partners)}
+        """The town a letter is to come from ("from the Mayor of Vila Serena to ..."), when it
+        is a party of other stored agreements and not of this one: the agreement found with
+        the recipient is another town's, and is no ground for this sender's letter. The
+        sender is what the officer gives as such, or the party named after "from" before
+        the recipient; a town mentioned in passing ("with singers from Vila Serena") is
+        none, and a sender that names a party of this agreement is one of its parties."""
+        parties = match.rec.field_value("parties") or match.rec.partners
+        own = [place_of(p) or p for p in parties]
+        if len(own) < 2:
+            return None  # the agreement's parties are not all read: nothing to hold it to
         text = sender or request
+        if any(mentions(text if sender else text[:_recipient_at(text, match)], o) >= 0
+               for o in own):
+            return None
+        limit = len(text) if sender else _recipient_at(text, match)
         for rec in mous:
             for party in rec.field_value("parties") or rec.partners:
                 place = place_of(party)
-                # "Alderbrook" is "Alderbrook Town Council" in another agreement
-                if not place or any(mentions(o, place) >= 0 or mentions(place, o) >= 0
-                                    for o in own):
+                pos = mentions(text[:limit], place)
+                if pos < 0 or any(mentions(o, place) >= 0 or mentions(place, o) >= 0
+                                  for o in own):
                     continue
-                pos = mentions(text, place)
-                if pos >= 0 and (sender or on_sender_side(fold(text)[:pos])):
+                if sender or on_sender_side(fold(text)[:pos]):
                     return place
         return None
 

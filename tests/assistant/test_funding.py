@@ -153,6 +153,10 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
      "and Germany", None),
     ("Our council wants to work with our partner town in Norway on our fishing past. Could "
      "the grant pay for a reception for the Norwegian visitors?", None),
+    # ... nor where the applicant's activity takes place
+    ("Our town plans a youth exchange in Portugal", None),
+    ("Our city hosts a jazz festival in Italy", None),
+    ("Our parish council plans a twinning arts festival in Portugal with our twin town", None),
     # another language's words are not read as English ones: unread, not misread
     ("Gemeente Venlo wil met twee partnersteden in België en Duitsland een project over "
      "hittestress opzetten.", None),
@@ -173,8 +177,12 @@ def test_a_request_in_another_language_names_its_countries_in_it() -> None:
 
 @pytest.mark.parametrize("request_text, amount, kind", [
     ("Total cost about EUR 160,000 and we would ask for roughly EUR 120,000.", 120000, "grant"),
-    ("The whole thing would cost around EUR 420,000.", 420000, "cost"),
+    ("The project would come to some EUR 420,000 in total.", 420000, "cost"),
     ("a budget of EUR 80,000 for two years", 80000, "cost"),
+    ("Estimated cost: EUR 200,000", 200000, "cost"),
+    ("EUR 80,000 altogether, and we ask for EUR 50,000", 50000, "grant"),
+    ("We can contribute EUR 20,000 ourselves and apply for EUR 60,000", 60000, "grant"),
+    ("We would request a total of EUR 50,000", 50000, "grant"),
     ("our borough council needs GBP 60,000", 60000, "grant"),
     ("about GBP 15,000", 15000, "grant"),
 ])
@@ -217,10 +225,25 @@ def test_one_call_in_two_documents_is_one_call() -> None:
                     deadline="2032-03-31")
     others = [replace(base, source=f"other{i}.pdf", title=f"Call for proposals: {theme}")
               for i, theme in enumerate(["Youth Exchanges", "Heritage", "Flood Resilience"])]
-    twins = same_calls([base, notice, later, *others])
+    languages = {"guide.pdf": "en", "notice-it.pdf": "it"}
+    twins = same_calls([base, notice, later, *others], languages)
     assert twins["guide.pdf"] == {"notice-it.pdf"} and twins["notice-it.pdf"] == {"guide.pdf"}
     # "call for proposals" is most calls' title; another round closes on another day
     assert all(twins[r.source] == set() for r in [later, *others])
+    # in a library of three calls too
+    assert same_calls([base, notice, others[0]], languages)["guide.pdf"] == {"notice-it.pdf"}
+    # strands of one programme closing on one day, in one language, are two calls ...
+    clima = replace(base, source="clima.pdf", title="Zephyr Fund: call ZF-2031-CLIMA-02")
+    cult = replace(base, source="cult.pdf", title="Zephyr Fund: call ZF-2031-CULT-01")
+    strands = same_calls([clima, cult, *others], {"clima.pdf": "en", "cult.pdf": "en"})
+    assert strands["clima.pdf"] == set()
+    # ... even in two languages, when their titles name two different codes
+    assert same_calls([clima, cult, *others],
+                      {"clima.pdf": "en", "cult.pdf": "it"})["clima.pdf"] == set()
+    # one call id given by both is one call, whatever the languages
+    twin_ids = same_calls([replace(clima, call_id="ZF-9", title="Zephyr Fund guide"),
+                           replace(cult, call_id="ZF-9", title="Zephyr Fund FAQ"), *others])
+    assert twin_ids["clima.pdf"] == {"cult.pdf"}
 
 
 def test_each_sentence_of_a_request_is_a_topic_of_its_own() -> None:

@@ -168,6 +168,17 @@ def test_a_partners_agreement_with_another_town_is_no_ground_for_our_letter(
     given = writer.run("letter to the Bürgermeister of Falkenwiese proposing a joint choir "
                        "festival", sender="Poggio Aurelio")
     assert given.refused and "Poggio Aurelio" in given.text
+    # a town mentioned in passing, or beside our own name, is not the sender
+    for request, sender in [
+        ("Draft a letter from the Mayor of Alderbrook to the Bürgermeister of Falkenwiese "
+         "proposing a choir festival with singers from Vila Serena", None),
+        ("Draft a letter to the Bürgermeister of Falkenwiese proposing an exhibition of "
+         "paintings from Ridgeport", None),
+        ("letter to the Bürgermeister of Falkenwiese proposing a joint choir festival",
+         "Mayor of Alderbrook, twin town of Vila Serena"),
+    ]:
+        letter = writer.run(request, sender=sender)
+        assert not letter.refused, (request, letter.text)
 
 
 def test_signatory_who_is_not_the_mayor_is_not_addressed_as_mayor(

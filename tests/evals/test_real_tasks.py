@@ -92,5 +92,5 @@ def test_a_call_in_two_documents_is_found_in_both(tasks):
     found = set(row["flagged"]) | set(row["closed_fits"])
     assert {"grant_prince-2010-eu27-guidelines.pdf",
             "grant_prince-2010-eu27-oj-notice-it.pdf"} <= found, row["output"]
-    assert "matches the text of the same call in grant_prince-2010-eu27-guidelines.pdf" \
+    assert "matches the same call as published in \"CALL FOR PROPOSALS PRINCE 2010" \
         in row["output"]
