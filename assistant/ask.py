@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer import EmbeddedAnswerer, merge_answers, render
-from assistant.boosts import document_boosts, question_years
+from assistant.boosts import document_boosts
 from assistant.bridge import WordBridge
 from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
-from assistant.passages import completed
+from assistant.passages import completed, key_passages
 from assistant.retrieve import (
     STOPWORDS,
     WORD,
@@ -67,9 +67,6 @@ WITHIN_PART = 1
 FOREIGN_TOP = 6
 FOREIGN_DOCS = 3
 FOREIGN_PASSAGES = 3
-# Passages of the best-ranked document that its extracted fields were read from, at most
-# (3 and 6 alike on dev + frozen-a: key facts 0.78 / 0.74 -> 0.78 / 0.76; 3 is cheaper).
-FIELD_PASSAGES = 3
 @dataclass
 class _Plan:
     query: str
@@ -178,9 +175,6 @@ class Assistant:
         return document_boosts(question, self.records(), self._title_terms,
                                self.retriever.keyword.idf, self.today)
 
-    def _years(self, question: str) -> list[int]:
-        return question_years(question, self.today)
-
     # -- retrieve -------------------------------------------------------------------------
 
     def retrieve(self, query: str, filters: Filters | None, boosts: dict[str, float],
@@ -277,26 +271,14 @@ class Assistant:
                                                      live)
 
     def field_passages(self, doc_id: str, have: set[str], live: list[str]) -> list[Passage]:
-        """The passages a document's extracted fields were read from (its signing date and
-        place, its term, a call's deadline and amounts): a document's key sentences, which a
-        question's words may not find ("When was it concluded?" | "DONE at Strasbourg, this
-        9th day of November 1995")."""
+        """The passages a document's key fields were read from (``passages.key_passages``),
+        but those in ``have``, completed across chunk boundaries."""
         rec = self._record(doc_id)
         if rec is None:
             return []
-        out: list[Passage] = []
-        have = set(have)
-        for f in rec.fields.values():
-            evidence = str(f.get("evidence") or "")
-            if not evidence or evidence.startswith("computed") or len(out) >= FIELD_PASSAGES:
-                continue
-            # the evidence's first words find its chunk; a quote cut across two chunks
-            # is found by its start
-            p = self.retriever.keyword.holding(doc_id, " ".join(evidence.split()[:8]))
-            if p is not None and p.chunk_id not in have:
-                have.add(p.chunk_id)
-                out.append(p)
-        return self.complete_sentences(out, live)
+        self.retriever.keyword.ensure(live)
+        found = key_passages(rec, self.retriever.keyword.holding, have)
+        return self.complete_sentences(found, live)
 
     def reach_across(self, q: Question, passages: list[Passage], filters: Filters | None,
                      live: list[str]) -> tuple[Question, list[Passage]]:

@@ -187,7 +187,8 @@ class KeywordIndex:
         self._by_doc: dict[str, list[int]] = {}
         self._languages: set[str] = set()  # non-English languages with their own stemming
         self._words: dict[str, list[str]] = {}  # language -> its chunks' words (unstemmed)
-        self._flat: dict[int, str] = {}  # row -> its text lower-cased, spacing collapsed
+        # (the texts it was made from, row -> that text lower-cased, spacing collapsed)
+        self._flat: tuple[list[str], dict[int, str]] = ([], {})
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -252,7 +253,7 @@ class KeywordIndex:
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
              self._df, self._by_doc, self._languages, self._words, self._flat) = (
                 ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
-                words, {})
+                words, (texts, {}))
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -291,18 +292,23 @@ class KeywordIndex:
         return to_passage(ids[row], texts[row], metas[row], 0.0)
 
     def holding(self, doc_id: str, snippet: str) -> Passage | None:
-        """The live chunk of a document whose text holds ``snippet`` (spacing aside), as of
-        the last `ensure`: where a field's evidence sentence was read."""
+        """The live chunk of a document whose text holds ``snippet`` (spacing and case
+        aside), as of the last `ensure`: where a field's evidence sentence was read."""
         want = re.sub(r"\s+", " ", snippet).strip().lower()
         if not want:
             return None
-        ids, texts, metas, flat = self.ids, self.texts, self.metas, self._flat
-        for row in self._by_doc.get(doc_id, []):
-            if row >= len(texts):
-                break  # caught between two rebuilds
-            if (text := flat.get(row)) is None:
-                # flattened once per rebuild, on first use: a question reads one document
-                text = flat[row] = re.sub(r"\s+", " ", texts[row]).lower()
+        # the cache belongs to one rebuild's texts: a reader that caught the rows of one
+        # rebuild and the texts of the next neither uses nor fills it
+        ids, texts, metas, rows = self.ids, self.texts, self.metas, self._by_doc.get(doc_id, [])
+        owner, flat = self._flat
+        for row in rows:
+            if row >= len(texts) or metas[row].get("doc_id") != doc_id:
+                return None  # caught between two rebuilds: better none than a wrong one
+            text = flat.get(row) if owner is texts else None
+            if text is None:
+                text = re.sub(r"\s+", " ", texts[row]).lower()
+                if owner is texts:
+                    flat[row] = text  # flattened once per rebuild, on first use
             if want in text:
                 return to_passage(ids[row], texts[row], metas[row], 0.0)
         return None

@@ -45,14 +45,18 @@ DEMONYMS = {
     "Latvian": "LV", "Lithuanian": "LT", "Maltese": "MT", "Cypriot": "CY",
     "Icelandic": "IS", "Montenegrin": "ME", "Macedonian": "MK", "Kenyan": "KE",
     "Turkish": "TR", "Australian": "AU", "Indian": "IN", "Indonesian": "ID",
+    "Nigerian": "NG",  # Nigeria's; Niger's is "Nigerien"
 }
+# Derived forms that mean something else more often than a country ("Georgian" houses, the
+# US state): never read as one.
+NOT_DEMONYMS = frozenset({"Georgian"})
 
 
 @cache
 def all_demonyms() -> dict[str, str]:
     """Demonym -> alpha-2: the irregular ones above, and those English forms regularly
-    from the country's name ("Moldova" -> "Moldovan", "Ukraine" -> "Ukrainian", "Brazil" ->
-    "Brazilian", "Kosovo" -> "Kosovan"). A derived form that is some country's name, or
+    from the country's name ("Moldova" -> "Moldovan", "Brazil" -> "Brazilian", "Kosovo" ->
+    "Kosovan"). A derived form that is some country's name, or
     that the rules make of two countries ("Nigerian": Niger, Nigeria), is left out; one
     that is no real word matches nothing, so the rules may overshoot ("Swedenian")."""
     names = _names()
@@ -80,6 +84,7 @@ def all_demonyms() -> dict[str, str]:
     # rules, and the Dominican Republic's as written)
     out = {f: next(iter(codes)) for f, codes in derived.items()
            if len(codes) == 1 and len(f) >= 5 and fold(f) not in names
+           and f not in NOT_DEMONYMS
            and not any(n.startswith(fold(f) + " ") for n in names)}
     out.update(DEMONYMS)
     return out
