@@ -18,9 +18,9 @@ Letters: the share of each task's must-mention facts in the letter, and whether 
 that must be refused (a partner we hold no agreement with) were. frozen-c
 (`evals/real_letters_frozen_c.jsonl` and `evals/real_radar_frozen_c.jsonl`) was written
 later by a second engineer who saw neither the writer nor the radar, and is held out; so
-is frozen-d (`evals/real_letters_frozen_d.jsonl`, `evals/real_radar_frozen_d.jsonl`).
+are frozen-d and frozen-e (`evals/real_{letters,radar}_frozen_{d,e}.jsonl`).
 
-    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,frozen-b,frozen-c,frozen-d]
+    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-e]
                                [--json] [--show]
 """
 
@@ -51,7 +51,12 @@ FROZEN_RADAR_C = REPO / "evals" / "real_radar_frozen_c.jsonl"
 # margin (2026-12-07): held out.
 FROZEN_RADAR_D = REPO / "evals" / "real_radar_frozen_d.jsonl"
 FROZEN_LETTERS_D = REPO / "evals" / "real_letters_frozen_d.jsonl"
-SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d")
+# ... and frozen-e, written once more that way, by an engineer whose report described none
+# of its items (frozen-d's author described its items, so its failure kinds were known):
+# held out, first run after this session's radar and letter changes.
+FROZEN_RADAR_E = REPO / "evals" / "real_radar_frozen_e.jsonl"
+FROZEN_LETTERS_E = REPO / "evals" / "real_letters_frozen_e.jsonl"
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e")
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen": frozen,
         "frozen-c": load_jsonl(FROZEN_LETTERS_C) + load_jsonl(FROZEN_RADAR_C),
         "frozen-d": load_jsonl(FROZEN_LETTERS_D) + load_jsonl(FROZEN_RADAR_D),
+        "frozen-e": load_jsonl(FROZEN_LETTERS_E) + load_jsonl(FROZEN_RADAR_E),
     }
     return {n: every[n] for n in names}
 
