@@ -82,10 +82,10 @@ def all_demonyms() -> dict[str, str]:
             derived.setdefault(f, set()).add(c.alpha_2)
     # ... nor one that begins another country's name ("Dominican" is Dominica's by the
     # rules, and the Dominican Republic's as written)
+    heads = {n[:i] for n in names for i, ch in enumerate(n) if ch == " "}
     out = {f: next(iter(codes)) for f, codes in derived.items()
            if len(codes) == 1 and len(f) >= 5 and fold(f) not in names
-           and f not in NOT_DEMONYMS
-           and not any(n.startswith(fold(f) + " ") for n in names)}
+           and f not in NOT_DEMONYMS and fold(f) not in heads}
     out.update(DEMONYMS)
     return out
 
