@@ -37,6 +37,14 @@ _NOT_A_PROGRAMME = re.compile(
     r"Convention|Register|Law|Act|Union|Ministry|Government)s?$")
 
 
+# Co-financing the applicant provides ("must provide co-financing of at least 20%",
+# "co-financing of no less than 25% from the partners"), as against the funder's
+# co-financing rate ("co-financing of up to 80%").
+_OWN_COFINANCING = re.compile(
+    r"\b(?:provide|bring|secure|ensure|contribute)\w*\s+(?:\w+\s+){0,2}?co-?financ\w*\s+"
+    r"(?:of\s+)?(?:at least|no less than|a minimum of|minimum)\b", re.I)
+
+
 def read_call(dt: DocText) -> dict[str, Field]:
     out: dict[str, Field] = {}
     text = dt.text
@@ -196,6 +204,10 @@ def read_call(dt: DocText) -> dict[str, Field]:
                 r"own contribution|contribute at least|match(?:ing)? fund", sent, re.I
             )
             if own and not re.search(r"co-?financ|grant covers|cover", sent, re.I):
+                v = 100 - v
+            elif _OWN_COFINANCING.search(sent):
+                # "applicants must provide co-financing of at least 20%": what the applicant
+                # brings, the rest being the funder's share
                 v = 100 - v
             rate_val = (v, off, sent)
     if rate_val is None:

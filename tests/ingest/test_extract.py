@@ -185,6 +185,19 @@ def test_mou_column_signatures(ex: FieldExtractor) -> None:
     assert f["kind"].value == "twinning"
 
 
+@pytest.mark.parametrize(("sentence", "rate"), [
+    ("The grant covers up to 80% of eligible costs.", 80),
+    ("Applicants must provide co-financing of at least 20% of the total costs.", 80),
+    ("Partners must secure co-financing of no less than 25% from their own budgets.", 75),
+    ("The co-financing rate is at most 60% of eligible costs.", 60),
+])
+def test_the_funders_rate_from_what_the_applicant_must_bring(ex: FieldExtractor,
+                                                             sentence: str, rate: int) -> None:
+    text = ("Call for Proposals TEST-2031-01\n\nFunding\n\n" + sentence
+            + "\n\nDeadline: 31 March 2031.")
+    assert ex.run(pdoc(text), "grant_call")["cofinancing_rate"].value == rate
+
+
 def test_grant_call_fields(ex: FieldExtractor) -> None:
     f = ex.run(pdoc(CALL_TEXT), "grant_call")
     v = {k: x.value for k, x in f.items()}
