@@ -56,8 +56,8 @@ NOT_DEMONYMS = frozenset({"Georgian"})
 def all_demonyms() -> dict[str, str]:
     """Demonym -> alpha-2: the irregular ones above, and those English forms regularly
     from the country's name ("Moldova" -> "Moldovan", "Brazil" -> "Brazilian", "Kosovo" ->
-    "Kosovan"). A derived form that is some country's name, or
-    that the rules make of two countries ("Nigerian": Niger, Nigeria), is left out; one
+    "Kosovan"). A derived form that is some country's name, or that the rules make of two
+    countries, is left out (the list above settles the one that matters: "Nigerian"); one
     that is no real word matches nothing, so the rules may overshoot ("Swedenian")."""
     names = _names()
     derived: dict[str, set[str]] = {}

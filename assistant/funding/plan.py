@@ -247,10 +247,11 @@ class PlanReader:
             plan.applicant = applicant_kind(parties[0])
 
     def _countries(self, plan: Plan, text: str) -> None:
-        for _, country in find_countries(text, detect(text)):
+        lang = detect(text)
+        for _, country in find_countries(text, lang):
             if country not in plan.countries:
                 plan.countries.append(country)
-        plan.home_country = plan.home_country or home_country(text)
+        plan.home_country = plan.home_country or home_country(text, lang)
         if plan.home_country and plan.home_country not in plan.countries:
             plan.countries.insert(0, plan.home_country)
         self._named_partners(plan, text)
@@ -377,7 +378,7 @@ _POINTED = re.compile(r"\b[Oo]ur\s+(?:twin(?:ned)?|sister|partner|friendship)\s+
 _PARTNER_ROLE = re.compile(r"\b(?:twin(?:ned)?|sister|partner|friendship)\b", re.I)
 
 
-def home_country(text: str) -> str | None:
+def home_country(text: str, lang: str | None = None) -> str | None:
     """The applicant's own country: 'our county in Kent, England', 'we are based in Spain',
     'our British town'; never the country of 'our twin town in ...'."""
     for m in _HOME.finditer(text):
@@ -395,21 +396,22 @@ def home_country(text: str) -> str | None:
         found = find_countries(m.group(1))
         if found:
             return found[0][1]
-    return _first_place(text)
+    return _first_place(text, detect(text) if lang is None else lang)
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|we|we're|our|my)\b", re.I)
 
 
-def _first_place(text: str) -> str | None:
+def _first_place(text: str, lang: str) -> str | None:
     """The applicant's country as an English request introduces it in other words ("I'm
     the twinning officer of a small town in County Clare, Ireland", "We are the city of
     Lugano in Switzerland", "A Moldovan town ..."): in the first sentence, or one in the
     first person, a country that is the place of a kind of applicant itself ("a town in
     ...", "a Moldovan town"), never of what it does ("our town plans a youth exchange in
     Portugal") nor a partner's ("... for the Norwegian visitors"). The words are English:
-    another language's request keeps its country unread rather than misread."""
-    if detect(text) not in ("en", ""):
+    another language's request keeps its country unread rather than misread. ``lang``: the
+    request's language."""
+    if lang not in ("en", ""):
         return None
     abroad: set[str] = set()
     for i, (sentence, _) in enumerate(split_sentences(text)):

@@ -144,14 +144,13 @@ class AgreementFinder:
         if len(own) < 2:
             return None  # the agreement's parties are not all read: nothing to hold it to
         text = sender or request
-        if any(mentions(text if sender else text[:_recipient_at(text, match)], o) >= 0
-               for o in own):
+        said = text if sender else text[:_recipient_at(text, match)]
+        if any(mentions(said, o) >= 0 for o in own):
             return None
-        limit = len(text) if sender else _recipient_at(text, match)
         for rec in mous:
             for party in rec.field_value("parties") or rec.partners:
                 place = place_of(party)
-                pos = mentions(text[:limit], place)
+                pos = mentions(said, place)
                 if pos < 0 or any(mentions(o, place) >= 0 or mentions(place, o) >= 0
                                   for o in own):
                     continue
