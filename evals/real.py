@@ -7,7 +7,7 @@ after), scores each set apart with the scorer that ships with the documents (`sc
 and prints key facts, declines, hit@5, cited page, length, latency, the precision and recall
 of declining, and every failed question with why.
 
-    python -m evals.real [--home DIR] [--sets dev,frozen-a,frozen-b,frozen-c,frozen-d] [--json]
+    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-e] [--json]
                          [--out DIR]
     python -m evals.real --fit --sets dev,frozen-a   # the decline threshold's trade-off
 
@@ -40,6 +40,9 @@ FROZEN = REPO / "evals" / "real_frozen_qa.jsonl"
 # its output; never tuned on.
 FROZEN_C = REPO / "evals" / "real_frozen_qa_c.jsonl"
 FROZEN_D = REPO / "evals" / "real_frozen_qa_d.jsonl"
+# Written 2026-12-07 the same way (40 questions, 11 unanswerable); held out: first run after
+# that session's changes, its failures never read to tune.
+FROZEN_E = REPO / "evals" / "real_frozen_qa_e.jsonl"
 # The documents are historical: a fixed "today" keeps statuses (closed, expired) stable.
 TODAY = date(2026, 12, 1)
 
@@ -63,7 +66,7 @@ def scorer() -> ModuleType:
     return module
 
 
-SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d")
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e")
 
 
 def doc_languages() -> dict[str, str]:
@@ -91,7 +94,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     frozen-a only; frozen-b is the held-out check (its failures were read while working,
     so it is not fully held out any more); ``frozen-c``: 36 questions written afterwards,
     never tuned on; ``frozen-d``: 40 more (18 unanswerable but tempting), written after the
-    declines from general signals, never tuned on."""
+    declines from general signals, never tuned on; ``frozen-e``: 40 more (11 unanswerable),
+    written 2026-12-07 and held out."""
     out: dict[str, list[dict[str, Any]]] = {}
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():
@@ -100,6 +104,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
             out[n] = load_jsonl(FROZEN_C)
         elif n == "frozen-d" and FROZEN_D.exists():
             out[n] = load_jsonl(FROZEN_D)
+        elif n == "frozen-e" and FROZEN_E.exists():
+            out[n] = load_jsonl(FROZEN_E)
         elif n in ("frozen", "frozen-a", "frozen-b") and FROZEN.exists():
             rows = load_jsonl(FROZEN)
             parity = {"frozen": None, "frozen-a": 1, "frozen-b": 0}[n]
@@ -358,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
                     help="question sets: dev, frozen-a (tuned on), frozen-b (held out), "
-                         "frozen-c, frozen-d (written later, never tuned on), frozen")
+                         "frozen-c, frozen-d, frozen-e (written later, never tuned on), frozen")
     ap.add_argument("--fit", action="store_true",
                     help="print the support threshold's trade-off (use with dev,frozen-a)")
     ap.add_argument("--llm", action="store_true", help="also score the configured LLM path")

@@ -47,6 +47,16 @@ def test_frozen_d_is_unchanged_since_it_was_written():
     assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 18
 
 
+# The sha256 of evals/real_frozen_qa_e.jsonl as written (2026-12-07), before it was ever run.
+FROZEN_E_SHA256 = "df683407a76aff461ae3875be05c11ebe88b15004bca3c2d91e5818ae80d2c8c"
+
+
+def test_frozen_e_is_unchanged_since_it_was_written():
+    assert hashlib.sha256(real.FROZEN_E.read_bytes()).hexdigest() == FROZEN_E_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_E.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 11
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
