@@ -68,3 +68,15 @@ def test_the_frozen_radar_requests_are_unchanged_since_they_were_written():
     rows = [t for t in real_tasks.task_sets(["frozen-c"])["frozen-c"]
             if real_tasks.is_funding(t)]
     assert len(rows) >= 20 and sum(not r["expected_schemes"] for r in rows) >= 5
+
+
+# The sha256 of evals/real_radar_frozen_f.jsonl as written (2026-12-07), before it was ever run.
+RADAR_F_SHA256 = "b6484745524337163dd1e9d3c46b7d4a93c4d437457e3302a058cc163e7e1a04"
+
+
+def test_frozen_f_is_unchanged_since_it_was_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_F.read_bytes()).hexdigest() == RADAR_F_SHA256
+    rows = real_tasks.task_sets(["frozen-f"])["frozen-f"]
+    assert len(rows) == 14 and sum(not r["expected_schemes"] for r in rows) == 4
