@@ -20,7 +20,7 @@ that must be refused (a partner we hold no agreement with) were. frozen-c
 later by a second engineer who saw neither the writer nor the radar, and is held out; so
 are frozen-d and frozen-e (`evals/real_{letters,radar}_frozen_{d,e}.jsonl`).
 
-    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-e]
+    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-g]
                                [--json] [--show]
 """
 
@@ -56,7 +56,15 @@ FROZEN_LETTERS_D = REPO / "evals" / "real_letters_frozen_d.jsonl"
 # held out, first run after this session's radar and letter changes.
 FROZEN_RADAR_E = REPO / "evals" / "real_radar_frozen_e.jsonl"
 FROZEN_LETTERS_E = REPO / "evals" / "real_letters_frozen_e.jsonl"
-SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e")
+# ... and frozen-f: 14 funding requests, every one in another language than English (Spanish,
+# Italian, Dutch, German, French, Portuguese), written 2026-12-07 the same way: held out.
+FROZEN_RADAR_F = REPO / "evals" / "real_radar_frozen_f.jsonl"
+# ... and frozen-g, 16 more such requests (Italian, Spanish, German, Dutch, French,
+# Portuguese, Polish), written after the radar's changes for them were fitted on frozen-f and
+# the other sets' requests in other languages: held out.
+FROZEN_RADAR_G = REPO / "evals" / "real_radar_frozen_g.jsonl"
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
+        "frozen-g")
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +79,8 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-c": load_jsonl(FROZEN_LETTERS_C) + load_jsonl(FROZEN_RADAR_C),
         "frozen-d": load_jsonl(FROZEN_LETTERS_D) + load_jsonl(FROZEN_RADAR_D),
         "frozen-e": load_jsonl(FROZEN_LETTERS_E) + load_jsonl(FROZEN_RADAR_E),
+        "frozen-f": load_jsonl(FROZEN_RADAR_F),
+        "frozen-g": load_jsonl(FROZEN_RADAR_G),
     }
     return {n: every[n] for n in names}
 

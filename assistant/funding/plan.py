@@ -156,13 +156,14 @@ class Plan:
     amount: float | None = None
     amount_currency: str | None = None
     # "grant": the sum asked of the call; "cost": what the whole project costs, of which a
-    # call pays its co-financing share
+    # call pays its co-financing share; "unread": either (a request in another language)
     amount_kind: str = "grant"
     agreement: str | None = None
     named_partners: list[str] = field(default_factory=list)
     # the topics named as such (an agreement's areas of cooperation), as against the words
     # of the request itself, which read as a list of words, not a topic
     named_topics: list[str] = field(default_factory=list)
+    language: str = ""  # of the topics: which embedder can read them (assistant.funding.radar)
 
     def countries_known(self) -> bool:
         """Whether every country of the plan is named (the applicant's own included)."""
@@ -216,6 +217,7 @@ class PlanReader:
         if agreement is not None:
             self._from_agreement(plan, agreement)
         text = request or ""
+        plan.language = detect(text) if text.strip() else ""
         self._countries(plan, text)
         self._partners(plan, text)
         self._applicant(plan, text)
@@ -232,6 +234,8 @@ class PlanReader:
                 plan.topics.extend(list(dict.fromkeys(sentences))[:SENTENCE_TOPICS])
         if not plan.topics and text.strip():
             plan.topics.append(text.strip())
+        if not text.strip() and plan.topics:  # an agreement's areas of cooperation
+            plan.language = detect(" ".join(plan.topics))
         return plan
 
     @staticmethod
@@ -247,7 +251,7 @@ class PlanReader:
             plan.applicant = applicant_kind(parties[0])
 
     def _countries(self, plan: Plan, text: str) -> None:
-        lang = detect(text)
+        lang = plan.language
         for _, country in find_countries(text, lang):
             if country not in plan.countries:
                 plan.countries.append(country)
@@ -349,6 +353,11 @@ class PlanReader:
         plan.amount = float(found[pick].value)
         plan.amount_currency = found[pick].currency
         plan.amount_kind = "cost" if kinds[pick] == "cost" else "grant"
+        if plan.language not in ("en", ""):
+            # the words that tell a sum asked from a project's cost are English: in another
+            # language the sum stays unread rather than misread ("kosten ongeveer 34.000
+            # euro" is no grant of EUR 34,000 asked)
+            plan.amount_kind = "unread"
 
 
 _HOME = re.compile(

@@ -29,12 +29,15 @@ from assistant.funding.theme import (
     FIT_MARGIN,
     FIT_THRESHOLD,
     MAX_CONDITIONS,
+    STORE_SCALES,
     ThemeFit,
     call_keywords,
+    on_theme_scale,
     theme_fit,
     unit_rows,
 )
 from assistant.library import Library
+from ingest.embedders import Embedder
 from ingest.registry import DocRecord
 
 log = logging.getLogger(__name__)
@@ -123,29 +126,47 @@ class FundingRadar:
     def today(self) -> date:
         return self._today or date.today()
 
-    def _embed(self, texts: list[str], query: bool = False) -> np.ndarray:
-        embedder = self.library.theme_embedder
+    def _embed(self, texts: list[str], query: bool = False,
+               embedder: Embedder | None = None) -> np.ndarray:
+        embedder = embedder or self.library.theme_embedder
         embed = embedder.embed_query if query else embedder.embed
         if not texts:
             return unit_rows([])
-        return self.library.theme_vectors.get(texts, embed, ("theme", query))
+        return self.library.theme_vectors.get(texts, embed, ("theme", embedder.name, query))
+
+    def space(self, plan: Plan) -> Embedder:
+        """The embedder a plan is compared in: MiniLM, where the thresholds were fitted,
+        for an English request; the store's multilingual model for a request in another
+        language, which MiniLM reads as noise (an Italian request "fit" every Italian call
+        best, whatever its subject)."""
+        store = self.library.embedder
+        if plan.language in ("", "en") or store.name not in STORE_SCALES:
+            return self.library.theme_embedder
+        return store
+
+    def fits(self, plan: Plan, calls: list[_Call]) -> list[ThemeFit]:
+        """Each call's fit to the plan, on MiniLM's scale, in the space of ``calls``."""
+        space = self.space(plan)
+        topics = self._embed(plan.topics, query=True, embedder=space)
+        fits = [theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
+                          call.text.vectors, call.terms,
+                          prose=bool(call.row.lot) and not call.rec.field_value("themes"))
+                for call in calls]
+        if space is not self.library.theme_embedder:
+            fits = [on_theme_scale(f, space.name) for f in fits]
+        return fits
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
         plan = PlanReader(self.library.agreements()).read(request, rec)
         log.info("funding request read as: %s", plan.describe())
-        calls = self._calls()
+        calls = self._calls(self.space(plan))
         if not calls:
             return FundingResult("Your library holds no grant calls yet.", [], [], plan)
         if not plan.topics:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
-        topics = self._embed(plan.topics, query=True)
-        fits = [theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
-                          call.text.vectors, call.terms,
-                          prose=bool(call.row.lot) and not call.rec.field_value("themes"))
-                for call in calls]
-        fits = self._share_fits(calls, fits)
+        fits = self._share_fits(calls, self.fits(plan, calls))
         floor = max(FIT_THRESHOLD, max(f.score for f in fits) - FIT_MARGIN)
         flagged, closed, near = [], [], []
         for call, fit in zip(calls, fits, strict=True):
@@ -197,11 +218,12 @@ class FundingRadar:
             raise ValueError(f"no agreement {source!r} in the library")
         return found[0]
 
-    def _calls(self) -> list[_Call]:
+    def _calls(self, space: Embedder | None = None) -> list[_Call]:
+        space = space or self.library.theme_embedder
         recs = self.library.documents("grant_call")
         if not recs:
             return []
-        texts = self._call_texts([r.doc_id for r in recs])
+        texts = self._call_texts([r.doc_id for r in recs], space)
         out = []
         for rec in recs:
             for row in lot_rows(rec, self.today):
@@ -209,15 +231,16 @@ class FundingRadar:
                                                       row.programme or "",
                                                       ", ".join(row.themes)) if x)
                 out.append(_Call(rec, row, texts[rec.doc_id],
-                                 self._embed(row.themes) if row.themes else unit_rows([]),
-                                 self._embed([profile_text])[0],
+                                 self._embed(row.themes, embedder=space) if row.themes
+                                 else unit_rows([]),
+                                 self._embed([profile_text], embedder=space)[0],
                                  call_keywords(profile_text)))
         return out
 
-    def _call_texts(self, doc_ids: list[str]) -> dict[str, CallText]:
-        # the store's vectors serve when they are in the themes' space; else the passages
+    def _call_texts(self, doc_ids: list[str], space: Embedder) -> dict[str, CallText]:
+        # the store's vectors serve when they are in the plan's space; else the passages
         # are embedded again in it
-        stored = self.library.embedder.name == self.library.theme_embedder.name
+        stored = self.library.embedder.name == space.name
         got = self.library.store.chunks.get(
             where={"doc_id": {"$in": doc_ids}},
             include=["documents", "metadatas", *(["embeddings"] if stored else [])])
@@ -239,7 +262,8 @@ class FundingRadar:
             for pg, t in sorted(zip(slot["p"], slot["t"], strict=True), key=lambda x: x[0]):
                 pages[pg] = (pages.get(pg, "") + " " + flat(t)).strip()
                 blocks.extend((pg, b) for b in text_blocks(t))
-            vectors = unit_rows(slot.get("v", [])) if stored else self._embed(slot["full"])
+            vectors = (unit_rows(slot.get("v", [])) if stored
+                       else self._embed(slot["full"], embedder=space))
             out[doc_id] = CallText(pages, vectors, blocks)
         return out
 

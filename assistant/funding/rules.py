@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -260,6 +260,16 @@ def check_amount(row: CallRow, plan: Plan) -> list[RuleCheck]:
                           f"({row.amount_text()}); you ask for {asked}", "amount_min")]
     if plan.amount_kind == "cost":
         return _check_cost(row, plan.amount, asked)
+    if plan.amount_kind == "unread":
+        # a sum that may be the grant asked or the project's cost fails only what it fails
+        # as both; what it fails as one of them is left to the officer to check
+        as_cost = _check_cost(row, plan.amount, asked)[0]
+        as_grant = check_amount(row, replace(plan, amount_kind="grant"))[0]
+        if as_cost.ok is False or (as_cost.ok and as_grant.ok):
+            return [as_grant if as_grant.ok is False else as_cost]
+        return [RuleCheck("amount", None, f"if {asked} is the grant you ask: {as_grant.message}; "
+                          f"if it is the project's whole cost: {as_cost.message}",
+                          as_grant.field)]
     if row.amount_max is not None and plan.amount > row.amount_max:
         most = money(row.amount_max, row.currency)
         return [RuleCheck("amount", False, f"grants are at most {most} per project; you ask "

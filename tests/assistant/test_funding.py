@@ -213,6 +213,24 @@ def test_a_projects_cost_is_judged_by_the_share_a_call_pays() -> None:
     assert check.ok is False and "at most EUR 300,000" in check.message
 
 
+def test_a_sum_in_another_language_fails_only_what_it_fails_both_ways() -> None:
+    """The words that tell a grant asked from a project's cost are read in English only:
+    in another language a sum is judged both ways, and only a failure of both fails."""
+    from dataclasses import replace
+
+    plan = PlanReader([]).read("Het project kost ongeveer 34.000 euro, met drie gemeenten.")
+    assert (plan.language, plan.amount, plan.amount_kind) == ("nl", 34000, "unread")
+    row = CallRow("c.pdf", "d", "Call", None, None, None, [], 5000, 30000, "EUR", None, 80,
+                  [], [], None, None, None, "2031-03-31", None, None, "open", 10)
+    # as a grant it is above the ceiling, as a cost (80% of it: 27,200) within the range
+    (check,) = check_amount(row, plan)
+    assert check.ok is None and "30,000" in check.message and "27,200" in check.message
+    (check,) = check_amount(row, replace(plan, amount=5500))  # 80% is 4,400: too little
+    assert check.ok is False
+    (check,) = check_amount(row, replace(plan, amount=20000))  # fine either way
+    assert check.ok is True
+
+
 def test_one_call_in_two_documents_is_one_call() -> None:
     from dataclasses import replace
 
@@ -536,3 +554,21 @@ def test_a_lots_name_adds_to_prose_priorities_never_replaces_them() -> None:
 def test_home_country_is_read_past_the_place_inside_it(request_text: str,
                                                        home: str | None) -> None:
     assert PlanReader([]).read(request_text).home_country == home
+
+
+def test_a_request_in_another_language_is_read_in_the_stores_multilingual_space(
+        radar: FundingRadar, library: Library) -> None:
+    """MiniLM, where the thresholds were fitted, reads Italian or Dutch as noise: such a
+    request is compared in the store's multilingual space, put on MiniLM's scale."""
+    youth = radar.run("Il nostro comune in Italia, gemellato con una città in Germania, vuole "
+                      "organizzare uno scambio giovanile: trenta ragazzi tra i 16 e i 20 anni "
+                      "passeranno una settimana insieme a lavorare su un progetto musicale.")
+    assert youth.plan.language == "it"
+    assert radar.space(youth.plan) is library.embedder and library.embedder.multilingual
+    assert [f["source"] for f in youth.flagged] == ["twinnet-youth-exchange-call-2026-round.pdf"]
+    garage = radar.run("Onze gemeente in Nederland wil de parkeergarage bij het station "
+                       "renoveren en de verlichting vervangen door ledlampen. Kosten ongeveer "
+                       "400.000 euro. Is daar subsidie voor?")
+    assert not garage.flagged and not garage.closed_fits
+    english = radar.run(YOUTH_THREE)
+    assert english.plan.language == "en" and radar.space(english.plan) is library.theme_embedder

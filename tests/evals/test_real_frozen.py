@@ -80,3 +80,15 @@ def test_frozen_f_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real_tasks.FROZEN_RADAR_F.read_bytes()).hexdigest() == RADAR_F_SHA256
     rows = real_tasks.task_sets(["frozen-f"])["frozen-f"]
     assert len(rows) == 14 and sum(not r["expected_schemes"] for r in rows) == 4
+
+
+# The sha256 of evals/real_radar_frozen_g.jsonl as written (2026-12-07), before it was ever run.
+RADAR_G_SHA256 = "509159b2b54324193d37109d80c84bfcd72d690d02994ad74b27d571dad6cde9"
+
+
+def test_frozen_g_is_unchanged_since_it_was_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_G.read_bytes()).hexdigest() == RADAR_G_SHA256
+    rows = real_tasks.task_sets(["frozen-g"])["frozen-g"]
+    assert len(rows) == 16 and sum(not r["expected_schemes"] for r in rows) == 5

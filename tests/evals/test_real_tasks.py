@@ -28,7 +28,7 @@ def test_radar_and_letters_meet_the_floors(tasks, name, capsys):
     f, letters = tasks[name]["funding"], tasks[name]["letters"]
     with capsys.disabled():
         print(f"\n{name}: recall {f['recall']} precision {f['precision']} "
-              f"nothing-fits {f['nothing_fits_ok']} letters {letters['facts']:.2f} "
+              f"nothing-fits {f['nothing_fits_ok']} letters {letters['facts']} "
               f"refusals {letters['refusals_right']}")
     if "refusals_right" in floors:
         assert letters["refusals_right"] >= floors["refusals_right"]
