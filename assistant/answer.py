@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from assistant.select import (
 )
 from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import _ROUND, Question, topic, understand
+from assistant.understand import _ROUND, _YEAR, Question, topic, understand
 from ingest.countries import find_countries
 from ingest.language import language_name
 
@@ -54,10 +55,34 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).lower()
 
 
-def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = False) -> bool:
+def edition_years(title: str, text: str) -> set[int]:
+    """The years a call's document is the edition of, in any language: those its title
+    names, else the year its text names most often (a call's own year outnumbers its
+    deadline's and those of the rules it cites), and every year of a period it names
+    ("2009-2012": the years the call funds)."""
+    years = {int(y) for y in _YEAR.findall(title)}
+    if not years:
+        counts = Counter(int(y) for y in _YEAR.findall(text))
+        top = max(counts.values(), default=0)
+        years = {y for y, n in counts.items() if n == top}
+    for a, b in _PERIOD.findall(f"{title}\n{text}"):
+        if 0 < int(b) - int(a) <= 10:
+            years.update(range(int(a), int(b) + 1))
+    return years
+
+
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-\u2013/]\s*((?:19|20)\d\d)\b")
+
+
+def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = False,
+              own_years: set[int] | None = None) -> bool:
     """Whether a document's text (flattened by ``_flat``) holds something the question
     pins down. In a document in another language than the question (``foreign``) only the
-    numbers can be looked for: "the 2012 call" is "esercizio 2012", "module 6" "modulo 6"."""
+    numbers can be looked for: "the 2012 call" is "esercizio 2012", "module 6" "modulo 6";
+    a call's edition (``own_years``, of a call's document) must then be its own year, not
+    any year it names ("tra il 1 marzo 2012 e il 28 febbraio 2013" is no 2013 call)."""
+    if foreign and pin_kind == "edition" and own_years:
+        return int(pin[1]) in own_years
     if foreign and pin_kind in ("edition", "part"):
         return bool(re.search(rf"\b{re.escape(pin[1].lower())}\b", flat))
     if pin_kind == "edition" and pin[0]:
@@ -177,19 +202,23 @@ class EmbeddedAnswerer:
             texts[p.doc_id] = texts.get(p.doc_id, p.title) + "\n" + p.text
             languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
         titles = {p.doc_id: p.title for p in passages}
+        types = {p.doc_id: p.doc_type for p in passages}
         asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
         for d in docs:
-            full = _flat(texts[d] + "\n" + (doc_text(d) if doc_text else ""))
+            whole = doc_text(d) if doc_text else ""
+            full = _flat(texts[d] + "\n" + whole)
             foreign = q.foreign(languages[d])
+            own_years = (edition_years(titles[d], whole or texts[d]) if types[d] == "grant_call"
+                         else None)
             # a document titled with another identifier is another call, whatever it says
             # of this one ("the first call, FTF-2026-CULT-01, is closed")
             # (a comparison of two calls asks about both: either of its ids is its own)
             own = {_flat(c) for c in CODE.findall(titles[d])}
             other_call = bool(own) and not own & asked_codes
             lacking = [shown for kind, value, shown in pins
-                       if not pin_holds(kind, value, full, foreign)
+                       if not pin_holds(kind, value, full, foreign, own_years)
                        or (kind == "code" and other_call)]
             if not lacking:
                 ok.add(d)
@@ -325,6 +354,14 @@ class EmbeddedAnswerer:
         named = self.named_documents(q, passages, {p.doc_id for p in passages}, doc_text)
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
+        if not allowed and any(kind == "edition" for kind, _, _ in hard_pins(q)):
+            # the documents that name it are another edition: a document of their kind in
+            # another language may be this one, its name written otherwise there ("CAP" is
+            # "PAC" in Italian)
+            kinds = {p.doc_type for p in named_passages}
+            elsewhere = [p for p in passages if p.doc_id not in named and p.doc_type in kinds
+                         and p.language and q.foreign({p.language})]
+            allowed = self.pinned_documents(q, elsewhere, doc_text)[0] if elsewhere else set()
         cands = SentenceScorer.candidates(passages, q.wants)
         if not allowed:
             self.scorer.score(q, q.text, cands, passages)

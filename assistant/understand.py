@@ -78,7 +78,8 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # question takes from the document (from 10 up: "the three lots" may be written in words)
 _KNOWN_COUNT = re.compile(r"\bof\s+the\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})"
                           r"\s+([a-z]{3,})\b")
-_ROUND = r"(?:round|call|edition|cycle|intake|wave)"
+# (a call "for the 2012 financial year" is that year's edition too)
+_ROUND = r"(?:round|call|edition|cycle|intake|wave|(?:financial|budget|fiscal)\s+year)"
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
 _PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|module|priority|"
                    r"axis|measure|protocol|paragraph|chapter|stage|window|tranche|action|part|"

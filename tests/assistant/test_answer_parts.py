@@ -274,6 +274,37 @@ def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language()
         lambda d: "Published by the World Economic Forum" if d == "forum" else "") == {"forum"}
 
 
+def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
+    """"The call for the 2013 financial year" is not a call whose text names 2013 as the
+    end of its actions: a call's edition is its title's year, else the year it names most
+    often, and the years of a period it funds."""
+    from assistant.answer import edition_years
+
+    assert edition_years("INVITO A PRESENTARE PROPOSTE", "per l'esercizio 2012; entro il 2012, "
+                         "tra il 1 marzo 2012 e il 28 febbraio 2013") == {2012}
+    assert edition_years("Domande e risposte sul bando ED 2008",
+                         "centri d'informazione 2009-2012") == {2008, 2009, 2010, 2011, 2012}
+    assert understand("What is the deadline of the call for the 2013 financial "
+                      "year?").editions == [("", "2013")]
+
+    def passage(doc: str, title: str, text: str, language: str) -> Passage:
+        return Passage(f"{doc}-00000", doc, f"{doc}.pdf", title, "grant_call", 1, "", text,
+                       0.03, language=language)
+
+    cap = passage("cap", "INVITO A PRESENTARE PROPOSTE", "Azioni di informazione per "
+                  "l'esercizio 2012, da realizzare tra il 1 marzo 2012 e il 28 febbraio 2013. "
+                  "Le domande devono pervenire entro il 30 settembre 2011.", "it")
+    prince = passage("prince", "PRINCE 2010 - EU27", "The PRINCE 2010 call for information "
+                     "actions on the EU closes on 31 March 2011.", "en")
+    # the English guide names "EU" but is the 2010 edition; the Italian call, which never
+    # writes "EU", is the 2012 one, not the 2013 one
+    asked = "When is the deadline of the EU information actions call for the {} financial year?"
+    other = answerer.run(asked.format(2013), [prince, cap])
+    assert other.declined and "2013 financial year" in other.text
+    this = answerer.run(asked.format(2012), [prince, cap])
+    assert not this.declined and this.citations[0].source == "cap.pdf"
+
+
 def test_the_document_that_holds_every_name_the_question_uses_wins():
     q = understand("What is the Preston Model that the Microplomacy paper refers to?")
     assert set(q.names) >= {"Preston Model", "Microplomacy"}
