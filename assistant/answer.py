@@ -32,7 +32,7 @@ from assistant.select import (
 )
 from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import _ROUND, _YEAR, Question, topic, understand
+from assistant.understand import _ROUND, _YEAR, Question, round_of, topic, understand
 from ingest.countries import find_countries
 from ingest.language import language_name
 
@@ -71,6 +71,7 @@ def edition_years(title: str, text: str) -> set[int]:
     return years
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-\u2013/]\s*((?:19|20)\d\d)\b")
 
 
@@ -80,8 +81,10 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
     pins down. In a document in another language than the question (``foreign``) only the
     numbers can be looked for: "the 2012 call" is "esercizio 2012", "module 6" "modulo 6";
     a call's edition (``own_years``, of a call's document) must then be its own year, not
-    any year it names ("tra il 1 marzo 2012 e il 28 febbraio 2013" is no 2013 call)."""
-    if foreign and pin_kind == "edition" and own_years:
+    any year it names ("tra il 1 marzo 2012 e il 28 febbraio 2013" is no 2013 call); so
+    must a round asked for by its year alone in any language ("the call for proposals in
+    2009" is not the 2010 guide that recalls "the 2009 call")."""
+    if pin_kind == "edition" and own_years and (foreign or not pin[0]):
         return int(pin[1]) in own_years
     if foreign and pin_kind in ("edition", "part"):
         return bool(re.search(rf"\b{re.escape(pin[1].lower())}\b", flat))
@@ -129,8 +132,7 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     pins += [("part", (a, b), f"{a} {b}") for a, b in q.parts_named]
     pins += [("count", (n,), f"the {n} {noun}") for n, noun in q.known_counts]
     for a, b in q.editions:
-        m = re.search(rf"\b{b}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
-                      rf"{b}\b", q.text, re.I)
+        m = re.search(round_of(b), q.text, re.I)
         shown = f"{a} {b}" if a else (f"the {m.group(0)}" if m else b)
         pins.append(("edition", (a, b), shown))
     # A bare year ("who chairs it in 2027?") is when, not which: only an edition's year
@@ -160,7 +162,8 @@ def writes_otherwise(names: list[str], text: str) -> bool:
     the name as the initials of a name it spells out ("WEF")."""
     words = set(terms(text))
     short = {n.lower() for n in names if n.isupper() and len(n) >= 3}
-    return (any(set(terms(n)) <= words for n in names if terms(n))
+    # (a one-word name has no words apart: "cap" is not "CAP" written otherwise)
+    return (any(set(terms(n)) <= words for n in names if len(terms(n)) > 1)
             or bool(short and short & initialisms(text)))
 
 
@@ -237,14 +240,19 @@ class EmbeddedAnswerer:
         if not q.names:
             return allowed
         texts: dict[str, str] = {}
+        raw: dict[str, str] = {}
         languages: dict[str, set[str]] = {}
         for p in passages:
             if p.doc_id in allowed:
                 texts[p.doc_id] = texts.get(p.doc_id, _flat(p.title)) + " " + _flat(p.text)
+                raw[p.doc_id] = raw.get(p.doc_id, p.title) + " " + p.text
                 languages.setdefault(p.doc_id, set()).update([p.language] if p.language
                                                              else [])
-        names = [re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)") for n in q.names]
-        held = {d: sum(bool(n.search(t)) for n in names) for d, t in texts.items()}
+        # an acronym is written in capitals: "CAP" is not the "cap" on a call's costs
+        names = [(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)"), raw) if _ACRONYM.fullmatch(n)
+                 else (re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)"), texts)
+                 for n in q.names]
+        held = {d: sum(bool(n.search(where[d])) for n, where in names) for d in texts}
         if not any(held.values()):
             # none of the passages names it: only a document in another language may (its
             # own way), or one in the question's language that writes it otherwise
@@ -356,10 +364,19 @@ class EmbeddedAnswerer:
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
         if not allowed and any(kind == "edition" for kind, _, _ in hard_pins(q)):
             # the documents that name it are another edition: a document of their kind in
-            # another language may be this one, its name written otherwise there ("CAP" is
-            # "PAC" in Italian)
+            # another language that the search ranks above them may be this one, its name
+            # written otherwise there ("CAP" is "PAC" in Italian)
+            # (or anywhere, when none of them names the edition's programme: "Italy" named
+            # a call for which Italy is eligible, not the "2012 CAP" call)
             kinds = {p.doc_type for p in named_passages}
-            elsewhere = [p for p in passages if p.doc_id not in named and p.doc_type in kinds
+            first = next((i for i, p in enumerate(passages) if p.doc_id in named), 0)
+            programmes = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)",
+                                     0 if _ACRONYM.fullmatch(a) else re.I)
+                          for a, _ in q.editions if a]
+            if programmes and not any(n.search(f"{p.title} {p.text}") for p in named_passages
+                                      for n in programmes):
+                first = len(passages)
+            elsewhere = [p for p in passages[:first] if p.doc_type in kinds
                          and p.language and q.foreign({p.language})]
             allowed = self.pinned_documents(q, elsewhere, doc_text)[0] if elsewhere else set()
         cands = SentenceScorer.candidates(passages, q.wants)

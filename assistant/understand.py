@@ -80,6 +80,14 @@ _KNOWN_COUNT = re.compile(r"\bof\s+the\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d
                           r"\s+([a-z]{3,})\b")
 # (a call "for the 2012 financial year" is that year's edition too)
 _ROUND = r"(?:round|call|edition|cycle|intake|wave|(?:financial|budget|fiscal)\s+year)"
+
+
+def round_of(year: str) -> str:
+    """A pattern of the words that make a year a round's in a question: "the 2027 round",
+    "the 2012 information actions call", "the call for 2013", "the call for proposals in
+    2009"."""
+    return (rf"\b{year}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}(?:\s+for\s+proposals)?\s+"
+            rf"(?:of\s+|for\s+|in\s+)?{year}\b")
 # "Lot 2", "Protocol No. 3", "Strand B", "Article 12": a numbered part of a document.
 _PART = re.compile(r"\b((?i:version|lot|strand|phase|annex|article|section|module|priority|"
                    r"axis|measure|protocol|paragraph|chapter|stage|window|tranche|action|part|"
@@ -280,8 +288,7 @@ def understand(text: str) -> Question:
                              q)]
     # "the 2027 round", "call for 2013": a year that names a round of something
     editions += [("", y) for y in years if y not in {e for _, e in editions}
-                 and re.search(rf"\b{y}\s+(?:\w+\s+)?{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?"
-                               rf"{y}\b", q, re.I)]
+                 and re.search(round_of(y), q, re.I)]
     language = detect(q)
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,

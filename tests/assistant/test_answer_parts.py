@@ -254,6 +254,10 @@ def test_a_name_the_question_uses_may_be_written_otherwise_in_another_language()
     # every Italian document may name it its own way ("PAC")
     assert EmbeddedAnswerer.named_documents(q, [capital, faq, italian],
                                             {"capital", "faq", "pac"}) == {"faq", "pac"}
+    # an acronym is written in capitals: "a cap of 40%" does not name it
+    capped = passage("capped", "Staff costs have a cap of 40% of the budget.", "en")
+    assert EmbeddedAnswerer.named_documents(q, [capped, italian],
+                                            {"capped", "pac"}) == {"pac"}
     # an English document names it: the question is about that one
     assert EmbeddedAnswerer.named_documents(q, [capital, english, italian],
                                             {"capital", "guide", "pac"}) == {"guide"}
@@ -297,12 +301,14 @@ def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
     prince = passage("prince", "PRINCE 2010 - EU27", "The PRINCE 2010 call for information "
                      "actions on the EU closes on 31 March 2011.", "en")
     # the English guide names "EU" but is the 2010 edition; the Italian call, which never
-    # writes "EU", is the 2012 one, not the 2013 one
+    # writes "EU" and which the search ranks first, is the 2012 one, not the 2013 one
     asked = "When is the deadline of the EU information actions call for the {} financial year?"
-    other = answerer.run(asked.format(2013), [prince, cap])
+    other = answerer.run(asked.format(2013), [cap, prince])
     assert other.declined and "2013 financial year" in other.text
-    this = answerer.run(asked.format(2012), [prince, cap])
+    this = answerer.run(asked.format(2012), [cap, prince])
     assert not this.declined and this.citations[0].source == "cap.pdf"
+    # ranked below the guide that names the programme, it is taken for another programme
+    assert answerer.run(asked.format(2012), [prince, cap]).declined
 
 
 def test_the_document_that_holds_every_name_the_question_uses_wins():
