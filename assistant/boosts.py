@@ -8,13 +8,11 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from assistant.parties import place_of
 from assistant.retrieve import terms
 from assistant.understand import names_in, version_asked
 from ingest.registry import DocRecord
 
-_PLACE_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:town|city|municipality|region|county|prefecture|commune|village|"
-    r"district|province|state|borough|metropolitan area)\s+of\s+", re.IGNORECASE)
 # Words that say which kind of document a question is about: a ranking boost only.
 _TYPE_CUES = {
     "grant_call": re.compile(r"\b(?:grant|funding)\s+calls?\b|\bcalls?\s+for\s+proposals\b|"
@@ -32,10 +30,6 @@ VERSION_BOOST = 1.3  # "the Italian notice": documents written in Italian (1.0: 
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
 TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
 
-
-def distinctive(place: str) -> str:
-    """A place's own name: "City of Vila Serena" -> "Vila Serena"."""
-    return _PLACE_PREFIX.sub("", place).strip()
 
 
 def question_types(question: str) -> list[str]:
@@ -76,7 +70,7 @@ def document_boosts(question: str, records: Iterable[DocRecord],
     boosts: dict[str, float] = {}
     for rec in records:
         factor = 1.0
-        if any(distinctive(p).lower() in low for p in rec.partners if distinctive(p)):
+        if any(place_of(p).lower() in low for p in rec.partners if place_of(p)):
             factor *= PARTNER_BOOST
         if any(c.lower() in low for c in rec.countries):
             factor *= COUNTRY_BOOST

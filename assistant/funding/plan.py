@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.facts import money
+from assistant.parties import place_of
 from assistant.retrieve import STOPWORDS
 from assistant.sentences import split_sentences
 from ingest.amounts import find_amounts
@@ -134,12 +135,7 @@ def find_countries(text: str, lang: str | None = None) -> list[tuple[int, str]]:
 
 def party_core(name: str) -> str:
     """'Municipality of Vila Serena' -> 'vila serena': the part a request would use."""
-    core = re.sub(r"^(?:the\s+)?(?:town|city|municipality|commune|comune|county|region|"
-                  r"regional district|district|borough|village|prefecture|province)\s+"
-                  r"(?:of|di|de)\s+", "", name.strip(), flags=re.I)
-    core = re.sub(r"\s+(?:municipality|prefecture|county|region|province|commune)$", "", core,
-                  flags=re.I)
-    return fold(core).strip()
+    return fold(place_of(name)).strip()
 
 
 @dataclass

@@ -20,9 +20,9 @@ from assistant.letters.wording import (
     fold,
     is_english,
     mentions,
-    place_of,
 )
 from assistant.library import Library
+from assistant.parties import place_of
 from ingest.registry import DocRecord
 
 

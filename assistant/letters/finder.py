@@ -20,9 +20,9 @@ from assistant.letters.wording import (
     mentions,
     on_sender_side,
     parse_proposal,
-    place_of,
 )
 from assistant.library import Library
+from assistant.parties import place_of
 from assistant.retrieve import Filters, terms
 from ingest.countries import country_names
 from ingest.extract.patterns import ROLE_RE

@@ -50,16 +50,6 @@ PROVISION_MIN_MULTILINGUAL = {"use": 0.29}
 LEXICAL_WEIGHT = 0.2
 
 
-PLACE_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:(?:regional\s+district|town|city|municipality|commune|comune|gmina|region|"
-    r"county|prefecture|district|province|state|borough|village|parish)\s+(?:of|di|de|du)\s+)",
-    re.IGNORECASE)
-
-
-_PLACE_SUFFIX = re.compile(r"\s+(?:municipality|prefecture|region|county|commune|city|town)$",
-                           re.IGNORECASE)
-
-
 MAYOR_TITLE = re.compile(
     r"\bmayor\b|b[üu]rgermeister|\bsindac[oa]\b|\bw[óo]jt\b|\bpresident[ea]?\s+municipal\b|"
     r"president of the municipal chamber|presidente da c[âa]mara|\bmaire\b|\balcaldes?a?\b",
@@ -194,11 +184,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", plain).strip().lower()
-
-
-def place_of(party: str) -> str:
-    """The distinctive name of a party: "Municipality of Vila Serena" -> "Vila Serena"."""
-    return _PLACE_SUFFIX.sub("", PLACE_PREFIX.sub("", party.strip())).strip()
 
 
 def mentions(text: str, name: str) -> int:

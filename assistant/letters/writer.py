@@ -36,7 +36,6 @@ from assistant.letters.wording import (
     LEXICAL_WEIGHT,
     OFFICE_IN_REQUEST,
     OTHER_AREAS,
-    PLACE_PREFIX,
     PROVISION_MIN,
     PROVISION_MIN_MULTILINGUAL,
     SENDER_OFFICE,
@@ -50,11 +49,11 @@ from assistant.letters.wording import (
     join_list,
     office_in,
     parse_proposal,
-    place_of,
     short_name,
     word_set,
 )
 from assistant.library import Library
+from assistant.parties import PLACE_PREFIX, place_of
 from assistant.prompts import load_prompt, render_prompt
 from assistant.retrieve import Filters
 from assistant.sentences import is_heading_like

@@ -10,7 +10,6 @@ from assistant.boosts import (
     PARTNER_BOOST,
     TYPE_BOOST,
     VERSION_BOOST,
-    distinctive,
     document_boosts,
     question_types,
     question_years,
@@ -36,12 +35,6 @@ TITLE_TERMS = {r.doc_id: set(terms(r.title)) for r in RECORDS}
 
 def _boosts(question: str) -> dict[str, float]:
     return document_boosts(question, RECORDS, TITLE_TERMS, lambda t: 1.0, TODAY)
-
-
-def test_a_place_is_named_without_its_kind() -> None:
-    assert distinctive("City of Vila Serena") == "Vila Serena"
-    assert distinctive("the Municipality of Alderbrook") == "Alderbrook"
-    assert distinctive("Alderbrook") == "Alderbrook"
 
 
 def test_type_words_point_at_one_type_or_none() -> None:
