@@ -70,7 +70,9 @@ def document_boosts(question: str, records: Iterable[DocRecord],
     boosts: dict[str, float] = {}
     for rec in records:
         factor = 1.0
-        if any(place_of(p).lower() in low for p in rec.partners if place_of(p)):
+        # the partner's own name as a whole: "Minato-Hoshikawa City" is not Hoshikawa
+        if any(re.search(rf"(?<![\w-]){re.escape(place_of(p).lower())}(?![\w-])", low)
+               for p in rec.partners if place_of(p)):
             factor *= PARTNER_BOOST
         if any(c.lower() in low for c in rec.countries):
             factor *= COUNTRY_BOOST

@@ -54,6 +54,9 @@ def test_named_documents_rank_higher_and_nothing_is_dropped() -> None:
     boosts = _boosts("When does our agreement with Vila Serena in Portugal expire?")
     assert boosts["vila"] >= PARTNER_BOOST * COUNTRY_BOOST * TYPE_BOOST
     assert "notice" not in boosts  # no factor: ranked as it comes, never filtered
+    # a partner's name inside another one names another place
+    assert _boosts("Do we have an agreement with Nova-Vila Serena?").get("vila", 1.0) \
+        < PARTNER_BOOST
     # the title's words name the call
     youth = _boosts("What does the youth exchange call fund?")
     assert youth["youth"] > youth.get("notice", 1.0)
