@@ -32,7 +32,7 @@ from assistant.select import (
 )
 from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import _ROUND, _YEAR, Question, round_of, topic, understand
+from assistant.understand import _YEAR, Question, round_of, topic, understand
 from ingest.countries import find_countries
 from ingest.language import language_name
 
@@ -62,13 +62,20 @@ def edition_years(title: str, text: str) -> set[int]:
     ("2009-2012": the years the call funds)."""
     years = {int(y) for y in _YEAR.findall(title)}
     if not years:
-        counts = Counter(int(y) for y in _YEAR.findall(text))
+        counts = Counter(int(y) for y in _AS_YEAR.findall(text))
         top = max(counts.values(), default=0)
         years = {y for y, n in counts.items() if n == top}
+    # (a programme's seven-year period is not the edition of each call under it)
     for a, b in _PERIOD.findall(f"{title}\n{text}"):
-        if 0 < int(b) - int(a) <= 10:
+        if 0 < int(b) - int(a) <= MAX_CALL_PERIOD:
             years.update(range(int(a), int(b) + 1))
     return years
+
+
+MAX_CALL_PERIOD = 4  # years after the first: "2009-2012" is a call's, "2014-2020" a programme's
+# a year, not a sum or a share ("2000 EUR", "2000 participants" count no edition)
+_AS_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]\d|\s*(?:%|€|\$|eur\b|euro|usd\b|"
+                      r"participants|people|persons|inhabitants))", re.I)
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -84,6 +91,8 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
     any year it names ("tra il 1 marzo 2012 e il 28 febbraio 2013" is no 2013 call); so
     must a round asked for by its year alone in any language ("the call for proposals in
     2009" is not the 2010 guide that recalls "the 2009 call")."""
+    if pin_kind == "fiscal":  # a call's edition; any other document may say the year
+        return own_years is None or not own_years or int(pin[0]) in own_years
     if pin_kind == "edition" and own_years and (foreign or not pin[0]):
         return int(pin[1]) in own_years
     if foreign and pin_kind in ("edition", "part"):
@@ -109,8 +118,7 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
         return bool(re.search(rf"\b{name}\b", flat) and re.search(rf"\b{year}\b", flat))
     if pin_kind == "edition":  # "the 2027 round": the year as a round's, or in the title
         year = re.escape(pin[1])
-        return bool(re.search(rf"\b{year}\s+{_ROUND}\b|\b{_ROUND}\s+(?:of\s+|for\s+)?{year}\b",
-                              flat))
+        return bool(re.search(round_of(year), flat))
     if pin_kind == "count":  # "the 298 agreements": the figure, however it is grouped
         # thousands marks only between groups of three ("1,200", "1.200", "1 200")
         number = re.sub(r"[,.]", "", pin[0])
@@ -135,6 +143,7 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
         m = re.search(round_of(b), q.text, re.I)
         shown = f"{a} {b}" if a else (f"the {m.group(0)}" if m else b)
         pins.append(("edition", (a, b), shown))
+    pins += [("fiscal", (y,), f"the {y} financial year") for y in q.fiscal_years]
     # A bare year ("who chairs it in 2027?") is when, not which: only an edition's year
     # ("PRINCE 2012", "the 2027 round") must be in the document.
     # A number is pinned only as a whole the question takes from the document ("how many
@@ -162,8 +171,8 @@ def writes_otherwise(names: list[str], text: str) -> bool:
     the name as the initials of a name it spells out ("WEF")."""
     words = set(terms(text))
     short = {n.lower() for n in names if n.isupper() and len(n) >= 3}
-    # (a one-word name has no words apart: "cap" is not "CAP" written otherwise)
-    return (any(set(terms(n)) <= words for n in names if len(terms(n)) > 1)
+    # (an acronym is not written apart: "cap" is not "CAP" written otherwise)
+    return (any(set(terms(n)) <= words for n in names if terms(n) and not _ACRONYM.fullmatch(n))
             or bool(short and short & initialisms(text)))
 
 
@@ -206,6 +215,7 @@ class EmbeddedAnswerer:
             languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
         titles = {p.doc_id: p.title for p in passages}
         types = {p.doc_id: p.doc_type for p in passages}
+        dated = any(kind in ("edition", "fiscal") for kind, _, _ in pins)
         asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
@@ -213,8 +223,8 @@ class EmbeddedAnswerer:
             whole = doc_text(d) if doc_text else ""
             full = _flat(texts[d] + "\n" + whole)
             foreign = q.foreign(languages[d])
-            own_years = (edition_years(titles[d], whole or texts[d]) if types[d] == "grant_call"
-                         else None)
+            own_years = (edition_years(titles[d], whole or texts[d])
+                         if types[d] == "grant_call" and dated else None)
             # a document titled with another identifier is another call, whatever it says
             # of this one ("the first call, FTF-2026-CULT-01, is closed")
             # (a comparison of two calls asks about both: either of its ids is its own)
@@ -362,7 +372,7 @@ class EmbeddedAnswerer:
         named = self.named_documents(q, passages, {p.doc_id for p in passages}, doc_text)
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
-        if not allowed and any(kind == "edition" for kind, _, _ in hard_pins(q)):
+        if not allowed and any(kind in ("edition", "fiscal") for kind, _, _ in hard_pins(q)):
             # the documents that name it are another edition: a document of their kind in
             # another language that the search ranks above them may be this one, its name
             # written otherwise there ("CAP" is "PAC" in Italian)

@@ -78,8 +78,10 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # question takes from the document (from 10 up: "the three lots" may be written in words)
 _KNOWN_COUNT = re.compile(r"\bof\s+the\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})"
                           r"\s+([a-z]{3,})\b")
-# (a call "for the 2012 financial year" is that year's edition too)
-_ROUND = r"(?:round|call|edition|cycle|intake|wave|(?:financial|budget|fiscal)\s+year)"
+_ROUND = r"(?:round|call|edition|cycle|intake|wave)"
+# "the call for the 2012 financial year": a call's edition, but of a report only a year
+_FISCAL = re.compile(r"\b((?:19|20)\d\d)\s+(?:financial|budget|fiscal)\s+year\b|"
+                     r"\b(?:financial|budget|fiscal)\s+year\s+((?:19|20)\d\d)\b", re.I)
 
 
 def round_of(year: str) -> str:
@@ -127,6 +129,7 @@ class Question:
     parts_named: list[tuple[str, str]] = field(default_factory=list)  # ("Lot", "2")
     names: list[str] = field(default_factory=list)
     editions: list[tuple[str, str]] = field(default_factory=list)  # ("PRINCE", "2012")
+    fiscal_years: list[str] = field(default_factory=list)  # "the 2012 financial year"
     # figures the question takes as known, with their noun: "of the 298 agreements" (a
     # document must hold it); not "a city of 150,000 inhabitants", the officer's own case
     known_counts: list[tuple[str, str]] = field(default_factory=list)  # ("298", "agreements")
@@ -179,6 +182,7 @@ class Question:
         return replace(
             self, sides=None, names=list(dict.fromkeys([*self.names, *(self.sides or ())])),
             editions=[(n, y) for n, y in self.editions if kept(n, y)],
+            fiscal_years=[y for y in self.fiscal_years if kept(y)],
             codes=[c for c in self.codes if kept(c)],
             parts_named=[(a, b) for a, b in self.parts_named if kept(a, b)],
             known_counts=[(n, w) for n, w in self.known_counts if kept(n)])
@@ -293,6 +297,8 @@ def understand(text: str) -> Question:
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions, known_counts=_KNOWN_COUNT.findall(q),
+        fiscal_years=[y for y in dict.fromkeys(a or b for a, b in _FISCAL.findall(q))
+                      if y not in {e for _, e in editions}],
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),

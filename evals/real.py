@@ -94,8 +94,9 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     frozen-a only; frozen-b is the held-out check (its failures were read while working,
     so it is not fully held out any more); ``frozen-c``: 36 questions written afterwards,
     never tuned on; ``frozen-d``: 40 more (18 unanswerable but tempting), written after the
-    declines from general signals, never tuned on; ``frozen-e``: 40 more (11 unanswerable),
-    written 2026-12-07 and held out."""
+    declines from general signals, never tuned on (the failures of c and d were read in
+    the second session of 2026-12-07: they are reported as read); ``frozen-e``: 40 more
+    (11 unanswerable), written 2026-12-07 and held out."""
     out: dict[str, list[dict[str, Any]]] = {}
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():

@@ -57,7 +57,8 @@ FROZEN_LETTERS_D = REPO / "evals" / "real_letters_frozen_d.jsonl"
 FROZEN_RADAR_E = REPO / "evals" / "real_radar_frozen_e.jsonl"
 FROZEN_LETTERS_E = REPO / "evals" / "real_letters_frozen_e.jsonl"
 # ... and frozen-f: 14 funding requests, every one in another language than English (Spanish,
-# Italian, Dutch, German, French, Portuguese), written 2026-12-07 the same way: held out.
+# Italian, Dutch, German, French, Portuguese), written 2026-12-07 the same way; its misses
+# were read after its first run (the radar's reading of such requests was fitted on it).
 FROZEN_RADAR_F = REPO / "evals" / "real_radar_frozen_f.jsonl"
 # ... and frozen-g, 16 more such requests (Italian, Spanish, German, Dutch, French,
 # Portuguese, Polish), written after the radar's changes for them were fitted on frozen-f and

@@ -45,6 +45,14 @@ _SCALES = {
           "milliard", "milliards", "mil millones"),
 }
 _SCALE_OF = {w: v for v, words in _SCALES.items() for w in words}
+# the scale words as a pattern, longest first ("mil millones" before "mil")
+SCALE_WORDS = "(?:" + "|".join(re.escape(w) for w in sorted(_SCALE_OF, key=len, reverse=True)
+                               if w.isalpha()) + ")"
+
+
+def scale_of(word: str | None) -> float:
+    """'million', 'millones', 'Mio', 'k' -> the factor; 1 for none."""
+    return _SCALE_OF.get((word or "").lower().rstrip("."), 1.0)
 
 
 @cache

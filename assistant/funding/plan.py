@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assistant.facts import money
+from assistant.funding.population import populations
 from assistant.parties import place_of
 from assistant.retrieve import STOPWORDS
 from assistant.sentences import split_sentences
@@ -160,6 +161,8 @@ class Plan:
     # of the request itself, which read as a list of words, not a topic
     named_topics: list[str] = field(default_factory=list)
     language: str = ""  # of the topics: which embedder can read them (assistant.funding.radar)
+    # the places' populations the request states, the applicant's first
+    populations: list[int] = field(default_factory=list)
 
     def countries_known(self) -> bool:
         """Whether every country of the plan is named (the applicant's own included)."""
@@ -183,7 +186,8 @@ class Plan:
         if self.applicant:
             parts.append("applicant: " + APPLICANT_LABELS[self.applicant])
         if self.amount is not None:
-            verb = "a project costing " if self.amount_kind == "cost" else "asking for "
+            verb = {"cost": "a project costing ", "unread": "naming "}.get(self.amount_kind,
+                                                                           "asking for ")
             parts.append(verb + money(self.amount, self.amount_currency))
         if self.named_partners and not self.agreement:
             parts.append("partner from your agreements: " + ", ".join(self.named_partners))
@@ -218,6 +222,7 @@ class PlanReader:
         self._partners(plan, text)
         self._applicant(plan, text)
         self._amount(plan, text)
+        plan.populations = populations(text)
         topic = topic_text(text, plan)
         if topic:
             plan.topics.append(topic)
@@ -474,7 +479,8 @@ AMOUNT_CONTEXT = 40
 # share; our own contribution ("we can contribute EUR 20,000") is never the sum asked.
 _ASK = re.compile(r"\b(?:ask(?:ing|ed)?|request(?:ing|ed)?|apply(?:ing)?|appl(?:ied|ication)|"
                   r"need(?:s|ing|ed)?|seek(?:ing|s)?|grant|funding of|subsidy)\b", re.I)
-_COST = re.compile(r"\b(?:costs?|costing|budget(?:ed)?|total(?:ling)?|in total)\b", re.I)
+_COST = re.compile(r"\b(?:costs?|costing|budget(?:ed)?|total(?:ling)?|in total|estimat\w*|"
+                   r"the whole (?:thing|project))\b", re.I)
 _COST_AFTER = re.compile(r"^\W{0,3}(?:in all|altogether|in total)\b", re.I)
 _OWN = re.compile(r"\b(?:contribut\w*|co-?financ\w*|our (?:own )?share|ourselves|match(?:ing)? "
                   r"funds?)\b", re.I)

@@ -21,6 +21,7 @@ from assistant.funding.rules import (
     check_applicant,
     check_countries,
     check_partnership,
+    check_population,
     check_status,
     flat,
     text_blocks,
@@ -272,7 +273,8 @@ class FundingRadar:
         # the status last: a closed call that also fails a rule is a near miss for that rule
         return (check_partnership(call.row, call.rec, plan)
                 + check_countries(call.row, plan, call.text) + check_applicant(call.row, plan)
-                + check_amount(call.row, plan) + check_status(call.row))
+                + check_amount(call.row, plan) + check_population(call.text, plan)
+                + check_status(call.row))
 
     def _entry(self, call: _Call, plan: Plan, fit: ThemeFit,
                checks: list[RuleCheck]) -> dict[str, Any]:
@@ -309,7 +311,7 @@ class FundingRadar:
 
     @staticmethod
     def _cite_rule(cite: _Citations, check: RuleCheck) -> str:
-        return cite.field(check.field)
+        return cite.add(*check.quote) if check.quote else cite.field(check.field)
 
     def _rule_list(self, cite: _Citations, checks: list[RuleCheck]) -> str:
         return "; ".join(c.message + self._cite_rule(cite, c) for c in checks)

@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.facts import money
 from assistant.funding.plan import APPLICANT_LABELS, COUNT_WORD, ELIGIBLE_KINDS, Plan, count_of
+from assistant.funding.population import population_limit
 from assistant.funding.rows import CallRow
 from ingest.registry import DocRecord
 
@@ -110,6 +111,8 @@ class RuleCheck:
     ok: bool | None
     message: str
     field: str
+    # the call's own sentence and page, for a rule no extracted field holds
+    quote: tuple[str, int] | None = None
 
 
 def _at_least_phrase(evidence: str, value: int) -> str:
@@ -265,8 +268,10 @@ def check_amount(row: CallRow, plan: Plan) -> list[RuleCheck]:
         # as both; what it fails as one of them is left to the officer to check
         as_cost = _check_cost(row, plan.amount, asked)[0]
         as_grant = check_amount(row, replace(plan, amount_kind="grant"))[0]
-        if as_cost.ok is False or (as_cost.ok and as_grant.ok):
-            return [as_grant if as_grant.ok is False else as_cost]
+        if as_cost.ok is False and as_grant.ok is False:
+            return [as_grant]
+        if as_cost.ok is True and as_grant.ok is True:
+            return [as_grant]
         return [RuleCheck("amount", None, f"if {asked} is the grant you ask: {as_grant.message}; "
                           f"if it is the project's whole cost: {as_cost.message}",
                           as_grant.field)]
@@ -297,6 +302,29 @@ def _check_cost(row: CallRow, cost: float, cost_text: str) -> list[RuleCheck]:
         return [RuleCheck("amount", None, f"grants are at most {most} per project; "
                           f"{share}: the partners would find the rest", "amount_max")]
     return [RuleCheck("amount", True, f"{share}, within {row.amount_text()}", "amount_min")]
+
+
+def check_population(text: CallText, plan: Plan) -> list[RuleCheck]:
+    """A limit the call's sentences set on the population of the places taking part,
+    against those the request states (the lead applicant's is the first)."""
+    if not plan.populations:
+        return []
+    for sentence, page in text.rule_sentences():
+        limit = population_limit(sentence)
+        if limit is None:
+            continue
+        places = plan.populations[:1] if limit.lead else plan.populations
+        bound = (f"at most {limit.most:,}" if limit.most is not None
+                 else f"at least {limit.least:,}")
+        whose = "the lead applicant" if limit.lead else "each place taking part"
+        outside = [n for n in places if (limit.most is not None and n > limit.most)
+                   or (limit.least is not None and n < limit.least)]
+        if outside:
+            return [RuleCheck("population", False, f"{whose} may have {bound} inhabitants; "
+                              f"your plan names {outside[0]:,}", "population", (sentence, page))]
+        return [RuleCheck("population", True, f"{whose} may have {bound} inhabitants",
+                          "population", (sentence, page))]
+    return []
 
 
 def check_status(row: CallRow) -> list[RuleCheck]:

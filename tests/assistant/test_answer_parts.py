@@ -282,14 +282,24 @@ def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
     """"The call for the 2013 financial year" is not a call whose text names 2013 as the
     end of its actions: a call's edition is its title's year, else the year it names most
     often, and the years of a period it funds."""
-    from assistant.answer import edition_years
+    from assistant.answer import edition_years, pin_holds
 
     assert edition_years("INVITO A PRESENTARE PROPOSTE", "per l'esercizio 2012; entro il 2012, "
                          "tra il 1 marzo 2012 e il 28 febbraio 2013") == {2012}
     assert edition_years("Domande e risposte sul bando ED 2008",
                          "centri d'informazione 2009-2012") == {2008, 2009, 2010, 2011, 2012}
-    assert understand("What is the deadline of the call for the 2013 financial "
-                      "year?").editions == [("", "2013")]
+    fiscal = understand("What is the deadline of the call for the 2013 financial year?")
+    assert fiscal.editions == [] and fiscal.fiscal_years == ["2013"]
+    # ... a call's edition only: a report may say "In 2013 the city spent ..."
+    assert pin_holds("fiscal", ("2013",), "in 2013 the city spent", own_years=None)
+    assert not pin_holds("fiscal", ("2013",), "esercizio 2012", own_years={2012})
+    # a round asked for by its year alone, in the forms officers write
+    assert understand("What did the call for proposals in 2009 fund?").editions == [("", "2009")]
+    assert understand("When does the 2027 round close?").editions == [("", "2027")]
+    # a programme's seven-year period is no call's edition; a sum is no year
+    assert edition_years("Call", "Europe for Citizens 2014-2020: the 2016 call closes in "
+                         "2016.") == {2016}
+    assert edition_years("Call", "grants of 2000 EUR; 2000 EUR; the 2011 call") == {2011}
 
     def passage(doc: str, title: str, text: str, language: str) -> Passage:
         return Passage(f"{doc}-00000", doc, f"{doc}.pdf", title, "grant_call", 1, "", text,

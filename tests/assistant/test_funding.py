@@ -185,6 +185,7 @@ def test_a_request_in_another_language_names_its_countries_in_it() -> None:
     ("We would request a total of EUR 50,000", 50000, "grant"),
     ("our borough council needs GBP 60,000", 60000, "grant"),
     ("about GBP 15,000", 15000, "grant"),
+    ("We estimate the whole thing at EUR 70,000", 70000, "cost"),
 ])
 def test_plan_tells_the_grant_asked_from_the_projects_cost(request_text: str, amount: int,
                                                           kind: str) -> None:
@@ -225,7 +226,10 @@ def test_a_sum_in_another_language_fails_only_what_it_fails_both_ways() -> None:
     # as a grant it is above the ceiling, as a cost (80% of it: 27,200) within the range
     (check,) = check_amount(row, plan)
     assert check.ok is None and "30,000" in check.message and "27,200" in check.message
-    (check,) = check_amount(row, replace(plan, amount=5500))  # 80% is 4,400: too little
+    # as a grant it is within the range, as a cost (80%: 4,400) too little: left to check
+    (check,) = check_amount(row, replace(plan, amount=5500))
+    assert check.ok is None and "4,400" in check.message
+    (check,) = check_amount(row, replace(plan, amount=4000))  # too little either way
     assert check.ok is False
     (check,) = check_amount(row, replace(plan, amount=20000))  # fine either way
     assert check.ok is True
@@ -572,3 +576,51 @@ def test_a_request_in_another_language_is_read_in_the_stores_multilingual_space(
     assert not garage.flagged and not garage.closed_fits
     english = radar.run(YOUTH_THREE)
     assert english.plan.language == "en" and radar.space(english.plan) is library.theme_embedder
+
+
+@pytest.mark.parametrize("request_text, found", [
+    ("a town of about 41,000 people in the province of Córdoba", [41000]),
+    ("un municipio con cerca de 1,1 millones de habitantes y una ciudad de Texas de "
+     "aproximadamente 1,4 millones de habitantes", [1100000, 1400000]),
+    ("een gemeente van ongeveer 55.000 inwoners in Noord-Brabant", [55000]),
+    ("a city with a population of 1.3 million", [1300000]),
+    ("30 young people travel for a week", []),  # a group, not a place
+])
+def test_a_request_states_its_places_populations(request_text: str, found: list[int]) -> None:
+    assert PlanReader([]).read(request_text).populations == found
+
+
+@pytest.mark.parametrize("sentence, most, least, lead", [
+    ("The population of each participating municipality must not exceed 500,000 "
+     "residents.", 500000, None, False),
+    ("Municipalities with more than 100,000 inhabitants may take part as partners but not "
+     "as lead applicant.", 100000, None, True),
+    ("Only municipalities with at least 10,000 inhabitants are eligible.", None, 10000, False),
+])
+def test_a_calls_population_limit_is_read_from_its_sentence(sentence: str, most, least,
+                                                             lead: bool) -> None:
+    from assistant.funding.population import population_limit
+
+    limit = population_limit(sentence)
+    assert limit is not None and (limit.most, limit.least, limit.lead) == (most, least, lead)
+
+
+def test_a_sentence_that_allows_something_sets_no_population_limit() -> None:
+    from assistant.funding.population import population_limit
+
+    assert population_limit("Partners from municipalities with fewer than 20,000 inhabitants "
+                            "may count the staff time of municipal employees as their own "
+                            "contribution.") is None
+
+
+def test_a_city_above_a_calls_population_limit_is_a_near_miss(radar: FundingRadar) -> None:
+    plan = ("Our city of about {} inhabitants in Mexico and our sister city in Texas want to "
+            "build an open-data platform for digital public services together.")
+    big = radar.run(plan.format("1.2 million"))
+    assert not big.flagged
+    (near,) = [n for n in big.near_misses
+               if n["source"] == "smart-sister-cities-challenge-2027.pdf"]
+    assert any("at most 500,000 inhabitants" in f and "1,200,000" in f for f in near["failed"])
+    small = radar.run(plan.format("80,000"))
+    assert [f["source"] for f in small.flagged] == ["smart-sister-cities-challenge-2027.pdf"]
+    assert "500,000 residents" in " ".join(c["quote"] for c in small.flagged[0]["citations"])

@@ -17,6 +17,12 @@ from assistant.parties import place_of
     ("Comune di Poggio Aurelio", "Poggio Aurelio"),
     ("Gmina Sosnowa Dolina", "Gmina Sosnowa Dolina"),  # no "of": a name of its own
     ("New York City", "New York"),
+    ("City Council of Houston", "Houston"),
+    # names of their own, and names that are all kind, stay whole
+    ("Kansas City", "Kansas City"),
+    ("Cape Town", "Cape Town"),
+    ("Town Council", "Town Council"),
+    ("Regional Council", "Regional Council"),
 ])
 def test_a_place_is_named_without_its_kind(party: str, place: str) -> None:
     assert place_of(party) == place
