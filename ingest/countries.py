@@ -301,6 +301,45 @@ def _region_names() -> frozenset[str]:
     return frozenset(fold(s.name) for s in pycountry.subdivisions)
 
 
+# Subdivisions named by a word that says where, not which: Cameroon's "North", France's
+# "Nord", Portugal's "Centro" would place every "North" of a request there.
+_DESCRIPTIVE = frozenset(
+    "north south east west central centre center northern southern eastern western "
+    "northeast northwest southeast southwest north-east north-west south-east south-west "
+    "nord norte noord sud sur zuid oost ovest oeste este centro centrale littoral coast "
+    "capital island islands upper lower interior border".split())
+
+
+@cache
+def _region_countries() -> tuple[re.Pattern[str], dict[str, str]]:
+    """ISO 3166-2 subdivision names (folded) that belong to one country only, of five
+    letters or more, and a pattern that finds them ("Cordoba" is in three countries: none)."""
+    owners: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        owners.setdefault(fold(sub.name), set()).add(sub.country_code)
+    one = {n: next(iter(c)) for n, c in owners.items()
+           if len(c) == 1 and len(n) >= 5 and n not in _DESCRIPTIVE}
+    names = sorted(one, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])"), one
+
+
+def region_countries(text: str) -> list[CountryHit]:
+    """The country of every state, province or region a text names with a capital, in any
+    language ISO writes it ("Nuevo León", "Noord-Brabant", "Niedersachsen", "Texas"): where
+    a town is, when its country goes unsaid."""
+    pattern, owner = _region_countries()
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    hits = []
+    for m in pattern.finditer(folded):
+        if text[m.start()].isupper():
+            code = owner[m.group(1)]
+            hits.append(CountryHit(english_name(code), code, m.start(), m.end(),
+                                   text[m.start():m.end()]))
+    return hits
+
+
 def locates(name: str) -> bool:
     """Whether ``name`` is a country or a country's state, province or region ("California",
     "Ecuador"): a word that says where a town is, not part of the town's name."""

@@ -14,7 +14,7 @@ from assistant.parties import place_of
 from assistant.retrieve import STOPWORDS
 from assistant.sentences import split_sentences
 from ingest.amounts import find_amounts
-from ingest.countries import CountryHit, fold
+from ingest.countries import CountryHit, fold, region_countries
 from ingest.countries import find_countries as country_hits
 from ingest.language import detect
 from ingest.numbers import NUMBER_WORDS, to_int
@@ -253,7 +253,10 @@ class PlanReader:
 
     def _countries(self, plan: Plan, text: str) -> None:
         lang = plan.language
-        for _, country in find_countries(text, lang):
+        # a place's region says its country when the request does not ("un municipio de
+        # Nuevo León", "een gemeente in Noord-Brabant", "a city in Texas")
+        regions = [(h.start, h.name) for h in region_countries(text)]
+        for _, country in sorted([*find_countries(text, lang), *regions]):
             if country not in plan.countries:
                 plan.countries.append(country)
         plan.home_country = plan.home_country or home_country(text, lang)

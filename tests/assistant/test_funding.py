@@ -172,7 +172,8 @@ def test_a_request_in_another_language_names_its_countries_in_it() -> None:
     assert plan.countries == ["Belgium", "Germany"]
     plan = PlanReader([]).read("Somos el ayuntamiento de Sevilla y queremos un proyecto de "
                                "adaptación climática con ciudades de Portugal y Francia.")
-    assert plan.countries == ["Portugal", "France"]
+    # (Sevilla is also the name of a Spanish province: the applicant's country joins)
+    assert plan.countries == ["Spain", "Portugal", "France"]
 
 
 @pytest.mark.parametrize("request_text, amount, kind", [
@@ -624,3 +625,10 @@ def test_a_city_above_a_calls_population_limit_is_a_near_miss(radar: FundingRada
     small = radar.run(plan.format("80,000"))
     assert [f["source"] for f in small.flagged] == ["smart-sister-cities-challenge-2027.pdf"]
     assert "500,000 residents" in " ".join(c["quote"] for c in small.flagged[0]["citations"])
+
+
+def test_a_regions_country_joins_the_plan() -> None:
+    plan = PlanReader([]).read("Soy coordinadora de un municipio del área metropolitana de "
+                               "Monterrey, Nuevo León; tenemos un acuerdo con una ciudad de "
+                               "Texas.")
+    assert plan.countries == ["Mexico", "United States"]

@@ -311,3 +311,17 @@ def test_the_document_being_read_sets_order_dollar_and_names() -> None:
     with reading("es", "Mexico"):
         assert find_amounts("$2,500")[0].currency == "MXN"
     assert [h.iso for h in find_dates("10/07/2025")] == ["2025-07-10"]
+
+
+def test_a_region_says_its_country_when_the_text_does_not() -> None:
+    from ingest.countries import region_countries
+
+    hits = region_countries("Un municipio de Monterrey, Nuevo León, hermanado con una ciudad "
+                            "de Texas; een gemeente in Noord-Brabant; wir in Niedersachsen.")
+    assert [(h.text, h.name) for h in hits] == [("Nuevo León", "Mexico"),
+                                                ("Texas", "United States"),
+                                                ("Noord-Brabant", "Netherlands"),
+                                                ("Niedersachsen", "Germany")]
+    # a name several countries give a region, a word that says where, and a lower-case
+    # word name no region
+    assert region_countries("Córdoba, the North, the south of Limburg, a texas hold") == []
