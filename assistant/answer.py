@@ -79,6 +79,18 @@ _AS_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d.,]\d|\s*(?:%|€|\$|eur
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+# the pins that name a call's edition by its year (``edition_years`` judges them)
+EDITION_PINS = ("edition", "fiscal")
+
+
+def naming(name: str) -> Callable[[str], bool]:
+    """Whether a text names ``name`` as whole words: an acronym only in capitals ("CAP" is
+    not the "cap" on a call's costs), any other name whatever its case and spacing."""
+    if _ACRONYM.fullmatch(name):
+        written = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return lambda text: bool(written.search(text))
+    flat = re.compile(rf"(?<!\w){re.escape(_flat(name))}(?!\w)")
+    return lambda text: bool(flat.search(_flat(text)))
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-\u2013/]\s*((?:19|20)\d\d)\b")
 
 
@@ -215,7 +227,7 @@ class EmbeddedAnswerer:
             languages.setdefault(p.doc_id, set()).update([p.language] if p.language else [])
         titles = {p.doc_id: p.title for p in passages}
         types = {p.doc_id: p.doc_type for p in passages}
-        dated = any(kind in ("edition", "fiscal") for kind, _, _ in pins)
+        dated = any(kind in EDITION_PINS for kind, _, _ in pins)
         asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
@@ -258,11 +270,8 @@ class EmbeddedAnswerer:
                 raw[p.doc_id] = raw.get(p.doc_id, p.title) + " " + p.text
                 languages.setdefault(p.doc_id, set()).update([p.language] if p.language
                                                              else [])
-        # an acronym is written in capitals: "CAP" is not the "cap" on a call's costs
-        names = [(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)"), raw) if _ACRONYM.fullmatch(n)
-                 else (re.compile(rf"(?<!\w){re.escape(_flat(n))}(?!\w)"), texts)
-                 for n in q.names]
-        held = {d: sum(bool(n.search(where[d])) for n, where in names) for d in texts}
+        names = [naming(n) for n in q.names]
+        held = {d: sum(names_it(t) for names_it in names) for d, t in raw.items()}
         if not any(held.values()):
             # none of the passages names it: only a document in another language may (its
             # own way), or one in the question's language that writes it otherwise
@@ -372,7 +381,7 @@ class EmbeddedAnswerer:
         named = self.named_documents(q, passages, {p.doc_id for p in passages}, doc_text)
         named_passages = [p for p in passages if p.doc_id in named]
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
-        if not allowed and any(kind in ("edition", "fiscal") for kind, _, _ in hard_pins(q)):
+        if not allowed and any(kind in EDITION_PINS for kind, _, _ in hard_pins(q)):
             # the documents that name it are another edition: a document of their kind in
             # another language that the search ranks above them may be this one, its name
             # written otherwise there ("CAP" is "PAC" in Italian)
@@ -380,11 +389,9 @@ class EmbeddedAnswerer:
             # a call for which Italy is eligible, not the "2012 CAP" call)
             kinds = {p.doc_type for p in named_passages}
             first = next((i for i, p in enumerate(passages) if p.doc_id in named), 0)
-            programmes = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)",
-                                     0 if _ACRONYM.fullmatch(a) else re.I)
-                          for a, _ in q.editions if a]
-            if programmes and not any(n.search(f"{p.title} {p.text}") for p in named_passages
-                                      for n in programmes):
+            programmes = [naming(a) for a, _ in q.editions if a]
+            if programmes and not any(names_it(f"{p.title} {p.text}") for p in named_passages
+                                      for names_it in programmes):
                 first = len(passages)
             elsewhere = [p for p in passages[:first] if p.doc_type in kinds
                          and p.language and q.foreign({p.language})]

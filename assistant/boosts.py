@@ -71,8 +71,8 @@ def document_boosts(question: str, records: Iterable[DocRecord],
     for rec in records:
         factor = 1.0
         # the partner's own name as a whole: "Minato-Hoshikawa City" is not Hoshikawa
-        if any(re.search(rf"(?<![\w-]){re.escape(place_of(p).lower())}(?![\w-])", low)
-               for p in rec.partners if place_of(p)):
+        places = [place for p in rec.partners if (place := place_of(p).lower())]
+        if any(re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", low) for place in places):
             factor *= PARTNER_BOOST
         if any(c.lower() in low for c in rec.countries):
             factor *= COUNTRY_BOOST

@@ -293,12 +293,13 @@ def understand(text: str) -> Question:
     # "the 2027 round", "call for 2013": a year that names a round of something
     editions += [("", y) for y in years if y not in {e for _, e in editions}
                  and re.search(round_of(y), q, re.I)]
+    edition_years = {e for _, e in editions}
     language = detect(q)
     return Question(
         text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
         editions=editions, known_counts=_KNOWN_COUNT.findall(q),
         fiscal_years=[y for y in dict.fromkeys(a or b for a, b in _FISCAL.findall(q))
-                      if y not in {e for _, e in editions}],
+                      if y not in edition_years],
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),

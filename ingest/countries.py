@@ -109,6 +109,15 @@ def fold(text: str) -> str:
     return "".join(c for c in norm if not unicodedata.combining(c)).lower()
 
 
+def _fold_in_place(text: str) -> str:
+    """``fold`` keeping every character where it was, so that a match's offsets are the
+    text's (a decomposed character may otherwise change the length)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    return folded
+
+
 @cache
 def english_name(alpha_2: str) -> str:
     """CLDR's short English name ('Russia', 'South Korea'); ISO's where CLDR qualifies it
@@ -205,10 +214,7 @@ def find_countries(text: str, *, demonyms: bool = False, any_case: bool = False,
     """
     lang = lang or current().lang
     forms = _forms()
-    folded = fold(text)
-    if len(folded) != len(text):  # a decomposed character changed the length: no offsets
-        folded = "".join(fold(ch)[:1] or " " for ch in text)
-    folded = _split_pairs(folded, forms, demonyms)
+    folded = _split_pairs(_fold_in_place(text), forms, demonyms)
     hits: list[CountryHit] = []
     for m in _pattern(demonyms).finditer(folded):
         group = 1 if m.group(1) else 2
@@ -297,8 +303,12 @@ def currency_of(country: str | None) -> str | None:
 
 
 @cache
-def _region_names() -> frozenset[str]:
-    return frozenset(fold(s.name) for s in pycountry.subdivisions)
+def _region_owners() -> dict[str, frozenset[str]]:
+    """Every ISO 3166-2 subdivision name (folded) -> the countries that have one so named."""
+    owners: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        owners.setdefault(fold(sub.name), set()).add(sub.country_code)
+    return {n: frozenset(c) for n, c in owners.items()}
 
 
 # Subdivisions named by a word that says where, not which: Cameroon's "North", France's
@@ -314,10 +324,7 @@ _DESCRIPTIVE = frozenset(
 def _region_countries() -> tuple[re.Pattern[str], dict[str, str]]:
     """ISO 3166-2 subdivision names (folded) that belong to one country only, of five
     letters or more, and a pattern that finds them ("Cordoba" is in three countries: none)."""
-    owners: dict[str, set[str]] = {}
-    for sub in pycountry.subdivisions:
-        owners.setdefault(fold(sub.name), set()).add(sub.country_code)
-    one = {n: next(iter(c)) for n, c in owners.items()
+    one = {n: next(iter(c)) for n, c in _region_owners().items()
            if len(c) == 1 and len(n) >= 5 and n not in _DESCRIPTIVE}
     names = sorted(one, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])"), one
@@ -328,9 +335,7 @@ def region_countries(text: str) -> list[CountryHit]:
     language ISO writes it ("Nuevo León", "Noord-Brabant", "Niedersachsen", "Texas"): where
     a town is, when its country goes unsaid."""
     pattern, owner = _region_countries()
-    folded = fold(text)
-    if len(folded) != len(text):
-        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    folded = _fold_in_place(text)
     hits = []
     for m in pattern.finditer(folded):
         if text[m.start()].isupper():
@@ -344,7 +349,7 @@ def locates(name: str) -> bool:
     """Whether ``name`` is a country or a country's state, province or region ("California",
     "Ecuador"): a word that says where a town is, not part of the town's name."""
     name = name.strip(" ,.")
-    return bool(name) and (fold(name) in _region_names() or normalise(name) is not None)
+    return bool(name) and (fold(name) in _region_owners() or normalise(name) is not None)
 
 
 def all_names() -> list[str]:
