@@ -351,9 +351,13 @@ class EmbeddedAnswerer:
             return as_figures(c.body, q.wants, languages.get(c.passage, ""))
 
         # ("how often" is not among them: "as required", "regularly" answer it in words)
+        # (a figure of what the question measures: "what percentage" wants a share, "how
+        # much is the fee" a sum; "two communities" answers neither)
+        kind = q.measure or q.wants
         if (len(q.parts) <= 1 and q.wants in ("date", "quantity", "duration", "length", "contact")
-                and not any(holds_beyond(said(c), q.wants, q.text) for c in core)
-                and not (stated and holds_beyond(stated, q.wants, q.text))):
+                and not any(holds_beyond(said(c), kind, q.text, languages.get(c.passage, ""))
+                            for c in core)
+                and not (stated and holds_beyond(stated, kind, q.text))):
             return Decision(False, closest=selection.chosen[0])
         # ... and "how many grants?" a figure of grants ("12 grants", "dodici sovvenzioni"):
         # "signed in two originals" counts something else

@@ -211,15 +211,33 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
     return tuple((sent, tuple(items)) for sent, items in out)
 
 
-def _has_number(text: str) -> bool:
-    if _NUMBER_WORD.search(text):
+def _has_number(text: str, english: bool = True) -> bool:
+    """``english``: whether the text may be English; the English number words are no
+    numbers in another language (Dutch "ten behoeve van" is "on behalf of")."""
+    if english and _NUMBER_WORD.search(text):
         return True
     return any(not _YEAR_ONLY.match(n) for n in _NUMBER.findall(text))
 
 
+# A number that points into a text ("Article 3", "paragraph 1", "artikel 8", "§ 4"), or
+# that numbers a list or a section ("1.het treffen van ...", "6.11 Indication of ..."): no
+# quantity of anything.
+_REFERENCE = re.compile(
+    r"(?:\b(?:articles?|art|paragraphs?|para|sections?|chapters?|annex(?:es)?|clauses?|"
+    r"points?|pages?|pp?|artikel(?:en)?|lid|lids|articol[oi]|comma|capitolo|punto|"
+    r"art[ií]culos?|apartados?|cap[ií]tulo|absatz|abs|kapitel|ziffer|alin[ée]a)\.?|§)\s*"
+    r"\d+[a-z]?(?:[.,]\d+)*\b", re.I)
+_ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.)](?!\d)|\d{1,2}(?:\.\d{1,2}){1,3}\s+(?=[A-Z]))")
+# A share in words: "half of the costs", "two-thirds", "la metà", "de helft"
+_FRACTION = re.compile(r"\b(?:half|halves|thirds?|quarters?|fifths?|metà|terzo|quarto|helft|"
+                       r"derde|kwart|mitad|tercio|cuarto|moitié|tiers|hälfte|drittel|viertel)\b",
+                       re.I)
+
+
 def _without_dates_and_ids(text: str) -> str:
     """A sentence's numbers that can be a quantity: not a date's, nor an identifier's
-    ("Funding round: CBG-2027-01")."""
+    ("Funding round: CBG-2027-01"), nor a reference's or a list's ("Article 3")."""
+    text = _ENUMERATOR.sub(" ", _REFERENCE.sub(" ", text))
     return date_pattern().sub(" ", CODE.sub(" ", text))
 
 
@@ -258,6 +276,10 @@ def holds(text: str, kind: str) -> bool:
         return bool(length_pattern().search(text))
     if kind == "quantity":
         return bool(find_amounts(text) or find_percents(text) or _has_number(text))
+    if kind == "percent":  # a share: "40%", "40 per cento", "half"
+        return bool(find_percents(text) or _FRACTION.search(text))
+    if kind == "money":  # a sum, or the rate of a cost that gives it
+        return bool(find_amounts(text) or find_percents(text) or _FRACTION.search(text))
     if kind == "frequency":
         return bool(frequency_pattern().search(text) or find_percents(text))
     if kind == "list":
@@ -270,14 +292,18 @@ def holds(text: str, kind: str) -> bool:
     return False
 
 
-def holds_beyond(text: str, kind: str, asked: str) -> bool:
+def holds_beyond(text: str, kind: str, asked: str, language: str = "") -> bool:
     """Whether a sentence holds the kind of thing a question asks for beyond what the
     question itself says: to "How many of the 298 agreements ...?", "298 agreements" is
-    no answer, nor is the day of "signed on October 7, 2025"."""
-    if kind == "quantity":
+    no answer, nor is the day of "signed on October 7, 2025". ``language``: the
+    sentence's, "" when unknown."""
+    if kind in ("quantity", "percent", "money"):
         text = _without_dates_and_ids(text)
         for n in set(_NUMBER.findall(asked)):
             text = re.sub(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", " ", text)
+        if kind == "quantity" and language not in ("", "en"):
+            return bool(find_amounts(text) or find_percents(text)
+                        or _has_number(text, english=False))
     return holds(text, kind)
 
 

@@ -34,10 +34,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
+    # (a word or two may qualify the noun: "what annual budget", "which maximum grant")
     ("quantity", re.compile(r"\bhow (?:much|many|large|big|high|old)\b|"
-                            r"\b(?:what|which) (?:share|percentage|"
+                            r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:share|percentage|"
                             r"proportion|amount|rate|sum|number|level|ceiling|maximum|minimum"
-                            r"|total)\b|^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
+                            r"|total|budget|fee|cost|price)s?\b|"
+                            r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
                             r"maximum|minimum|ceiling|share|total|number|value)\b", re.I)),
     ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
@@ -144,6 +146,8 @@ class Question:
     # what "how many ...?" counts ("How many grants does it award?" -> "grants"): a count
     # of something else ("signed in two originals") does not answer it
     counted: str = ""
+    # what a figure it asks for measures ("percent", "money"), "" when any figure may do
+    measure: str = ""
     # the language version the question asks about ("what does the Dutch text say ...?",
     # "according to the Italian notice"), ISO 639-1; "" when it names none
     version: str = ""
@@ -303,7 +307,8 @@ def understand(text: str) -> Question:
         parts_named=parts_named, names=names, parts=split_parts(q),
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),
-        places=places_asked(q, language), counted=counted(q))
+        places=places_asked(q, language), counted=counted(q),
+        measure=measure(q))
 
 
 # What names a document's version in a language rather than a country's document: "the
@@ -342,6 +347,27 @@ def counted(text: str) -> str:
         return ""
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
     return words[-1] if words else ""
+
+
+# What a figure a question asks for measures, when a count would not answer it: "what
+# percentage" a share ("40%", "half"), "how much is the fee" a sum of money or a rate of
+# it. "How many", "the number of" count; "how much time" is a time.
+_MEASURES: list[tuple[str, re.Pattern[str]]] = [
+    ("percent", re.compile(r"\b(?:percentages?|per\s?cent)\b|\b(?:what|which)\s+(?:[\w-]+\s+)"
+                           r"{0,2}?(?:share|proportion)\b", re.I)),
+    ("money", re.compile(r"\bhow much\b(?!\s+(?:time|longer|earlier|later|notice)\b)|"
+                         r"\b(?:budgets?|fees?|costs?|prices?|sums?|amounts?|funding|grants?|"
+                         r"co-?financing|contributions?|allowances?)\b", re.I)),
+]
+_COUNTS = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:often|old|long|large|big)\b", re.I)
+
+
+def measure(text: str) -> str:
+    """What the figure a quantity question asks for measures: "percent", "money", or ""
+    (any figure: a count, a size)."""
+    if answer_kind(text) != "quantity" or _COUNTS.search(text):
+        return ""
+    return next((kind for kind, pattern in _MEASURES if pattern.search(text)), "")
 
 
 _OWN_CASE = re.compile(r"^(?:as an?|being an?|we are an?|for an?|our \w+(?: \w+)? (?:is|are))\b"

@@ -137,3 +137,60 @@ def test_a_page_or_word_limit_asks_for_a_length_never_a_time(answerer):
     "How big did the network become?", "How high is the co-financing rate?"])
 def test_how_large_big_or_high_asks_for_a_quantity(question: str) -> None:
     assert understand(question).wants == "quantity"
+
+
+@pytest.mark.parametrize(("question", "measure"), [
+    ("What percentage of agreements include an evaluation?", "percent"),
+    ("What share of the budget goes to Lot 2?", "percent"),
+    ("How much is the annual membership fee?", "money"),
+    ("What annual budget does the office have?", "money"),
+    ("What is the maximum grant per project?", "money"),
+    ("How many grants are awarded?", ""),
+    ("What is the number of partners needed?", ""),
+    ("How much time do we have to report?", ""),
+])
+def test_a_figure_asked_for_says_what_it_measures(question: str, measure: str) -> None:
+    assert understand(question).wants == "quantity"
+    assert understand(question).measure == measure
+
+
+def test_a_count_does_not_answer_what_share_or_how_much(answerer):
+    _declines_without_answers_with(
+        answerer, "What percentage of the agreements include an evaluation?",
+        "6.11 Indication of whether the agreement includes an evaluation of its "
+        "implementation.",
+        "An evaluation of the implementation is included in 38% of the agreements.", "38%")
+    _declines_without_answers_with(
+        answerer, "How much is the membership fee a city pays to have its partnership "
+                  "recognised?",
+        "For the partnership to be recognised, the two communities must sign formal "
+        "documents that endorse the membership.",
+        "The annual membership fee a city pays to have its partnership recognised is "
+        "USD 1,200.", "1,200")
+    # half of a cost is a sum in words
+    assert not answerer.run(
+        "How much of the costs does the grant cover?",
+        [_passage("The grant covers half of the eligible costs of the project.")]).declined
+
+
+def test_a_reference_or_a_list_number_is_no_quantity(answerer):
+    question = "How many municipalities have set up a joint body under the agreement?"
+    for text in ("Municipalities may set up a joint body as set out in Article 3, "
+                 "paragraph 1, of the agreement.",
+                 "1. municipalities may set up a joint body under the agreement,"):
+        assert answerer.run(question, [_passage(text)]).declined, text
+    assert not answerer.run(question, [_passage(
+        "So far 14 municipalities have set up a joint body under the agreement.")]).declined
+
+
+def test_english_number_words_are_no_numbers_in_another_language(answerer):
+    dutch = Passage("doc-00001", "nl", "verdrag.pdf", "Verdrag", "agreement", 1, "",
+                    "Derden behouden ten behoeve van de gemeenten hun rechtsvorderingen "
+                    "jegens het openbaar lichaam.", 0.03, language="nl")
+    assert answerer.run("How many municipalities have set up a public body?",
+                        [dutch]).declined
+    counted = Passage("doc-00001", "nl", "verdrag.pdf", "Verdrag", "agreement", 1, "",
+                      "Tot nu toe hebben 14 gemeenten een openbaar lichaam ingesteld.", 0.03,
+                      language="nl")
+    assert not answerer.run("How many municipalities have set up a public body?",
+                            [counted]).declined
