@@ -247,7 +247,12 @@ class Assistant:
         if not passages or q.compare:
             return passages
         # ... or the best-ranked of the language version it asks about ("the Italian notice")
-        first = passages[main_passage(q, passages)]
+        # of the documents that hold what it pins down ("Protocol No. 3" is not the best-
+        # ranked Protocol No. 2), when any does
+        pinned, _ = self.answerer.pinned_documents(q, passages,
+                                                   self.retriever.keyword.document_text)
+        among = {i for i, p in enumerate(passages) if p.doc_id in pinned}
+        first = passages[main_passage(q, passages, among or None)]
         doc = first.doc_id
         within = Filters(doc_ids=[doc]) if filters is None else replace(filters, doc_ids=[doc])
         have = {p.chunk_id for p in passages}

@@ -194,3 +194,15 @@ def test_english_number_words_are_no_numbers_in_another_language(answerer):
                       language="nl")
     assert not answerer.run("How many municipalities have set up a public body?",
                             [counted]).declined
+
+
+def test_the_date_may_follow_the_sentence_that_names_the_event(answerer):
+    # the signing formula: the sentence that says it was signed, then where and when
+    protocol = Passage(
+        "doc-00001", "p3", "protocol.md", "Protocol No. 3", "agreement", 1, "",
+        "Each Party may denounce this Protocol by a notification to the Secretary General. "
+        "IN WITNESS WHEREOF the undersigned, being duly authorised thereto, have signed this "
+        "Protocol. DONE at Utrecht, on the 16th day of November 2009, in English and "
+        "French, both texts being equally authentic.", 0.03)
+    answer = answerer.run("Where and when was Protocol No. 3 signed?", [protocol])
+    assert not answer.declined and "16th day of November 2009" in answer.text, answer.text

@@ -426,3 +426,21 @@ def test_the_passages_a_documents_fields_were_read_from_are_evidence(assistant):
     assert checked >= 3  # the sample agreements' signing clauses
     holding = assistant.retriever.keyword.holding
     assert holding(assistant.records("mou")[0].doc_id, "words no agreement holds xyzzy") is None
+
+
+def test_the_leading_document_is_the_best_ranked_that_holds_what_the_question_pins(
+        assistant, monkeypatch):
+    """"Protocol No. 3" is not the best-ranked Protocol No. 2: the document searched again
+    is the best-ranked of those that hold the question's call id, lot or edition."""
+    from assistant.understand import understand
+
+    live = assistant.retriever.live_ids()
+    question = "What costs are eligible under call FTF-2026-CLIMA-02?"
+    q = understand(question)
+    found = assistant.gather(q, question, None, {}, 6, live)
+    pinned = [p for p in found if "FTF-2026-CLIMA-02" in p.title]
+    others = [p for p in found if p.doc_id not in {x.doc_id for x in pinned}]
+    assert pinned and others
+    seen = _spy_on_searches(assistant, monkeypatch)
+    assistant.within_first(q, question, others[:1] + pinned, None, live)
+    assert seen[-1][1].doc_ids == [pinned[0].doc_id]
