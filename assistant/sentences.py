@@ -26,7 +26,9 @@ from ingest.dates import (
     measure_pattern,
 )
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
+# ("1.in het Land ...", "-in België: ...": HTML made text drops the space after the mark)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+|"
+                        r"^\s*(?:[-•▪●]|\d{1,2}[.)])(?=[^\W\d_])")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 # Bullets drawn with Symbol/Wingdings fonts come out of PDFs as private-use characters.
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
@@ -157,6 +159,9 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
     # goes on in the lines that start in lower case ("• Only 1.01% (3" / "agreements)
     # contained the full string.")
     item_at: tuple[int, int] | None = None
+    # the list being read: its intro an open numbered clause, its items ended by commas,
+    # its last item read
+    opened = separated = closed = False
     for i, line in enumerate(lines):
         if not line:
             flush()
@@ -174,11 +179,13 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         item_at = None
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
-        if is_metadata(line, title) or is_heading(line):
+        if is_metadata(line, title) or is_heading(
+                line, next((x for x in lines[i + 1:] if x), "")):
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)
-                and ", " not in line and (holds(line, "date") or holds(line, "quantity"))
+                and ", " not in line and not _LIST_ITEM.match(line)
+                and (holds(line, "date") or holds(line, "quantity"))
                 and (not nxt or nxt[:1].isupper())):
             # "Online information session 19 January 2027": a row of a timetable or a
             # budget table, which answers on its own; not a heading. A clause ("The model,
@@ -198,14 +205,23 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         if _LIST_ITEM.match(line):
             flush()
             item = _LIST_ITEM.sub("", line).rstrip(";,.")
-            if out and (out[-1][0].endswith(":") or out[-1][1]):
+            # items belong to the sentence that introduces them: one ending in a colon, or
+            # a numbered clause left open ("1. Deze Overeenkomst is van toepassing" |
+            # "1.in het Koninkrijk der Nederlanden op provincies en gemeenten,"); a list
+            # whose items end in commas ends with the item that ends in a full stop
+            if out and not closed and (out[-1][0].endswith(":") or out[-1][1] or opened):
                 out[-1][1].append(item)
                 at = (len(out) - 1, len(out[-1][1]) - 1)
+                closed = separated and line.endswith(".")
+                separated = bool(re.search(r"[,;]$", line))
             else:
                 out.append((item, []))
                 at = (len(out) - 1, -1)
+                closed = separated = False
+            opened = at[1] < 0 and not re.search(r"[.!?;:,)]$", line)
             item_at = None if re.search(r"[.!?;]$", line) else at
             continue
+        opened = False
         para.append(line)
     flush()
     return tuple((sent, tuple(items)) for sent, items in out)

@@ -40,7 +40,8 @@ _FIRST_ARTICLE = re.compile(
     r"(?:1(?:er|º|°|o)?|I|premier|primero)(?![\w.,]*\d)|§\s*1\b|第\s*1\s*条)", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S.{0,120}$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.;:!?]{2,80}$")
-_NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+")
+_NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+|"
+                            r"^\s*(?:\d{1,2}[.)]|[-•])(?=[^\W\d_])")  # "1.in het ..."
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 ,&'/()\-–]{3,80}$")
 
 
@@ -157,6 +158,25 @@ class Chunker:
             merged.append((page, sec, size))
         return [(page, sec) for page, sec, _ in merged]
 
+    def _headings_joined(self, pieces: list[str], budget: int) -> list[str]:
+        """A split section's pieces without a piece that is only its heading ("### Artikel
+        2" before a paragraph too long to share a chunk with it): such a chunk says nothing
+        its neighbours' context header does not, yet the search ranks it for the words of
+        the heading. It joins the next piece when that fits, else the header carries it."""
+        out: list[str] = []
+        heading = ""
+        for piece in pieces:
+            lines = [x for x in piece.split("\n") if x.strip()]
+            if lines and all(is_heading(x) for x in lines):
+                heading = f"{heading}\n{piece}".strip()
+                continue
+            if heading:
+                joined = f"{heading}\n\n{piece}"
+                piece = joined if self.count_tokens(joined) <= budget else piece
+                heading = ""
+            out.append(piece)
+        return out or ([heading] if heading else [])
+
     def run(self, doc: ParsedDocument, doc_id: str, title: str,
             metadata: dict[str, Any] | None = None) -> list[Document]:
         base = {k: v for k, v in (metadata or {}).items() if v not in (None, [], "")}
@@ -178,7 +198,8 @@ class Chunker:
                 pieces = [body]
             else:
                 splitter = splitters.setdefault(budget, self._splitter(budget))
-                pieces = [p.strip() for p in splitter.split_text(body) if p.strip()]
+                pieces = self._headings_joined(
+                    [p.strip() for p in splitter.split_text(body) if p.strip()], budget)
             scanned = by_number[page].ocr_confidence is not None if page in by_number else False
             for piece in pieces:
                 idx = len(chunks)

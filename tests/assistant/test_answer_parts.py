@@ -864,3 +864,26 @@ def test_who_the_parties_are_is_answered_by_the_sentence_that_names_them(answere
     ans = answerer.run("Who are the parties to the memorandum?", [_passage(text, title=title)])
     assert not ans.declined
     assert ans.best and "City of Lyon, France" in ans.best[0].quote
+
+
+def test_a_numbered_clause_left_open_carries_the_items_that_follow():
+    # HTML made text: no space after the item marks; the clause has no colon
+    text = ("1. Deze Overeenkomst is van toepassing\n\n"
+            "1.in het Koninkrijk der Nederlanden op provincies en gemeenten,\n\n"
+            "2.in het Land Nedersaksen op Gemeinden en Landkreise,\n\n"
+            "3.in het Land Noordrijn-Westfalen op Gemeinden en Kreise.\n"
+            "2. Openbare lichamen kunnen deelnemen aan grensoverschrijdende samenwerking.")
+    assert split_sentences(text) == [
+        ("Deze Overeenkomst is van toepassing",
+         ["in het Koninkrijk der Nederlanden op provincies en gemeenten",
+          "in het Land Nedersaksen op Gemeinden en Landkreise",
+          "in het Land Noordrijn-Westfalen op Gemeinden en Kreise"]),
+        ("Openbare lichamen kunnen deelnemen aan grensoverschrijdende samenwerking", [])]
+    # a list whose items end in commas ends with its item that ends in a full stop
+    text = ("The agreement applies to the following authorities:\n"
+            "-in Belgium: provinces, municipalities;\n"
+            "-in Luxembourg: municipalities.\n"
+            "2. Each Party may designate other authorities after consulting the others.")
+    [(intro, items), (after, more)] = split_sentences(text)
+    assert items == ["in Belgium: provinces, municipalities", "in Luxembourg: municipalities"]
+    assert after.startswith("Each Party may designate") and not more

@@ -55,6 +55,18 @@ def test_long_sections_split_within_the_model_window_and_never_cross_pages(chunk
     assert len({c.id for c in chunks}) == len(chunks)
 
 
+def test_no_chunk_is_only_a_heading(chunker: Chunker):
+    # an article whose first paragraph is too long to share a chunk with its heading
+    para = ("Onverminderd de mogelijkheden om op basis van het privaatrecht samen te werken "
+            "kunnen de genoemde territoriale samenwerkingsverbanden of autoriteiten binnen het "
+            "kader van hun bevoegdheden grensoverschrijdend samenwerken. ")
+    text = "### Artikel 2\n\n1. " + para * 5 + "\n\n2. " + para * 2
+    chunks = chunker.run(ParsedDocument("b.md", "md", [Page(1, text)]), "f" * 32, "Overeenkomst")
+    bodies = [chunk_body(c.page_content, c.metadata["header_chars"]) for c in chunks]
+    assert len(bodies) >= 2 and all("Onverminderd" in b for b in bodies), bodies
+    assert all(c.metadata["section"] == "Artikel 2" for c in chunks)
+
+
 def test_a_long_section_is_cut_at_sentence_ends_not_at_pdf_line_breaks(chunker: Chunker):
     # a PDF's lines break mid-sentence; a chunk that ends "the contribution is" and one
     # that starts "limited to 50 %" would each answer nothing about the rate
