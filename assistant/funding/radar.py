@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import spaces
 from assistant.funding.plan import Plan, PlanReader
 from assistant.funding.rows import CallRow, lot_rows, same_calls
 from assistant.funding.rules import (
@@ -30,10 +31,8 @@ from assistant.funding.theme import (
     FIT_MARGIN,
     FIT_THRESHOLD,
     MAX_CONDITIONS,
-    STORE_SCALES,
     ThemeFit,
     call_keywords,
-    on_theme_scale,
     theme_fit,
     unit_rows,
 )
@@ -136,38 +135,33 @@ class FundingRadar:
         return self.library.theme_vectors.get(texts, embed, ("theme", embedder.name, query))
 
     def space(self, plan: Plan) -> Embedder:
-        """The embedder a plan is compared in: MiniLM, where the thresholds were fitted,
-        for an English request; the store's multilingual model for a request in another
-        language, which MiniLM reads as noise (an Italian request "fit" every Italian call
-        best, whatever its subject)."""
-        store = self.library.embedder
-        if plan.language in ("", "en") or store.name not in STORE_SCALES:
-            return self.library.theme_embedder
-        return store
+        """The embedder a plan is compared in (``assistant.spaces``): MiniLM for an English
+        request; the store's multilingual model for a request in another language, which
+        MiniLM reads as noise (an Italian request "fit" every Italian call best, whatever
+        its subject)."""
+        return spaces.space(self.library, foreign=plan.language not in ("", "en"))
 
-    def fits(self, plan: Plan, calls: list[_Call]) -> list[ThemeFit]:
-        """Each call's fit to the plan, on MiniLM's scale, in the space of ``calls``."""
-        space = self.space(plan)
+    def fits(self, plan: Plan, calls: list[_Call], space: Embedder) -> list[ThemeFit]:
+        """Each call's fit to the plan, on MiniLM's scale, in ``space``: that of ``calls``."""
         topics = self._embed(plan.topics, query=True, embedder=space)
         fits = [theme_fit(topics, plan.topics, call.themes, call.row.themes, call.profile,
                           call.text.vectors, call.terms,
                           prose=bool(call.row.lot) and not call.rec.field_value("themes"))
                 for call in calls]
-        if space is not self.library.theme_embedder:
-            fits = [on_theme_scale(f, space.name) for f in fits]
-        return fits
+        return [replace(f, score=spaces.on_minilm_scale(f.score, space)) for f in fits]
 
     def run(self, request: str, agreement: str | None = None) -> FundingResult:
         rec = self._agreement(agreement) if agreement else None
         plan = PlanReader(self.library.agreements()).read(request, rec)
         log.info("funding request read as: %s", plan.describe())
-        calls = self._calls(self.space(plan))
+        space = self.space(plan)
+        calls = self._calls(space)
         if not calls:
             return FundingResult("Your library holds no grant calls yet.", [], [], plan)
         if not plan.topics:
             return FundingResult("Say what the project is about (or name an agreement) to "
                                  "look for funding.", [], [], plan)
-        fits = self._share_fits(calls, self.fits(plan, calls))
+        fits = self._share_fits(calls, self.fits(plan, calls, space))
         floor = max(FIT_THRESHOLD, max(f.score for f in fits) - FIT_MARGIN)
         flagged, closed, near = [], [], []
         for call, fit in zip(calls, fits, strict=True):

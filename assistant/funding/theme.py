@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,19 +39,6 @@ class ThemeFit:
     theme: str  # the call's priority it matched, or "" when a passage matched better
     keywords: list[str]
     twin: str = ""  # the other document of the same call, when the fit is read from it
-
-
-# A fit read in the store's multilingual space (a request in another language than English)
-# put on MiniLM's scale, where the thresholds above were fitted: the two models' fits of the
-# English tuning requests (sample, dev, frozen-a) against every call, 330 pairs, matched by
-# mean and spread (MiniLM 0.267 +- 0.152, USE 0.200 +- 0.129, correlation 0.85). Only the
-# store embedders measured so have one: with another, MiniLM reads every request.
-STORE_SCALES: dict[str, tuple[float, float]] = {"use": (1.17, 0.03)}
-
-
-def on_theme_scale(fit: ThemeFit, embedder: str) -> ThemeFit:
-    scale, shift = STORE_SCALES[embedder]
-    return replace(fit, score=round(scale * fit.score + shift, 3))
 
 
 def unit_rows(rows: list[list[float]]) -> np.ndarray:

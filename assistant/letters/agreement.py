@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from assistant import spaces
 from assistant.letters.model import Person
 from assistant.letters.wording import (
     HEADING,
@@ -13,7 +14,6 @@ from assistant.letters.wording import (
     ITEM,
     NON_PROVISION,
     NUM_HEADING,
-    PROVISION_MIN_MULTILINGUAL,
     SKIP_UNIT,
     clean_text,
     dedupe_lines,
@@ -42,10 +42,10 @@ class Unit:
 def agreement_units(library: Library, rec: DocRecord) -> list[Unit]:
     """The English sentences and list items of an agreement, in document order; when it
     has no English text, those in its own language (``foreign``), provided the store's
-    embedder can match an English request to them (see PROVISION_MIN_MULTILINGUAL)."""
+    embedder can match an English request to them (``assistant.spaces``)."""
     rows = _chunk_rows(library, rec)
     units = _agreement_units(rows, rec, any_language=False)
-    if library.embedder.name not in PROVISION_MIN_MULTILINGUAL:
+    if spaces.calibration(library) is None:
         return units
     every = _agreement_units(rows, rec, any_language=True)
     # a bilingual text quotes its English half; a Dutch treaty with an English note or two

@@ -13,6 +13,7 @@ import numpy as np
 import pycountry
 from babel.languages import get_official_languages
 
+from assistant import spaces
 from assistant.library import Library
 from assistant.prompts import load_prompt
 from ingest.countries import english_name
@@ -36,15 +37,6 @@ AREA_MIN_WITH_WORD = 0.33
 
 
 PROVISION_MIN = 0.42
-
-
-# An agreement with no English text (the Dutch Anholt treaty) is matched in the store's
-# multilingual space instead, at the same share of (request, provision) pairs as
-# PROVISION_MIN in MiniLM's: on the English agreements of the tuning letter tasks (sample,
-# dev, frozen-a: 521 pairs), 7.5% score >= 0.42 in MiniLM and >= 0.29 in USE
-# (`python -m evals.letter_fit`). Only for the embedders it was measured in; with another
-# one such agreements are not quoted.
-PROVISION_MIN_MULTILINGUAL = {"use": 0.29}
 
 
 LEXICAL_WEIGHT = 0.2
@@ -330,9 +322,10 @@ def parse_proposal(request: str) -> Proposal:
 
 def cosines(library: Library, query: str, texts: list[str],
             multilingual: bool = False) -> list[float]:
-    # MiniLM: the space the letters' thresholds were fitted in; the store's embedder for
-    # text in another language than the request
-    embedder = library.embedder if multilingual else library.theme_embedder
+    """Cosines of ``texts`` to ``query`` in MiniLM's space, where the letters' thresholds
+    were fitted, or, for text in another language (``multilingual``), in the store's
+    (``assistant.spaces``)."""
+    embedder = spaces.space(library, foreign=multilingual)
     q = np.asarray(embedder.embed_query([query])[0], dtype=np.float32)
     return [float(v) for v in np.asarray(embedder.embed(texts), dtype=np.float32) @ q]
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from assistant import spaces
 from assistant.ask import Assistant
 from assistant.facts import fact_lines, human_date
 from assistant.guard import CITATION_RE, GroundingGuard, GuardReport
@@ -37,7 +38,6 @@ from assistant.letters.wording import (
     OFFICE_IN_REQUEST,
     OTHER_AREAS,
     PROVISION_MIN,
-    PROVISION_MIN_MULTILINGUAL,
     SENDER_OFFICE,
     clean_text,
     cosines,
@@ -373,8 +373,9 @@ class LetterWriter:
                   for s, u in zip(sims, pool, strict=True)]
         score, unit = max(scored, key=lambda t: t[0])
         log.debug("best provision %.2f: %s", score, unit.text[:100])
-        least = PROVISION_MIN_MULTILINGUAL[self.library.embedder.name] if foreign \
-            else PROVISION_MIN
+        # (foreign units come only with a calibrated store embedder: agreement_units)
+        calibrated = spaces.calibration(self.library)
+        least = calibrated.provision_min if foreign and calibrated else PROVISION_MIN
         return unit if score >= least else None
 
     def _implementing_body(self, d: LetterDraft) -> str | None:
