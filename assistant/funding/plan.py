@@ -228,9 +228,13 @@ class PlanReader:
             plan.topics.append(topic)
             # ... and each sentence's on its own: "I work in the international office of a
             # city in Bavaria. Our regional TV channel wants to make a quiz show ..." is
-            # about the quiz show, which the whole request's words blur (fitted: see README)
-            sentences = [t for s, _ in split_sentences(text)
-                         if len((t := topic_text(s, plan)).split()) >= SENTENCE_TOPIC_WORDS]
+            # about the quiz show, which the whole request's words blur (fitted: see README);
+            # not a question the officer asks ("Is there a grant for this, how much could the
+            # EU give, and when is the deadline?"), which says what they want to know, not
+            # what the project is (measured: precision frozen-a 0.91 -> 1.00, b 0.36 -> 0.38,
+            # c 0.50 -> 0.52, d 0.31 -> 0.31, recall unchanged on every set)
+            sentences = [t for s, _ in split_sentences(text) if not s.rstrip().endswith("?")
+                         and len((t := topic_text(s, plan)).split()) >= SENTENCE_TOPIC_WORDS]
             if len(sentences) > 1:
                 plan.topics.extend(list(dict.fromkeys(sentences))[:SENTENCE_TOPICS])
         if not plan.topics and text.strip():

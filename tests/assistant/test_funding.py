@@ -279,6 +279,13 @@ def test_each_sentence_of_a_request_is_a_topic_of_its_own() -> None:
     assert "bavaria" not in plan.topics[2] and "scheme" not in " ".join(plan.topics[1:])
     # one sentence: one topic
     assert len(PlanReader([]).read(FLOOD).topics) == 1
+    # a question the officer asks is no topic of the project
+    asking = PlanReader([]).read(
+        "Our regional broadcaster wants to make a weekly quiz show for school teams. "
+        "We would film it in the old town hall. Is there a grant for this, how much could "
+        "the European Union give us, and when is the deadline?")
+    assert len(asking.topics) == 3
+    assert not any("european union" in t or "deadline" in t for t in asking.topics[1:])
 
 
 def test_plan_maps_partner_towns_through_the_register(library: Library) -> None:
