@@ -268,6 +268,8 @@ _ASK_SPLIT = re.compile(
 _ASK_VERB = re.compile(
     r"^(?P<verb>suggest|ask|invit|propos|explain|say|mention|recall|stress|set out)\w*\s+"
     r"(?:(?:them|him|her|you)\s+)?", re.IGNORECASE)
+_NEXT_ASK = re.compile(r"[.!]\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|"
+                       r"stress|set out)\w*\b)", re.IGNORECASE)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the)\b)|,\s+",
     re.IGNORECASE)
@@ -309,7 +311,11 @@ def parse_proposal(request: str) -> Proposal:
     if best is None:
         return Proposal("", "", "")
     _, m, kind = best
-    x = _PROPOSAL_END.sub("", request[m.end():]).strip(" ,;")
+    # a sentence after the proposal that tells the writer what to recall or explain
+    # ("... proposing X. Recall the date it was signed and how it can be renewed.") is an
+    # ask, never part of what is proposed
+    x = _NEXT_ASK.sub("; ", request[m.end():])
+    x = _PROPOSAL_END.sub("", x).strip(" ,;")
     x = re.sub(r"\btheir\b", "your", x)
     x = re.sub(r"\bthem\b", "you", x)
     x, asks = split_asks(x)

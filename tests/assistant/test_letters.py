@@ -331,6 +331,13 @@ def test_request_asks_are_split_from_the_proposal() -> None:
     assert p.asks == [("explain", "who implements it"), ("explain", "how it may be renewed"),
                       ("suggest", "that the committee meets in May")]
     assert p.also == ["I would also suggest that the committee meets in May."]
+    # a sentence that tells the writer what to recall is an ask, not part of the proposal
+    p = parse_proposal("Write a letter to the Mayor of Vila Serena proposing that our towns "
+                       "green one school playground each. Recall the date the agreement was "
+                       "signed and how it can be renewed.")
+    assert p.text == "our towns green one school playground each"
+    assert p.asks == [("recall", "the date the agreement was signed"),
+                      ("recall", "how it can be renewed")]
 
 
 def test_each_ask_of_the_request_is_answered_from_the_agreement(writer: LetterWriter) -> None:
