@@ -121,6 +121,10 @@ class Candidate:
     # what of ``score`` only ranks (the preamble's and the version's weights): the support
     # a decline is judged on is the score without it
     ranking: float = 0.0
+    # what of ``score`` is the sentence's own bearing on the question (its meaning and its
+    # words), without what it shares with its neighbours (its passage's rank) or the kind of
+    # thing it holds
+    bearing: float = 0.0
 
     @property
     def body(self) -> str:
@@ -344,6 +348,7 @@ class SentenceScorer:
             scores.append(s)
             if text == question.text:
                 c.score, c.ranking = s, ranking
+                c.bearing = w.dense * d + w.lexical * lex if i in dense else 0.0
         return scores
 
 

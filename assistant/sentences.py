@@ -15,7 +15,7 @@ from functools import lru_cache
 from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
-from ingest.chunk import is_heading
+from ingest.chunk import TIGHT_ITEM, is_heading
 from ingest.dates import (
     NUMBER_WORDS,
     date_pattern,
@@ -26,9 +26,10 @@ from ingest.dates import (
     measure_pattern,
 )
 
-# ("1.in het Land ...", "-in België: ...": HTML made text drops the space after the mark)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+|"
-                        r"^\s*(?:[-•▪●]|\d{1,2}[.)])(?=[^\W\d_])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
+# a list's number ("3." of "3. in het Land ...", "3.in het Land ..."), to tell a clause's
+# own items (numbered afresh) from the next clause
+_ITEM_NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)]")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 # Bullets drawn with Symbol/Wingdings fonts come out of PDFs as private-use characters.
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
@@ -159,15 +160,24 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
     # goes on in the lines that start in lower case ("• Only 1.01% (3" / "agreements)
     # contained the full string.")
     item_at: tuple[int, int] | None = None
-    # the list being read: its intro an open numbered clause, its items ended by commas,
-    # its last item read
-    opened = separated = closed = False
+    # the list being read (kept across the blank lines between items of text made from
+    # HTML): the number of the numbered clause left open that may introduce it, whether
+    # its items end in commas, whether its last item was read
+    opened: int | None = None
+    separated = closed = False
+    # the last line introduced a list or was an item of one (or none was read: a passage
+    # cut at a chunk boundary may start in mid-list, "3.in het Land ...")
+    listing = True
     for i, line in enumerate(lines):
         if not line:
             flush()
             item_at = None
             continue
-        if item_at is not None and line[:1].islower() and not _LIST_ITEM.match(line):
+        # an item mark with no space after it counts only in a list ("1.in het ...",
+        # "-in België: ..."), never in prose ("community" | "-based project")
+        mark = _LIST_ITEM.match(line) or (TIGHT_ITEM.match(line) if listing else None)
+        listing = bool(mark) or bool(re.search(r"[:;,]$", line))
+        if item_at is not None and line[:1].islower() and not mark:
             sent, n = item_at
             if n < 0:
                 out[sent] = (f"{out[sent][0]} {line}".rstrip(";,."), out[sent][1])
@@ -179,12 +189,14 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         item_at = None
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
+        if not mark:  # anything but an item ends the list being read
+            opened, separated, closed = None, False, False
         if is_metadata(line, title) or is_heading(
                 line, next((x for x in lines[i + 1:] if x), "")):
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)
-                and ", " not in line and not _LIST_ITEM.match(line)
+                and ", " not in line and not mark
                 and (holds(line, "date") or holds(line, "quantity"))
                 and (not nxt or nxt[:1].isupper())):
             # "Online information session 19 January 2027": a row of a timetable or a
@@ -202,26 +214,32 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             flush()  # "Publisher: Institute for Local Global Affairs": a field on its own
             out.append((line, []))
             continue
-        if _LIST_ITEM.match(line):
+        if mark:
             flush()
-            item = _LIST_ITEM.sub("", line).rstrip(";,.")
+            item = line[mark.end():].strip().rstrip(";,.")
+            number = _ITEM_NUMBER.match(line)
             # items belong to the sentence that introduces them: one ending in a colon, or
-            # a numbered clause left open ("1. Deze Overeenkomst is van toepassing" |
-            # "1.in het Koninkrijk der Nederlanden op provincies en gemeenten,"); a list
-            # whose items end in commas ends with the item that ends in a full stop
-            if out and not closed and (out[-1][0].endswith(":") or out[-1][1] or opened):
+            # a numbered clause left open whose items are numbered afresh ("1. Deze
+            # Overeenkomst is van toepassing" | "1.in het Koninkrijk der Nederlanden op
+            # provincies en gemeenten,"; not "2. Each Party ..." after a clause 1 that
+            # lost its full stop); a list whose items end in commas ends with the item
+            # that ends in a full stop
+            fresh = opened is not None and not (number and int(number.group(1)) == opened + 1)
+            if out and not closed and (out[-1][0].endswith(":") or out[-1][1] or fresh):
                 out[-1][1].append(item)
                 at = (len(out) - 1, len(out[-1][1]) - 1)
                 closed = separated and line.endswith(".")
                 separated = bool(re.search(r"[,;]$", line))
+                opened = None
             else:
                 out.append((item, []))
                 at = (len(out) - 1, -1)
                 closed = separated = False
-            opened = at[1] < 0 and not re.search(r"[.!?;:,)]$", line)
+                # (only a numbered clause: a bullet left open is an item of its own)
+                opened = (int(number.group(1)) if number and not re.search(r"[.!?;:,)]$", line)
+                          else None)
             item_at = None if re.search(r"[.!?;]$", line) else at
             continue
-        opened = False
         para.append(line)
     flush()
     return tuple((sent, tuple(items)) for sent, items in out)
@@ -239,21 +257,31 @@ def _has_number(text: str, english: bool = True) -> bool:
 # that numbers a list or a section ("1.het treffen van ...", "6.11 Indication of ..."): no
 # quantity of anything.
 _REFERENCE = re.compile(
-    r"(?:\b(?:articles?|art|paragraphs?|para|sections?|chapters?|annex(?:es)?|clauses?|"
-    r"points?|pages?|pp?|artikel(?:en)?|lid|lids|articol[oi]|comma|capitolo|punto|"
-    r"art[ií]culos?|apartados?|cap[ií]tulo|absatz|abs|kapitel|ziffer|alin[ée]a)\.?|§)\s*"
-    r"\d+[a-z]?(?:[.,]\d+)*\b", re.I)
+    r"(?:\b(?:articles?|art|paragraphs?|para\.|sections?|chapters?|annex(?:es)?|clauses?|"
+    r"points?|pages?|pp?|artikel(?:en)?|lid|leden|articol[oi]|comma|commi|capitolo|punto|"
+    r"punti|art[ií]culos?|apartados?|cap[ií]tulo|absatz|abs|kapitel|ziffer|alin[ée]as?)\.?|"
+    r"§§?)\s*\d+[a-z]?(?:\(\d+\))*(?:\s*(?:,|-|–|and|or|to|e|o|en|of|tot|und|bis|y|et|à)\s*"
+    r"\d+[a-z]?(?:\(\d+\))*)*(?!\w)", re.I)
 _ENUMERATOR = re.compile(r"^\s*(?:\(?\d{1,2}[.)](?!\d)|\d{1,2}(?:\.\d{1,2}){1,3}\s+(?=[A-Z]))")
-# A share in words: "half of the costs", "two-thirds", "la metà", "de helft"
-_FRACTION = re.compile(r"\b(?:half|halves|thirds?|quarters?|fifths?|metà|terzo|quarto|helft|"
-                       r"derde|kwart|mitad|tercio|cuarto|moitié|tiers|hälfte|drittel|viertel)\b",
-                       re.I)
+# A share in words: "half of the costs", "two-thirds", "la metà", "de helft"; not "third
+# countries", "the first quarter", "half-day"
+_FRACTION = re.compile(
+    r"\bhalf\b(?!-)|\b(?:one|two|a)[-\s](?:third|quarter|fifth)s?\b|\bthree[-\s]quarters\b|"
+    r"\b(?:la\s+)?met[àa]\b|\b(?:un|due)\s+terz[oi]\b|\bun\s+quarto\b|\bde\s+helft\b|"
+    r"\b(?:een|twee)\s+derde\b|\been\s+kwart\b|\bla\s+mitad\b|\b(?:un|dos)\s+tercios?\b|"
+    r"\bun\s+cuarto\b|\bla\s+moiti[ée]\b|\b(?:un|deux)\s+tiers\b|\b(?:die\s+)?h[äa]lfte\b|"
+    r"\b(?:ein|zwei)\s+drittel\b|\bein\s+viertel\b", re.I)
 
 
 def _without_dates_and_ids(text: str) -> str:
     """A sentence's numbers that can be a quantity: not a date's, nor an identifier's
-    ("Funding round: CBG-2027-01"), nor a reference's or a list's ("Article 3")."""
-    text = _ENUMERATOR.sub(" ", _REFERENCE.sub(" ", text))
+    ("Funding round: CBG-2027-01"), nor a reference's or a list's ("Article 3"), unless the
+    list's number is a sum or a share ("2.5 Millionen Euro", "12.5 Prozent")."""
+    lead = _ENUMERATOR.match(text)
+    if lead and not any(a.start < lead.end() for a in find_amounts(text)) and not any(
+            start < lead.end() for _, start, _ in find_percents(text)):
+        text = " " + text[lead.end():]
+    text = _REFERENCE.sub(" ", text)
     return date_pattern().sub(" ", CODE.sub(" ", text))
 
 

@@ -34,11 +34,13 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|"
                         r"\bsince when\b|\buntil when\b|^what(?:'s| is| was| are)\s+the\s+"
                         r"(?:[\w-]+\s+){0,3}?(?:deadline|date|closing date)\b", re.I)),
-    # (a word or two may qualify the noun: "what annual budget", "which maximum grant")
+    # (a word or two may qualify a singular noun: "what annual budget", "which maximum
+    # rate"; not "what costs are eligible", a list, nor "what does the budget cover")
     ("quantity", re.compile(r"\bhow (?:much|many|large|big|high|old)\b|"
-                            r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:share|percentage|"
-                            r"proportion|amount|rate|sum|number|level|ceiling|maximum|minimum"
-                            r"|total|budget|fee|cost|price)s?\b|"
+                            r"\b(?:what|which)\s+(?:(?!(?:is|are|was|were|does|do|did|can|"
+                            r"may|must|will|would|should|has|have)\b)[\w-]+\s+){0,2}?(?:share|"
+                            r"percentage|proportion|amount|rate|sum|number|level|ceiling|maximum"
+                            r"|minimum|total|budget|fee|cost|price)\b|"
                             r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
                             r"maximum|minimum|ceiling|share|total|number|value)\b", re.I)),
@@ -351,13 +353,18 @@ def counted(text: str) -> str:
 
 # What a figure a question asks for measures, when a count would not answer it: "what
 # percentage" a share ("40%", "half"), "how much is the fee" a sum of money or a rate of
-# it. "How many", "the number of" count; "how much time" is a time.
+# it. Read from the noun asked about, right after "what / which (is the)" and a word or two
+# that qualify it ("what annual budget", "what is the maximum grant"), not from a money
+# word elsewhere ("what is the maximum duration of a grant?" asks a time). "How many",
+# "the number of" count; "how much time" is a time.
+_ASKED_NOUN = (r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+)?"
+               r"(?:(?!(?:of|for|in|does|do|did|is|are)\b)[\w-]+\s+){0,2}?")
 _MEASURES: list[tuple[str, re.Pattern[str]]] = [
-    ("percent", re.compile(r"\b(?:percentages?|per\s?cent)\b|\b(?:what|which)\s+(?:[\w-]+\s+)"
-                           r"{0,2}?(?:share|proportion)\b", re.I)),
+    ("percent", re.compile(rf"\bper\s?cent\b|{_ASKED_NOUN}(?:percentage|share|proportion)\b",
+                           re.I)),
     ("money", re.compile(r"\bhow much\b(?!\s+(?:time|longer|earlier|later|notice)\b)|"
-                         r"\b(?:budgets?|fees?|costs?|prices?|sums?|amounts?|funding|grants?|"
-                         r"co-?financing|contributions?|allowances?)\b", re.I)),
+                         rf"{_ASKED_NOUN}(?:budget|fee|cost|price|sum|amount|grant|funding|"
+                         r"co-?financing|contribution|allowance)s?\b", re.I)),
 ]
 _COUNTS = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:often|old|long|large|big)\b", re.I)
 

@@ -40,8 +40,11 @@ _FIRST_ARTICLE = re.compile(
     r"(?:1(?:er|º|°|o)?|I|premier|primero)(?![\w.,]*\d)|§\s*1\b|第\s*1\s*条)", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S.{0,120}$")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.;:!?]{2,80}$")
-_NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+|"
-                            r"^\s*(?:\d{1,2}[.)]|[-•])(?=[^\W\d_])")  # "1.in het ..."
+_NUMBERED_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,2}[.)]|[-*•])\s+")
+# An item mark with no space after it, as text made from HTML has it ("1.in het Koninkrijk
+# ...", "-in België: ..."): a number or a dash right before a lower-case word ("1.Januar" is
+# a date). Readers count it only in a list's context.
+TIGHT_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•▪●])(?=[a-zß-öø-ÿ])")
 _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 ,&'/()\-–]{3,80}$")
 
 
@@ -58,7 +61,7 @@ def is_heading(line: str, next_line: str = "") -> bool:
     return (
         bool(_NUMBERED_HEADING.match(s))
         and len(s.split()) <= 8
-        and not _NUMBERED_LINE.match(next_line or "")
+        and not (_NUMBERED_LINE.match(next_line or "") or TIGHT_ITEM.match(next_line or ""))
     )
 
 
@@ -159,23 +162,34 @@ class Chunker:
         return [(page, sec) for page, sec, _ in merged]
 
     def _headings_joined(self, pieces: list[str], budget: int) -> list[str]:
-        """A split section's pieces without a piece that is only its heading ("### Artikel
+        """A split section's pieces without a piece that is only its headings ("### Artikel
         2" before a paragraph too long to share a chunk with it): such a chunk says nothing
-        its neighbours' context header does not, yet the search ranks it for the words of
-        the heading. It joins the next piece when that fits, else the header carries it."""
+        on its own, yet the search ranks it for the words of the heading. The headings join
+        the next piece, which is cut again to leave them room when it must be."""
         out: list[str] = []
         heading = ""
         for piece in pieces:
             lines = [x for x in piece.split("\n") if x.strip()]
-            if lines and all(is_heading(x) for x in lines):
+            if lines and all(is_heading(x, nxt) for x, nxt in zip(lines, [*lines[1:], ""],
+                                                                    strict=True)):
                 heading = f"{heading}\n{piece}".strip()
                 continue
             if heading:
-                joined = f"{heading}\n\n{piece}"
-                piece = joined if self.count_tokens(joined) <= budget else piece
+                room = budget - self.count_tokens(heading) - 2
+                if self.count_tokens(f"{heading}\n\n{piece}") <= budget:
+                    piece = f"{heading}\n\n{piece}"
+                elif room >= budget // 4:
+                    first, *rest = [p.strip() for p in self._splitter(room).split_text(piece)
+                                    if p.strip()]
+                    out.append(f"{heading}\n\n{first}")
+                    out.extend(rest[:-1])
+                    piece = rest[-1] if rest else ""
+                else:
+                    out.append(heading)  # headings too long to share a chunk: their own
                 heading = ""
-            out.append(piece)
-        return out or ([heading] if heading else [])
+            if piece:
+                out.append(piece)
+        return out + ([heading] if heading else [])
 
     def run(self, doc: ParsedDocument, doc_id: str, title: str,
             metadata: dict[str, Any] | None = None) -> list[Document]:

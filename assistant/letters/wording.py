@@ -265,11 +265,17 @@ _ASK_SPLIT = re.compile(
     r"stressing|setting out)\b)", re.IGNORECASE)
 # The verb that opens an ask: a second proposal is repeated with it, a question is answered
 # from the agreement.
+_ASK_STEMS = r"suggest|ask|invit|propos|explain|say|mention|recall|remind|stress|set out|include"
 _ASK_VERB = re.compile(
-    r"^(?P<verb>suggest|ask|invit|propos|explain|say|mention|recall|stress|set out)\w*\s+"
-    r"(?:(?:them|him|her|you)\s+)?", re.IGNORECASE)
-_NEXT_ASK = re.compile(r"[.!]\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|"
-                       r"stress|set out)\w*\b)", re.IGNORECASE)
+    rf"^(?:(?:please|also)\s+){{0,2}}(?P<verb>{_ASK_STEMS})\w*\s+(?:(?:them|him|her|you)\s+)?",
+    re.IGNORECASE)
+# ... and a sentence after the proposal that opens with one of those verbs in its base form,
+# telling the writer what to do ("Recall the date ...", "Please also explain ..."); not
+# "Proposed dates are ...", nor "Ms. Sayers"
+_NEXT_ASK = re.compile(
+    r"[.!]\s+(?=(?:(?:please|also)\s+){0,2}(?:suggest|ask|"
+    r"invite|propose|explain|say|mention|recall|remind|stress|set out|include)\b)",
+    re.IGNORECASE)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the)\b)|,\s+",
     re.IGNORECASE)

@@ -148,10 +148,18 @@ def test_how_large_big_or_high_asks_for_a_quantity(question: str) -> None:
     ("How many grants are awarded?", ""),
     ("What is the number of partners needed?", ""),
     ("How much time do we have to report?", ""),
+    # the money word is not what is asked about
+    ("What is the maximum duration of a grant?", ""),
+    ("What minimum evaluation score must a proposal reach to be proposed for a grant?", ""),
 ])
 def test_a_figure_asked_for_says_what_it_measures(question: str, measure: str) -> None:
     assert understand(question).wants == "quantity"
     assert understand(question).measure == measure
+
+
+@pytest.mark.parametrize("question", ["What costs are eligible?", "Which fees apply?"])
+def test_a_plural_noun_after_what_asks_for_a_list(question: str) -> None:
+    assert understand(question).wants == "list" and not understand(question).measure
 
 
 def test_a_count_does_not_answer_what_share_or_how_much(answerer):
@@ -167,6 +175,10 @@ def test_a_count_does_not_answer_what_share_or_how_much(answerer):
         "documents that endorse the membership.",
         "The annual membership fee a city pays to have its partnership recognised is "
         "USD 1,200.", "1,200")
+    # "third countries" is no share
+    assert answerer.run("What percentage of the eligible costs does the grant cover?", [
+        _passage("Organisations from third countries may take part in the projects as "
+                 "partners covering eligible costs.")]).declined
     # half of a cost is a sum in words
     assert not answerer.run(
         "How much of the costs does the grant cover?",
@@ -206,3 +218,7 @@ def test_the_date_may_follow_the_sentence_that_names_the_event(answerer):
         "French, both texts being equally authentic.", 0.03)
     answer = answerer.run("Where and when was Protocol No. 3 signed?", [protocol])
     assert not answer.declined and "16th day of November 2009" in answer.text, answer.text
+    # ... but a date in a sentence after it that bears on something else does not answer
+    portal = _passage("Applications must be submitted through the online portal. The "
+                      "portal was launched on 1 March 2024.")
+    assert answerer.run("When is the deadline for applications?", [portal]).declined

@@ -887,3 +887,22 @@ def test_a_numbered_clause_left_open_carries_the_items_that_follow():
     [(intro, items), (after, more)] = split_sentences(text)
     assert items == ["in Belgium: provinces, municipalities", "in Luxembourg: municipalities"]
     assert after.startswith("Each Party may designate") and not more
+    # the list being read ends with its paragraph: the next colon starts a list of its own
+    [_, (intro, items)] = split_sentences(
+        "The agreement applies to the following authorities:\n- in Belgium: provinces,\n"
+        "- in Luxembourg: municipalities.\n\nThe following costs are eligible:\n- travel\n"
+        "- staff")
+    assert (intro, items) == ("The following costs are eligible:", ["travel", "staff"])
+    # a clause that lost its full stop does not take the next clause as its item, nor does
+    # a bullet left open the next bullet, nor a dash in prose make an item
+    assert [s for s, _ in split_sentences(
+        "1. The Parties shall cooperate in education and culture\n"
+        "2. Each Party shall appoint a contact person for the twinning")] == [
+        "The Parties shall cooperate in education and culture",
+        "Each Party shall appoint a contact person for the twinning"]
+    assert split_sentences("- Travel costs of the delegations\n- Staff costs of the "
+                           "secretariat")[1] == ("Staff costs of the secretariat", [])
+    assert split_sentences("We support projects led by the community\n-based groups in the "
+                           "region, as agreed.") == [(
+        "We support projects led by the community -based groups in the region, as agreed.",
+        [])]

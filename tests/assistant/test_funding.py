@@ -286,6 +286,11 @@ def test_each_sentence_of_a_request_is_a_topic_of_its_own() -> None:
         "the European Union give us, and when is the deadline?")
     assert len(asking.topics) == 3
     assert not any("european union" in t or "deadline" in t for t in asking.topics[1:])
+    # ... unless the project is told only in questions
+    only = PlanReader([]).read("Our town lies in Bavaria. Is there money for a youth "
+                               "exchange on climate change with our twin town in France? "
+                               "Could a school choir sing at its opening concert?")
+    assert len(only.topics) == 3 and "youth exchange" in only.topics[1]
 
 
 def test_plan_maps_partner_towns_through_the_register(library: Library) -> None:

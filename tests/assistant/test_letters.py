@@ -338,6 +338,17 @@ def test_request_asks_are_split_from_the_proposal() -> None:
     assert p.text == "our towns green one school playground each"
     assert p.asks == [("recall", "the date the agreement was signed"),
                       ("recall", "how it can be renewed")]
+    assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
+                          "Please also explain how the agreement may be renewed.").asks == [
+        ("explain", "how the agreement may be renewed")]
+    # ... but not a sentence that merely starts with such a word, nor an abbreviation's dot
+    for request, proposal in [
+            ("proposing a choir festival. Proposed dates are 3 to 5 May 2027.",
+             "a choir festival. Proposed dates are 3 to 5 May 2027"),
+            ("proposing a visit by our councillor Ms. Sayers in June.",
+             "a visit by our councillor Ms. Sayers in June")]:
+        p = parse_proposal(f"Write to the Mayor of Vila Serena {request}")
+        assert (p.text, p.asks) == (proposal, [])
 
 
 def test_each_ask_of_the_request_is_answered_from_the_agreement(writer: LetterWriter) -> None:

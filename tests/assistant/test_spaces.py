@@ -22,6 +22,6 @@ def test_other_languages_are_read_in_the_stores_space_only_when_it_is_calibrated
 
 def test_a_fit_read_in_a_calibrated_space_is_put_on_minilms_scale(embedded_settings) -> None:  # noqa: ANN001
     library = Library(embedded_settings)
-    scale, shift = spaces.CALIBRATIONS[library.embedder.name].theme_scale
-    assert spaces.on_minilm_scale(0.3, library.embedder) == round(scale * 0.3 + shift, 3)
+    assert spaces.CALIBRATIONS[library.embedder.name].theme_scale == (1.17, 0.03)
+    assert spaces.on_minilm_scale(0.3, library.embedder) == 0.381  # 1.17 * 0.3 + 0.03
     assert spaces.on_minilm_scale(0.3, library.theme_embedder) == 0.3

@@ -65,6 +65,15 @@ def test_no_chunk_is_only_a_heading(chunker: Chunker):
     bodies = [chunk_body(c.page_content, c.metadata["header_chars"]) for c in chunks]
     assert len(bodies) >= 2 and all("Onverminderd" in b for b in bodies), bodies
     assert all(c.metadata["section"] == "Artikel 2" for c in chunks)
+    # headings above a paragraph that leaves them no room: the paragraph is cut again to
+    # make room, and no text is lost
+    text = "## HOOFDSTUK II GEMEENSCHAPPELIJKE ORGANEN\n\n### Artikel 2\n\n1. " + para * 7
+    chunks = chunker.run(ParsedDocument("b.md", "md", [Page(1, text)]), "f" * 32, "Overeenkomst")
+    bodies = [chunk_body(c.page_content, c.metadata["header_chars"]) for c in chunks]
+    assert "HOOFDSTUK II" in bodies[0] and "Artikel 2" in bodies[0], bodies
+    assert all("Onverminderd" in b for b in bodies)
+    assert max(chunker.count_tokens(c.page_content) for c in chunks) <= MAX_TOKENS
+    assert " ".join(bodies).split().count("Onverminderd") >= 7  # no text lost
 
 
 def test_a_long_section_is_cut_at_sentence_ends_not_at_pdf_line_breaks(chunker: Chunker):
