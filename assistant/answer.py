@@ -374,7 +374,7 @@ class EmbeddedAnswerer:
         # "signed in two originals" counts something else
         if q.counted and q.wants == "quantity" and len(q.parts) <= 1 and not any(
                 counts(c.body, q, languages.get(c.passage, ""))
-                and holds_count(c.body, q.text) for c in core):
+                and holds_count(c.body, q.text, languages.get(c.passage, "")) for c in core):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 

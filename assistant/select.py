@@ -295,7 +295,7 @@ class SentenceScorer:
             p = passages[c.passage]
             lex = lexical(c.body, p.title, p.language)
             typed = (float(bool(c.items)) if wants == "list" else type_score(
-                as_figures(c.body, wants, p.language), wants)) if cheap_type else 0.0
+                as_figures(c.body, wants, p.language), wants, p.language)) if cheap_type else 0.0
             cheap.append((lex, w.rank / (1 + c.passage), typed))
         # which sentences the embedder weighs: words, type, and the rank of their passage
         # (retrieval already weighed each passage by meaning)

@@ -285,14 +285,15 @@ def _without_dates_and_ids(text: str) -> str:
     return date_pattern().sub(" ", CODE.sub(" ", text))
 
 
-def type_score(text: str, kind: str) -> float:
+def type_score(text: str, kind: str, language: str = "") -> float:
     """How well a sentence holds the kind of thing a question asks for, 0 to 1: for a
     quantity, an amount or a percentage counts fully, any other number (not a year or a
-    date) half."""
+    date) half. ``language``: the sentence's, "" when unknown."""
     if kind == "quantity":
         if find_amounts(text) or find_percents(text):
             return 1.0
-        return 0.5 if _has_number(_without_dates_and_ids(text)) else 0.0
+        return 0.5 if _has_number(_without_dates_and_ids(text),
+                                  english=language in ("", "en")) else 0.0
     return 1.0 if holds(text, kind) else 0.0
 
 
@@ -346,19 +347,23 @@ def holds_beyond(text: str, kind: str, asked: str, language: str = "") -> bool:
         for n in set(_NUMBER.findall(asked)):
             text = re.sub(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", " ", text)
         if kind == "quantity" and language not in ("", "en"):
+            # (the passage's own number words, "dodici sovvenzioni", are not read: with
+            # them, "how many inhabitants?" was answered by a Portuguese sentence that
+            # counts something else, the counted noun being unknown in that language)
             return bool(find_amounts(text) or find_percents(text)
                         or _has_number(text, english=False))
     return holds(text, kind)
 
 
-def holds_count(text: str, asked: str) -> bool:
-    """Whether a sentence holds a count ("12 projects", "two originals") beyond the
-    question's own figures: a figure that is no amount of money, share, date or id."""
+def holds_count(text: str, asked: str, language: str = "") -> bool:
+    """Whether a sentence holds a count ("12 projects", "two originals", "dodici
+    sovvenzioni") beyond the question's own figures: a figure that is no amount of money,
+    share, date or id. ``language``: the sentence's, "" when unknown."""
     spans = [(a.start, a.end) for a in find_amounts(text)]
     spans += [(start, end) for _, start, end in find_percents(text)]
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
-    return holds_beyond(text, "quantity", asked)
+    return holds_beyond(text, "quantity", asked, language)
 
 
 @lru_cache(maxsize=4096)
