@@ -328,8 +328,12 @@ def parse_proposal(request: str) -> Proposal:
     if not x:
         return Proposal("", "", "")
     subject = fill(f"subject_{kind}", x=x)
-    return Proposal(x, fill(f"proposal_{kind}", x=x), subject[0].upper() + subject[1:], kind,
-                    asks)
+    # "proposing that our two towns apply together": "I would like to propose that our two
+    # towns apply together", as the officer wrote it
+    said = f"that {x}" if kind == "propose" and m.group(0).rstrip().lower().endswith(" that") \
+        else x
+    return Proposal(x, fill(f"proposal_{kind}", x=said), subject[0].upper() + subject[1:],
+                    kind, asks)
 
 
 def cosines(library: Library, query: str, texts: list[str],

@@ -336,6 +336,7 @@ def test_request_asks_are_split_from_the_proposal() -> None:
                        "green one school playground each. Recall the date the agreement was "
                        "signed and how it can be renewed.")
     assert p.text == "our towns green one school playground each"
+    assert p.sentence == "I would like to propose that our towns green one school playground each."
     assert p.asks == [("recall", "the date the agreement was signed"),
                       ("recall", "how it can be renewed")]
     assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
