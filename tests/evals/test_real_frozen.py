@@ -51,6 +51,16 @@ def test_frozen_d_is_unchanged_since_it_was_written():
 FROZEN_E_SHA256 = "df683407a76aff461ae3875be05c11ebe88b15004bca3c2d91e5818ae80d2c8c"
 
 
+# The sha256 of evals/real_frozen_qa_f.jsonl as committed (322e370), before it was ever run.
+FROZEN_F_SHA256 = "16514bdc0c499ca3e642f3b74547468b1584cbdfe08d55f4bd70cb640cb5c926"
+
+
+def test_frozen_f_answers_are_unchanged_since_they_were_written():
+    assert hashlib.sha256(real.FROZEN_F.read_bytes()).hexdigest() == FROZEN_F_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_F.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 11
+
+
 def test_frozen_e_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real.FROZEN_E.read_bytes()).hexdigest() == FROZEN_E_SHA256
     rows = [json.loads(x) for x in real.FROZEN_E.read_text().splitlines() if x.strip()]
