@@ -311,8 +311,9 @@ def as_figures(text: str, kind: str, language: str) -> str:
     return digits(text, language) if kind in ("duration", "length") and language else text
 
 
-def holds(text: str, kind: str) -> bool:
-    """Whether a sentence holds the kind of thing a question asks for."""
+def holds(text: str, kind: str, english: bool = True) -> bool:
+    """Whether a sentence holds the kind of thing a question asks for. ``english``: whether
+    the sentence may be English (its English number words then count as figures)."""
     if kind == "date":
         return bool(find_dates(text))
     if kind == "duration":  # "how long": a time or a length ("18 months", "3 pages")
@@ -320,7 +321,7 @@ def holds(text: str, kind: str) -> bool:
     if kind == "length":  # "the page limit": a length, never a time
         return bool(length_pattern().search(text))
     if kind == "quantity":
-        return bool(find_amounts(text) or find_percents(text) or _has_number(text))
+        return bool(find_amounts(text) or find_percents(text) or _has_number(text, english))
     if kind == "percent":  # a share: "40%", "40 per cento", "half"
         return bool(find_percents(text) or _FRACTION.search(text))
     if kind == "money":  # a sum, or the rate of a cost that gives it
@@ -346,13 +347,10 @@ def holds_beyond(text: str, kind: str, asked: str, language: str = "") -> bool:
         text = _without_dates_and_ids(text)
         for n in set(_NUMBER.findall(asked)):
             text = re.sub(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", " ", text)
-        if kind == "quantity" and language not in ("", "en"):
-            # (the passage's own number words, "dodici sovvenzioni", are not read: with
-            # them, "how many inhabitants?" was answered by a Portuguese sentence that
-            # counts something else, the counted noun being unknown in that language)
-            return bool(find_amounts(text) or find_percents(text)
-                        or _has_number(text, english=False))
-    return holds(text, kind)
+    # (a passage's own number words, "dodici sovvenzioni", are not read: with them, "how
+    # many inhabitants?" was answered by a Portuguese sentence that counts something else,
+    # the counted noun being unknown in that language)
+    return holds(text, kind, english=language in ("", "en"))
 
 
 def holds_count(text: str, asked: str, language: str = "") -> bool:

@@ -301,8 +301,9 @@ def understand(text: str) -> Question:
                  and re.search(round_of(y), q, re.I)]
     edition_years = {e for _, e in editions}
     language = detect(q)
+    wants = answer_kind(q)
     return Question(
-        text=q, wants=answer_kind(q), terms=terms(q), years=years, codes=codes,
+        text=q, wants=wants, terms=terms(q), years=years, codes=codes,
         editions=editions, known_counts=_KNOWN_COUNT.findall(q),
         fiscal_years=[y for y in dict.fromkeys(a or b for a, b in _FISCAL.findall(q))
                       if y not in edition_years],
@@ -310,7 +311,7 @@ def understand(text: str) -> Question:
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),
         places=places_asked(q, language), counted=counted(q),
-        measure=measure(q))
+        measure=measure(q, wants))
 
 
 # What names a document's version in a language rather than a country's document: "the
@@ -369,10 +370,10 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
 _COUNTS = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:often|old|long|large|big)\b", re.I)
 
 
-def measure(text: str) -> str:
+def measure(text: str, wants: str) -> str:
     """What the figure a quantity question asks for measures: "percent", "money", or ""
-    (any figure: a count, a size)."""
-    if answer_kind(text) != "quantity" or _COUNTS.search(text):
+    (any figure: a count, a size). ``wants``: the question's ``answer_kind``."""
+    if wants != "quantity" or _COUNTS.search(text):
         return ""
     return next((kind for kind, pattern in _MEASURES if pattern.search(text)), "")
 
