@@ -20,7 +20,7 @@ that must be refused (a partner we hold no agreement with) were. frozen-c
 later by a second engineer who saw neither the writer nor the radar, and is held out; so
 are frozen-d and frozen-e (`evals/real_{letters,radar}_frozen_{d,e}.jsonl`).
 
-    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-g]
+    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-h]
                                [--json] [--show]
 """
 
@@ -64,8 +64,12 @@ FROZEN_RADAR_F = REPO / "evals" / "real_radar_frozen_f.jsonl"
 # Portuguese, Polish), written after the radar's changes for them were fitted on frozen-f and
 # the other sets' requests in other languages: held out.
 FROZEN_RADAR_G = REPO / "evals" / "real_radar_frozen_g.jsonl"
+# ... and frozen-h, 20 requests (7 that nothing fits, 6 in other languages), written at the
+# end of the third session of 2026-12-07 by an engineer who saw neither the radar nor its
+# output, committed before any run: held out.
+FROZEN_RADAR_H = REPO / "evals" / "real_radar_frozen_h.jsonl"
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
-        "frozen-g")
+        "frozen-g", "frozen-h")
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +86,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-e": load_jsonl(FROZEN_LETTERS_E) + load_jsonl(FROZEN_RADAR_E),
         "frozen-f": load_jsonl(FROZEN_RADAR_F),
         "frozen-g": load_jsonl(FROZEN_RADAR_G),
+        "frozen-h": load_jsonl(FROZEN_RADAR_H),
     }
     return {n: every[n] for n in names}
 

@@ -102,3 +102,15 @@ def test_frozen_g_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real_tasks.FROZEN_RADAR_G.read_bytes()).hexdigest() == RADAR_G_SHA256
     rows = real_tasks.task_sets(["frozen-g"])["frozen-g"]
     assert len(rows) == 16 and sum(not r["expected_schemes"] for r in rows) == 5
+
+
+# The sha256 of evals/real_radar_frozen_h.jsonl as committed (2026-12-07), before it was ever run.
+RADAR_H_SHA256 = "af42a4b8a1bdcaad2e0080e7198a57b128d2b3c3be5b39e791a28c071d99160f"
+
+
+def test_frozen_h_is_unchanged_since_it_was_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_H.read_bytes()).hexdigest() == RADAR_H_SHA256
+    rows = real_tasks.task_sets(["frozen-h"])["frozen-h"]
+    assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 7
