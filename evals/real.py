@@ -7,7 +7,7 @@ after), scores each set apart with the scorer that ships with the documents (`sc
 and prints key facts, declines, hit@5, cited page, length, latency, the precision and recall
 of declining, and every failed question with why.
 
-    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-f] [--json]
+    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-g] [--json]
                          [--out DIR]
     python -m evals.real --fit --sets dev,frozen-a   # the decline threshold's trade-off
 
@@ -44,6 +44,10 @@ FROZEN_D = REPO / "evals" / "real_frozen_qa_d.jsonl"
 # that session's changes, its failures never read to tune.
 FROZEN_E = REPO / "evals" / "real_frozen_qa_e.jsonl"
 FROZEN_F = REPO / "evals" / "real_frozen_qa_f.jsonl"
+# Written at the start of the fourth session of 2026-12-07 (40 questions, 12
+# unanswerable, 14 across languages) by an engineer who saw neither the answerer nor its
+# output, committed before any run: held out.
+FROZEN_G = REPO / "evals" / "real_frozen_qa_g.jsonl"
 # The documents are historical: a fixed "today" keeps statuses (closed, expired) stable.
 TODAY = date(2026, 12, 1)
 
@@ -67,7 +71,8 @@ def scorer() -> ModuleType:
     return module
 
 
-SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f")
+SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
+        "frozen-g")
 
 
 def doc_languages() -> dict[str, str]:
@@ -99,7 +104,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     the second session of 2026-12-07: they are reported as read); ``frozen-e``: 40 more
     (11 unanswerable), written 2026-12-07 and held out; ``frozen-f``: 40 more (11
     unanswerable, 11 answerable only from Italian or Dutch documents), written at the end
-    of the third session of 2026-12-07 and held out."""
+    of the third session of 2026-12-07, read after its second run; ``frozen-g``: 40 more (12
+    unanswerable, 14 across languages), written before this session's changes, held out."""
     out: dict[str, list[dict[str, Any]]] = {}
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():
@@ -112,6 +118,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
             out[n] = load_jsonl(FROZEN_E)
         elif n == "frozen-f" and FROZEN_F.exists():
             out[n] = load_jsonl(FROZEN_F)
+        elif n == "frozen-g" and FROZEN_G.exists():
+            out[n] = load_jsonl(FROZEN_G)
         elif n in ("frozen", "frozen-a", "frozen-b") and FROZEN.exists():
             rows = load_jsonl(FROZEN)
             parity = {"frozen": None, "frozen-a": 1, "frozen-b": 0}[n]
@@ -370,8 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
                     help="question sets: dev, frozen-a (tuned on), frozen-b (held out), "
-                         "frozen-c, frozen-d, frozen-e, frozen-f (written later, never tuned "
-                         "on), frozen")
+                         "frozen-c, frozen-d, frozen-e, frozen-f, frozen-g (written later, "
+                         "never tuned on), frozen")
     ap.add_argument("--fit", action="store_true",
                     help="print the support threshold's trade-off (use with dev,frozen-a)")
     ap.add_argument("--llm", action="store_true", help="also score the configured LLM path")

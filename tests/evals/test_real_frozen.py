@@ -67,6 +67,16 @@ def test_frozen_e_is_unchanged_since_it_was_written():
     assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 11
 
 
+# The sha256 of evals/real_frozen_qa_g.jsonl as written, before it was ever run.
+FROZEN_G_SHA256 = "f3fddc131e5f5f0fb2013485f4cee3ca8312c6610bcde9854d7f0f069c298c69"
+
+
+def test_frozen_g_answers_are_unchanged_since_they_were_written():
+    assert hashlib.sha256(real.FROZEN_G.read_bytes()).hexdigest() == FROZEN_G_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_G.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
