@@ -236,6 +236,11 @@ class EmbeddedAnswerer:
         titles = {p.doc_id: p.title for p in passages}
         types = {p.doc_id: p.doc_type for p in passages}
         dated = any(kind in EDITION_PINS for kind, _, _ in pins)
+        # editions of two different things ("the 1991 Anholt Agreement and the 1986 Benelux
+        # agreement") are each in a document of its own: one of them will do
+        named_editions = {value[0].lower(): shown for kind, value, shown in pins
+                          if kind == "edition" and value[0]}
+        editions = set(named_editions.values()) if len(named_editions) > 1 else set()
         asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
@@ -253,6 +258,8 @@ class EmbeddedAnswerer:
             lacking = [shown for kind, value, shown in pins
                        if not pin_holds(kind, value, full, foreign, own_years)
                        or (kind == "code" and other_call)]
+            if editions - set(lacking):
+                lacking = [x for x in lacking if x not in editions]
             if not lacking:
                 ok.add(d)
             elif not first_missing:

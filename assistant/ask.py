@@ -516,7 +516,8 @@ class Assistant:
             # its rarest word in the library is the one that tells it apart ("Hoshikawa
             # City", "Anholt Agreement"); a word no passage has is the rarest of all
             word = max(words, key=lambda w: (self.retriever.keyword.idf(w), len(w)))
-            if word in vocab:
+            # "Clinton-era", "Dutch-led": a compound the library writes apart
+            if word in vocab or ("-" in word and all(x in vocab for x in word.split("-") if x)):
                 known.append(word)
             else:
                 unknown.append(name)

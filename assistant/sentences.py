@@ -93,6 +93,10 @@ def is_leader_line(sentence: str) -> bool:
     return bool(_LEADER.search(sentence))
 
 
+# two figures or more at the end of a line: the cells of a table's row
+_CELLS = re.compile(r"\s\d[\d.,]*%?\s+\d[\d.,]*%?\s*$")
+
+
 def is_row(sentence: str) -> bool:
     """A row of a table or timetable: short, unpunctuated, with a figure in it."""
     s = sentence.strip()
@@ -191,8 +195,9 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
         if not mark:  # anything but an item ends the list being read
             opened, separated, closed = None, False, False
-        if is_metadata(line, title) or is_heading(
-                line, next((x for x in lines[i + 1:] if x), "")):
+        # ("3. Impact and reach 18 30" ends in a table's cells: a row, no heading)
+        if is_metadata(line, title) or (is_heading(
+                line, next((x for x in lines[i + 1:] if x), "")) and not _CELLS.search(line)):
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)

@@ -279,12 +279,20 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _enumeration(code: str) -> bool:
+    """Short parts of one shape joined by slashes ("M7/M8/M9", "A1/A2/A3"): a list."""
+    parts = code.split("/")
+    return len(parts) >= 2 and all(len(x) <= 3 for x in parts) and len(
+        {re.sub(r"\d", "", x) for x in parts}) == 1
+
+
 MAX_QUESTION = 1000  # characters: a question, not a pasted document
 
 
 def understand(text: str) -> Question:
     q = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
-    codes = CODE.findall(q)
+    # "M7/M8/M9" lists three modules, it is no identifier a document must hold as written
+    codes = [c for c in CODE.findall(q) if not _enumeration(c)]
     parts_named = [(a, b) for a, b in _PART.findall(q)
                    if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
     years = list(dict.fromkeys(_YEAR.findall(q)))

@@ -667,6 +667,45 @@ def test_each_side_keeps_only_its_own_pins():
     assert EmbeddedAnswerer.pinned_documents(eyv, [lot], None)[0] == set()
 
 
+def test_editions_of_two_things_are_each_in_a_document_of_its_own():
+    """"Do the 1991 Anholt Agreement and the 1986 Benelux agreement apply there?": each
+    document holds one of them; a document that holds neither holds none."""
+    q = understand("Do the 1991 Anholt Agreement and the 1986 Benelux cross-border agreement "
+                   "apply in the Caribbean?")
+    assert {a for a, _ in q.editions} == {"Anholt Agreement", "Benelux"}
+    def doc(doc_id: str, text: str, title: str) -> Passage:
+        return Passage(f"{doc_id}-0", doc_id, f"{doc_id}.md", title, "mou", 1, "", text, 0.03)
+
+    anholt = doc("anholt", "Anholt Agreement of 23 May 1991 on cross-border cooperation.",
+                 "Anholt Agreement")
+    benelux = doc("benelux", "Benelux convention of 12 September 1986.", "Benelux")
+    other = doc("later", "Benelux convention of 12 September 1996.", "Benelux")
+    ok, _ = EmbeddedAnswerer.pinned_documents(q, [anholt, benelux, other], None)
+    assert ok == {"anholt", "benelux"}
+    # one edition asked: the document must be that one
+    one = understand("Does the 1986 Benelux agreement apply in the Caribbean?")
+    assert EmbeddedAnswerer.pinned_documents(one, [anholt, benelux, other], None)[0] == {
+        "benelux"}
+
+
+def test_modules_listed_with_slashes_are_no_identifier():
+    """"M7/M8/M9" lists three modules: no document must print it as written."""
+    assert understand("Can fairs count as M7/M8/M9 events?").codes == []
+    assert understand("Is FTF-2026-CULT-01 still open?").codes == ["FTF-2026-CULT-01"]
+    assert understand("Where is AB-12/CD-3/EF-77 filed?").codes == ["AB-12/CD-3/EF-77"]
+
+
+def test_a_numbered_row_that_ends_in_cells_is_no_heading():
+    """"3. Impact and reach 18 30" is a row of an evaluation grid, not a section heading."""
+    text = ("LOT 1 Selection and award criteria:\nSection Minimum threshold Maximum Score\n"
+            "1. Financial and operational capacity 12 20\n2. Relevance 12 20\n\n"
+            "3. Budget\nThe budget is set out below in full.")
+    sentences = [s for s, _ in split_sentences(text)]
+    assert "Financial and operational capacity 12 20" in sentences
+    assert "Relevance 12 20" in sentences
+    assert not any(s.startswith("Budget") for s in sentences)  # a heading stays one
+
+
 def test_a_wrapped_list_item_goes_on_in_its_lower_case_lines():
     """PDF text wraps a bullet's item over lines; the figure of the second item ("1.68%")
     is in its second line, and an item printed whole stays whole."""

@@ -258,6 +258,18 @@ def test_names_joined_by_a_hyphen_or_a_language_word_are_each_looked_for(assista
     assert assistant.unknown_names(q) == ["Oakhaven"]  # in no document
 
 
+def test_a_compound_the_library_writes_apart_is_known(assistant):
+    """"a Clinton-era State Department office": the library says "Clinton" and "era"."""
+    from assistant.understand import understand
+
+    vocab = assistant.retriever.keyword.vocabulary()
+    assert "alderbrook" in vocab and "based" in vocab and "alderbrook-based" not in vocab
+    q = understand("Which Alderbrook-based Youth Office runs the exchange?")
+    assert not assistant.unknown_names(q)
+    q = understand("Which Oakhaven-based Youth Office runs the exchange?")
+    assert assistant.unknown_names(q) == ["Oakhaven-based Youth Office"]
+
+
 def test_a_name_is_told_apart_by_its_rarest_word(assistant):
     """"Oakhaven Municipal Council": the stored words "municipal" and "council" say nothing
     about whether Oakhaven is in the library."""
