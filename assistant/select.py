@@ -32,6 +32,7 @@ from assistant.sentences import (
     holds,
     is_heading_like,
     is_leader_line,
+    is_reference_entry,
     is_row,
     split_sentences,
     type_score,
@@ -48,6 +49,8 @@ EMBED_CHARS = 400
 # A word of the question said in another language (assistant.bridge) counts this much of
 # the word itself: a neighbour in the embedder's space is not always a translation.
 ACROSS = 0.8
+# entries of a bibliography that make a passage one
+BIBLIOGRAPHY = 2
 
 
 # Cosine, in each multilingual embedder's space, above which two sentences of one document
@@ -213,14 +216,20 @@ class SentenceScorer:
     @staticmethod
     def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:
         """Sentences that can answer: no headings (but a signature block's name line is
-        kept when the question asks who), no text addressed to an AI assistant."""
+        kept when the question asks who), no text addressed to an AI assistant, nothing of a
+        bibliography (a passage with two entries or more is one: the titles between them are
+        the works it cites)."""
         out: list[Candidate] = []
         for i, p in enumerate(passages):
-            for j, (sent, items) in enumerate(_recitals(split_sentences(p.text, p.title))):
+            sentences = _recitals(split_sentences(p.text, p.title))
+            if sum(is_reference_entry(s) for s, _ in sentences) >= BIBLIOGRAPHY:
+                continue
+            for j, (sent, items) in enumerate(sentences):
                 heading = not items and is_heading_like(sent) and not (
                     wants == "agent" and holds(sent, "agent"))
                 if (len(sent) > LONGEST_SENTENCE or (sent == p.section and not items) or heading
-                        or is_leader_line(sent) or is_instruction(sent)):
+                        or is_leader_line(sent) or is_reference_entry(sent)
+                        or is_instruction(sent)):
                     continue
                 out.append(Candidate(sent, items, i, j, p.doc_id))
         return out

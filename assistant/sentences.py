@@ -93,6 +93,20 @@ def is_leader_line(sentence: str) -> bool:
     return bool(_LEADER.search(sentence))
 
 
+# An entry of a bibliography ("In Proceedings of ACL 2021, pages 54-59.", "arXiv preprint
+# arXiv:2407.21783", "Microsoft Research Technical Report."): it names a source, it says
+# nothing a question about the document asks. (Capitals matter: "the proceedings of the
+# Commission" is prose.)
+_REFERENCE_ENTRY = re.compile(
+    r"\bpages?\s+\d+\s*[–-]\s*\d+\b|\bpp\.\s*\d+|\barXiv\b|\bdoi:\s*10\.|\bdoi\.org/|"
+    r"\bTechnical Report\.?$|\bProceedings of\b|\bIn Proc\.|\bvol\.\s*\d+|"
+    r"^\(?(?:19|20)\d\d[a-z]?\)?\.\s+[A-Z]")
+
+
+def is_reference_entry(sentence: str) -> bool:
+    return bool(_REFERENCE_ENTRY.search(sentence.strip()))
+
+
 # two figures or more at the end of a line: the cells of a table's row
 _CELLS = re.compile(r"\s\d[\d.,]*%?\s+\d[\d.,]*%?\s*$")
 

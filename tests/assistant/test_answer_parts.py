@@ -8,7 +8,13 @@ import pytest
 
 from assistant.answer import EmbeddedAnswerer
 from assistant.select import load_synonyms, root
-from assistant.sentences import holds, is_heading_like, is_metadata, split_sentences
+from assistant.sentences import (
+    holds,
+    is_heading_like,
+    is_metadata,
+    is_reference_entry,
+    split_sentences,
+)
 from assistant.types import Passage
 from assistant.understand import split_parts, topic, understand
 
@@ -704,6 +710,26 @@ def test_a_numbered_row_that_ends_in_cells_is_no_heading():
     assert "Financial and operational capacity 12 20" in sentences
     assert "Relevance 12 20" in sentences
     assert not any(s.startswith("Budget") for s in sentences)  # a heading stays one
+
+
+def test_a_bibliography_is_never_an_answer(answerer):
+    """A report's references match a question about the report by their titles ("data
+    mining"): their entries, and the titles between them, answer nothing."""
+    references = _passage(
+        "Contractnli: A dataset for document-level natural language inference on contracts.\n"
+        "In Proceedings of the 2021 conference on data mining, pages 54-59.\n"
+        "Document mining: benchmarks, models and applications.\n"
+        "arXiv preprint arXiv:2407.21783, 2024.", title="Agreements Data Mining Report", n=1)
+    intro = _passage("The goal of this data mining project is to analyse 298 agreements "
+                     "signed by U.S. states.", title="Agreements Data Mining Report", n=2)
+    ans = answerer.run("Give me the gist of the Agreements Data Mining report.",
+                       [references, intro])
+    assert "298 agreements" in ans.text
+    assert "Contractnli" not in ans.text and "arXiv" not in ans.text
+    # the proceedings of a commission are prose
+    assert not is_reference_entry("The chairman shall take part in the proceedings of the "
+                                  "Commission.")
+    assert is_reference_entry("Microsoft Research Technical Report.")
 
 
 def test_a_wrapped_list_item_goes_on_in_its_lower_case_lines():
