@@ -45,8 +45,13 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
                     r"minimum number", re.I), ("partnership_min",)),
         (re.compile(r"total budget|budget of the call|call budget|how much (?:money|funding) "
                     r"(?:is|was) available|overall", re.I), ("call_budget",)),
-        (re.compile(r"how much|amount|grant size|how big|largest|biggest|maximum|minimum|"
-                    r"per project|lump sum|ask (?:\w+ )*for", re.I),
+        # a sum asked of the grant itself: "what maximum daily amount for renting a room",
+        # "what minimum total score" ask about something else
+        (re.compile(r"^(?=.*\b(?:how much|amounts?|grant size|how big|largest|biggest|"
+                    r"maximum|minimum|smallest|per project|lump sum)\b)(?=.*\b(?:grants?|"
+                    r"fund(?:s|ing|ed)?|awards?|per project|apply|ask|request(?:ed)?|receive|"
+                    r"get|money|contribution|co-?financ\w*|subsid(?:y|ies))\b)"
+                    r"|ask (?:\w+ )*for", re.I | re.S),
          ("amount_min", "amount_max")),
         (re.compile(r"countr", re.I), ("eligible_countries",)),
         # asking who may apply, not any question that names "an applicant"

@@ -484,6 +484,31 @@ def test_a_question_that_names_an_applicant_is_not_asking_who_may_apply():
     assert not asked("What is the eligibility period for costs?")
 
 
+def test_the_grant_per_project_is_said_only_when_the_grant_is_asked_about():
+    """"What is the maximum daily amount for renting a conference room?" asks a sum, not
+    the grant: the call's grant range is no answer to it."""
+    from datetime import date
+
+    from assistant.facts import fact_lines
+    from ingest.registry import DocRecord
+
+    rec = DocRecord("d1", "call.pdf", "grant_call", "Rural Media Call", "pdf", 3, 9, 1, "",
+                    fields={"amount_min": {"value": 100000, "page": 2, "evidence": "x"},
+                            "amount_max": {"value": 300000, "page": 2, "evidence": "x"},
+                            "currency": {"value": "EUR", "page": 2, "evidence": "x"}})
+
+    def asked(question: str) -> list[str]:
+        return [f.text for f in fact_lines(rec, question, date(2031, 1, 1))]
+
+    assert asked("What is the maximum grant per project?") == [
+        "Grant per project: EUR 100,000 to EUR 300,000"]
+    assert asked("How much money can we ask for?")
+    assert asked("What is the smallest EU contribution we can receive?")
+    assert not asked("What is the maximum daily amount accepted for renting a conference room?")
+    assert not asked("What minimum total score does a proposal need?")
+    assert not asked("What flat amount does module M5 give a centre?")
+
+
 def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
     from assistant.select import carries_on
 
