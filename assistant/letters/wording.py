@@ -265,7 +265,10 @@ _ASK_SPLIT = re.compile(
     r"stressing|setting out)\b)", re.IGNORECASE)
 # The verb that opens an ask: a second proposal is repeated with it, a question is answered
 # from the agreement.
-_ASK_STEMS = r"suggest|ask|invit|propos|explain|say|mention|recall|remind|stress|set out|include"
+_ASKS = ("suggest", "ask", "invite", "propose", "explain", "say", "mention", "recall", "remind",
+         "stress", "set out", "include")
+# (any form: "inviting", "proposes", "including")
+_ASK_STEMS = "|".join(v.removesuffix("e") for v in _ASKS)
 _ASK_VERB = re.compile(
     rf"^(?:(?:please|also)\s+){{0,2}}(?P<verb>{_ASK_STEMS})\w*\s+(?:(?:them|him|her|you)\s+)?",
     re.IGNORECASE)
@@ -273,9 +276,7 @@ _ASK_VERB = re.compile(
 # telling the writer what to do ("Recall the date ...", "Please also explain ..."); not
 # "Proposed dates are ...", nor "Ms. Sayers"
 _NEXT_ASK = re.compile(
-    r"[.!]\s+(?=(?:(?:please|also)\s+){0,2}(?:suggest|ask|"
-    r"invite|propose|explain|say|mention|recall|remind|stress|set out|include)\b)",
-    re.IGNORECASE)
+    rf"[.!]\s+(?=(?:(?:please|also)\s+){{0,2}}(?:{'|'.join(_ASKS)})\b)", re.IGNORECASE)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the)\b)|,\s+",
     re.IGNORECASE)
