@@ -424,8 +424,12 @@ class EmbeddedAnswerer:
             closest = max(cands, key=lambda c: c.score, default=None)
             return self.decline(q, passages, closest, missing)
         selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
+        # (what the best-ranked document's fields state may settle whether the documents
+        # answer; another document's only adds to an answer drawn from it)
         chosen_docs = {c.doc_id for c in selection.chosen}
-        stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
+        first = facts[0][1].doc_id if facts else ""
+        stated = " ".join(f.text for f, p in facts or [] if p.doc_id == first in chosen_docs)
+        facts = self.facts_of_answer(selection, facts or [])
         decision = self.decide(q, selection, stated,
                                {i: p.language for i, p in enumerate(passages)})
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
@@ -437,15 +441,21 @@ class EmbeddedAnswerer:
         if not decision.answer:
             answer = self.decline(q, passages, decision.closest)
         else:
-            # A field statement (a status against today) only about a document the answer
-            # uses.
-            used = {c.doc_id for c in selection.chosen}
-            facts = [(f, p) for f, p in facts or [] if p.doc_id in used]
             answer = render(selection.chosen, passages, retrieved, facts=facts)
             answer.best = [sentence_citation(c, passages)
                            for c in sorted(selection.chosen, key=lambda c: -c.score)]
         answer.support = selection.support if selection.chosen else None
         return answer
+
+    @staticmethod
+    def facts_of_answer(selection: Selection, facts: list[tuple[FactLine, Passage]]
+                        ) -> list[tuple[FactLine, Passage]]:
+        """The field statements (a status against today) of the document the answer's best
+        sentence comes from."""
+        if not selection.chosen:
+            return []
+        best = max(selection.chosen, key=lambda c: c.score).doc_id
+        return [(f, p) for f, p in facts if p.doc_id == best]
 
     def decline(self, q: Question, passages: list[Passage], closest: Candidate | None,
                 missing: str = "") -> Answer:

@@ -37,13 +37,17 @@ _URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pd
                   r"html?|xlsx?)\b|[^\s@]{1,80}@[^\s@]{1,80}", re.I)
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 # a way to reach someone: an e-mail address, a web address, a telephone number
-_CONTACT = re.compile(rf"{_EMAIL.pattern}|https?://\S+|\bwww\.\S+|"
-                      # (an international prefix, not the zeros of "1 000 000")
-                      r"(?<!\d[\s.,])(?:\+|\b00)\d{1,3}[\s./-]?(?:\(0\)\s?)?\d{1,4}"
-                      r"(?:[\s./-]?\d{2,4}){2,4}\b|"
-                      # a number after a telephone label, in the languages officers meet
-                      r"\b(?:tel|phone|telephone|telefono|téléphone|telefoon|telefon|"
-                      r"teléfono)\.?\s*(?:\w+\s*)?:?\s*\(?\d[\d\s()./-]{5,}\d", re.I)
+_WEB = re.compile(r"https?://\S+|\bwww\.\S+", re.I)
+_PHONE = re.compile(
+    # (an international prefix, not the zeros of "1 000 000")
+    r"(?<!\d[\s.,])(?:\+|\b00)\d{1,3}[\s./-]?(?:\(0\)\s?)?\d{1,4}"
+    r"(?:[\s./-]?\d{2,4}){2,4}\b|"
+    # a number after a telephone label, in the languages officers meet
+    r"\b(?:tel|phone|telephone|telefono|téléphone|telefoon|telefon|"
+    r"teléfono)\.?\s*(?:\w+\s*)?:?\s*\(?\d[\d\s()./-]{5,}\d", re.I)
+_CONTACT = re.compile(rf"{_EMAIL.pattern}|{_WEB.pattern}|{_PHONE.pattern}", re.I)
+# ... one of them, when a question names which ("what telephone number ...?")
+_CONTACTS = {"email": _EMAIL, "web": _WEB, "phone": _PHONE}
 _LABEL = re.compile(r"(?:^|\s)[A-Z][A-Za-z ]{1,20}:\s")
 _UPPER_LABEL = re.compile(r"\b[A-Z]{3,}:\s")
 _PAGE_MARK = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
@@ -351,6 +355,8 @@ def holds(text: str, kind: str, english: bool = True) -> bool:
         return text.count(";") >= 2 or text.count(",") >= 3
     if kind == "contact":
         return bool(_CONTACT.search(text))
+    if kind in _CONTACTS:
+        return bool(_CONTACTS[kind].search(text))
     if kind in ("agent", "place"):
         labels = {"agent": {"PERSON", "ORG", "NORP"}, "place": {"GPE", "LOC", "FAC"}}[kind]
         return bool(entity_labels(text) & labels)

@@ -376,11 +376,22 @@ _MEASURES: list[tuple[str, re.Pattern[str]]] = [
                          r"co-?financing|contribution|allowance)s?\b", re.I)),
 ]
 _COUNTS = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:often|old|long|large|big)\b", re.I)
+# ... and which way to reach someone a contact question asks for: an e-mail address is no
+# telephone number
+_CONTACT_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"\be-?mail\b", re.I)),
+    ("phone", re.compile(r"\b(?:tele)?phone\b", re.I)),
+    ("web", re.compile(r"\bweb\s*(?:site|page|address)\b", re.I)),
+]
 
 
 def measure(text: str, wants: str) -> str:
     """What the figure a quantity question asks for measures: "percent", "money", or ""
-    (any figure: a count, a size). ``wants``: the question's ``answer_kind``."""
+    (any figure: a count, a size); for a contact question, which contact: "email",
+    "phone", "web" (when it names one only). ``wants``: the question's ``answer_kind``."""
+    if wants == "contact":
+        named = [kind for kind, pattern in _CONTACT_KINDS if pattern.search(text)]
+        return named[0] if len(named) == 1 else ""
     if wants != "quantity" or _COUNTS.search(text):
         return ""
     return next((kind for kind, pattern in _MEASURES if pattern.search(text)), "")

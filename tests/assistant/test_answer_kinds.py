@@ -222,3 +222,18 @@ def test_the_date_may_follow_the_sentence_that_names_the_event(answerer):
     portal = _passage("Applications must be submitted through the online portal. The "
                       "portal was launched on 1 March 2024.")
     assert answerer.run("When is the deadline for applications?", [portal]).declined
+
+
+def test_a_question_that_names_a_way_to_reach_someone_wants_that_one(answerer):
+    """"What telephone number should we call?" is not answered by an e-mail address."""
+    assert understand("What telephone number should we call?").measure == "phone"
+    assert understand("What is the e-mail address for questions?").measure == "email"
+    assert understand("What email or phone number can we use?").measure == ""
+    text = ("Questions about the call may be sent to the Commission.\nThe call team's email: "
+            "CALLS@example.eu")
+    ans = answerer.run("What telephone number should we call with questions about the call?",
+                       [_passage(text)])
+    assert ans.declined
+    ans = answerer.run("What e-mail address should we write to with questions about the call?",
+                       [_passage(text)])
+    assert not ans.declined and "CALLS@example.eu" in ans.text

@@ -509,6 +509,25 @@ def test_the_grant_per_project_is_said_only_when_the_grant_is_asked_about():
     assert not asked("What flat amount does module M5 give a centre?")
 
 
+def test_the_fields_said_are_those_of_the_document_the_answer_comes_from():
+    """"Who wrote the Microplomacy article?": another document may rank first and lend a
+    sentence; the authors said are those of the article, whose sentence answers best."""
+    from assistant.facts import FactLine
+    from assistant.select import Candidate, Selection
+
+    def doc(doc_id: str) -> Passage:
+        return Passage(f"{doc_id}-0", doc_id, f"{doc_id}.txt", doc_id, "policy_report", 1, "",
+                       "text", 0.03)
+
+    guide, article = doc("guide"), doc("article")
+    facts = [(FactLine("Authors: Ann Guide", 1, "x"), guide),
+             (FactLine("Authors: Jonathan Davies", 1, "y"), article)]
+    chosen = [Candidate("A guide's sentence.", [], 0, 0, "guide", score=0.5),
+              Candidate("The article's sentence.", [], 1, 0, "article", score=0.9)]
+    said = EmbeddedAnswerer.facts_of_answer(Selection(chosen, 0.9, chosen), facts)
+    assert [f.text for f, _ in said] == ["Authors: Jonathan Davies"]
+
+
 def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
     from assistant.select import carries_on
 
