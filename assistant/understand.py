@@ -61,9 +61,10 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
 _SIDES = [
-    # "the 2024 and 2025 projects", "the Benelux and Anholt agreements": one noun, two sides
-    re.compile(r"\b(?i:the)\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?((?:19|20)\d\d|"
-               r"[A-Z][\w-]+)\s+([a-z]{3,}s)\b"),
+    # "the 2024 and 2025 projects", "the Benelux and Anholt agreements", "the 2024 and the
+    # 2025 Warsaw agreements-mining projects": one noun, two sides
+    _BOTH := re.compile(r"\b(?i:the)\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?"
+                        r"((?:19|20)\d\d|[A-Z][\w-]+)\s+((?:[\w-]+\s+){0,3}?[a-z][\w-]{2,}s)(?![\w-])"),
     # "how do the rules of A differ from those of B (in ...)?"
     re.compile(r".*\b(?:do|does|did|would)\s+(.+?)\s+differ\s+from\s+(?:(?:that|those|the\s+ones?)"
                r"\s+(?:of|in|under|for)\s+)?(?:the\s+)?(.+?)(?:\s+(?:in|on|regarding|as\s+to|"
@@ -296,7 +297,9 @@ def understand(text: str) -> Question:
     parts_named = [(a, b) for a, b in _PART.findall(q)
                    if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
     years = list(dict.fromkeys(_YEAR.findall(q)))
-    is_compare = bool(_COMPARE.search(q)) or bool(
+    # (two things of one kind named side by side are each answered from their own document,
+    # whatever is asked of them: "which OCR engines did the 2024 and the 2025 projects use?")
+    is_compare = bool(_COMPARE.search(q) or _BOTH.search(q)) or bool(
         re.search(r"\bwhich\b", q, re.I) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", q))
     names = names_in(q)
     # "PRINCE 2012", "the 2025 Smart Sister Cities Challenge": a name with its year names

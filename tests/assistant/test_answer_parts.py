@@ -692,6 +692,11 @@ def test_a_document_titled_with_another_identifier_is_another_call():
     ("Compare the co-financing rates of PRINCE 2010 and the EYV 2011 flagship call",
      ("PRINCE 2010", "EYV 2011 flagship call")),
     ("Which Dutch and German authorities does the agreement cover?", None),
+    # two of one kind named side by side: each from its own document, with no word of
+    # comparing
+    ("Which OCR engines did the 2024 and the 2025 Warsaw agreements-mining projects use?",
+     ("the 2024 Warsaw agreements-mining projects", "the 2025 Warsaw agreements-mining projects")),
+    ("When was the agreement between the City of Leeds and the Town of Dortmund signed?", None),
 ])
 def test_the_sides_of_a_comparison(question, sides):
     assert understand(question).sides == sides
