@@ -243,6 +243,33 @@ def split_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question.strip()]
 
 
+# a year and the words after it that name what it dates ("the 2024 mining report")
+_DATED = re.compile(r"\b((?:19|20)\d\d)((?:\s+[A-Za-z][\w-]*){1,4})")
+
+
+def dated_sides(question: str) -> tuple[str, str] | None:
+    """Two things of one kind, each named with its own year anywhere in the question ("...
+    in the 2024 mining report, and what did the 2025 report find?", "the 1986 Benelux
+    agreement ..., and how does the 1991 Anholt Agreement differ?"): the two sides."""
+    dated = [(m.group(1), m.group(2).split()) for m in _DATED.finditer(question)]
+    for i, (year, words) in enumerate(dated):
+        for other, more in dated[i + 1:]:
+            if other == year:
+                continue
+            shared = [w for w in words if len(w) >= 4 and w.lower() not in STOPWORDS
+                      and root_word(w) in {root_word(x) for x in more}]
+            if shared:
+                noun = shared[0]
+                a = words[:words.index(noun) + 1]
+                b = more[:[root_word(x) for x in more].index(root_word(noun)) + 1]
+                return f"the {year} {' '.join(a)}", f"the {other} {' '.join(b)}"
+    return None
+
+
+def root_word(word: str) -> str:
+    return word.lower().removesuffix("s")
+
+
 def compare_sides(question: str) -> tuple[str, str] | None:
     """The two things a comparison sets side by side, if it names two."""
     for i, pattern in enumerate(_SIDES):
@@ -256,7 +283,7 @@ def compare_sides(question: str) -> tuple[str, str] | None:
                 a = re.split(r"\s+(?:of|for|in|under|by)\s+(?:the\s+)?", a)[-1]
             if len(a.split()) <= 12 and len(b.split()) <= 12:
                 return a, b
-    return None
+    return dated_sides(question)
 
 
 def names_in(text: str) -> list[str]:
@@ -299,7 +326,7 @@ def understand(text: str) -> Question:
     years = list(dict.fromkeys(_YEAR.findall(q)))
     # (two things of one kind named side by side are each answered from their own document,
     # whatever is asked of them: "which OCR engines did the 2024 and the 2025 projects use?")
-    is_compare = bool(_COMPARE.search(q) or _BOTH.search(q)) or bool(
+    is_compare = bool(_COMPARE.search(q) or _BOTH.search(q) or dated_sides(q)) or bool(
         re.search(r"\bwhich\b", q, re.I) and re.search(r"[,:]\s*(?:the\s+)?\S.*\s+or\s+\S", q))
     names = names_in(q)
     # "PRINCE 2012", "the 2025 Smart Sister Cities Challenge": a name with its year names

@@ -697,6 +697,12 @@ def test_a_document_titled_with_another_identifier_is_another_call():
     ("Which OCR engines did the 2024 and the 2025 Warsaw agreements-mining projects use?",
      ("the 2024 Warsaw agreements-mining projects", "the 2025 Warsaw agreements-mining projects")),
     ("When was the agreement between the City of Leeds and the Town of Dortmund signed?", None),
+    # ... or each with its year, anywhere in the question
+    ("What share fell under the patronage in the 2024 mining report, and what did the 2025 "
+     "report find?", ("the 2024 mining report", "the 2025 report")),
+    ("Can a body set up under the 1986 Benelux agreement make rules, and how does the 1991 "
+     "Anholt Agreement differ?", ("the 1986 Benelux agreement", "the 1991 Anholt Agreement")),
+    ("What did the 2024 report say about the 2025 budget?", None),
 ])
 def test_the_sides_of_a_comparison(question, sides):
     assert understand(question).sides == sides
