@@ -28,6 +28,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # the length a text may have: "What is the page limit for the description?"
     ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
                           r"\bmaximum length\b", re.I)),
+    # "the length of an agreement": a time or a length of text, as "how long" asks
+    ("duration", re.compile(r"\blength of\b", re.I)),
     # "how often does the group meet?": "twice a year"; of a population, a share answers it
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bat what intervals?\b|"
                              r"\bhow many times (?:a|an|per|each)\b", re.I)),

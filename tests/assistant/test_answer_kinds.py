@@ -57,6 +57,17 @@ def test_how_long_asks_for_a_time_or_a_length(answerer):
     italian = Passage("doc-00001", "it", "avviso.pdf", "Avviso", "grant_call", 1, "",
                       "La durata massima dei progetti è di dodici mesi.", 0.03, language="it")
     assert not answerer.run("How long may a project run?", [italian]).declined
+    # "the length of" asks as "how long" does; "the maximum length" still a text's length
+    assert understand("What does the toolkit say about the length of an agreement?"
+                      ).wants == "duration"
+    assert understand("What is the maximum length of the description?").wants == "length"
+    asked = "What is the recommended length of a partnership agreement?"
+    one_page = _passage("Keep it to one page. Ceremonial documents work best if they can be "
+                        "posted whole.")
+    answer = answerer.run(asked, [one_page])
+    assert not answer.declined and "one page" in answer.text
+    assert answerer.run(asked, [_passage("Partnership agreements are signed by both mayors "
+                                         "in a public ceremony.")]).declined
 
 
 def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
