@@ -241,6 +241,7 @@ class EmbeddedAnswerer:
         named_editions = {value[0].lower(): shown for kind, value, shown in pins
                           if kind == "edition" and value[0]}
         editions = set(named_editions.values()) if len(named_editions) > 1 else set()
+        held: set[str] = set()
         asked_codes = {_flat(c) for c in q.codes}
         ok: set[str] = set()
         first_missing = ""
@@ -259,11 +260,15 @@ class EmbeddedAnswerer:
                        if not pin_holds(kind, value, full, foreign, own_years)
                        or (kind == "code" and other_call)]
             if editions - set(lacking):
+                held |= editions - set(lacking)
                 lacking = [x for x in lacking if x not in editions]
             if not lacking:
                 ok.add(d)
             elif not first_missing:
                 first_missing = lacking[0]
+        # ... but each of them must be in one: "the 1999 Benelux agreement" is not the 1986 one
+        if unheld := sorted(editions - held):
+            return set(), unheld[0]
         return ok, first_missing
 
     @staticmethod
@@ -389,9 +394,13 @@ class EmbeddedAnswerer:
 
     def run(self, question: str | Question, passages: list[Passage],
             doc_text: DocText | None = None,
-            facts: list[tuple[FactLine, Passage]] | None = None) -> Answer:
-        """``facts``: statements from extracted fields (a status, an ordering), each with a
-        passage that carries its source and page; said before the sentences."""
+            facts: list[tuple[FactLine, Passage]] | None = None,
+            related: list[tuple[FactLine, Passage]] | None = None) -> Answer:
+        """``facts``: statements from the extracted fields of the document the question is
+        about (a status, an ordering), each with a passage that carries its source and page;
+        said before the sentences. ``related``: those of the next best-ranked documents,
+        said for the document the answer's best sentence comes from when ``facts`` are not
+        (they never decide whether the documents answer)."""
         q = question if isinstance(question, Question) else understand(question)
         retrieved = list(dict.fromkeys(p.source for p in passages))
         if not passages:
@@ -424,12 +433,9 @@ class EmbeddedAnswerer:
             closest = max(cands, key=lambda c: c.score, default=None)
             return self.decline(q, passages, closest, missing)
         selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
-        # (what the best-ranked document's fields state may settle whether the documents
-        # answer; another document's only adds to an answer drawn from it)
         chosen_docs = {c.doc_id for c in selection.chosen}
-        first = facts[0][1].doc_id if facts else ""
-        stated = " ".join(f.text for f, p in facts or [] if p.doc_id == first in chosen_docs)
-        facts = self.facts_of_answer(selection, facts or [])
+        stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
+        facts = self.facts_of_answer(selection, facts or [], related or [])
         decision = self.decide(q, selection, stated,
                                {i: p.language for i, p in enumerate(passages)})
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
@@ -448,14 +454,19 @@ class EmbeddedAnswerer:
         return answer
 
     @staticmethod
-    def facts_of_answer(selection: Selection, facts: list[tuple[FactLine, Passage]]
+    def facts_of_answer(selection: Selection, facts: list[tuple[FactLine, Passage]],
+                        related: list[tuple[FactLine, Passage]]
                         ) -> list[tuple[FactLine, Passage]]:
-        """The field statements (a status against today) of the document the answer's best
-        sentence comes from."""
-        if not selection.chosen:
-            return []
+        """The field statements an answer says: those of the question's document when the
+        answer draws on it (they may have decided that the documents answer), else those
+        of the document its best sentence comes from ("Who wrote the Microplomacy
+        article?" when another document ranks first)."""
+        used = {c.doc_id for c in selection.chosen}
+        own = [(f, p) for f, p in facts if p.doc_id in used]
+        if own or not selection.chosen:
+            return own
         best = max(selection.chosen, key=lambda c: c.score).doc_id
-        return [(f, p) for f, p in facts if p.doc_id == best]
+        return [(f, p) for f, p in related if p.doc_id == best]
 
     def decline(self, q: Question, passages: list[Passage], closest: Candidate | None,
                 missing: str = "") -> Answer:

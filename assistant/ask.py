@@ -375,9 +375,9 @@ class Assistant:
         if not foreign and (unknown := self.unknown_names(named, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:
-            facts = self.facts_for(question, passages, convo_docs)
+            facts, related = self.facts_for(question, passages, convo_docs)
             embedded = self.answerer.run(q, passages, doc_text=keyword.document_text,
-                                         facts=facts)
+                                         facts=facts, related=related)
         return _Plan(query, passages, embedded, final=not passages or self.llm is None)
 
     def compare(self, q: Question, query: str, filters: Filters | None,
@@ -545,19 +545,26 @@ class Assistant:
                       retrieved)
 
     def facts_for(self, question: str, passages: list[Passage],
-                  preferred: set[str] | None = None) -> list[tuple[FactLine, Passage]]:
-        """Field statements (a status against today, a computed end of term) from the
-        documents the question may be about (the conversation's, else the best-ranked
-        few): the answerer says those of the document its answer comes from."""
-        if not passages:
-            return []
+                  preferred: set[str] | None = None
+                  ) -> tuple[list[tuple[FactLine, Passage]], list[tuple[FactLine, Passage]]]:
+        """Field statements (a status against today, a computed end of term) of the
+        document the question is about (the conversation's, else the top passage's), and
+        of the next best-ranked documents (``EmbeddedAnswerer.run``'s ``related``)."""
         firsts: dict[str, Passage] = {}  # each document's best-ranked passage
         for p in passages:
             firsts.setdefault(p.doc_id, p)
-        chosen = [p for d, p in firsts.items() if preferred and d in preferred][:1] or list(
-            firsts.values())[:FACT_DOCS]
+        ranked = list(firsts.values())
+        top = next((p for p in ranked if preferred and p.doc_id in preferred),
+                   ranked[0] if ranked else None)
+        if top is None:
+            return [], []
+        others = [p for p in ranked if p is not top][:FACT_DOCS - 1]
+        return self._fact_lines(question, [top]), self._fact_lines(question, others)
+
+    def _fact_lines(self, question: str, firsts: list[Passage]
+                    ) -> list[tuple[FactLine, Passage]]:
         out: list[tuple[FactLine, Passage]] = []
-        for first in chosen:
+        for first in firsts:
             rec = self._record(first.doc_id)
             if rec is not None:
                 out += [(line, first) for line in fact_lines(rec, question, self.today)]

@@ -47,11 +47,11 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
                     r"(?:is|was) available|overall", re.I), ("call_budget",)),
         # a sum asked of the grant itself: "what maximum daily amount for renting a room",
         # "what minimum total score" ask about something else
-        (re.compile(r"^(?=.*\b(?:how much|amounts?|grant size|how big|largest|biggest|"
-                    r"maximum|minimum|smallest|per project|lump sum)\b)(?=.*\b(?:grants?|"
-                    r"fund(?:s|ing|ed)?|awards?|per project|apply|ask|request(?:ed)?|receive|"
-                    r"get|money|contribution|co-?financ\w*|subsid(?:y|ies))\b)"
-                    r"|ask (?:\w+ )*for", re.I | re.S),
+        (re.compile(r"^(?=.*\b(?:how much(?!\s+time)|amounts?|grant size|how big|largest|"
+                    r"biggest|maximum|minimum|smallest|per project|lump sum)\b)(?=.*\b(?:"
+                    r"grant(?:s|ed)?|award(?:s|ed)?|fund(?:s|ing|ed)?|money|pa(?:y|ys|id)|"
+                    r"support|contribution|co-?financ\w*|subsid(?:y|ies)|request(?:ed)?|"
+                    r"receive|get)\b)|how much (?:\w+ )*ask (?:\w+ )*for", re.I | re.S),
          ("amount_min", "amount_max")),
         (re.compile(r"countr", re.I), ("eligible_countries",)),
         # asking who may apply, not any question that names "an applicant"

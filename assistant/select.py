@@ -49,8 +49,9 @@ EMBED_CHARS = 400
 # A word of the question said in another language (assistant.bridge) counts this much of
 # the word itself: a neighbour in the embedder's space is not always a translation.
 ACROSS = 0.8
-# entries of a bibliography that make a passage one
-BIBLIOGRAPHY = 2
+# the share of a passage's sentences that are entries of a bibliography (two at least)
+# that makes the passage one: the titles between the entries are the works it cites
+BIBLIOGRAPHY = 0.3
 
 
 # Cosine, in each multilingual embedder's space, above which two sentences of one document
@@ -217,12 +218,12 @@ class SentenceScorer:
     def candidates(passages: list[Passage], wants: str = "fact") -> list[Candidate]:
         """Sentences that can answer: no headings (but a signature block's name line is
         kept when the question asks who), no text addressed to an AI assistant, nothing of a
-        bibliography (a passage with two entries or more is one: the titles between them are
-        the works it cites)."""
+        bibliography (``BIBLIOGRAPHY``)."""
         out: list[Candidate] = []
         for i, p in enumerate(passages):
             sentences = _recitals(split_sentences(p.text, p.title))
-            if sum(is_reference_entry(s) for s, _ in sentences) >= BIBLIOGRAPHY:
+            entries = sum(is_reference_entry(s) for s, _ in sentences)
+            if entries >= 2 and entries >= BIBLIOGRAPHY * len(sentences):
                 continue
             for j, (sent, items) in enumerate(sentences):
                 heading = not items and is_heading_like(sent) and not (

@@ -98,17 +98,24 @@ def is_leader_line(sentence: str) -> bool:
 
 
 # An entry of a bibliography ("In Proceedings of ACL 2021, pages 54-59.", "arXiv preprint
-# arXiv:2407.21783", "Microsoft Research Technical Report."): it names a source, it says
-# nothing a question about the document asks. (Capitals matter: "the proceedings of the
-# Commission" is prose.)
-_REFERENCE_ENTRY = re.compile(
-    r"\bpages?\s+\d+\s*[–-]\s*\d+\b|\bpp\.\s*\d+|\barXiv\b|\bdoi:\s*10\.|\bdoi\.org/|"
-    r"\bTechnical Report\.?$|\bProceedings of\b|\bIn Proc\.|\bvol\.\s*\d+|"
-    r"^\(?(?:19|20)\d\d[a-z]?\)?\.\s+[A-Z]")
+# arXiv:2407.21783, 2024."): it names a source, it says nothing a question about the
+# document asks. Told by an identifier only a citation carries, or by two of: where in a
+# volume (pages, volume), where published (proceedings, a conference, a journal), a year.
+# ("The criteria are set out on pages 10-12 of this Guide." is prose: one signal.)
+_CITATION_ID = re.compile(r"\barXiv\b|\bdoi:\s*10\.|\bdoi\.org/|\bISBN\b")
+_CITATION_SIGNS = (
+    re.compile(r"\bpages?\s+\d+\s*[–-]\s*\d+\b|\bpp\.\s*\d+|\bvol\.\s*\d+"),
+    # (an entry opens with its venue: "In Proceedings of", "In Pacific-Asia conference on")
+    re.compile(r"^\s*In\s+(?!(?:19|20)\d\d\b)(?:Proceedings|Proc\.|.{0,80}?\b(?:[Cc]onference|[Ww]orkshop|"
+               r"[Ss]ymposium)\b)|(?<!the )\bJournal of\b|\bTechnical Report\b"),
+    re.compile(r"\b(?:19|20)\d\d[a-z]?\b"),
+)
 
 
 def is_reference_entry(sentence: str) -> bool:
-    return bool(_REFERENCE_ENTRY.search(sentence.strip()))
+    """Whether a sentence is an entry of a bibliography (see ``_CITATION_SIGNS``)."""
+    return bool(_CITATION_ID.search(sentence)) or sum(
+        bool(sign.search(sentence)) for sign in _CITATION_SIGNS) >= 2
 
 
 # two figures or more at the end of a line: the cells of a table's row

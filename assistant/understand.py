@@ -28,8 +28,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # the length a text may have: "What is the page limit for the description?"
     ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
                           r"\bmaximum length\b", re.I)),
-    # "the length of an agreement": a time or a length of text, as "how long" asks
-    ("duration", re.compile(r"\blength of\b", re.I)),
+    # "what is the (recommended) length of an agreement?", "what does the toolkit say about
+    # the length of ...": a time or a length of text, as "how long" asks (not "who decides
+    # the length of ...", "is the length of ... fixed?")
+    ("duration", re.compile(r"^(?:what(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:\w+\s+)?|"
+                            r"what\s+does\s+.{1,80}?\s+say\s+about\s+the\s+)length of\b",
+                            re.I)),
     # "how often does the group meet?": "twice a year"; of a population, a share answers it
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bat what intervals?\b|"
                              r"\bhow many times (?:a|an|per|each)\b", re.I)),
@@ -63,10 +67,13 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
 _SIDES = [
-    # "the 2024 and 2025 projects", "the Benelux and Anholt agreements", "the 2024 and the
-    # 2025 Warsaw agreements-mining projects": one noun, two sides
-    _BOTH := re.compile(r"\b(?i:the)\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?"
-                        r"((?:19|20)\d\d|[A-Z][\w-]+)\s+((?:[\w-]+\s+){0,3}?[a-z][\w-]{2,}s)(?![\w-])"),
+    # "the 2024 and the 2025 Warsaw agreements-mining projects": two years of one thing
+    # (names or hyphenated words between the year and the noun)
+    _BOTH := re.compile(r"\b(?i:the)\s+((?:19|20)\d\d)\s+and\s+(?:the\s+)?((?:19|20)\d\d)\s+"
+                        r"((?:(?:[A-Z][\w-]*|[a-z]+-[\w-]+)\s+){0,3}[a-z][\w-]{2,}s)(?![\w-])"),
+    # "the 2024 and 2025 projects", "the Benelux and Anholt agreements": one noun, two sides
+    re.compile(r"\b(?i:the)\s+((?:19|20)\d\d|[A-Z][\w-]+)\s+and\s+(?:the\s+)?((?:19|20)\d\d|"
+               r"[A-Z][\w-]+)\s+([a-z]{3,}s)\b"),
     # "how do the rules of A differ from those of B (in ...)?"
     re.compile(r".*\b(?:do|does|did|would)\s+(.+?)\s+differ\s+from\s+(?:(?:that|those|the\s+ones?)"
                r"\s+(?:of|in|under|for)\s+)?(?:the\s+)?(.+?)(?:\s+(?:in|on|regarding|as\s+to|"
@@ -245,31 +252,26 @@ def split_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question.strip()]
 
 
-# a year and the words after it that name what it dates ("the 2024 mining report")
-_DATED = re.compile(r"\b((?:19|20)\d\d)((?:\s+[A-Za-z][\w-]*){1,4})")
+# a year and the kind of document it dates, a word or three after it ("the 2024 mining
+# report", "the 1986 Benelux cross-border agreement")
+_DOCUMENT_KIND = (r"(?:report|agreement|convention|protocol|treaty|memorandum|mou|call|"
+                  r"guide|guidelines|notice|project|study|survey|dataset|paper|article|"
+                  r"charter|declaration|plan|programme|program|strategy|edition|round)")
+_DATED = re.compile(rf"\b((?:19|20)\d\d)\s+((?:[\w()-]+\s+){{0,3}}?({_DOCUMENT_KIND})s?)\b",
+                    re.I)
 
 
 def dated_sides(question: str) -> tuple[str, str] | None:
-    """Two things of one kind, each named with its own year anywhere in the question ("...
-    in the 2024 mining report, and what did the 2025 report find?", "the 1986 Benelux
+    """Two documents of one kind, each named with its own year anywhere in the question
+    ("... in the 2024 mining report, and what did the 2025 report find?", "the 1986 Benelux
     agreement ..., and how does the 1991 Anholt Agreement differ?"): the two sides."""
-    dated = [(m.group(1), m.group(2).split()) for m in _DATED.finditer(question)]
-    for i, (year, words) in enumerate(dated):
-        for other, more in dated[i + 1:]:
-            if other == year:
-                continue
-            shared = [w for w in words if len(w) >= 4 and w.lower() not in STOPWORDS
-                      and root_word(w) in {root_word(x) for x in more}]
-            if shared:
-                noun = shared[0]
-                a = words[:words.index(noun) + 1]
-                b = more[:[root_word(x) for x in more].index(root_word(noun)) + 1]
-                return f"the {year} {' '.join(a)}", f"the {other} {' '.join(b)}"
+    dated = [(m.group(1), m.group(2), m.group(3).lower()) for m in _DATED.finditer(question)
+             if not _YEAR.search(m.group(2))]  # ("2024 and 2025 reports": one phrase)
+    for i, (year, phrase, kind) in enumerate(dated):
+        for other, more, other_kind in dated[i + 1:]:
+            if other != year and other_kind == kind:
+                return f"the {year} {phrase}", f"the {other} {more}"
     return None
-
-
-def root_word(word: str) -> str:
-    return word.lower().removesuffix("s")
 
 
 def compare_sides(question: str) -> tuple[str, str] | None:
@@ -277,9 +279,9 @@ def compare_sides(question: str) -> tuple[str, str] | None:
     for i, pattern in enumerate(_SIDES):
         if m := pattern.search(question):
             a, b = m.group(1).strip(), m.group(2).strip()
-            if i == 0:
+            if i <= 1:
                 return f"the {a} {m.group(3)}", f"the {b} {m.group(3)}"
-            if i in (1, 3) or len(a.split()) > 6:
+            if i in (2, 4) or len(a.split()) > 6:
                 # "compare the co-financing rates of A and B", "how does the share reported
                 # by A compare with B": what is compared is no side
                 a = re.split(r"\s+(?:of|for|in|under|by)\s+(?:the\s+)?", a)[-1]

@@ -61,6 +61,8 @@ def test_how_long_asks_for_a_time_or_a_length(answerer):
     assert understand("What does the toolkit say about the length of an agreement?"
                       ).wants == "duration"
     assert understand("What is the maximum length of the description?").wants == "length"
+    assert understand("Who decides the length of the exchange visits?").wants == "agent"
+    assert understand("Is the length of the agreement fixed?").wants == "yesno"
     asked = "What is the recommended length of a partnership agreement?"
     one_page = _passage("Keep it to one page. Ceremonial documents work best if they can be "
                         "posted whole.")

@@ -507,25 +507,42 @@ def test_the_grant_per_project_is_said_only_when_the_grant_is_asked_about():
     assert not asked("What is the maximum daily amount accepted for renting a conference room?")
     assert not asked("What minimum total score does a proposal need?")
     assert not asked("What flat amount does module M5 give a centre?")
+    assert asked("How much is awarded to each selected project?")
+    assert not asked("How many participants per project are allowed?")
+    assert not asked("How much time do we get to submit the final report?")
+    assert not asked("What is the maximum age of participants who can apply?")
 
 
-def test_the_fields_said_are_those_of_the_document_the_answer_comes_from():
-    """"Who wrote the Microplomacy article?": another document may rank first and lend a
-    sentence; the authors said are those of the article, whose sentence answers best."""
+def test_the_fields_said_are_those_of_the_document_the_answer_comes_from(answerer):
+    """"Who wrote the Microplomacy article?": another document may rank first; the authors
+    said are those of the article, whose sentence answers best. Another document's fields
+    never decide that the documents answer."""
     from assistant.facts import FactLine
-    from assistant.select import Candidate, Selection
 
-    def doc(doc_id: str) -> Passage:
-        return Passage(f"{doc_id}-0", doc_id, f"{doc_id}.txt", doc_id, "policy_report", 1, "",
-                       "text", 0.03)
+    def doc(doc_id: str, text: str) -> Passage:
+        return Passage(f"{doc_id}-0", doc_id, f"{doc_id}.txt", doc_id.title(), "policy_report",
+                       1, "", text, 0.03)
 
-    guide, article = doc("guide"), doc("article")
-    facts = [(FactLine("Authors: Ann Guide", 1, "x"), guide),
-             (FactLine("Authors: Jonathan Davies", 1, "y"), article)]
-    chosen = [Candidate("A guide's sentence.", [], 0, 0, "guide", score=0.5),
-              Candidate("The article's sentence.", [], 1, 0, "article", score=0.9)]
-    said = EmbeddedAnswerer.facts_of_answer(Selection(chosen, 0.9, chosen), facts)
-    assert [f.text for f, _ in said] == ["Authors: Jonathan Davies"]
+    guide = doc("guide", "Town twinning guides explain how agreements are renewed.")
+    article = doc("article", "The Microplomacy article was written for rural communities "
+                  "that trade with the world.")
+    ans = answerer.run("Who wrote the Microplomacy article for rural communities?",
+                       [guide, article], facts=[],
+                       related=[(FactLine("Authors: Jonathan Davies", 1, "y"), article)])
+    assert "Jonathan Davies" in ans.text
+    # the question's own document's fields come first when the answer draws on it
+    ans = answerer.run("Who wrote the Microplomacy article for rural communities?",
+                       [article, guide],
+                       facts=[(FactLine("Authors: Ann Article", 1, "x"), article)],
+                       related=[(FactLine("Authors: Gus Guide", 1, "y"), guide)])
+    assert "Ann Article" in ans.text and "Gus Guide" not in ans.text
+    # a deadline of another document does not make a sentence without a date an answer
+    a = _passage("The deadline for applications is announced on the portal.", n=1)
+    b = Passage("b-0", "b", "b.pdf", "Other call", "grant_call", 1, "",
+                "The other call will be published in the Official Journal.", 0.03)
+    ans = answerer.run("When is the deadline for applications?", [a, b], facts=[],
+                       related=[(FactLine("Deadline: 1 March 2027", 1, "z"), b)])
+    assert ans.declined
 
 
 def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
@@ -703,6 +720,10 @@ def test_a_document_titled_with_another_identifier_is_another_call():
     ("Can a body set up under the 1986 Benelux agreement make rules, and how does the 1991 "
      "Anholt Agreement differ?", ("the 1986 Benelux agreement", "the 1991 Anholt Agreement")),
     ("What did the 2024 report say about the 2025 budget?", None),
+    ("What did the 2024 mining report say about the 2025 mining season?", None),
+    ("How many agreements date from 1990 onwards, and how many from 2000 onwards?", None),
+    ("Did the Netherlands and Belgium sign agreements on cross-border cooperation?", None),
+    ("What did the Mayor and Council of Leeds discuss?", None),
 ])
 def test_the_sides_of_a_comparison(question, sides):
     assert understand(question).sides == sides
@@ -743,6 +764,10 @@ def test_editions_of_two_things_are_each_in_a_document_of_its_own():
     other = doc("later", "Benelux convention of 12 September 1996.", "Benelux")
     ok, _ = EmbeddedAnswerer.pinned_documents(q, [anholt, benelux, other], None)
     assert ok == {"anholt", "benelux"}
+    # ... but each must be in one: the Benelux agreement is no 1999 one
+    wrong = understand("Do the 1991 Anholt Agreement and the 1999 Benelux agreement apply?")
+    assert EmbeddedAnswerer.pinned_documents(wrong, [anholt, benelux, other], None) == (
+        set(), "Benelux 1999")
     # one edition asked: the document must be that one
     one = understand("Does the 1986 Benelux agreement apply in the Caribbean?")
     assert EmbeddedAnswerer.pinned_documents(one, [anholt, benelux, other], None)[0] == {
@@ -781,10 +806,19 @@ def test_a_bibliography_is_never_an_answer(answerer):
                        [references, intro])
     assert "298 agreements" in ans.text
     assert "Contractnli" not in ans.text and "arXiv" not in ans.text
-    # the proceedings of a commission are prose
-    assert not is_reference_entry("The chairman shall take part in the proceedings of the "
-                                  "Commission.")
-    assert is_reference_entry("Microsoft Research Technical Report.")
+    # one sign of a citation is prose
+    for prose in ("The chairman shall take part in the proceedings of the Commission.",
+                  "Proceedings of the Joint Commission shall be held in English.",
+                  "The award criteria are set out on pages 10-12 of this Guide.",
+                  "It is described in the Technical Report.", "Treaty Series, vol. 1155.",
+                  "The report was presented at the 2019 Conference on Cities in Lisbon.",
+                  "In 2019, the conference on twinning met in Rome."):
+        assert not is_reference_entry(prose), prose
+    assert is_reference_entry("In Proceedings of ACL 2021.")
+    # a passage with a sentence or two that point to pages is no bibliography
+    guide = _passage("The criteria are explained on pages 4-6 of this guide. The budget rules "
+                     "are on pages 7-9. The maximum grant per project is EUR 60,000.")
+    assert "EUR 60,000" in answerer.run("What is the maximum grant per project?", [guide]).text
 
 
 def test_a_wrapped_list_item_goes_on_in_its_lower_case_lines():
