@@ -32,7 +32,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # the length of ...": a time or a length of text, as "how long" asks (not "who decides
     # the length of ...", "is the length of ... fixed?")
     ("duration", re.compile(r"^(?:what(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:\w+\s+)?|"
-                            r"what\s+does\s+.{1,80}?\s+say\s+about\s+the\s+)length of\b",
+                            r"what\s+does\s+.{1,80}?\s+(?:say|advise|recommend|suggest)\s+about\s+the\s+)"
+                            r"length of\b",
                             re.I)),
     # "how often does the group meet?": "twice a year"; of a population, a share answers it
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bat what intervals?\b|"

@@ -545,6 +545,44 @@ def test_the_fields_said_are_those_of_the_document_the_answer_comes_from(answere
     assert ans.declined
 
 
+def test_each_part_of_a_question_has_a_sentence_of_its_own():
+    """"... and who must sign it?": when the part's best sentence is already the answer's
+    best ("the two communities must sign formal documents"), the part's next best, when
+    about as good, answers it ("signed by the top elected official")."""
+    from dataclasses import replace as copy
+
+    from assistant import select
+    from assistant.select import WEIGHTS, Candidate, SentenceScorer, choose
+
+    q = understand("What does the toolkit say about recognition, and who must sign it?")
+    assert len(q.parts) == 2
+    texts = ["The two communities must sign formal documents.",
+             "Documents are signed by the top elected official.",
+             "Programs promote peace."]
+    # whole question, first part, second part: the second part's best is the overall best
+    table = {q.text: [1.0, 0.2, 0.1], q.parts[0]: [0.9, 0.1, 0.3], q.parts[1]: [1.0, 0.85, 0.1]}
+
+    class Scorer(SentenceScorer):
+        def score(self, question, text, cands, passages):  # noqa: ANN001, ANN201
+            for c, x in zip(cands, table[text], strict=True):
+                if text == question.text:
+                    c.score = x
+            return table[text]
+
+    def chosen(part_own: float) -> list[str]:
+        select.PART_OWN = part_own
+        cands = [Candidate(t, [], 0, i, "doc") for i, t in enumerate(texts)]
+        scorer = Scorer(None, weights=copy(WEIGHTS, keep=0.99))
+        return [c.text for c in choose(scorer, q, cands, [_passage(" ".join(texts))]).chosen]
+
+    old = select.PART_OWN
+    try:
+        assert texts[1] in chosen(old)
+        assert texts[1] not in chosen(1.01)  # (without it, the part keeps the answer's best)
+    finally:
+        select.PART_OWN = old
+
+
 def test_a_sentence_that_points_back_at_its_subject_goes_on_from_the_one_before():
     from assistant.select import carries_on
 
