@@ -259,8 +259,8 @@ class EmbeddedAnswerer:
             lacking = [shown for kind, value, shown in pins
                        if not pin_holds(kind, value, full, foreign, own_years)
                        or (kind == "code" and other_call)]
-            if editions - set(lacking):
-                held |= editions - set(lacking)
+            if found := editions - set(lacking):
+                held |= found
                 lacking = [x for x in lacking if x not in editions]
             if not lacking:
                 ok.add(d)

@@ -227,15 +227,14 @@ class SentenceScorer:
         out: list[Candidate] = []
         for i, p in enumerate(passages):
             sentences = _recitals(split_sentences(p.text, p.title))
-            entries = sum(is_reference_entry(s) for s, _ in sentences)
-            if entries >= 2 and entries >= BIBLIOGRAPHY * len(sentences):
+            entries = [is_reference_entry(s) for s, _ in sentences]
+            if sum(entries) >= 2 and sum(entries) >= BIBLIOGRAPHY * len(sentences):
                 continue
             for j, (sent, items) in enumerate(sentences):
                 heading = not items and is_heading_like(sent) and not (
                     wants == "agent" and holds(sent, "agent"))
                 if (len(sent) > LONGEST_SENTENCE or (sent == p.section and not items) or heading
-                        or is_leader_line(sent) or is_reference_entry(sent)
-                        or is_instruction(sent)):
+                        or is_leader_line(sent) or entries[j] or is_instruction(sent)):
                     continue
                 out.append(Candidate(sent, items, i, j, p.doc_id))
         return out

@@ -259,8 +259,7 @@ def short_name(title: str) -> str:
 
 # Where a request's proposal ends and its further asks begin: "...; explain what X must
 # cover and what majority ...", "..., and suggesting that ...", "..., recalling when ...".
-# Where a further ask starts: "and" before one of the verbs below, or a comma before one
-# in -ing ("..., recalling the date"); not "including", which brings examples, not an ask.
+# (Its own verbs, not ``_ASKS``: ", including ..." brings examples, not an ask.)
 _ASK_SPLIT = re.compile(
     r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|stress|"
     r"set out)\w*\b)|,\s+(?=(?:recalling|explaining|saying|mentioning|suggesting|asking|"
