@@ -32,7 +32,15 @@ from assistant.select import (
 )
 from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
 from assistant.types import Answer, Citation, Passage
-from assistant.understand import _YEAR, Question, round_of, topic, understand
+from assistant.understand import (
+    _YEAR,
+    Question,
+    asking_sentences,
+    own_case,
+    round_of,
+    topic,
+    understand,
+)
 from ingest.countries import find_countries
 from ingest.language import language_name
 
@@ -159,7 +167,13 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     pins += [("code", (c,), c) for c in q.codes]
     pins += [("part", (a, b), f"{a} {b}") for a, b in q.parts_named]
     pins += [("count", (n,), f"the {n} {noun}") for n, noun in q.known_counts]
+    # (an edition told only in the officer's case before the question is of their world,
+    # not of the answer: "Our state has signed the 1980 Outline Convention. Can it ratify
+    # Protocol No. 2?")
+    asking, told = " ".join(asking_sentences(q.text)), own_case(q.text)
     for a, b in q.editions:
+        if b in told and b not in asking:
+            continue
         m = re.search(round_of(b), q.text, re.I)
         shown = f"{a} {b}" if a else (f"the {m.group(0)}" if m else b)
         pins.append(("edition", (a, b), shown))

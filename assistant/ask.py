@@ -176,8 +176,9 @@ class Assistant:
         return self._boosts(question)
 
     def _boosts(self, question: str) -> dict[str, float]:
-        return document_boosts(question, self.records(), self._title_terms,
-                               self.retriever.keyword.idf, self.today)
+        keyword = self.retriever.keyword
+        return document_boosts(question, self.records(), self._title_terms, keyword.idf,
+                               self.today, naming=keyword.naming)
 
     # -- retrieve -------------------------------------------------------------------------
 

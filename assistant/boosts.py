@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from assistant.parties import place_of
-from assistant.retrieve import terms
+from assistant.retrieve import WORD, terms
 from assistant.understand import names_in, version_asked
 from ingest.registry import DocRecord
 
@@ -29,7 +29,10 @@ VERSION_BOOST = 1.3  # "the Italian notice": documents written in Italian (1.0: 
 # cited page 0.93, 1.3: 0.95; key facts alike)
 NAME_BOOST = 1.5  # the question names the document's title ("the ED 2008 call")
 TITLE_BOOST = 1.0  # times the IDF-weighted share of the question's words in a title
-
+# A name the question uses names a document, as a title does, when one document alone
+# prints it: "the Anholt Agreement" is titled "Overeenkomst tussen ..." in Dutch ("the
+# Official Journal" is printed by two).
+NAMED_BY = 1
 
 
 def question_types(question: str) -> list[str]:
@@ -57,9 +60,11 @@ def question_years(question: str, today: date) -> list[int]:
 
 def document_boosts(question: str, records: Iterable[DocRecord],
                     title_terms: dict[str, set[str]], idf: Callable[[str], float],
-                    today: date) -> dict[str, float]:
+                    today: date,
+                    naming: Callable[[str], set[str]] | None = None) -> dict[str, float]:
     """Documents whose partner, country, type, year or title the question names rank
-    higher (a title the more of it the question names): doc id -> factor above 1."""
+    higher (a title the more of it the question names): doc id -> factor above 1.
+    ``naming``: the documents that print a word as a name, for names no title holds."""
     low = question.lower()
     types = question_types(question)
     years = set(question_years(question, today))
@@ -67,6 +72,7 @@ def document_boosts(question: str, records: Iterable[DocRecord],
     version = version_asked(question)
     q_terms = set(terms(question))
     q_weight = sum(idf(t) for t in q_terms)
+    named = named_documents(names, naming) if naming else set()
     boosts: dict[str, float] = {}
     for rec in records:
         factor = 1.0
@@ -82,8 +88,8 @@ def document_boosts(question: str, records: Iterable[DocRecord],
             factor *= YEAR_BOOST
         if version and version in rec.languages:
             factor *= VERSION_BOOST
-        if names and any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
-                         for n in names):
+        if rec.doc_id in named or (names and any(
+                re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title) for n in names)):
             factor *= NAME_BOOST
         own = title_terms.get(rec.doc_id, set())
         if q_weight and (shared := q_terms & own):
@@ -96,3 +102,14 @@ def document_boosts(question: str, records: Iterable[DocRecord],
         if factor > 1.0:
             boosts[rec.doc_id] = factor
     return boosts
+
+
+def named_documents(names: list[str], naming: Callable[[str], set[str]]) -> set[str]:
+    """The documents a question's names single out: for each name, those that print its
+    rarest word, when at most ``NAMED_BY`` do ("Anholt"; not "Agreement" or "EU")."""
+    out: set[str] = set()
+    for name in names:
+        held = [docs for word in WORD.findall(name) if len(word) > 2 and (docs := naming(word))]
+        if held and len(rarest := min(held, key=len)) <= NAMED_BY:
+            out |= rarest
+    return out

@@ -44,6 +44,8 @@ STOPWORDS = frozenset(
 )
 _BODY = re.compile(r"^(?!\s*#)\s*\S", re.M)  # a line that is not a Markdown heading
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # a word, with inner hyphens or apostrophes
+# a capitalised word, also inside a compound: "Anholt" of "Isselburg-Anholt", "ÖSTERREICH"
+_CAPITALISED = re.compile(r"(?<!\w)[^\W\d_a-zß-ÿ][^\W_]+")
 
 
 def stem(word: str) -> str:
@@ -187,6 +189,7 @@ class KeywordIndex:
         self._by_doc: dict[str, list[int]] = {}
         self._languages: set[str] = set()  # non-English languages with their own stemming
         self._words: dict[str, list[str]] = {}  # language -> its chunks' words (unstemmed)
+        self._named: dict[str, set[str]] = {}  # a capitalised word, lower-cased -> doc ids
         # (the texts it was made from, row -> that text lower-cased, spacing collapsed)
         self._flat: tuple[list[str], dict[int, str]] = ([], {})
 
@@ -244,6 +247,10 @@ class KeywordIndex:
             vocab |= {part for word in vocab if "-" in word for part in word.split("-")}
             # "WEF" is when "World Economic Forum" is: the initials of a capitalised name
             vocab |= {initials for t in texts for initials in initialisms(t)}
+            named: dict[str, set[str]] = {}
+            for t, m in zip(texts, metas, strict=True):
+                for word in set(_CAPITALISED.findall(t)):
+                    named.setdefault(word.lower(), set()).add(str(m.get("doc_id")))
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
             by_doc: dict[str, list[int]] = {}
@@ -251,9 +258,9 @@ class KeywordIndex:
                 by_doc.setdefault(d, []).append(row)
             # One assignment: handler threads read these while another one rebuilds.
             (self.ids, self.texts, self.metas, self._bm25, self._vocab, self._rows,
-             self._df, self._by_doc, self._languages, self._words, self._flat) = (
-                ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
-                words, (texts, {}))
+             self._df, self._by_doc, self._languages, self._words, self._named,
+             self._flat) = (ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
+                            words, named, (texts, {}))
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -264,6 +271,11 @@ class KeywordIndex:
         """The words (unstemmed, stop words aside) of the live chunks in ``language``, for
         the languages with their own stemming; English has none here."""
         return self._words.get(language, [])
+
+    def naming(self, word: str) -> set[str]:
+        """The documents whose live chunks print ``word`` capitalised, as a name ("Anholt",
+        "Zagórski"), as of the last `ensure`."""
+        return self._named.get(word.lower(), set())
 
     def idf(self, term: str) -> float:
         """BM25's IDF of a term over the live chunks (a word no chunk has: the rarest)."""

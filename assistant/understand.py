@@ -228,7 +228,36 @@ def asks_when(text: str) -> bool:
     return found[0] == "when" or bool(re.search(r"\b(?:and|or)\s+when\b", text, re.I))
 
 
+# where a question's sentences break: after a word's full stop, not an abbreviation's
+# ("the U.S. Advisory Commission"), or after a question or exclamation mark
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-z\d]\.)|(?<=[?!]))\s+(?=[A-Z])")
+
+
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of a question that ask ("... Can we charge the air-time to the
+    grant?"), not the officer's case told before them ("We're a broadcaster applying under
+    Lot 1."); all of them when none ends in a question mark."""
+    sentences = _SENTENCE_BREAK.split(text.strip())
+    return [s for s in sentences if s.rstrip().endswith("?")] or sentences
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|we|we're|we've|our|us)\b", re.I)
+
+
+def own_case(text: str) -> str:
+    """The officer's own case, told in sentences before the question ("Our state has
+    signed the 1980 Outline Convention."): the sentences that do not ask and speak of
+    "we", "our" or "I"."""
+    asking = asking_sentences(text)
+    return " ".join(s for s in _SENTENCE_BREAK.split(text.strip())
+                    if s not in asking and _FIRST_PERSON.search(s))
+
+
 def answer_kind(text: str) -> str:
+    """What kind of answer the question asks for, read from the sentences that ask: the
+    case told before them says what it is about, not what it wants ("Our module 1 costs are
+    contributed in kind. Could we count events held outside the office?" is a yes-no)."""
+    text = " ".join(asking_sentences(text))
     if not asks_when(text):
         text = re.sub(r"\bwhen\b", "as", text, flags=re.I)  # a conjunction asks nothing
     for kind, pattern in _WANTS:
@@ -307,6 +336,9 @@ def names_in(text: str) -> list[str]:
         # "Sister Cities International's Partnership Agreement Toolkit": two names
         for name in re.split(r"['’]s\b\s*", " ".join(words)):
             name = name.strip()
+            if name.endswith(".") and re.search(rf"{re.escape(name)}(?:\s+[A-Z]|\s*$)", text):
+                name = name[:-1]  # the sentence's full stop ("the Anholt Agreement. What"),
+                # not an abbreviation's ("Protocol No. 3")
             if name and not _YEAR.fullmatch(name) and not name.isdigit():
                 out.append(name)
     return list(dict.fromkeys(out))
@@ -444,8 +476,7 @@ def places_asked(text: str, language: str = "") -> list[str]:
     country. ``language``: the question's, when already detected."""
     if answer_kind(text) == "yesno":
         return []
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())
-    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    asking = asking_sentences(text)
     # ... nor told in a clause before it ("As a town in Kenya, which programmes fit us?")
     asking = [_OWN_CASE.sub("", s) for s in asking]
     if answer_kind(asking[-1]) == "yesno":
@@ -476,7 +507,11 @@ def points_back(text: str) -> bool:
 def topic(question: str) -> str:
     """The question in its own words as a noun phrase for a decline: "What is the population
     of Glastonbury?" -> "the population of Glastonbury"; "Who signed X?" -> "who signed X"."""
-    q = question.strip().rstrip("?.! ")
+    q = question.strip()
+    if len(asking_sentences(q)) < len(_SENTENCE_BREAK.split(q)):
+        # the officer's case told first: the question, quoted whole, reads right
+        return f"an answer to “{q[0].upper() + q[1:]}”"
+    q = q.rstrip("?.! ")
     # a follow-up's "And when ...?" (not "So-called", nor a bare "And?")
     q = re.sub(r"(?i)^(?:and|but|so|then)(?:\s*,\s*|\s+)(?=\S)", "", q)
     m = re.match(r"(?i)^(?:what|which)\s+(?:is|are|was|were)\s+(.+)$", q)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer import hard_pins
 from assistant.sentences import holds
 from assistant.types import Passage
-from assistant.understand import understand
+from assistant.understand import asking_sentences, names_in, own_case, topic, understand
 from tests.assistant.test_answer_parts import _passage
 
 
@@ -250,3 +251,51 @@ def test_a_question_that_names_a_way_to_reach_someone_wants_that_one(answerer):
     ans = answerer.run("What e-mail address should we write to with questions about the call?",
                        [_passage(text)])
     assert not ans.declined and "CALLS@example.eu" in ans.text
+
+
+@pytest.mark.parametrize(("question", "wants"), [
+    # the officer's case told first says what it is about, not what it wants
+    ("We're a broadcaster applying under PRINCE 2010 Lot 1. Can we charge the cost of the "
+     "air-time for our programme to the grant?", "yesno"),
+    ("Our Module 1 costs are almost all contributed in kind. Could we count events held "
+     "outside the office?", "yesno"),
+    # an abbreviation's full stop ends no sentence
+    ("In which year did Congress create the U.S. Advisory Commission on Public Diplomacy?",
+     "date"),
+    # with no question mark, the whole text asks
+    ("Tell me the co-financing rate of the call", "quantity"),
+])
+def test_the_sentences_that_ask_say_what_is_wanted(question: str, wants: str) -> None:
+    assert understand(question).wants == wants
+
+
+def test_the_officer_s_case_is_told_in_the_first_person() -> None:
+    q = ("Our state has signed the 1980 Outline Convention. The 1998 Protocol is new. "
+         "Can it ratify Protocol No. 2 now?")
+    assert asking_sentences(q) == ["Can it ratify Protocol No. 2 now?"]
+    assert own_case(q) == "Our state has signed the 1980 Outline Convention."
+
+
+def test_a_name_ends_before_the_sentence_s_full_stop_not_an_abbreviation_s() -> None:
+    assert "Anholt Agreement" in names_in("We act under the Anholt Agreement. What must "
+                                          "it cover?")
+    assert "Protocol No." in names_in("How is it wound up under Protocol No. 3?")
+
+
+def test_an_edition_told_in_the_officer_s_case_is_no_pin() -> None:
+    told = understand("Our state has signed but not yet ratified the 1980 Outline "
+                      "Convention. Can it ratify Protocol No. 2 now?")
+    assert told.editions and not [p for p in hard_pins(told) if p[0] == "edition"]
+    # ... but one the question asks about, or that a sentence not of the case names, is
+    asked = understand("Can a state ratify Protocol No. 2 without the 1980 Outline "
+                       "Convention?")
+    assert [p for p in hard_pins(asked) if p[0] == "edition"]
+    subject = understand("The two Europe Direct 2008 Q&A documents differ on in-kind "
+                         "contributions. What does each say?")
+    assert [p for p in hard_pins(subject) if p[0] == "edition"]
+
+
+def test_a_decline_after_the_officer_s_case_quotes_the_whole_question() -> None:
+    q = "We act under the Anholt Agreement. What must the arrangement cover?"
+    assert topic(q) == f"an answer to “{q}”"
+    assert topic("What is the population of Glastonbury?") == "the population of Glastonbury"

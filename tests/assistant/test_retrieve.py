@@ -101,6 +101,18 @@ def test_an_english_question_finds_the_english_half_of_a_bilingual_text(
     assert found[0].language == "en" and "come into force" in found[0].text
 
 
+def _library_of(texts: dict[str, str], settings, tmp_path: Path  # noqa: ANN001
+                ) -> tuple[Assistant, dict[str, str]]:
+    """An assistant over a library of ``texts`` (file name -> text), and each file's id."""
+    paths = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    Library(settings).ingest(paths)
+    assistant = Assistant(Library(settings), today=date(2026, 11, 22))
+    return assistant, {r.source: r.doc_id for r in assistant.records()}
+
+
 def test_a_title_that_names_no_more_than_the_question_ranks_first(
         embedded_settings, tmp_path: Path) -> None:
     """Of two titles with every word of the name a question uses, the one with fewer
@@ -121,14 +133,7 @@ def test_a_title_that_names_no_more_than_the_question_ranks_first(
                                "Twinning", "Strasbourg", "5th day of May 1998",
                                "Towns that are not neighbours may be twinned."),
     }
-    paths = []
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        paths.append(tmp_path / name)
-    library = Library(embedded_settings)
-    library.ingest(paths)
-    assistant = Assistant(library, today=date(2026, 11, 22))
-    by_source = {r.source: r.doc_id for r in assistant.records()}
+    assistant, by_source = _library_of(texts, embedded_settings, tmp_path)
     boosts = assistant._boosts("When was the European Outline Agreement on Town Twinning "
                                "concluded?")
     assert boosts[by_source["outline.md"]] > boosts[by_source["protocol.md"]]
@@ -234,3 +239,29 @@ def test_a_comparison_of_two_editions_takes_each_side_from_its_own_document(
     from assistant.retrieve import terms_and_parts
     assert {"anholt", "isselburg-anholt"} <= terms_and_parts("Done at Isselburg-Anholt")
     assert "anholt" in terms_and_parts("mou_anholt-agreement-1991.md")
+
+
+def test_a_name_one_document_alone_prints_names_it_whatever_its_title(
+        embedded_settings, tmp_path: Path) -> None:
+    """"The Anholt Agreement" is titled "Overeenkomst tussen ..." in Dutch; only its last
+    line, "Gedaan te Isselburg-Anholt", names the place. A name two documents print ("the
+    Official Journal") singles out neither."""
+    texts = {
+        "anholt.md": "# Overeenkomst tussen het Koninkrijk der Nederlanden en de "
+                     "Bondsrepubliek Duitsland inzake grensoverschrijdende samenwerking\n\n"
+                     "De gemeenten kunnen een gemeenschappelijke regeling treffen. De "
+                     "regeling bevat bepalingen over de taal van de notulen. Zie het "
+                     "Official Journal.\n\nGedaan te Isselburg-Anholt, op 23 mei 1991.\n",
+        "vila.md": "# Sister City Agreement between Alder and Vila\n\nThe two towns shall "
+                   "cooperate in culture and trade. Published in the Official Journal.\n",
+        "fund.md": "# Green Towns Fund call for proposals\n\nGrants of EUR 20,000 support "
+                   "joint climate projects of partner towns.\n",
+    }
+    assistant, by_source = _library_of(texts, embedded_settings, tmp_path)
+    assistant.retriever.keyword.ensure(assistant.retriever.live_ids())
+    assert assistant.retriever.keyword.naming("Anholt") == {by_source["anholt.md"]}
+    boosts = assistant._boosts("We're drafting the founding arrangement for a joint body "
+                               "under the Anholt Agreement. What must it cover?")
+    assert boosts.get(by_source["anholt.md"], 1.0) > boosts.get(by_source["vila.md"], 1.0)
+    journal = assistant._boosts("Where was the rule published in the Official Journal?")
+    assert journal.get(by_source["anholt.md"], 1.0) == journal.get(by_source["vila.md"], 1.0)
