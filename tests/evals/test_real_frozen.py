@@ -77,6 +77,16 @@ def test_frozen_g_answers_are_unchanged_since_they_were_written():
     assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
 
 
+# The sha256 of evals/real_frozen_qa_h.jsonl as committed (2026-12-07), before it was ever run.
+FROZEN_H_SHA256 = "6794a5c4b0853bd5a459071e00f5ce1d1f948481e0e5c02885277055cc4d3502"
+
+
+def test_frozen_h_answers_are_unchanged_since_they_were_written():
+    assert hashlib.sha256(real.FROZEN_H.read_bytes()).hexdigest() == FROZEN_H_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_H.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
@@ -124,3 +134,15 @@ def test_frozen_h_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real_tasks.FROZEN_RADAR_H.read_bytes()).hexdigest() == RADAR_H_SHA256
     rows = real_tasks.task_sets(["frozen-h"])["frozen-h"]
     assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 7
+
+
+# The sha256 of evals/real_radar_frozen_i.jsonl as committed (2026-12-07), before it was ever run.
+RADAR_I_SHA256 = "49d9e7079d562c618655abfa93825c89277e3e612f82970b295765752267f352"
+
+
+def test_frozen_i_is_unchanged_since_it_was_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_I.read_bytes()).hexdigest() == RADAR_I_SHA256
+    rows = real_tasks.task_sets(["frozen-i"])["frozen-i"]
+    assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 9
