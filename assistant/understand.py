@@ -411,6 +411,7 @@ def version_asked(text: str) -> str:
     return language_code(m.group(1)) if m else ""
 
 
+_NUMBER_OF = re.compile(r"\bnumber of\s+(?:the\s+)?(.+)", re.I)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?:[\d,.]+\s+)?(.+?)\s+(?:are|is|were|"
                        r"was|do|does|did|will|would|can|could|have|has|had|may|must|"
                        r"should|in|under|for|from|with|per|at)\b", re.I)
@@ -422,8 +423,20 @@ def counted(text: str) -> str:
     selected?" -> "centres")."""
     m = _HOW_MANY.search(text)
     if not m:
-        return ""
+        # "what is the minimum number of volunteers a project must involve?": the run of
+        # words right after "number of"
+        m = _NUMBER_OF.search(text)
+        if not m:
+            return ""
+        run = re.match(r"(?:[^\W\d_][\w'-]*\s*)+", m.group(1))
+        words = run.group(0).split() if run else []
+        words = words[:next((i for i, w in enumerate(words) if w.lower() in STOPWORDS),
+                            len(words))]
+        return words[-1] if words else ""
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
+    # ("the agreements analysed in the report": the noun, not the participle after it)
+    while len(words) > 1 and words[-1].lower().endswith("ed"):
+        words.pop()
     return words[-1] if words else ""
 
 

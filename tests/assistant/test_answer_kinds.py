@@ -299,3 +299,26 @@ def test_a_decline_after_the_officer_s_case_quotes_the_whole_question() -> None:
     q = "We act under the Anholt Agreement. What must the arrangement cover?"
     assert topic(q) == f"an answer to “{q}”"
     assert topic("What is the population of Glastonbury?") == "the population of Glastonbury"
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("What is the minimum number of volunteers a flagship project must involve?",
+     "volunteers"),
+    ("What is the number of partner organisations that must sign?", "organisations"),
+    ("How many of the agreements analysed in the 2024 report came from California?",
+     "agreements"),
+    ("How many Europe Direct information centres were selected?", "centres"),
+])
+def test_what_a_count_counts_is_the_noun_asked_about(question: str, noun: str) -> None:
+    assert understand(question).counted == noun
+
+
+def test_a_number_of_other_things_does_not_answer_a_count(answerer):
+    q = "What is the minimum number of volunteers a flagship project must involve?"
+    ans = answerer.run(q, [_passage("In order to be eligible, the project must involve a "
+                                    "partnership of at least four partners established in "
+                                    "the Member States.")])
+    assert ans.declined
+    ans = answerer.run(q, [_passage("Each flagship project must involve at least 50 "
+                                    "volunteers from two Member States.")])
+    assert not ans.declined and "50 volunteers" in ans.text
