@@ -287,20 +287,25 @@ def split_parts(question: str) -> list[str]:
 _DOCUMENT_KIND = (r"(?:report|agreement|convention|protocol|treaty|memorandum|mou|call|"
                   r"guide|guidelines|notice|project|study|survey|dataset|paper|article|"
                   r"charter|declaration|plan|programme|program|strategy|edition|round)")
-_DATED = re.compile(rf"\b((?:19|20)\d\d)\s+((?:[\w()-]+\s+){{0,3}}?({_DOCUMENT_KIND})s?)\b",
-                    re.I)
+# (with the name written before the year: "the PRINCE 2010 - EU27 call")
+_DATED = re.compile(rf"(?:\b((?-i:[A-Z][\w-]+))\s+)?\b((?:19|20)\d\d)\s+"
+                    rf"((?:[\w()-]+\s+){{0,3}}?({_DOCUMENT_KIND})s?)\b", re.I)
 
 
 def dated_sides(question: str) -> tuple[str, str] | None:
     """Two documents of one kind, each named with its own year anywhere in the question
     ("... in the 2024 mining report, and what did the 2025 report find?", "the 1986 Benelux
     agreement ..., and how does the 1991 Anholt Agreement differ?"): the two sides."""
-    dated = [(m.group(1), m.group(2), m.group(3).lower()) for m in _DATED.finditer(question)
-             if not _YEAR.search(m.group(2))]  # ("2024 and 2025 reports": one phrase)
+    dated = [(m.group(2), f"{m.group(2)} {m.group(3)}" if not name else
+              f"{name} {m.group(2)} {m.group(3)}", m.group(4).lower())
+             for m in _DATED.finditer(question)
+             if not _YEAR.search(m.group(3))  # ("2024 and 2025 reports": one phrase)
+             for name in [m.group(1) if m.group(1) and m.group(1).lower() not in _NOT_NAMES
+                          | _REQUEST_VERBS else ""]]
     for i, (year, phrase, kind) in enumerate(dated):
         for other, more, other_kind in dated[i + 1:]:
             if other != year and other_kind == kind:
-                return f"the {year} {phrase}", f"the {other} {more}"
+                return f"the {phrase}", f"the {more}"
     return None
 
 

@@ -757,6 +757,10 @@ def test_a_document_titled_with_another_identifier_is_another_call():
      "report find?", ("the 2024 mining report", "the 2025 report")),
     ("Can a body set up under the 1986 Benelux agreement make rules, and how does the 1991 "
      "Anholt Agreement differ?", ("the 1986 Benelux agreement", "the 1991 Anholt Agreement")),
+    # ... with the name written before its year
+    ("Is Italian allowed under the PRINCE 2010 - EU27 call and under the 2012 CAP "
+     "information actions call?", ("the PRINCE 2010 - EU27 call",
+                                   "the 2012 CAP information actions call")),
     ("What did the 2024 report say about the 2025 budget?", None),
     ("What did the 2024 mining report say about the 2025 mining season?", None),
     ("How many agreements date from 1990 onwards, and how many from 2000 onwards?", None),
