@@ -161,6 +161,19 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
     return code in flat.replace(" ", "")
 
 
+def names_another_part(text: str, parts: list[tuple[str, str]]) -> bool:
+    """Whether ``text`` names a part of the kind asked about but never the one asked
+    ("Lot 1 ..." when the question asks about Lot 2; "Lots 1 and 2 ..." names both)."""
+    for label, value in parts:
+        said = [m.group(1).lower() for m in re.finditer(
+            rf"\b{re.escape(label)}s?\s*(?:no\.?\s*)?(\d{{1,3}}|[A-Z]|[IVX]{{1,4}})\b(?![-/.]\w)",
+            text, re.I)]
+        if said and value.lower() not in said and not re.search(
+                rf"\b{re.escape(label)}s\b[^.;]*\b{re.escape(value)}\b", text, re.I):
+            return True
+    return False
+
+
 def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     """(kind, value, as written) for what a supporting document must contain."""
     pins: list[tuple[str, tuple[str, ...], str]] = []
@@ -446,7 +459,11 @@ class EmbeddedAnswerer:
             self.scorer.score(q, q.text, cands, passages)
             closest = max(cands, key=lambda c: c.score, default=None)
             return self.decline(q, passages, closest, missing)
-        selection = choose(self.scorer, q, [c for c in cands if c.doc_id in allowed], passages)
+        pool = [c for c in cands if c.doc_id in allowed]
+        # a sentence of another part than the one asked about ("LOT 1 Selection and award
+        # criteria" for Lot 2) answers for that part, when a sentence of any other will do
+        pool = [c for c in pool if not names_another_part(c.body, q.parts_named)] or pool
+        selection = choose(self.scorer, q, pool, passages)
         chosen_docs = {c.doc_id for c in selection.chosen}
         stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
         facts = self.facts_of_answer(selection, facts or [], related or [])

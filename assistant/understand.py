@@ -24,7 +24,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:[\w'’-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
                            r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
                            r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
-    ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|"
+                            r"\bhow much time\b", re.I)),
     # the length a text may have: "What is the page limit for the description?"
     ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
                           r"\bmaximum length\b", re.I)),

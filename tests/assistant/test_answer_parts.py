@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import EmbeddedAnswerer
+from assistant.answer import EmbeddedAnswerer, names_another_part
 from assistant.select import load_synonyms, root
 from assistant.sentences import (
     holds,
@@ -1102,3 +1102,22 @@ def test_a_numbered_clause_left_open_carries_the_items_that_follow():
                            "region, as agreed.") == [(
         "We support projects led by the community -based groups in the region, as agreed.",
         [])]
+
+
+def test_a_sentence_of_another_part_than_the_one_asked_about_gives_way(answerer):
+    """"LOT 1 Selection and award criteria" answers for Lot 1; a Lot 2 question takes the
+    Lot 2 table's sentence, and a sentence naming both lots stays in the running."""
+    assert names_another_part("LOT 1 Selection and award criteria", [("Lot", "2")])
+    assert not names_another_part("Lots 1 and 2 share one deadline", [("Lot", "2")])
+    assert not names_another_part("Lot 2: total threshold 65", [("Lot", "2")])
+    q = "For Lot 2, what total score must an application reach?"
+    ans = answerer.run(q, [
+        _passage("LOT 1 Selection and award criteria: an application must reach a total "
+                 "score of 70 points.", n=0),
+        _passage("LOT 2 Selection and award criteria: an application must reach a total "
+                 "score of 65 points.", n=1)])
+    assert "65" in ans.text and "70" not in ans.text
+
+
+def test_how_much_time_asks_for_a_time() -> None:
+    assert understand("How much time was planned for that task?").wants == "duration"
