@@ -26,7 +26,8 @@ from ingest.dates import (
     measure_pattern,
 )
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●]|\(?[a-z0-9]{1,2}[.)])\s+")
+# (EU texts mark items with dashes and minus signs: "– broadcasting costs, ...", "− debt")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●–—−◦‣]|\(?[a-z0-9]{1,2}[.)])\s+")
 # a list's number ("3." of "3. in het Land ...", "3.in het Land ..."), to tell a clause's
 # own items (numbered afresh) from the next clause
 _ITEM_NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)]")

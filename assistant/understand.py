@@ -357,13 +357,19 @@ def _enumeration(code: str) -> bool:
         {re.sub(r"\d", "", x) for x in parts}) == 1
 
 
+# the number of a legal act the question cites ("Regulation 1082/2006", "Decision No
+# 1098/2008/EC" is a code already): the document must print it
+_ACT = re.compile(r"\b(?:regulation|directive|decision)s?\s+(?:\([A-Z]+\)\s+)?(?:No\.?\s*)?"
+                  r"(\d{1,4}/(?:19|20)\d\d)\b(?![/-]\w)", re.I)
+
+
 MAX_QUESTION = 1000  # characters: a question, not a pasted document
 
 
 def understand(text: str) -> Question:
     q = re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
     # "M7/M8/M9" lists three modules, it is no identifier a document must hold as written
-    codes = [c for c in CODE.findall(q) if not _enumeration(c)]
+    codes = [c for c in CODE.findall(q) if not _enumeration(c)] + _ACT.findall(q)
     parts_named = [(a, b) for a, b in _PART.findall(q)
                    if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
     years = list(dict.fromkeys(_YEAR.findall(q)))
@@ -434,11 +440,13 @@ def counted(text: str) -> str:
         m = _NUMBER_OF.search(text)
         if not m:
             return ""
-        run = re.match(r"(?:[^\W\d_][\w'-]*\s*)+", m.group(1))
+        # (of things in the plural: "the reference number of the Wrenfield round" is an
+        # identifier, not a count)
+        run = re.match(r"(?:[a-zß-ÿ][\w'-]*\s*)+", m.group(1))
         words = run.group(0).split() if run else []
         words = words[:next((i for i, w in enumerate(words) if w.lower() in STOPWORDS),
                             len(words))]
-        return words[-1] if words else ""
+        return words[-1] if words and words[-1].endswith("s") else ""
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
     # ("the agreements analysed in the report": the noun, not the participle after it)
     while len(words) > 1 and words[-1].lower().endswith("ed"):

@@ -1121,3 +1121,23 @@ def test_a_sentence_of_another_part_than_the_one_asked_about_gives_way(answerer)
 
 def test_how_much_time_asks_for_a_time() -> None:
     assert understand("How much time was planned for that task?").wants == "duration"
+
+
+def test_dash_and_minus_sign_marks_are_list_items():
+    """EU guides mark items with en dashes and minus signs: each item is a sentence of its
+    own, not one run-on line of every item (where "air-time" drowned in travel costs)."""
+    text = ("The following costs are eligible:\n– travel costs, provided they do not exceed "
+            "the scales;\n– broadcasting costs, with the exception of costs pertaining to "
+            "air-time;\n− the purchase cost of equipment.")
+    [(intro, items)] = split_sentences(text)
+    assert intro.endswith(":") and items == [
+        "travel costs, provided they do not exceed the scales",
+        "broadcasting costs, with the exception of costs pertaining to air-time",
+        "the purchase cost of equipment"]
+
+
+def test_a_legal_act_s_number_is_a_code_the_document_must_print():
+    q = understand("Under EU Regulation 1082/2006, members from how many Member States are "
+                   "needed to set up a grouping?")
+    assert q.codes == ["1082/2006"]
+    assert understand("What happened in 2006/2007?").codes == []
