@@ -37,14 +37,20 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
     "grant_call": [
         (re.compile(r"deadline|\bdue\b|clos(?:e|es|ing)|submit|by when|apply by", re.I),
          ("deadline",)),
-        (re.compile(r"co-?financ|rate|share of (?:the )?costs|percent|%|cover", re.I),
+        # (a rate or a share of the costs, not any "rate" or "cover": "which exchange rate",
+        # "what must the arrangement cover")
+        (re.compile(r"co-?financ|(?:funding|grant|aid|support|intervention|eu|commission)\s+"
+                    r"rates?|\brates? of (?:co-?financ|funding|the grant|support)|share of "
+                    r"(?:the )?(?:eligible )?costs|percent|%|cover(?:s|ed)?\s+(?:\w+\s+){0,3}?"
+                    r"(?:costs?|expenses|budget)", re.I),
          ("cofinancing_rate",)),
         (re.compile(r"who funds|funder|funding body|who runs|who is behind|\bbehind\b|"
                     r"\bissues?\b|issued by", re.I), ("funder",)),
         (re.compile(r"partnership|consortium|how many (?:partners|municipalities)|"
                     r"minimum number", re.I), ("partnership_min",)),
         (re.compile(r"total budget|budget of the call|call budget|how much (?:money|funding) "
-                    r"(?:is|was) available|overall", re.I), ("call_budget",)),
+                    r"(?:is|was) available|overall (?:budget|funding|envelope|amount)", re.I),
+         ("call_budget",)),
         # a sum asked of the grant itself: "what maximum daily amount for renting a room",
         # "what minimum total score" ask about something else
         (re.compile(r"^(?=.*\b(?:how much(?!\s+time)|amounts?|grant size|how big|largest|"

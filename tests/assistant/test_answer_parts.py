@@ -1141,3 +1141,20 @@ def test_a_legal_act_s_number_is_a_code_the_document_must_print():
                    "needed to set up a grouping?")
     assert q.codes == ["1082/2006"]
     assert understand("What happened in 2006/2007?").codes == []
+
+
+@pytest.mark.parametrize(("question", "fields"), [
+    ("What co-financing rate applies?", {"cofinancing_rate"}),
+    ("What share of the eligible costs does the grant cover?", {"cofinancing_rate"}),
+    ("What is the total budget of the call?", {"call_budget"}),
+    # "rate", "cover" and "overall" ask about something else here
+    ("Which exchange rate must the partner use to convert its costs?", set()),
+    ("We are drafting the founding arrangement. What must it cover?", set()),
+    ("What overall score do we need?", set()),
+])
+def test_a_call_s_fields_are_said_only_for_what_they_answer(question, fields):
+    from assistant.facts import RULES
+
+    said = {name for pattern, names in RULES["grant_call"] if pattern.search(question)
+            for name in names}
+    assert said & {"cofinancing_rate", "call_budget"} == fields
