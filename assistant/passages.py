@@ -17,10 +17,12 @@ from assistant.sentences import (
     LAST_SENTENCE_START,
     SENTENCE_END,
     ends_in_list,
+    is_list_item,
     leading_items,
     past_overlap,
     rest_of_sentence,
     split_trailing_note,
+    trailing_list,
 )
 from assistant.types import Passage
 from ingest.registry import DocRecord
@@ -57,6 +59,18 @@ def completed(p: Passage, chunk: Neighbour) -> Passage:
                 turn = len(body) + 1 + (len(rest[0]) if rest else 0)
                 turn_page = following.page
     head = text.lstrip()
+    first_line = head.split("\n", 1)[0]
+    if index > 0 and turn < 0 and is_list_item(first_line):
+        # a chunk that opens in mid-list ("3.in het Land Noordrijn-Westfalen ..."): the
+        # list's start and the line that introduces it end the chunk before
+        preceding = chunk(p.doc_id, index - 1)
+        start = trailing_list(preceding.text) if preceding is not None else ""
+        if start and first_line.strip() not in start:
+            if preceding is not None and preceding.page != p.page:
+                turn, turn_page = len(start) + 1, p.page
+                p = replace(p, page=preceding.page)
+            text = start + "\n" + head
+            head = text
     if index > 0 and head[:1].islower():
         preceding = chunk(p.doc_id, index - 1)
         if preceding is not None and (m := LAST_SENTENCE_START.search(preceding.text)):

@@ -328,16 +328,22 @@ class SentenceScorer:
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
         views = list(dict.fromkeys([text, strip_names(text, question.names)]))
-        # a list is introduced by a sentence that matches the question; its items answer it
-        texts = [(c.text if c.items and len(c.text.split()) >= 4 else c.body)[:EMBED_CHARS]
-                 for c in (cands[i] for i in top)]
+        # a list is introduced by a sentence that matches the question, or holds the item
+        # that does ("the Land Noordrijn-Westfalen: Gemeinden, Kreise, ..."): the better of
+        # the two
+        texts = [c.body[:EMBED_CHARS] for c in (cands[i] for i in top)]
+        intros = [(k, cands[i].text[:EMBED_CHARS]) for k, i in enumerate(top)
+                  if cands[i].items and len(cands[i].text.split()) >= 4]
         # the English model when the question and the passages it weighs are English
         langs = [passages[cands[i].passage].language for i in top]
         english = question.language in ("en", "") and all(x in ("en", "") for x in langs)
         qv = self.vectors(views, query=True, english=english)
-        pv = self.vectors(texts, english=english)
-        dense = dict(zip(top, (pv @ qv.T).max(axis=1),
-                         strict=True))
+        pv = self.vectors(texts + [t for _, t in intros], english=english)
+        sims = (pv @ qv.T).max(axis=1)
+        best = sims[:len(top)].copy()
+        for n, (k, _) in enumerate(intros):
+            best[k] = max(best[k], sims[len(top) + n])
+        dense = dict(zip(top, best, strict=True))
         floor = min(dense.values(), default=0.0)
         scores = []
         for i, c in enumerate(cands):

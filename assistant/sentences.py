@@ -445,6 +445,25 @@ def ends_in_list(text: str) -> bool:
     return bool(lines) and bool(_LIST_ITEM.match(lines[-1]))
 
 
+def is_list_item(line: str) -> bool:
+    """Whether a line is an item of a list, its mark with or without a space after it."""
+    return bool(_LIST_ITEM.match(line) or TIGHT_ITEM.match(line))
+
+
+def trailing_list(text: str, limit: int = 12) -> str:
+    """The list a chunk ends in, with the line that introduces it ("1. Deze Overeenkomst
+    is van toepassing" | "1.in het Koninkrijk ... gemeenten," | "2.in het Land ..."): the
+    start of a list the next chunk goes on with; "" when the chunk ends in prose."""
+    lines = text.rstrip().split("\n")
+    j, items = len(lines) - 1, 0
+    while j >= 0 and (not lines[j].strip() or is_list_item(lines[j])):
+        items += bool(lines[j].strip())
+        j -= 1
+    if not items or items > limit or j < 0:
+        return ""
+    return "\n".join(lines[j:]).strip()
+
+
 def split_trailing_note(text: str) -> tuple[str, str]:
     """A page's footnote (up to four lines) after its last, unfinished sentence, taken off
     the passage: ("... 2% to 10% of the value of", "\\n1 Official Journal L 248 ...").

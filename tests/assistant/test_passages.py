@@ -45,3 +45,18 @@ def test_a_cut_list_is_finished_without_repeating_what_two_chunks_share():
     # a finished passage whose neighbour starts a new sentence is left as it is
     whole = _chunks("It is signed in two originals.", "Both texts are authentic.")
     assert completed(whole[0], _neighbour(whole)) is whole[0]
+
+
+def test_a_chunk_that_opens_in_mid_list_gets_the_list_s_start_and_its_page():
+    chunks = _chunks("Artikel 1\n\n1. Deze Overeenkomst is van toepassing\n\n1.in het Koninkrijk "
+                     "der Nederlanden op provincies en gemeenten,\n\n2.in het Land Nedersaksen "
+                     "op Gemeinden en Landkreise,",
+                     "3.in het Land Noordrijn-Westfalen op Gemeinden en Kreise.\n\nArtikel 2",
+                     pages=(1, 2))
+    done = completed(chunks[1], _neighbour(chunks))
+    assert done.text.index("Deze Overeenkomst is van toepassing") < done.text.index("3.in")
+    assert "provincies en gemeenten" in done.text and "Noordrijn-Westfalen" in done.text
+    assert done.page_of("provincies") == 1 and done.page_of("Noordrijn-Westfalen") == 2
+    # a chunk that opens in prose, or after one that ends in prose, is left as it is
+    prose = _chunks("The call funds exchanges.", "- Joint festivals.")
+    assert completed(prose[1], _neighbour(prose)).text == "- Joint festivals."
