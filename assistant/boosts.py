@@ -78,7 +78,10 @@ def document_boosts(question: str, records: Iterable[DocRecord],
         factor = 1.0
         # the partner's own name as a whole: "Minato-Hoshikawa City" is not Hoshikawa
         places = [place for p in rec.partners if (place := place_of(p).lower())]
-        if any(re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", low) for place in places):
+        # (a plain substring test first: a pattern per partner of a thousand documents
+        # would be compiled again on every question, past the regex cache)
+        if any(place in low and re.search(rf"(?<![\w-]){re.escape(place)}(?![\w-])", low)
+               for place in places):
             factor *= PARTNER_BOOST
         if any(c.lower() in low for c in rec.countries):
             factor *= COUNTRY_BOOST
@@ -89,7 +92,8 @@ def document_boosts(question: str, records: Iterable[DocRecord],
         if version and version in rec.languages:
             factor *= VERSION_BOOST
         if rec.doc_id in named or (names and any(
-                re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title) for n in names)):
+                n in rec.title and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", rec.title)
+                for n in names)):
             factor *= NAME_BOOST
         own = title_terms.get(rec.doc_id, set())
         if q_weight and (shared := q_terms & own):
