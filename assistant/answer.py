@@ -35,9 +35,8 @@ from assistant.types import Answer, Citation, Passage
 from assistant.understand import (
     _YEAR,
     Question,
-    asking_sentences,
-    own_case,
     round_of,
+    told_only,
     topic,
     understand,
 )
@@ -161,16 +160,33 @@ def pin_holds(pin_kind: str, pin: tuple[str, ...], flat: str, foreign: bool = Fa
     return code in flat.replace(" ", "")
 
 
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
+          "X": 10}
+
+
+def _part_number(value: str) -> str:
+    """A part's number as digits ("II" -> "2"), a letter as it is ("B")."""
+    return str(_ROMAN.get(value, value)).lower()
+
+
 def names_another_part(text: str, parts: list[tuple[str, str]]) -> bool:
     """Whether ``text`` names a part of the kind asked about but never the one asked
-    ("Lot 1 ..." when the question asks about Lot 2; "Lots 1 and 2 ..." names both)."""
+    ("Lot 1 ..." when the question asks about Lot 2); "Lots 1 and 2", "Lots 1-3" and "the
+    two lots" name it too (a plural label with no number names every part)."""
     for label, value in parts:
-        said = [m.group(1).lower() for m in re.finditer(
-            rf"\b{re.escape(label)}s?\s*(?:no\.?\s*)?(\d{{1,3}}|[A-Z]|[IVX]{{1,4}})\b(?![-/.]\w)",
-            text, re.I)]
-        if said and value.lower() not in said and not re.search(
-                rf"\b{re.escape(label)}s\b[^.;]*\b{re.escape(value)}\b", text, re.I):
-            return True
+        asked = _part_number(value)
+        said = [_part_number(m.group(1)) for m in re.finditer(
+            rf"\b(?i:{re.escape(label)})(?:\s+(?i:no\.?))?\s+(\d{{1,3}}|[A-Z]|[IVX]{{1,4}})\b"
+            rf"(?![-/.]\w)", text)]
+        if not said or asked in said:
+            continue
+        # a plural label with its numbers: "Lots 1 and 2", "Lots 1-3", "Lots 1 to 3"
+        ranges = re.finditer(rf"\b(?i:{re.escape(label)}s)\s+(\d{{1,3}})\s*(?:-|–|to|and)\s*"
+                             rf"(\d{{1,3}})\b", text)
+        if any(asked.isdigit() and int(a) <= int(asked) <= int(b)
+               for a, b in (m.groups() for m in ranges)):
+            continue
+        return True
     return False
 
 
@@ -183,9 +199,9 @@ def hard_pins(q: Question) -> list[tuple[str, tuple[str, ...], str]]:
     # (an edition told only in the officer's case before the question is of their world,
     # not of the answer: "Our state has signed the 1980 Outline Convention. Can it ratify
     # Protocol No. 2?")
-    asking, told = " ".join(asking_sentences(q.text)), own_case(q.text)
+    told = told_only(q.text)
     for a, b in q.editions:
-        if b in told and b not in asking:
+        if b in told:
             continue
         m = re.search(round_of(b), q.text, re.I)
         shown = f"{a} {b}" if a else (f"the {m.group(0)}" if m else b)

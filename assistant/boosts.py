@@ -113,7 +113,9 @@ def named_documents(names: list[str], naming: Callable[[str], set[str]]) -> set[
     rarest word, when at most ``NAMED_BY`` do ("Anholt"; not "Agreement" or "EU")."""
     out: set[str] = set()
     for name in names:
-        held = [docs for word in WORD.findall(name) if len(word) > 2 and (docs := naming(word))]
-        if held and len(rarest := min(held, key=len)) <= NAMED_BY:
+        held = [naming(word) for word in WORD.findall(name) if len(word) > 2]
+        # (a name with a word no document prints is no name of the library: "the Wrenfield
+        # Trust" does not single out the one agreement that says "Trust")
+        if held and all(held) and len(rarest := min(held, key=len)) <= NAMED_BY:
             out |= rarest
     return out

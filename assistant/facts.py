@@ -39,17 +39,20 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
          ("deadline",)),
         # (a rate or a share of the costs, not any "rate" or "cover": "which exchange rate",
         # "what must the arrangement cover")
-        (re.compile(r"co-?financ|(?:funding|grant|aid|support|intervention|eu|commission)\s+"
-                    r"rates?|\brates? of (?:co-?financ|funding|the grant|support)|share of "
-                    r"(?:the )?(?:eligible )?costs|percent|%|cover(?:s|ed)?\s+(?:\w+\s+){0,3}?"
-                    r"(?:costs?|expenses|budget)", re.I),
+        (re.compile(r"co-?financ|co-?fund|reimburs\w*|(?:funding|grant|aid|support|"
+                    r"intervention|eu|commission)\s+rates?|\brates? of (?:co-?|funding|the "
+                    r"grant|support)|(?:share|proportion|part|percentage) of (?:the )?"
+                    r"(?:eligible |total )?(?:costs|budget|expenses)|percent|%|(?:how much|what "
+                    r"(?:share|proportion|part|percentage)) of (?:the |our )?(?:eligible |"
+                    r"total )?(?:costs|budget|expenses)", re.I),
          ("cofinancing_rate",)),
         (re.compile(r"who funds|funder|funding body|who runs|who is behind|\bbehind\b|"
                     r"\bissues?\b|issued by", re.I), ("funder",)),
         (re.compile(r"partnership|consortium|how many (?:partners|municipalities)|"
                     r"minimum number", re.I), ("partnership_min",)),
         (re.compile(r"total budget|budget of the call|call budget|how much (?:money|funding) "
-                    r"(?:is|was) available|overall (?:budget|funding|envelope|amount)", re.I),
+                    r"(?:is|was) available|overall (?:budget|funding|envelope|amount)|how much "
+                    r"(?:money|funding) does (?:the|this) (?:call|programme) have", re.I),
          ("call_budget",)),
         # a sum asked of the grant itself: "what maximum daily amount for renting a room",
         # "what minimum total score" ask about something else

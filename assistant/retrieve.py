@@ -44,8 +44,8 @@ STOPWORDS = frozenset(
 )
 _BODY = re.compile(r"^(?!\s*#)\s*\S", re.M)  # a line that is not a Markdown heading
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")  # a word, with inner hyphens or apostrophes
-# a capitalised word, also inside a compound: "Anholt" of "Isselburg-Anholt", "ÖSTERREICH"
-_CAPITALISED = re.compile(r"(?<!\w)[^\W\d_a-zß-ÿ][^\W_]+")
+# a word, also inside a compound ("Anholt" of "Isselburg-Anholt"): a name when capitalised
+_CAPITALISED = re.compile(r"(?<!\w)[^\W\d_][^\W_]+")
 
 
 def stem(word: str) -> str:
@@ -250,7 +250,8 @@ class KeywordIndex:
             named: dict[str, set[str]] = {}
             for t, m in zip(texts, metas, strict=True):
                 for word in set(_CAPITALISED.findall(t)):
-                    named.setdefault(word.lower(), set()).add(str(m.get("doc_id")))
+                    if word[0].isupper():
+                        named.setdefault(word.lower(), set()).add(str(m.get("doc_id")))
             rows = {(str(m.get("doc_id")), int(m.get("chunk_index", -1))): i
                     for i, m in enumerate(metas)}
             by_doc: dict[str, list[int]] = {}

@@ -26,8 +26,11 @@ from ingest.dates import (
     measure_pattern,
 )
 
-# (EU texts mark items with dashes and minus signs: "– broadcasting costs, ...", "− debt")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●–—−◦‣]|\(?[a-z0-9]{1,2}[.)])\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪●◦‣]|\(?[a-z0-9]{1,2}[.)])\s+")
+# EU texts mark items with dashes and minus signs ("– broadcasting costs, ...", "− debt"),
+# which also open a prose line wrapped at a dash ("from 2014" | "– 2020 and funds ..."):
+# an item only in a list
+_DASH_ITEM = re.compile(r"^\s*[–—−]\s+")
 # a list's number ("3." of "3. in het Land ...", "3.in het Land ..."), to tell a clause's
 # own items (numbered afresh) from the next clause
 _ITEM_NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)]")
@@ -203,9 +206,10 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             flush()
             item_at = None
             continue
-        # an item mark with no space after it counts only in a list ("1.in het ...",
-        # "-in België: ..."), never in prose ("community" | "-based project")
-        mark = _LIST_ITEM.match(line) or (TIGHT_ITEM.match(line) if listing else None)
+        # an item mark with no space after it, or a dash, counts only in a list ("1.in het
+        # ...", "-in België: ..."), never in prose ("community" | "-based project")
+        mark = _LIST_ITEM.match(line) or (
+            (TIGHT_ITEM.match(line) or _DASH_ITEM.match(line)) if listing else None)
         listing = bool(mark) or bool(re.search(r"[:;,]$", line))
         if item_at is not None and line[:1].islower() and not mark:
             sent, n = item_at
@@ -447,21 +451,35 @@ def ends_in_list(text: str) -> bool:
 
 def is_list_item(line: str) -> bool:
     """Whether a line is an item of a list, its mark with or without a space after it."""
-    return bool(_LIST_ITEM.match(line) or TIGHT_ITEM.match(line))
+    return bool(_LIST_ITEM.match(line) or TIGHT_ITEM.match(line) or _DASH_ITEM.match(line))
 
 
-def trailing_list(text: str, limit: int = 12) -> str:
-    """The list a chunk ends in, with the line that introduces it ("1. Deze Overeenkomst
-    is van toepassing" | "1.in het Koninkrijk ... gemeenten," | "2.in het Land ..."): the
-    start of a list the next chunk goes on with; "" when the chunk ends in prose."""
+def trailing_list(text: str, opening: str, limit: int = 12) -> str:
+    """The list a chunk ends in, from the sentence that introduces it ("1. Deze
+    Overeenkomst is van toepassing" | "1.in het Koninkrijk ... gemeenten," | "2.in het Land
+    ..."), when the next chunk's first line (``opening``) goes on with it: an item of the
+    same mark, numbered next; "" otherwise."""
     lines = text.rstrip().split("\n")
-    j, items = len(lines) - 1, 0
+    j, items = len(lines) - 1, []
     while j >= 0 and (not lines[j].strip() or is_list_item(lines[j])):
-        items += bool(lines[j].strip())
+        if lines[j].strip():
+            items.append(lines[j])
         j -= 1
-    if not items or items > limit or j < 0:
+    if not items or len(items) > limit or j < 0 or not _goes_on(items[0], opening):
         return ""
+    # the introducing sentence from its start: the lines back to one that ends a sentence
+    while j > 0 and lines[j - 1].strip() and not re.search(r"[.!?:;]$", lines[j - 1].strip()):
+        j -= 1
     return "\n".join(lines[j:]).strip()
+
+
+def _goes_on(last: str, opening: str) -> bool:
+    """Whether ``opening`` is the item after ``last``: numbered next ("2.in" | "3.in"), or
+    marked alike ("- travel" | "- subsistence")."""
+    a, b = _ITEM_NUMBER.match(last), _ITEM_NUMBER.match(opening)
+    if a or b:
+        return bool(a and b) and int(b.group(1)) == int(a.group(1)) + 1
+    return last.lstrip()[:1] == opening.lstrip()[:1]
 
 
 def split_trailing_note(text: str) -> tuple[str, str]:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from sentencex import segment
+
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
 from ingest.countries import find_countries
@@ -229,29 +231,60 @@ def asks_when(text: str) -> bool:
     return found[0] == "when" or bool(re.search(r"\b(?:and|or)\s+when\b", text, re.I))
 
 
-# where a question's sentences break: after a word's full stop, not an abbreviation's
-# ("the U.S. Advisory Commission"), or after a question or exclamation mark
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-z\d]\.)|(?<=[?!]))\s+(?=[A-Z])")
+def sentences_of(text: str) -> list[str]:
+    """A question's sentences (sentencex knows abbreviations: "the U.S. Advisory
+    Commission", "the St. Petersburg Declaration", "e.g. Nedersaksen")."""
+    return [s.strip() for s in segment("en", text.strip()) if s.strip()]
+
+
+# a question to the reader, not about the documents: "Can you help?", "Could you check?"
+_TO_THE_READER = re.compile(r"^(?:(?:can|could|would|will)\s+you|please|any\s+(?:idea|help|"
+                            r"thoughts))\b", re.I)
+
+
+_ASKING_VERBS = {"give", "tell", "list", "show", "find", "explain", "describe", "outline",
+                 "summarise", "summarize", "compare", "name", "check"}
 
 
 def asking_sentences(text: str) -> list[str]:
     """The sentences of a question that ask ("... Can we charge the air-time to the
     grant?"), not the officer's case told before them ("We're a broadcaster applying under
-    Lot 1."); all of them when none ends in a question mark."""
-    sentences = _SENTENCE_BREAK.split(text.strip())
-    return [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    Lot 1."); all of them when none ends in a question mark, or when the one that does only
+    asks the reader for help ("I need the 2008 call's deadline. Can you help?")."""
+    sentences = sentences_of(text)
+    # (a request asks too: "Give me the deadline of the call. Can it be extended?")
+    asking = [s for s in sentences if (s.endswith("?") and not _TO_THE_READER.match(s))
+              or s.split()[0].lower() in _ASKING_VERBS]
+    return asking or sentences
 
 
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|we|we're|we've|our|us)\b", re.I)
+# (case-sensitive "I": "Annex I" is no officer; "us" is left out: "the US office")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur)\b")
+# ... and a sentence that asks for something is no case, whatever its person: "I need the
+# deadline of the 2008 call."
+_REQUEST = re.compile(r"\b(?:need|want|would like|looking for|give|tell|list|send|show|"
+                      r"find)\b", re.I)
 
 
 def own_case(text: str) -> str:
     """The officer's own case, told in sentences before the question ("Our state has
-    signed the 1980 Outline Convention."): the sentences that do not ask and speak of
-    "we", "our" or "I"."""
+    signed the 1980 Outline Convention."): the sentences that neither ask nor request and
+    speak of "we", "our" or "I"."""
     asking = asking_sentences(text)
-    return " ".join(s for s in _SENTENCE_BREAK.split(text.strip())
-                    if s not in asking and _FIRST_PERSON.search(s))
+    return " ".join(s for s in sentences_of(text)
+                    if s not in asking and _FIRST_PERSON.search(s) and not _REQUEST.search(s))
+
+
+def told_only(text: str) -> set[str]:
+    """The years of editions told only in the officer's own case, when the question asks
+    about another thing it names ("Our state has signed the 1980 Outline Convention. Can
+    it ratify Protocol No. 2?"): the officer's world, not what the answer must hold. None
+    when the question points back at what the case told ("We applied to the 2008 call.
+    What was its deadline?")."""
+    asking = " ".join(asking_sentences(text))
+    if not (names_in(asking) or _PART.search(asking)):
+        return set()
+    return {y for y in _YEAR.findall(own_case(text)) if y not in asking}
 
 
 def answer_kind(text: str) -> str:
@@ -288,21 +321,31 @@ def split_parts(question: str) -> list[str]:
 _DOCUMENT_KIND = (r"(?:report|agreement|convention|protocol|treaty|memorandum|mou|call|"
                   r"guide|guidelines|notice|project|study|survey|dataset|paper|article|"
                   r"charter|declaration|plan|programme|program|strategy|edition|round)")
-# (with the name written before the year: "the PRINCE 2010 - EU27 call")
-_DATED = re.compile(rf"(?:\b((?-i:[A-Z][\w-]+))\s+)?\b((?:19|20)\d\d)\s+"
-                    rf"((?:[\w()-]+\s+){{0,3}}?({_DOCUMENT_KIND})s?)\b", re.I)
+_DATED = re.compile(rf"\b((?:19|20)\d\d)\s+((?:[\w()-]+\s+){{0,3}}?({_DOCUMENT_KIND})s?)\b",
+                    re.I)
+
+
+def _named_before(question: str, at: int) -> str:
+    """The name the question writes right before position ``at`` ("the Europe Direct 2008
+    call", "the PRINCE 2010 - EU27 call"), or ""."""
+    before = question[:at].rstrip()
+    return next((n for n in sorted(names_in(question), key=len, reverse=True)
+                 if before.endswith(n)), "")
 
 
 def dated_sides(question: str) -> tuple[str, str] | None:
     """Two documents of one kind, each named with its own year anywhere in the question
     ("... in the 2024 mining report, and what did the 2025 report find?", "the 1986 Benelux
-    agreement ..., and how does the 1991 Anholt Agreement differ?"): the two sides."""
-    dated = [(m.group(2), f"{m.group(2)} {m.group(3)}" if not name else
-              f"{name} {m.group(2)} {m.group(3)}", m.group(4).lower())
-             for m in _DATED.finditer(question)
-             if not _YEAR.search(m.group(3))  # ("2024 and 2025 reports": one phrase)
-             for name in [m.group(1) if m.group(1) and m.group(1).lower() not in _NOT_NAMES
-                          | _REQUEST_VERBS else ""]]
+    agreement ..., and how does the 1991 Anholt Agreement differ?", with the name written
+    before the year: "under the PRINCE 2010 - EU27 call and the 2012 CAP call"): the two
+    sides."""
+    dated = []
+    for m in _DATED.finditer(question):
+        if _YEAR.search(m.group(2)):  # ("2024 and 2025 reports": one phrase)
+            continue
+        name = _named_before(question, m.start())
+        phrase = f"{name} {m.group(1)} {m.group(2)}".strip()
+        dated.append((m.group(1), phrase, m.group(3).lower()))
     for i, (year, phrase, kind) in enumerate(dated):
         for other, more, other_kind in dated[i + 1:]:
             if other != year and other_kind == kind:
@@ -423,7 +466,10 @@ def version_asked(text: str) -> str:
     return language_code(m.group(1)) if m else ""
 
 
-_NUMBER_OF = re.compile(r"\bnumber of\s+(?:the\s+)?(.+)", re.I)
+# "the (minimum) number of X", not an identifier's ("the registration number of X")
+_NUMBER_OF = re.compile(r"(?:^|\b(?:the|a|what|which|minimum|maximum|min|max|total|overall|"
+                        r"required|average|exact|expected|estimated|any|same|greater|smaller|"
+                        r"larger|higher|lower|how)\s+)number of\s+(?:the\s+)?(.+)", re.I)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+(?:the\s+)?)?(?:[\d,.]+\s+)?(.+?)\s+(?:are|is|were|"
                        r"was|do|does|did|will|would|can|could|have|has|had|may|must|"
                        r"should|in|under|for|from|with|per|at)\b", re.I)
@@ -442,10 +488,12 @@ def counted(text: str) -> str:
             return ""
         # (of things in the plural: "the reference number of the Wrenfield round" is an
         # identifier, not a count)
-        run = re.match(r"(?:[a-zß-ÿ][\w'-]*\s*)+", m.group(1))
+        run = re.match(r"(?:[^\W\d_][\w'-]*\s*)+", m.group(1))
         words = run.group(0).split() if run else []
         words = words[:next((i for i, w in enumerate(words) if w.lower() in STOPWORDS),
                             len(words))]
+        while len(words) > 1 and words[-1].lower().endswith("ed"):
+            words.pop()  # ("participants expected": the noun, not the participle after it)
         return words[-1] if words and words[-1].endswith("s") else ""
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
     # ("the agreements analysed in the report": the noun, not the participle after it)
@@ -535,7 +583,7 @@ def topic(question: str) -> str:
     """The question in its own words as a noun phrase for a decline: "What is the population
     of Glastonbury?" -> "the population of Glastonbury"; "Who signed X?" -> "who signed X"."""
     q = question.strip()
-    if len(asking_sentences(q)) < len(_SENTENCE_BREAK.split(q)):
+    if len(asking_sentences(q)) < len(sentences_of(q)):
         # the officer's case told first: the question, quoted whole, reads right
         return f"an answer to “{q[0].upper() + q[1:]}”"
     q = q.rstrip("?.! ")

@@ -263,6 +263,11 @@ def test_a_question_that_names_a_way_to_reach_someone_wants_that_one(answerer):
      "date"),
     # with no question mark, the whole text asks
     ("Tell me the co-financing rate of the call", "quantity"),
+    # a closing question to the reader asks nothing of the documents; a request asks too
+    ("I need the deadline of the 2008 call. Can you help?", "date"),
+    ("Give me the deadline of the call. Can it be extended?", "date"),
+    # an abbreviation's full stop ends no sentence
+    ("When did the St. Petersburg Declaration enter into force?", "date"),
 ])
 def test_the_sentences_that_ask_say_what_is_wanted(question: str, wants: str) -> None:
     assert understand(question).wants == wants
@@ -279,6 +284,14 @@ def test_a_name_ends_before_the_sentence_s_full_stop_not_an_abbreviation_s() -> 
     assert "Anholt Agreement" in names_in("We act under the Anholt Agreement. What must "
                                           "it cover?")
     assert "Protocol No." in names_in("How is it wound up under Protocol No. 3?")
+
+
+def test_an_edition_the_question_points_back_at_stays_a_pin() -> None:
+    for q in ("We applied to the 2008 call. What was its deadline?",
+              "I need the deadline and the budget of the 2008 call. Can you help?",
+              "The US office asked about the 2008 call. What was the deadline?",
+              "Annex I of the 2008 call is missing. Where is it?"):
+        assert [p for p in hard_pins(understand(q)) if p[0] == "edition"], q
 
 
 def test_an_edition_told_in_the_officer_s_case_is_no_pin() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import EmbeddedAnswerer, names_another_part
+from assistant.facts import RULES
 from assistant.select import load_synonyms, root
 from assistant.sentences import (
     holds,
@@ -1109,7 +1110,12 @@ def test_a_sentence_of_another_part_than_the_one_asked_about_gives_way(answerer)
     Lot 2 table's sentence, and a sentence naming both lots stays in the running."""
     assert names_another_part("LOT 1 Selection and award criteria", [("Lot", "2")])
     assert not names_another_part("Lots 1 and 2 share one deadline", [("Lot", "2")])
+    assert not names_another_part("Lots 1-3 share one deadline", [("Lot", "2")])
     assert not names_another_part("Lot 2: total threshold 65", [("Lot", "2")])
+    assert not names_another_part("Lot II: total threshold 65", [("Lot", "2")])
+    # a plural word after the label is no part's number
+    assert not names_another_part("EUR 300,000 for each of the two lots", [("Lot", "2")])
+    assert not names_another_part("Actions under Articles 4 and 5", [("Article", "5")])
     q = "For Lot 2, what total score must an application reach?"
     ans = answerer.run(q, [
         _passage("LOT 1 Selection and award criteria: an application must reach a total "
@@ -1121,6 +1127,12 @@ def test_a_sentence_of_another_part_than_the_one_asked_about_gives_way(answerer)
 
 def test_how_much_time_asks_for_a_time() -> None:
     assert understand("How much time was planned for that task?").wants == "duration"
+
+
+def test_a_prose_line_wrapped_at_a_dash_is_no_list_item():
+    assert split_sentences("The programme runs from 2014\n– 2020 and funds towns in all "
+                           "Member States.") == [
+        ("The programme runs from 2014 – 2020 and funds towns in all Member States.", [])]
 
 
 def test_dash_and_minus_sign_marks_are_list_items():
@@ -1140,10 +1152,16 @@ def test_a_legal_act_s_number_is_a_code_the_document_must_print():
     q = understand("Under EU Regulation 1082/2006, members from how many Member States are "
                    "needed to set up a grouping?")
     assert q.codes == ["1082/2006"]
-    assert understand("What happened in 2006/2007?").codes == []
+    assert understand("What does Regulation (EC) No 1082/2006 say?").codes == ["1082/2006"]
+    # a period is no act's number
+    assert understand("Which Regulation applied in 2006/2007?").codes == []
 
 
 @pytest.mark.parametrize(("question", "fields"), [
+    ("How much of the costs does the grant cover?", {"cofinancing_rate"}),
+    ("What is the reimbursement rate?", {"cofinancing_rate"}),
+    ("How much money does the call have overall?", {"call_budget"}),
+    ("Does the grant cover staff costs?", set()),
     ("What co-financing rate applies?", {"cofinancing_rate"}),
     ("What share of the eligible costs does the grant cover?", {"cofinancing_rate"}),
     ("What is the total budget of the call?", {"call_budget"}),
@@ -1152,9 +1170,8 @@ def test_a_legal_act_s_number_is_a_code_the_document_must_print():
     ("We are drafting the founding arrangement. What must it cover?", set()),
     ("What overall score do we need?", set()),
 ])
-def test_a_call_s_fields_are_said_only_for_what_they_answer(question, fields):
-    from assistant.facts import RULES
-
+def test_a_call_s_fields_are_said_only_for_what_they_answer(question: str,
+                                                            fields: set[str]) -> None:
     said = {name for pattern, names in RULES["grant_call"] if pattern.search(question)
             for name in names}
     assert said & {"cofinancing_rate", "call_budget"} == fields

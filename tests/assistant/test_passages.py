@@ -60,3 +60,8 @@ def test_a_chunk_that_opens_in_mid_list_gets_the_list_s_start_and_its_page():
     # a chunk that opens in prose, or after one that ends in prose, is left as it is
     prose = _chunks("The call funds exchanges.", "- Joint festivals.")
     assert completed(prose[1], _neighbour(prose)).text == "- Joint festivals."
+    # ... nor one that opens with a clause numbered afresh after another list
+    other = _chunks("Costs:\n- travel;\n- subsistence;\n- translation.",
+                    "2. Applications must be submitted by 5 May 2027.", pages=(3, 4))
+    done = completed(other[1], _neighbour(other))
+    assert done.text == "2. Applications must be submitted by 5 May 2027." and done.page == 4
