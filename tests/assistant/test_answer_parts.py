@@ -1175,3 +1175,14 @@ def test_a_call_s_fields_are_said_only_for_what_they_answer(question: str,
     said = {name for pattern, names in RULES["grant_call"] if pattern.search(question)
             for name in names}
     assert said & {"cofinancing_rate", "call_budget"} == fields
+
+
+def test_an_item_left_open_by_a_comma_goes_on_in_the_next_line():
+    text = ("This will result in the following indicative breakdown:\n• Between EUR 48,000 "
+            "and EUR 60,000 for the following Member States: Austria,\nBelgium, the "
+            "Netherlands and Sweden;\n• Between EUR 24,000 and EUR 30,000 for Malta.\n"
+            "Next Heading\nText follows here in a paragraph.")
+    [(intro, items), *rest] = split_sentences(text)
+    assert items[0] == ("Between EUR 48,000 and EUR 60,000 for the following Member States: "
+                        "Austria, Belgium, the Netherlands and Sweden")
+    assert rest == [("Text follows here in a paragraph.", [])]
