@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import hard_pins
+from assistant.pins import hard_pins
 from assistant.sentences import holds
 from assistant.types import Passage
 from assistant.understand import asking_sentences, names_in, own_case, topic, understand
@@ -74,7 +74,7 @@ def test_how_long_asks_for_a_time_or_a_length(answerer):
 
 
 def test_how_many_wants_a_count_of_what_it_asks_about(answerer):
-    from assistant.understand import counted
+    from assistant.measures import counted
 
     assert counted("How many Europe Direct information centres were selected?") == "centres"
     assert counted("How many of the 298 agreements in the dataset involve Japan?") == (

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import EmbeddedAnswerer, names_another_part
+from assistant.answer import EmbeddedAnswerer
 from assistant.facts import RULES
+from assistant.pins import names_another_part
 from assistant.select import load_synonyms, root
 from assistant.sentences import (
     holds,
@@ -235,7 +236,7 @@ def test_sentence_cut_at_a_chunk_boundary_is_completed(assistant):
 
 
 def test_an_edition_is_the_name_with_its_year_when_the_document_writes_one():
-    from assistant.answer import pin_holds
+    from assistant.pins import pin_holds
 
     guide = "call for proposals prince 2010 - eu27 guidelines. deadline: 31 march 2011."
     assert pin_holds("edition", ("PRINCE", "2010"), guide)
@@ -289,7 +290,7 @@ def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
     """"The call for the 2013 financial year" is not a call whose text names 2013 as the
     end of its actions: a call's edition is its title's year, else the year it names most
     often, and the years of a period it funds."""
-    from assistant.answer import edition_years, pin_holds
+    from assistant.pins import edition_years, pin_holds
 
     assert edition_years("INVITO A PRESENTARE PROPOSTE", "per l'esercizio 2012; entro il 2012, "
                          "tra il 1 marzo 2012 e il 28 febbraio 2013") == {2012}
@@ -346,7 +347,7 @@ def test_the_document_that_holds_every_name_the_question_uses_wins():
 
 
 def test_a_period_beside_a_name_holds_each_of_its_years():
-    from assistant.answer import pin_holds
+    from assistant.pins import pin_holds
 
     assert pin_holds("edition", ("Interreg Europe", "2023"), "interreg europe 2021-2027")
     assert not pin_holds("edition", ("Interreg Europe", "2028"), "interreg europe 2021-2027")
@@ -689,7 +690,7 @@ def test_a_country_the_question_restricts_to_must_be_in_the_answer(answerer):
 
 
 def test_a_figure_the_question_takes_as_known_pins_the_document():
-    from assistant.answer import pin_holds
+    from assistant.pins import pin_holds
 
     q = understand("How many of the 298 agreements in the dataset involve Japanese cities?")
     assert q.known_counts == [("298", "agreements")]
