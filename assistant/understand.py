@@ -386,9 +386,10 @@ def names_in(text: str) -> list[str]:
         # "Sister Cities International's Partnership Agreement Toolkit": two names
         for name in re.split(r"['’]s\b\s*", " ".join(words)):
             name = name.strip()
+            # the sentence's full stop ("the Anholt Agreement. What"), not an
+            # abbreviation's ("Protocol No. 3")
             if name.endswith(".") and re.search(rf"{re.escape(name)}(?:\s+[A-Z]|\s*$)", text):
-                name = name[:-1]  # the sentence's full stop ("the Anholt Agreement. What"),
-                # not an abbreviation's ("Protocol No. 3")
+                name = name[:-1]
             if name and not _YEAR.fullmatch(name) and not name.isdigit():
                 out.append(name)
     return list(dict.fromkeys(out))
