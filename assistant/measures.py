@@ -32,15 +32,18 @@ def counted(text: str) -> str:
         # identifier, not a count)
         run = re.match(r"(?:[^\W\d_][\w'-]*\s*)+", m.group(1))
         words = run.group(0).split() if run else []
-        words = words[:next((i for i, w in enumerate(words) if w.lower() in STOPWORDS),
-                            len(words))]
-        while len(words) > 1 and words[-1].lower().endswith("ed"):
-            words.pop()  # ("participants expected": the noun, not the participle after it)
-        return words[-1] if words and words[-1].endswith("s") else ""
-    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w.lower() not in STOPWORDS]
-    # ("the agreements analysed in the report": the noun, not the participle after it)
+        noun = _noun(words[:next((i for i, w in enumerate(words) if w.lower() in STOPWORDS),
+                                 len(words))])
+        return noun if noun.endswith("s") else ""
+    return _noun([w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1))
+                  if w.lower() not in STOPWORDS])
+
+
+def _noun(words: list[str]) -> str:
+    """The noun a run of words ends in, not a participle after it ("the agreements
+    analysed", "participants expected")."""
     while len(words) > 1 and words[-1].lower().endswith("ed"):
-        words.pop()
+        words = words[:-1]
     return words[-1] if words else ""
 
 

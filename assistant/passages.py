@@ -65,8 +65,8 @@ def completed(p: Passage, chunk: Neighbour) -> Passage:
         # list's start and the line that introduces it end the chunk before
         preceding = chunk(p.doc_id, index - 1)
         start = trailing_list(preceding.text, first_line) if preceding is not None else ""
-        if start and first_line.strip() not in start:
-            if preceding is not None and preceding.page != p.page:
+        if preceding is not None and start and first_line.strip() not in start:
+            if preceding.page != p.page:
                 turn, turn_page = len(start) + 1, p.page
                 p = replace(p, page=preceding.page)
             text = start + "\n" + head

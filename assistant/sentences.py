@@ -211,12 +211,11 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         mark = _LIST_ITEM.match(line) or (
             (TIGHT_ITEM.match(line) or _DASH_ITEM.match(line)) if listing else None)
         listing = bool(mark) or bool(re.search(r"[:;,]$", line))
-        # (or after a comma or a joining word: "Member States: Austria," | "Belgium,
-        # Bulgaria, ..., Slovenia and" | "Sweden;")
-        if item_at is not None and not mark and (line[:1].islower()
-                                                 or _UNFINISHED.search(lines[i - 1])):
+        # (or after a comma, capitalised or not: "Member States: Austria," | "Belgium, ...")
+        after_comma = lines[i - 1].endswith(",")
+        if item_at is not None and not mark and (line[:1].islower() or after_comma):
             sent, n = item_at
-            glue = ", " if lines[i - 1].endswith(",") else " "
+            glue = ", " if after_comma else " "
             if n < 0:
                 out[sent] = (f"{out[sent][0]}{glue}{line}".rstrip(";,."), out[sent][1])
             else:
@@ -451,10 +450,6 @@ def ends_in_list(text: str) -> bool:
     """Whether a passage's last line is an item of a list."""
     lines = [x for x in text.rstrip().split("\n") if x.strip()]
     return bool(lines) and bool(_LIST_ITEM.match(lines[-1]))
-
-
-# a line that leaves its item unfinished
-_UNFINISHED = re.compile(r",$")
 
 
 def is_list_item(line: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from sentencex import segment
 
@@ -235,7 +235,14 @@ def asks_when(text: str) -> bool:
 def sentences_of(text: str) -> list[str]:
     """A question's sentences (sentencex knows abbreviations: "the U.S. Advisory
     Commission", "the St. Petersburg Declaration", "e.g. Nedersaksen")."""
-    return [s.strip() for s in segment("en", text.strip()) if s.strip()]
+    return list(_sentences(text.strip()))
+
+
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[str, ...]:
+    # (one question is split by its kind, its parts, its pins and its decline alike:
+    # once, then read from here)
+    return tuple(s.strip() for s in segment("en", text) if s.strip())
 
 
 # a question to the reader, not about the documents: "Can you help?", "Could you check?"
