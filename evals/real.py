@@ -7,7 +7,7 @@ after), scores each set apart with the scorer that ships with the documents (`sc
 and prints key facts, declines, hit@5, cited page, length, latency, the precision and recall
 of declining, and every failed question with why.
 
-    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-h] [--json]
+    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-j] [--json]
                          [--out DIR]
     python -m evals.real --fit --sets dev,frozen-a   # the decline threshold's trade-off
 
@@ -52,6 +52,10 @@ FROZEN_G = REPO / "evals" / "real_frozen_qa_g.jsonl"
 # Written at the start of the fifth session of 2026-12-07 (40 questions, 12 unanswerable,
 # 16 across languages) the same way, committed before any run: held out.
 FROZEN_H = REPO / "evals" / "real_frozen_qa_h.jsonl"
+# Written at the start of the sixth session of 2026-12-07 (40 questions, 12 unanswerable,
+# 16 across languages) the same way (its Markdown sources' page set to 1, as the dev set
+# gives them, before any run), committed before any run: held out.
+FROZEN_J = REPO / "evals" / "real_frozen_qa_j.jsonl"
 # The documents are historical: a fixed "today" keeps statuses (closed, expired) stable.
 TODAY = date(2026, 12, 1)
 
@@ -76,7 +80,7 @@ def scorer() -> ModuleType:
 
 
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
-        "frozen-g", "frozen-h")
+        "frozen-g", "frozen-h", "frozen-j")
 
 
 def doc_languages() -> dict[str, str]:
@@ -111,7 +115,9 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     of the third session of 2026-12-07, read after its second run; ``frozen-g``: 40 more (12
     unanswerable, 14 across languages), held out in the fourth session of 2026-12-07 and
     read in the fifth; ``frozen-h``: 40 more (12 unanswerable, 16 across languages),
-    written before the fifth session's changes, held out."""
+    written before the fifth session's changes, held out; ``frozen-j``: 40 more (12
+    unanswerable, 16 across languages), written before the sixth session's changes, held
+    out."""
     out: dict[str, list[dict[str, Any]]] = {}
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():
@@ -128,6 +134,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
             out[n] = load_jsonl(FROZEN_G)
         elif n == "frozen-h" and FROZEN_H.exists():
             out[n] = load_jsonl(FROZEN_H)
+        elif n == "frozen-j" and FROZEN_J.exists():
+            out[n] = load_jsonl(FROZEN_J)
         elif n in ("frozen", "frozen-a", "frozen-b") and FROZEN.exists():
             rows = load_jsonl(FROZEN)
             parity = {"frozen": None, "frozen-a": 1, "frozen-b": 0}[n]
@@ -386,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
                     help="question sets: dev, frozen-a (tuned on), frozen-b (held out), "
-                         "frozen-c, frozen-d, frozen-e, frozen-f, frozen-g, frozen-h (written "
-                         "later; g read, h held out), frozen")
+                         "frozen-c, frozen-d, frozen-e, frozen-f, frozen-g, frozen-h, frozen-j "
+                         "(written later; g read, h and j held out), frozen")
     ap.add_argument("--fit", action="store_true",
                     help="print the support threshold's trade-off (use with dev,frozen-a)")
     ap.add_argument("--llm", action="store_true", help="also score the configured LLM path")

@@ -87,6 +87,16 @@ def test_frozen_h_answers_are_unchanged_since_they_were_written():
     assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
 
 
+# The sha256 of evals/real_frozen_qa_j.jsonl as committed (2026-12-07), before it was ever run.
+FROZEN_J_SHA256 = "ae7ab157b4e1b7a1c9a78940885319a20b74512b8375f2577801da28317f147e"
+
+
+def test_frozen_j_answers_are_unchanged_since_they_were_written():
+    assert hashlib.sha256(real.FROZEN_J.read_bytes()).hexdigest() == FROZEN_J_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_J.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
