@@ -350,7 +350,7 @@ class Assistant:
         if not q.language and query != question:
             # "Who signed it?" is too short to tell its language; with the names it carries
             # it may not be
-            q = replace(q, language=detect(query))
+            q = replace(q, language=detect(query, by_grammar=True))
         boosts = self._boosts(query)
         for d in convo_docs:
             boosts[d] = boosts.get(d, 1.0) * 2.0

@@ -432,7 +432,7 @@ class HybridRetriever:
         query itself (a caller with no question: the register's search, a letter's
         request)."""
         if language is None:
-            language = detect(query)
+            language = detect(query, by_grammar=True)
         filters = filters or Filters()
         live = self.live_ids() if live is None else live
         if not live:

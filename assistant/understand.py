@@ -439,7 +439,7 @@ def understand(text: str) -> Question:
     editions += [("", y) for y in years if y not in {e for _, e in editions}
                  and re.search(round_of(y), q, re.I)]
     edition_years = {e for _, e in editions}
-    language = detect(q)
+    language = detect(q, by_grammar=True)
     wants = answer_kind(q)
     return Question(
         text=q, wants=wants, terms=terms(q), years=years, codes=codes,

@@ -42,20 +42,38 @@ def _model() -> Any:
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_|#*>\[\](){}=/\\:;.,\-–—]+")
 
 
-def detect(text: str) -> str:
+# A language the identifier ranks below the first with this much is still a candidate for
+# a sentence's grammar to decide (``detect(..., by_grammar=True)``).
+RUNNER_UP = 0.1
+
+
+def detect(text: str, by_grammar: bool = False) -> str:
     """ISO 639-1 code ("en", "it", "nl", "ja", ...), or "" when the text is too short or
-    the identifier is unsure."""
+    the identifier is unsure. ``by_grammar``: of the languages the identifier finds
+    likely, the one whose function words the text uses most (a question is written in
+    the language of its grammar, whatever terms it quotes: "how many representatives may
+    each Dutch gemeente send to the algemeen bestuur?" is English)."""
     sample = " ".join(_NOISE.sub(" ", text[: SAMPLE_CHARS * 3]).split())[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return UNKNOWN
     try:
-        found = _model().detect(sample, model="lite", k=1)
+        found = _model().detect(sample, model="lite", k=3 if by_grammar else 1)
     except Exception:  # noqa: BLE001 - an identifier failure must never fail an ingest
         log.debug("language identification failed", exc_info=True)
         return UNKNOWN
     if not found or float(found[0].get("score", 0.0)) < MIN_SCORE:
         return UNKNOWN
-    return str(found[0]["lang"]).split("-")[0].lower()
+    first = str(found[0]["lang"]).split("-")[0].lower()
+    if not by_grammar:
+        return first
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", sample)]
+    used = {lang: sum(w in stopwords(lang) for w in words)
+            for f in found if float(f.get("score", 0.0)) >= RUNNER_UP
+            and stopwords(lang := str(f["lang"]).split("-")[0].lower())}
+    # (the first stays unless another's function words are more: languages without a
+    # list of them, Japanese, are never outvoted)
+    best = max(used, key=used.__getitem__, default=first)
+    return best if used.get(best, 0) > used.get(first, 0) else first
 
 
 # Each language's stop words in bm25s (function words: "de", "la", "van"), by ISO 639-1.
