@@ -20,7 +20,7 @@ that must be refused (a partner we hold no agreement with) were. frozen-c
 later by a second engineer who saw neither the writer nor the radar, and is held out; so
 are frozen-d and frozen-e (`evals/real_{letters,radar}_frozen_{d,e}.jsonl`).
 
-    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-i]
+    python -m evals.real_tasks [--home DIR] [--sets dev,frozen-a,...,frozen-j]
                                [--json] [--show]
 """
 
@@ -71,8 +71,12 @@ FROZEN_RADAR_H = REPO / "evals" / "real_radar_frozen_h.jsonl"
 # ... and frozen-i, 20 requests (9 that nothing fits, 3 with two fits, 12 in other
 # languages), written at the start of the fifth session of 2026-12-07 the same way: held out.
 FROZEN_RADAR_I = REPO / "evals" / "real_radar_frozen_i.jsonl"
+# ... and frozen-j, 20 requests (8 that nothing fits, 3 with two fits, 6 that only a
+# closed historical call fits, 8 in other languages), written at the start of the sixth
+# session of 2026-12-07 the same way: held out.
+FROZEN_RADAR_J = REPO / "evals" / "real_radar_frozen_j.jsonl"
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
-        "frozen-g", "frozen-h", "frozen-i")
+        "frozen-g", "frozen-h", "frozen-i", "frozen-j")
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +95,7 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-g": load_jsonl(FROZEN_RADAR_G),
         "frozen-h": load_jsonl(FROZEN_RADAR_H),
         "frozen-i": load_jsonl(FROZEN_RADAR_I),
+        "frozen-j": load_jsonl(FROZEN_RADAR_J),
     }
     return {n: every[n] for n in names}
 

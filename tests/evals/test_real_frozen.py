@@ -156,3 +156,15 @@ def test_frozen_i_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real_tasks.FROZEN_RADAR_I.read_bytes()).hexdigest() == RADAR_I_SHA256
     rows = real_tasks.task_sets(["frozen-i"])["frozen-i"]
     assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 9
+
+
+# The sha256 of evals/real_radar_frozen_j.jsonl as committed (2026-12-07), before it was ever run.
+RADAR_J_SHA256 = "4fcb9e838ca97cff358e1b41c222d1543c21304fb57c2be768888390d0759208"
+
+
+def test_frozen_j_radar_is_unchanged_since_it_was_written():
+    from evals import real_tasks
+
+    assert hashlib.sha256(real_tasks.FROZEN_RADAR_J.read_bytes()).hexdigest() == RADAR_J_SHA256
+    rows = real_tasks.task_sets(["frozen-j"])["frozen-j"]
+    assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 8
