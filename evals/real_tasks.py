@@ -95,9 +95,28 @@ def task_sets(names: list[str] | tuple[str, ...] = SETS) -> dict[str, list[dict[
         "frozen-g": load_jsonl(FROZEN_RADAR_G),
         "frozen-h": load_jsonl(FROZEN_RADAR_H),
         "frozen-i": load_jsonl(FROZEN_RADAR_I),
-        "frozen-j": load_jsonl(FROZEN_RADAR_J),
+        "frozen-j": [one_call(t) for t in load_jsonl(FROZEN_RADAR_J)],
     }
     return {n: every[n] for n in names}
+
+
+# The documents of one call: every set lists both when the call fits (the radar flags each
+# document), except frozen-j, whose author was asked to name the first only.
+SAME_CALL = {
+    "grant_prince-2010-eu27-guidelines.pdf": "grant_prince-2010-eu27-oj-notice-it.pdf",
+    "grant_europe-direct-2008-faq-it.pdf": "grant_europe-direct-2008-faq-additional-it.pdf",
+}
+
+
+def one_call(task: dict[str, Any]) -> dict[str, Any]:
+    """A request with each expected call's other document added, as the other sets give it."""
+    if "expected_schemes" not in task:
+        return task
+    expected = list(task["expected_schemes"])
+    expected += [SAME_CALL[s] for s in expected if s in SAME_CALL and SAME_CALL[s] not in expected]
+    status = dict(task.get("expected_status") or {})
+    status |= {SAME_CALL[s]: v for s, v in status.items() if s in SAME_CALL}
+    return task | {"expected_schemes": expected, "expected_status": status}
 
 
 def is_funding(task: dict[str, Any]) -> bool:
