@@ -27,8 +27,10 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:[\w'’-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
                            r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
                            r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
+    # (notice is given as a time: "how much notice", "the notice period" want "six months")
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|"
-                            r"\bhow much time\b", re.I)),
+                            r"\bhow much (?:advance\s+)?(?:time|notice)\b|"
+                            r"\bnotice\s+periods?\b|\bperiods?\s+of\s+notice\b", re.I)),
     # the length a text may have: "What is the page limit for the description?"
     ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
                           r"\bmaximum length\b", re.I)),
@@ -51,10 +53,10 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                             r"\b(?:what|which)\s+(?:(?!(?:is|are|was|were|does|do|did|can|"
                             r"may|must|will|would|should|has|have)\b)[\w-]+\s+){0,2}?(?:share|"
                             r"percentage|proportion|amount|rate|sum|number|level|ceiling|maximum"
-                            r"|minimum|total|budget|fee|cost|price)\b|"
+                            r"|minimum|total|budget|fee|cost|price|score|figures?)\b|"
                             r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
-                            r"maximum|minimum|ceiling|share|total|number|value)\b", re.I)),
+                            r"maximum|minimum|ceiling|share|total|number|value|score)\b", re.I)),
     ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
                          r"authority|institution|partner|person|official|entit(?:y|ies))\b",
                          re.I)),

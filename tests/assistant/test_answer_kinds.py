@@ -336,3 +336,32 @@ def test_a_number_of_other_things_does_not_answer_a_count(answerer):
     ans = answerer.run(q, [_passage("Each flagship project must involve at least 50 "
                                     "volunteers from two Member States.")])
     assert not ans.declined and "50 volunteers" in ans.text
+
+
+def test_notice_is_given_as_a_time(answerer):
+    for q in ("How much notice must a member give to leave?",
+              "What notice period applies to a withdrawal?",
+              "How do the termination notice periods of the two agreements compare?"):
+        assert understand(q).wants == "duration", q
+    assert understand("In which Official Journal notice was the call published?"
+                      ).wants != "duration"
+    # the period in the document's own words answers it; a sentence about notice without
+    # one does not
+    dutch = Passage("doc-00001", "nl", "overeenkomst.md", "Overeenkomst", "mou", 1, "",
+                    "Ieder van de Staten kan deze Overeenkomst schriftelijk opzeggen; de "
+                    "opzegtermijn bedraagt twee jaar.", 0.03, language="nl")
+    assert not answerer.run("How much notice must a State give to withdraw?", [dutch]).declined
+    _declines_without_answers_with(
+        answerer, "How much notice must a party give to end the agreement?",
+        "Either party may end the agreement by written notice to the other party.",
+        "Either party may end the agreement by written notice to the other party, given "
+        "six months in advance.", "six months")
+
+
+def test_a_score_is_a_figure(answerer):
+    assert understand("What F1 score did the model achieve?").wants == "quantity"
+    assert understand("What is the minimum score for an award?").wants == "quantity"
+    _declines_without_answers_with(
+        answerer, "What F1 score did the extraction model achieve?",
+        "We prompted the extraction model to return a strict JSON object of the parties.",
+        "The extraction model achieved an F1 score of 0.87 on the expert annotations.", "0.87")
