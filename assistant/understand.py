@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from sentencex import segment
 
-from assistant.measures import counted, measure
+from assistant.measures import counted, measure, measured
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
 from ingest.countries import find_countries
@@ -53,10 +53,11 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                             r"\b(?:what|which)\s+(?:(?!(?:is|are|was|were|does|do|did|can|"
                             r"may|must|will|would|should|has|have)\b)[\w-]+\s+){0,2}?(?:share|"
                             r"percentage|proportion|amount|rate|sum|number|level|ceiling|maximum"
-                            r"|minimum|total|budget|fee|cost|price|score|figures?)\b|"
+                            r"|minimum|total|budget|fee|cost|price|score|figures?|population)\b|"
                             r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
-                            r"maximum|minimum|ceiling|share|total|number|value|score)\b", re.I)),
+                            r"maximum|minimum|ceiling|share|total|number|value|score|"
+                            r"population)\b", re.I)),
     ("agent", re.compile(r"\bwho(?:m|se)?\b|\b(?:which|what) (?:body|organi[sz]ation|"
                          r"authority|institution|partner|person|official|entit(?:y|ies))\b",
                          re.I)),
@@ -167,6 +168,8 @@ class Question:
     counted: str = ""
     # what a figure it asks for measures ("percent", "money"), "" when any figure may do
     measure: str = ""
+    # ... and the words of what it measures when it names no unit ("population")
+    measured: list[str] = field(default_factory=list)
     # the language version the question asks about ("what does the Dutch text say ...?",
     # "according to the Italian notice"), ISO 639-1; "" when it names none
     version: str = ""
@@ -452,7 +455,7 @@ def understand(text: str) -> Question:
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),
         places=places_asked(q, language), counted=counted(q),
-        measure=measure(q, wants))
+        measure=measure(q, wants), measured=measured(" ".join(asking_sentences(q))))
 
 
 # What names a document's version in a language rather than a country's document: "the
