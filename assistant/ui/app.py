@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -31,8 +32,13 @@ log = logging.getLogger(__name__)
 _DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 
 
-def build_app(lib: Library) -> gr.Blocks:
+def build_app(lib: Library, warm: bool = False) -> gr.Blocks:
+    """``warm``: load what the first answer needs in the background (``Assistant.warm_up``)
+    while the page is being opened."""
     assistant = Assistant.from_library(lib)
+    if warm:
+        threading.Thread(target=_warm_up, args=(assistant,), name="warm-up",
+                         daemon=True).start()
     # Uploaded copies and exported letters are officers' documents: don't keep them long.
     with gr.Blocks(title="Microplomacy", delete_cache=(1800, 3600),
                    analytics_enabled=False) as app:
@@ -93,7 +99,16 @@ def original_response(lib: Library, doc_id: str) -> Response:
                                  "Cache-Control": "private, no-store"})
 
 
-def create_server(lib: Library, login: Callable[[str, str], bool] | None = None) -> FastAPI:
+def _warm_up(assistant: Assistant) -> None:
+    try:
+        assistant.warm_up()
+    except Exception:  # noqa: BLE001 - a slower first answer, never a server that fails
+        log.warning("warm-up failed; the first answer will load what it needs",
+                    exc_info=True)
+
+
+def create_server(lib: Library, login: Callable[[str, str], bool] | None = None,
+                  warm: bool = False) -> FastAPI:
     """The Gradio app mounted at / with the /doc route beside it, behind the same login."""
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     mounted: dict[str, Any] = {}
@@ -111,7 +126,7 @@ def create_server(lib: Library, login: Callable[[str, str], bool] | None = None)
     # The rest wait their turn in Gradio's first-come queue. When more than 64 are waiting,
     # a new request is turned away at once ("This application is currently busy. Please try
     # again.") rather than waiting for minutes.
-    blocks = build_app(lib).queue(default_concurrency_limit=4, max_size=64)
+    blocks = build_app(lib, warm=warm).queue(default_concurrency_limit=4, max_size=64)
     server = gr.mount_gradio_app(
         server, blocks, path="/", auth=login,
         auth_message="Sign in with the name and password your administrator gave you.",
@@ -145,7 +160,7 @@ def launch(lib: Library, host: str = "127.0.0.1", port: int = 7860) -> None:
     if login is None and host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s without logins: anyone who can reach it can read your "
                     "documents; set %s", host, auth.ENV_VAR)
-    server = create_server(lib, login)
+    server = create_server(lib, login, warm=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     sys.stderr.write(f"Microplomacy is running: open http://{shown}:{port} "
                      f"(Ctrl+C to stop)\n")

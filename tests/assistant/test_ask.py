@@ -456,3 +456,40 @@ def test_the_leading_document_is_the_best_ranked_that_holds_what_the_question_pi
     seen = _spy_on_searches(assistant, monkeypatch)
     assistant.within_first(q, question, others[:1] + pinned, None, live)
     assert seen[-1][1].doc_ids == [pinned[0].doc_id]
+
+
+def test_warm_up_loads_what_a_first_answer_needs_without_calling_a_model(corpus_settings):
+    """A server warms up at start: spaCy is loaded, and the language model configured is
+    never called (nothing connects to its endpoint)."""
+    import socket
+    import threading
+    from dataclasses import replace
+
+    from assistant.ask import Assistant
+    from assistant.library import Library
+    from ingest.extract import patterns
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    connections: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = listener.getsockname()[1]
+    settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{port}/v1")
+    assistant = Assistant.from_library(Library(settings))
+    assert assistant.llm is not None
+    assistant.warm_up()
+    stop.set()
+    listener.close()
+    assert patterns._NLP is not None
+    assert connections == []
