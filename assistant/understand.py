@@ -65,7 +65,11 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                          r"region|state)\b", re.I)),
     # "Which areas ...", "What documents ...": a plural noun right after the question word
     ("list", re.compile(r"^(?:which|what)\s+(?!(?:is|was|has|does|happens|status)\b)"
-                        r"[a-z-]+[^s\W]s\b|\blist\b|\benumerate\b", re.I)),
+                        r"[a-z-]+[^s\W]s\b|\blist\b|\benumerate\b|"
+                        # ... or a few words before it, up to its verb ("Which Dutch and
+                        # German local authorities are covered?")
+                        r"^(?:which|what)\s+(?:[\w.-]+\s+){1,6}?[a-z-]+[^s\W]s\s+(?:are|were|"
+                        r"can|could|may|must|should|do|did|have|had|will|would)\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
     ("summary", re.compile(r"\b(?:summar\w*|overview|main (?:findings|points|ideas)|what is "

@@ -365,3 +365,13 @@ def test_a_score_is_a_figure(answerer):
         answerer, "What F1 score did the extraction model achieve?",
         "We prompted the extraction model to return a strict JSON object of the parties.",
         "The extraction model achieved an F1 score of 0.87 on the expert annotations.", "0.87")
+
+
+def test_which_things_are_a_list_with_words_before_the_noun():
+    for q in ("Which Dutch and German local and regional authorities are covered?",
+              "Which supporting documents do public bodies not have to provide?",
+              "What kinds of organisations can apply?"):
+        assert understand(q).wants == "list", q
+    # a single thing is no list, nor a figure's noun
+    assert understand("Which Dutch authority is covered?").wants != "list"
+    assert understand("What population figures did the Commission use?").wants == "quantity"
