@@ -92,10 +92,16 @@ _PAGE_NUMBER = re.compile(
 _ROMAN_LOWER = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 
 
+_SPACED_SOFT_HYPHEN = re.compile(r"(?<=\w)[ \t]+\u00ad[ \t]*\n")
+
+
 def _join_hyphenated_lines(text: str) -> str:
     """Repair words broken across lines; a plain loop so it stays linear and handles chains."""
     if "-\n" not in text and "\u2010" not in text and "\u00ad" not in text and "- " not in text:
         return text
+    # a soft hyphen set apart from its word's head ("evolu \u00ad\nzione", as pypdf gives
+    # the Official Journal's justified columns) still breaks that word
+    text = _SPACED_SOFT_HYPHEN.sub("\u00ad\n", text)
     lines = text.split("\n")
     out: list[str] = []
     i = 0

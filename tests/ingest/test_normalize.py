@@ -235,3 +235,11 @@ def test_a_real_pdf_s_split_words_are_joined_at_parse(tmp_path, make_pdf) -> Non
         "The Commission signs last."])
     text = " ".join(p.text for p in parse_bytes(path.read_bytes(), "split.pdf").pages)
     assert "returned to the Commission within" in text
+
+
+def test_a_soft_hyphen_set_apart_from_its_word_still_joins_it():
+    # pypdf's text of the Official Journal's justified columns: a space before the soft
+    # hyphen that breaks the word
+    text = "la sua evolu \u00ad\nzione, nonché\ndella Com \u00ad\nmissione (2), e\nla PAC \nsi"
+    assert normalize_text(text) == ("la sua evoluzione,\nnonché\ndella Commissione\n(2), e\n"
+                                    "la PAC\nsi")
