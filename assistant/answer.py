@@ -85,19 +85,6 @@ def counts(text: str, q: Question, language: str = "") -> bool:
     return asked in set(roots(text))
 
 
-def names_measured(text: str, q: Question, language: str = "") -> bool:
-    """Whether a sentence names what a figure question measures ("population" for "What
-    is the population of X?"), or may: a table's row, or a sentence in another language
-    that has no word of it we can tell (``Question.across``, as for ``counts``)."""
-    if is_row(text):
-        return True
-    asked = {root(w) for w in q.measured}
-    if language and q.foreign({language}):
-        said = {x for w in asked for x in q.across.get(language, {}).get(w, [])}
-        return not said or bool(said & set(roots(text)))
-    return bool(asked & set(roots(text)))
-
-
 @dataclass
 class Decision:
     answer: bool
@@ -289,13 +276,6 @@ class EmbeddedAnswerer:
         if q.counted and q.wants == "quantity" and len(q.parts) <= 1 and not any(
                 counts(c.body, q, languages.get(c.passage, ""))
                 and holds_count(c.body, q.text, languages.get(c.passage, "")) for c in core):
-            return Decision(False, closest=selection.chosen[0])
-        # ... and "what is the population of X?" a figure of a population: the figure of
-        # its budget does not answer it
-        if q.measured and q.wants == "quantity" and not q.measure and len(q.parts) <= 1 and not (
-                any(holds_beyond(said(c), kind, q.text, languages.get(c.passage, ""))
-                    and names_measured(c.body, q, languages.get(c.passage, "")) for c in core)
-                or (stated and names_measured(stated, q) and holds_beyond(stated, kind, q.text))):
             return Decision(False, closest=selection.chosen[0])
         return Decision(True)
 

@@ -120,6 +120,9 @@ class Assistant:
     def warm_up(self) -> None:
         """Load what a first answer needs before any officer asks (``WARM_UP``). Embedded
         answers only: no language model is called."""
+        from ingest.extract.patterns import get_nlp
+
+        get_nlp()  # (the questions' entities may be cached already; the model is not)
         for question in WARM_UP:
             self._plan(question, None, None)
 

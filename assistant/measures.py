@@ -39,38 +39,6 @@ def counted(text: str) -> str:
                   if w.lower() not in STOPWORDS])
 
 
-# What a figure question measures when it names no unit ("What is the population of X?",
-# "What F1 score did the model reach?"): the words of the noun it asks about, up to its verb
-# or preposition, without the words any figure goes with ("the minimum total score" measures
-# a score). A figure of something else does not answer it.
-_MEASURED = re.compile(r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)?\s+"
-                       r"(?:(?:the|its|their|our)\s+)?((?:[\w-]+\s+){0,3}?[\w-]+?)\s*"
-                       r"(?=\s(?:of|for|in|did|does|do|is|are|was|were|has|have|had|can|could|"
-                       r"may|might|must|should|will|would|to|on|at|under|per|that|which|we|"
-                       r"our|they|it|its|when|if|apply|applies|exists?|remains?)\b|[?,;.]|$)", re.I)
-_ANY_FIGURE = frozenset("""amount number rate share percentage proportion total maximum
-minimum level sum value figure figures size overall average exact final current annual
-expected estimated indicative actual approximate typical given required new latest ceiling
-ceilings limit limits cap caps threshold thresholds""".split())
-
-
-def measured(text: str) -> list[str]:
-    """The words of the noun a figure question measures ("population", "F1 score"), none
-    when it names only a figure's kind ("what is the maximum?") or counts ("how many")."""
-    if _COUNTS.search(text):
-        return []
-    m = _MEASURED.search(text)
-    if not m:
-        return []
-    words = m.group(1).split()
-    # a figure's word ends the noun ("what ceilings apply to ...": "apply" is its verb)
-    last = max((i for i, w in enumerate(words) if w.lower() in _ANY_FIGURE), default=None)
-    if last is not None:
-        words = words[:last]
-    return [w for w in words if w.lower() not in _ANY_FIGURE
-            and w.lower() not in STOPWORDS and not w.isdigit()]
-
-
 def _noun(words: list[str]) -> str:
     """The noun a run of words ends in, not a participle after it ("the agreements
     analysed", "participants expected")."""

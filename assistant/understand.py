@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from sentencex import segment
 
-from assistant.measures import counted, measure, measured
+from assistant.measures import counted, measure
 from assistant.retrieve import STOPWORDS, terms
 from assistant.sentences import CODE
 from ingest.countries import find_countries
@@ -30,7 +30,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
     # (notice is given as a time: "how much notice", "the notice period" want "six months")
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|"
                             r"\bhow much (?:advance\s+)?(?:time|notice)\b|"
-                            r"\bnotice\s+periods?\b|\bperiods?\s+of\s+notice\b", re.I)),
+                            r"(?:^|[,;:]\s*)(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?"
+                            r"(?:[\w-]+\s+)"
+                            r"{0,2}?(?:notice\s+periods?|periods?\s+of\s+notice)\b", re.I)),
     # the length a text may have: "What is the page limit for the description?"
     ("length", re.compile(r"\b(?:page|word|character)\s+(?:limits?|counts?)\b|"
                           r"\bmaximum length\b", re.I)),
@@ -54,7 +56,7 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                             r"may|must|will|would|should|has|have)\b)[\w-]+\s+){0,2}?(?:share|"
                             r"percentage|proportion|amount|rate|sum|number|level|ceiling|maximum"
                             r"|minimum|total|budget|fee|cost|price|score|figures?|population)\b|"
-                            r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w-]+\s+){0,3}?"
+                            r"^what(?:'s| is| are| was| were)\s+the\s+(?:[\w'’-]+\s+){0,3}?"
                             r"(?:rate|percentage|amount|budget|sum|cost|costs|fee|price|size|"
                             r"maximum|minimum|ceiling|share|total|number|value|score|"
                             r"population)\b", re.I)),
@@ -68,7 +70,9 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                         r"[a-z-]+[^s\W]s\b|\blist\b|\benumerate\b|"
                         # ... or a few words before it, up to its verb ("Which Dutch and
                         # German local authorities are covered?")
-                        r"^(?:which|what)\s+(?:[\w.-]+\s+){1,6}?[a-z-]+[^s\W]s\s+(?:are|were|"
+                        r"^(?:which|what)\s+(?:(?!(?:is|are|was|were|has|have|had|do|does|did|"
+                        r"happens?|if|when|after|before|once|while)\b)[\w.-]+\s+){1,6}?"
+                        r"[a-z-]+[^s\W]s\s+(?:are|were|"
                         r"can|could|may|must|should|do|did|have|had|will|would)\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
@@ -172,8 +176,6 @@ class Question:
     counted: str = ""
     # what a figure it asks for measures ("percent", "money"), "" when any figure may do
     measure: str = ""
-    # ... and the words of what it measures when it names no unit ("population")
-    measured: list[str] = field(default_factory=list)
     # the language version the question asks about ("what does the Dutch text say ...?",
     # "according to the Italian notice"), ISO 639-1; "" when it names none
     version: str = ""
@@ -459,7 +461,7 @@ def understand(text: str) -> Question:
         sides=compare_sides(q) if is_compare else None, soonest=bool(_SOONEST.search(q)),
         language=language, version=version_asked(q),
         places=places_asked(q, language), counted=counted(q),
-        measure=measure(q, wants), measured=measured(" ".join(asking_sentences(q))))
+        measure=measure(q, wants))
 
 
 # What names a document's version in a language rather than a country's document: "the

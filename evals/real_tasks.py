@@ -112,10 +112,11 @@ def one_call(task: dict[str, Any]) -> dict[str, Any]:
     """A request with each expected call's other document added, as the other sets give it."""
     if "expected_schemes" not in task:
         return task
+    pairs = {**SAME_CALL, **{b: a for a, b in SAME_CALL.items()}}
     expected = list(task["expected_schemes"])
-    expected += [SAME_CALL[s] for s in expected if s in SAME_CALL and SAME_CALL[s] not in expected]
+    expected += [pairs[s] for s in expected if s in pairs and pairs[s] not in expected]
     status = dict(task.get("expected_status") or {})
-    status |= {SAME_CALL[s]: v for s, v in status.items() if s in SAME_CALL}
+    status |= {pairs[s]: v for s, v in status.items() if s in pairs and pairs[s] not in status}
     return task | {"expected_schemes": expected, "expected_status": status}
 
 

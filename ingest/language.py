@@ -64,14 +64,15 @@ def detect(text: str, by_grammar: bool = False) -> str:
     if not found or float(found[0].get("score", 0.0)) < MIN_SCORE:
         return UNKNOWN
     first = str(found[0]["lang"]).split("-")[0].lower()
-    if not by_grammar:
+    if not by_grammar or not stopwords(first):
+        # (a language we hold no function words of, Japanese or Afrikaans, is never
+        # outvoted by one we do)
         return first
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", sample)]
     used = {lang: sum(w in stopwords(lang) for w in words)
             for f in found if float(f.get("score", 0.0)) >= RUNNER_UP
             and stopwords(lang := str(f["lang"]).split("-")[0].lower())}
-    # (the first stays unless another's function words are more: languages without a
-    # list of them, Japanese, are never outvoted)
+    # (the first stays unless another's function words are more)
     best = max(used, key=used.__getitem__, default=first)
     return best if used.get(best, 0) > used.get(first, 0) else first
 

@@ -341,10 +341,15 @@ def test_a_number_of_other_things_does_not_answer_a_count(answerer):
 def test_notice_is_given_as_a_time(answerer):
     for q in ("How much notice must a member give to leave?",
               "What notice period applies to a withdrawal?",
-              "How do the termination notice periods of the two agreements compare?"):
+              "Under the 1986 agreement, what notice period applies to a withdrawal?"):
         assert understand(q).wants == "duration", q
     assert understand("In which Official Journal notice was the call published?"
                       ).wants != "duration"
+    # a notice period named in another question asks nothing of it
+    assert understand("Who must be informed during the notice period?").wants == "agent"
+    assert understand("Does the notice period apply to the Benelux agreement?"
+                      ).wants == "yesno"
+    assert understand("How is the notice period calculated?").wants == "fact"
     # the period in the document's own words answers it; a sentence about notice without
     # one does not
     dutch = Passage("doc-00001", "nl", "overeenkomst.md", "Overeenkomst", "mou", 1, "",
@@ -372,6 +377,23 @@ def test_which_things_are_a_list_with_words_before_the_noun():
               "Which supporting documents do public bodies not have to provide?",
               "What kinds of organisations can apply?"):
         assert understand(q).wants == "list", q
-    # a single thing is no list, nor a figure's noun
+    # a single thing is no list, nor a figure's noun, nor a plural after the question's
+    # own verb or a clause ("What role do the partners have?")
     assert understand("Which Dutch authority is covered?").wants != "list"
     assert understand("What population figures did the Commission use?").wants == "quantity"
+    for q in ("What happens if partners do not report on time?",
+              "What is required if the documents are missing?",
+              "What role do the partners have?", "What status do the agreements have?",
+              "Which is the lead partner when several municipalities are involved?",
+              "What was the outcome after the projects were evaluated?"):
+        assert understand(q).wants != "list", q
+
+
+def test_a_population_is_a_figure(answerer):
+    assert understand("What is the population of Vila Serena?").wants == "quantity"
+    assert understand("What is the town's population?").wants == "quantity"
+    # whatever the text calls the people counted
+    _declines_without_answers_with(
+        answerer, "What is the population of Vila Serena?",
+        "Vila Serena is a coastal town in Portugal, twinned with Alderbrook.",
+        "Vila Serena is a coastal town in Portugal with 14,200 inhabitants.", "14,200")

@@ -488,8 +488,20 @@ def test_warm_up_loads_what_a_first_answer_needs_without_calling_a_model(corpus_
     settings = replace(corpus_settings, openai_base_url=f"http://127.0.0.1:{port}/v1")
     assistant = Assistant.from_library(Library(settings))
     assert assistant.llm is not None
+    patterns._NLP = None  # (the fixture's ingest loaded it: the warm-up must load it again)
     assistant.warm_up()
     stop.set()
     listener.close()
     assert patterns._NLP is not None
     assert connections == []
+
+
+def test_a_failed_warm_up_is_logged_and_the_server_goes_on(caplog):
+    from assistant.ui.app import _warm_up
+
+    class Broken:
+        def warm_up(self) -> None:
+            raise RuntimeError("no spaCy model")
+
+    _warm_up(Broken())  # type: ignore[arg-type]
+    assert "warm-up failed" in caplog.text

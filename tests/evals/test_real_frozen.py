@@ -168,3 +168,16 @@ def test_frozen_j_radar_is_unchanged_since_it_was_written():
     assert hashlib.sha256(real_tasks.FROZEN_RADAR_J.read_bytes()).hexdigest() == RADAR_J_SHA256
     rows = real_tasks.task_sets(["frozen-j"])["frozen-j"]
     assert len(rows) == 20 and sum(not r["expected_schemes"] for r in rows) == 8
+
+
+def test_one_call_adds_the_other_document_of_a_call_either_way():
+    from evals.real_tasks import one_call
+
+    guide, notice = ("grant_prince-2010-eu27-guidelines.pdf",
+                     "grant_prince-2010-eu27-oj-notice-it.pdf")
+    for named, other in ((guide, notice), (notice, guide)):
+        task = one_call({"id": "x", "request": "r", "expected_schemes": [named],
+                         "expected_status": {named: "closed"}})
+        assert task["expected_schemes"] == [named, other]
+        assert task["expected_status"] == {named: "closed", other: "closed"}
+    assert one_call({"id": "y", "request": "r", "expected_schemes": []})["expected_schemes"] == []
