@@ -70,13 +70,15 @@ WITHIN_PART = 1
 # question's words said in their language: at most this many documents, passages each.
 FOREIGN_TOP = 6
 FOREIGN_DOCS = 3
+FOREIGN_PASSAGES = 3
 # Asked once when a server starts, answers discarded: they load what the first officer's
 # answers would otherwise wait for (spaCy's entities, the country names in each language,
 # the sentence splitter, the embedder's query session): about two seconds, once.
 WARM_UP = ("Who signed the agreement with our partner town, and when?",
            "How much is the grant, and which countries may apply?",
            "In which languages was the memorandum signed, and for how long is it valid?")
-FOREIGN_PASSAGES = 3
+
+
 @dataclass
 class _Plan:
     query: str

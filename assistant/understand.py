@@ -27,7 +27,8 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:[\w'’-]+\s+){0,3}?(?:e-?mail(?:\s+address(?:es)?)?|web\s*site|"
                            r"(?:tele)?phone\s+number)s?(?=\s*(?:[?.,;]|$)|\s+(?:of|for|to|at|"
                            r"on|is|are|should|can|do|does|i|we)\b)", re.I)),
-    # (notice is given as a time: "how much notice", "the notice period" want "six months")
+    # (notice is given as a time: "how much notice", "what is the notice period" want "six
+    # months"; not a question that merely names the period: "who is told during it?")
     ("duration", re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|"
                             r"\bhow much (?:advance\s+)?(?:time|notice)\b|"
                             r"(?:^|[,;:]\s*)(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?"
