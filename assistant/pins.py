@@ -53,6 +53,8 @@ def naming(name: str) -> Callable[[str], bool]:
         return lambda text: bool(written.search(text))
     flat = re.compile(rf"(?<!\w){re.escape(flat_text(name))}(?!\w)")
     return lambda text: bool(flat.search(flat_text(text)))
+
+
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-\u2013/]\s*((?:19|20)\d\d)\b")
 
 

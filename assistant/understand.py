@@ -134,10 +134,13 @@ _PARTS_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|also|plus)\s+(?=(?:(?:in|on|
                           r"under|with|to|by)\s+)?(?:when|who|whom|what|which|where|how|why|is|"
                           r"are|does|do|can|could|will|has|have|must|should|may|by)\b)"
                           r"|\?\s+(?=[A-Z])", re.I)
-# Verbs that start a request ("Outline the Erasmus rules"): capitalised, but no name.
-_REQUEST_VERBS = {"outline", "explain", "describe", "summarise", "summarize", "list", "show",
-                  "give", "tell", "compare", "find", "name", "check", "draft", "please",
-                  "ask", "according", "under", "in", "for", "on", "at", "by"}
+# Verbs that start a request ("Outline the Erasmus rules", "Give me the deadline"): a
+# sentence they open asks ...
+_ASKING_VERBS = {"give", "tell", "list", "show", "find", "explain", "describe", "outline",
+                 "summarise", "summarize", "compare", "name", "check"}
+# ... and, with the words that open a sentence about a document, are capitalised but no name
+_REQUEST_VERBS = _ASKING_VERBS | {"draft", "please", "ask", "according", "under", "in", "for",
+                                  "on", "at", "by"}
 _FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|and what about)\b|"
                         r"\b(?:it|its|they|them|their|that one|this one|the same)\b", re.I)
 _NOT_NAMES = STOPWORDS | {
@@ -261,9 +264,6 @@ def _sentences(text: str) -> tuple[str, ...]:
 _TO_THE_READER = re.compile(r"^(?:(?:can|could|would|will)\s+you|please|any\s+(?:idea|help|"
                             r"thoughts))\b", re.I)
 
-
-_ASKING_VERBS = {"give", "tell", "list", "show", "find", "explain", "describe", "outline",
-                 "summarise", "summarize", "compare", "name", "check"}
 
 
 def asking_sentences(text: str) -> list[str]:

@@ -102,6 +102,12 @@ def language_slice(question: dict[str, Any], languages: dict[str, str]) -> str:
     return "english" if any(lang.startswith("en") for lang in langs) else "cross-lingual"
 
 
+# the sets written as files of their own, each named by its letter
+_SET_FILES = {"frozen-c": FROZEN_C, "frozen-d": FROZEN_D, "frozen-e": FROZEN_E,
+              "frozen-f": FROZEN_F, "frozen-g": FROZEN_G, "frozen-h": FROZEN_H,
+              "frozen-j": FROZEN_J}
+
+
 def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     """``dev``: the 21 questions shipped with the documents; ``frozen-a``/``frozen-b``: the
     odd and even questions of our frozen set. Weights and thresholds are fitted on dev and
@@ -122,20 +128,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():
             out[n] = load_jsonl(REAL / "dev-qa.jsonl")
-        elif n == "frozen-c" and FROZEN_C.exists():
-            out[n] = load_jsonl(FROZEN_C)
-        elif n == "frozen-d" and FROZEN_D.exists():
-            out[n] = load_jsonl(FROZEN_D)
-        elif n == "frozen-e" and FROZEN_E.exists():
-            out[n] = load_jsonl(FROZEN_E)
-        elif n == "frozen-f" and FROZEN_F.exists():
-            out[n] = load_jsonl(FROZEN_F)
-        elif n == "frozen-g" and FROZEN_G.exists():
-            out[n] = load_jsonl(FROZEN_G)
-        elif n == "frozen-h" and FROZEN_H.exists():
-            out[n] = load_jsonl(FROZEN_H)
-        elif n == "frozen-j" and FROZEN_J.exists():
-            out[n] = load_jsonl(FROZEN_J)
+        elif n in _SET_FILES and _SET_FILES[n].exists():
+            out[n] = load_jsonl(_SET_FILES[n])
         elif n in ("frozen", "frozen-a", "frozen-b") and FROZEN.exists():
             rows = load_jsonl(FROZEN)
             parity = {"frozen": None, "frozen-a": 1, "frozen-b": 0}[n]

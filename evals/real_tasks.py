@@ -106,17 +106,18 @@ SAME_CALL = {
     "grant_prince-2010-eu27-guidelines.pdf": "grant_prince-2010-eu27-oj-notice-it.pdf",
     "grant_europe-direct-2008-faq-it.pdf": "grant_europe-direct-2008-faq-additional-it.pdf",
 }
+_OTHER_DOCUMENT = {**SAME_CALL, **{b: a for a, b in SAME_CALL.items()}}
 
 
 def one_call(task: dict[str, Any]) -> dict[str, Any]:
     """A request with each expected call's other document added, as the other sets give it."""
     if "expected_schemes" not in task:
         return task
-    pairs = {**SAME_CALL, **{b: a for a, b in SAME_CALL.items()}}
+    other = _OTHER_DOCUMENT
     expected = list(task["expected_schemes"])
-    expected += [pairs[s] for s in expected if s in pairs and pairs[s] not in expected]
+    expected += [other[s] for s in expected if s in other and other[s] not in expected]
     status = dict(task.get("expected_status") or {})
-    status |= {pairs[s]: v for s, v in status.items() if s in pairs and pairs[s] not in status}
+    status |= {other[s]: v for s, v in status.items() if s in other and other[s] not in status}
     return task | {"expected_schemes": expected, "expected_status": status}
 
 
