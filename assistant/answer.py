@@ -68,6 +68,11 @@ CORE = 0.8
 # was launched on 1 March 2024.": 0.08). Measured at 0.2 on dev, frozen-a to d: the same
 # answers as with any next sentence.
 NEXT = 0.2
+# Questions after one value (a date, a figure, a body, a place): the names they tie it to
+# must be named where the answer's best sentences are (``EmbeddedAnswerer.unanchored``).
+ANCHORED = ("date", "quantity", "duration", "length", "agent", "place")
+# characters of a document that open it: its cover or first page
+OPENING = 3000
 log = logging.getLogger(__name__)
 
 
@@ -229,6 +234,56 @@ class EmbeddedAnswerer:
                                                             lang=p.language or None)}
         return "" if named & set(q.places) else " or ".join(q.places)
 
+    @staticmethod
+    @staticmethod
+    def unanchored(q: Question, selection: Selection, passages: list[Passage],
+                   doc_text: DocText | None = None) -> str:
+        """A name the question ties the asked value to ("What F1 score did the project
+        achieve with BART?") that the passage of none of the answer's best sentences names
+        beside the question's other names (its document's title counts): the value there
+        is another thing's (the F1 score of another model, on another page of the same
+        report). Countries are ``unplaced``'s; a passage in another language than the
+        question may write a name its own way, and so may the language version the question
+        asks about ("the Italian notice for PRINCE 2010 - UE27"); the parts of a several-part
+        question may each name their own."""
+        if q.wants not in ANCHORED or len(q.parts) > 1 or q.version or not selection.chosen:
+            return ""
+        names = [n for n in q.names if not find_countries(n, demonyms=True)]
+        if not names:
+            return ""
+        top = selection.ranked[0].score if selection.ranked else selection.support
+        used = {c.passage for c in selection.chosen if c.score >= CORE * top}
+        if any(q.foreign({passages[i].language}) for i in used if passages[i].language):
+            return ""
+
+        def named(name: str, text: str) -> bool:
+            # (or a capitalised word of it: "Tesseract" of "Tesseract OCR", "Mistral" of
+            # "Mistral-based")
+            words = [name] + [w for w in re.split(r"[\s-]+", name) if w[:1].isupper()
+                              and (len(w) >= 4 or any(ch.isdigit() for ch in w))]
+            return any(naming(w)(text) for w in words) or writes_otherwise([name], text)
+
+        # a name its document opens with (its cover, its title) says which document, not
+        # which of its things: "the 2024 Warsaw report", "the SCI toolkit"
+        def opening(i: int) -> str:
+            return passages[i].title + "\n" + (doc_text(passages[i].doc_id)[:OPENING]
+                                               if doc_text else "")
+
+        # ... and one it never names is for the choice of documents to judge (the name may
+        # be another version's: "UE27" in the Italian notice, "EU27" in the guidelines)
+        in_document: dict[tuple[str, str], bool] = {}
+
+        def elsewhere(name: str, i: int) -> bool:
+            if named(name, opening(i) + "\n" + passages[i].text):
+                return False
+            doc = passages[i].doc_id
+            if (name, doc) not in in_document:
+                in_document[name, doc] = doc_text is None or named(name, doc_text(doc))
+            return in_document[name, doc]
+
+        missing = [[n for n in names if elsewhere(n, i)] for i in used]
+        return "" if any(not m for m in missing) else min(missing, key=len)[0]
+
     def decide(self, q: Question, selection: Selection, stated: str = "",
                languages: dict[int, str] | None = None) -> Decision:
         """``stated``: what the documents' extracted fields say besides the sentences (a
@@ -334,6 +389,9 @@ class EmbeddedAnswerer:
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
             decision = Decision(False, selection.chosen[0])
             log.debug("declined: %r not in the supporting text", lacking)
+        if decision.answer and (loose := self.unanchored(q, selection, passages, doc_text)):
+            decision = Decision(False, selection.chosen[0])
+            log.debug("declined: no answer passage names %r", loose)
         if decision.answer and (elsewhere := self.unplaced(q, selection, passages)):
             decision = Decision(False, selection.chosen[0])
             log.debug("declined: no answer sentence is about %s", elsewhere)

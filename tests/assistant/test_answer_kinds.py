@@ -397,3 +397,44 @@ def test_a_population_is_a_figure(answerer):
         answerer, "What is the population of Vila Serena?",
         "Vila Serena is a coastal town in Portugal, twinned with Alderbrook.",
         "Vila Serena is a coastal town in Portugal with 14,200 inhabitants.", "14,200")
+
+
+def _report(text: str, n: int, title: str = "Mining International Agreements") -> Passage:
+    return Passage(f"doc-00009-{n}", "doc-00009", "report.pdf", title, "policy_report", n,
+                   "", text, 0.03, language="en")
+
+
+_COVER = ("Mining International Agreements. A project report, Warsaw University of "
+          "Technology, 2024.\n" + "The agreements were collected from state archives. " * 80)
+_LEGNER = ("The LegNER model achieves F1 scores over 99% on the legal entities of the "
+           "agreements.")
+_BART = ("Agreement types were classified with BART (bart-large-mnli) in a zero-shot "
+         "setting.")
+
+
+def test_a_value_of_another_thing_named_elsewhere_in_the_document_is_declined(answerer):
+    """"What F1 score did they achieve with BART?": the report gives LegNER's F1 score, and
+    names BART on another page; no passage ties a score to BART."""
+    passages = [_report(_LEGNER, 1), _report(_BART, 2)]
+    whole = "\n".join([_COVER, _LEGNER, _BART])
+    question = "What F1 score did the project achieve with BART?"
+    answer = answerer.run(question, passages, doc_text=lambda _doc: whole)
+    assert answer.declined, answer.text
+    # the passage that ties the score to BART answers
+    tied = _report("With BART the classification of agreement types reached an F1 score "
+                   "of 0.82.", 3)
+    answer = answerer.run(question, [*passages, tied], doc_text=lambda _doc: whole + tied.text)
+    assert not answer.declined and "0.82" in answer.text, answer.text
+
+
+def test_a_name_that_says_which_document_need_not_be_beside_the_value(answerer):
+    """"the 2024 Warsaw report": its cover names Warsaw, the page with the figure need not;
+    nor need a page name a name its document never writes (another version's)."""
+    passage = _report(_LEGNER, 1)
+    whole = "\n".join([_COVER, _LEGNER])
+    answer = answerer.run("What F1 score did the LegNER model of the Warsaw report reach?",
+                          [passage], doc_text=lambda _doc: whole)
+    assert not answer.declined and "99%" in answer.text, answer.text
+    answer = answerer.run("What F1 score did the LegNER model of the Varsovia report reach?",
+                          [passage], doc_text=lambda _doc: whole)
+    assert not answer.declined and "99%" in answer.text, answer.text
