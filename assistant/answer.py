@@ -38,7 +38,14 @@ from assistant.select import (
     root,
     roots,
 )
-from assistant.sentences import CODE, as_figures, holds_beyond, holds_count, is_row
+from assistant.sentences import (
+    CODE,
+    as_figures,
+    holds_beyond,
+    holds_count,
+    is_figure,
+    is_row,
+)
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import (
     Question,
@@ -73,6 +80,10 @@ NEXT = 0.2
 ANCHORED = ("date", "quantity", "duration", "length", "agent", "place")
 # characters of a document that open it: its cover or first page
 OPENING = 3000
+# Words before and after the noun a "how many" question counts within which its figure
+# stands ("at least 50 volunteers", "the cities taking part number 97").
+COUNT_BEFORE, COUNT_AFTER = 4, 6
+_EDGE = ".,;:()[]\"'’“”"
 log = logging.getLogger(__name__)
 
 
@@ -87,7 +98,14 @@ def counts(text: str, q: Question, language: str = "") -> bool:
     if language and q.foreign({language}):
         said = set(q.across.get(language, {}).get(asked, []))
         return not said or bool(said & set(roots(text)))
-    return asked in set(roots(text))
+    # ... with a figure beside it ("97 member cities", "the cities number 97"): "a network
+    # of over 6,000 local officials engaged on every city diplomacy issue" counts officials
+    words = text.split()
+    return any(root(w.strip(_EDGE).lower()) == asked
+               and any(is_figure(words[k], words[k + 1] if k + 1 < len(words) else "")
+                       for k in range(max(0, j - COUNT_BEFORE),
+                                      min(len(words), j + 1 + COUNT_AFTER)))
+               for j, w in enumerate(words))
 
 
 @dataclass

@@ -393,6 +393,16 @@ def holds_beyond(text: str, kind: str, asked: str, language: str = "") -> bool:
     return holds(text, kind, english=language in ("", "en"))
 
 
+def is_figure(word: str, after: str = "") -> bool:
+    """Whether one word of a text is a figure: digits ("97", "6,000"), or a number in words
+    ("twelve"), but not the pronoun "one" ("one another", "one of them"; ``after``: the
+    next word) nor a footnote's mark on a word ("purposes.4")."""
+    bare = word.strip(".,;:()[]\"'’“”")
+    if bare.lower() == "one" and after.lower().strip(".,;:") in ("another", "of", "or"):
+        return False
+    return bool(_NUMBER.fullmatch(bare) or _NUMBER_WORD.fullmatch(bare))
+
+
 def holds_count(text: str, asked: str, language: str = "") -> bool:
     """Whether a sentence holds a count ("12 projects", "two originals", "dodici
     sovvenzioni") beyond the question's own figures: a figure that is no amount of money,

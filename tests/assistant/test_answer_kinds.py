@@ -338,6 +338,21 @@ def test_a_number_of_other_things_does_not_answer_a_count(answerer):
     assert not ans.declined and "50 volunteers" in ans.text
 
 
+def test_a_count_stands_beside_the_noun_it_counts(answerer):
+    """"over 6,000 local officials ... of many cities" names cities and a figure, but the
+    figure counts officials; "one another" counts nothing."""
+    q = "How many member cities does the network have?"
+    for text in ("The network grew to over 6,000 local officials engaged in the diplomacy "
+                 "of many cities.",
+                 "Member cities around the world network with one another on climate."):
+        ans = answerer.run(q, [_passage(text, title="City Networks")])
+        assert ans.declined, ans.text
+    for text in ("The network now counts 97 member cities on six continents.",
+                 "Its member cities, at the last count, number ninety-seven."):
+        ans = answerer.run(q, [_passage(text, title="City Networks")])
+        assert not ans.declined, ans.text
+
+
 def test_notice_is_given_as_a_time(answerer):
     for q in ("How much notice must a member give to leave?",
               "What notice period applies to a withdrawal?",
