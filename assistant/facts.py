@@ -129,6 +129,14 @@ def fact_lines(rec: DocRecord, question: str, today: date) -> list[FactLine]:
     return lines[:4]
 
 
+def _lot_owning(rec: DocRecord, applicants: list[object]) -> str:
+    """The lot whose own applicants these are (``ingest.extract.calls``), "" for none."""
+    for lot in rec.field_value("lots") or []:
+        if isinstance(lot, dict) and lot.get("eligible_applicants") == applicants:
+            return str(lot.get("name") or "")
+    return ""
+
+
 def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     field = rec.fields.get(name)
     if not field or field.get("value") in (None, "", []):
@@ -177,6 +185,8 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     elif name == "duration_months":
         text = f"{label}: {value} months"
     elif isinstance(value, list):
+        if name == "eligible_applicants" and (lot := _lot_owning(rec, value)):
+            label = f"{label} for {lot}"  # "only open to ..." under one lot's heading
         text = f"{label}: " + "; ".join(map(str, value))
     else:
         text = f"{label}: {value}"

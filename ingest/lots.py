@@ -22,7 +22,7 @@ from typing import Any
 
 from ingest.amounts import CEILING, FLOOR, RATE_CUE, find_amounts, find_percents
 
-__all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span"]
+__all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span", "lot_stated_for"]
 
 # "Lot 2", "Lotto 2", "Lote 2", "lot n° 2" (German "Los" is left out: Spanish "los 2 socios")
 LOT_RE = re.compile(r"(?i)\b(?:lot|lots|lotto|lotti|lote|lotes)\s*(?:n[.°º]\s*)?(\d{1,2})\b")
@@ -200,6 +200,27 @@ def find_lots(text: str) -> list[Lot]:
     if not any(lot.values for lot in lots.values()):
         return []  # lots mentioned, nothing of their own read: one row is the honest view
     return [lots[n] for n in numbers]
+
+
+# How far before a statement the heading that gives it to one lot may stand ("Specific
+# criteria for the eligibility of applicants under LOT 1" | "This financing opportunity is
+# only open to television broadcasting companies"): the heading and the sentence's start.
+LOT_HEADING_REACH = 200
+
+
+def lot_stated_for(text: str, at: int, numbers: list[int]) -> int | None:
+    """The one lot that the statement at offset ``at`` of ``text`` is made for: the lot its
+    own sentence or the lines just before it name ("under LOT 1", "Lotto 2:"); None when
+    they name none, several, or the lots together ("for both lots")."""
+    before = text[max(0, at - LOT_HEADING_REACH):at]
+    # the paragraph the statement is in and the heading above it: not the paragraph before
+    before = re.split(r"\n\s*\n(?=[^\n]*\n)", before)[-1]
+    end = text.find(".", at)
+    window = before + text[at:end if end >= 0 else len(text)]
+    if re.search(r"(?i)\b(?:lots|lotti|lotes)\b", window):
+        return None
+    named = {int(m.group(1)) for m in LOT_RE.finditer(window)} & set(numbers)
+    return named.pop() if len(named) == 1 else None
 
 
 def call_span(lots: list[Lot]) -> dict[str, float | int]:

@@ -62,13 +62,14 @@ APPLICANT_WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bngos?\b|non-?profit|charit(?:y|ies)|civil society|foundation|"
                 r"\bassociation\b|\bclub\b", re.I), "nonprofit"),
     (re.compile(r"youth council", re.I), "youth_council"),
+    # (before places: "a regional broadcaster" is a company, not a region)
+    (re.compile(r"compan|business|firm\b|broadcaster", re.I), "company"),
     (re.compile(r"county|\bshire\b", re.I), "county"),
     (re.compile(r"region|province|prefecture|regional district|\bstate\b", re.I), "region"),
     (re.compile(r"municipal|\btown\b|\bcity\b|village|commune|parish|borough|district|"
                 r"\bcouncil\b|\bcomune\b", re.I), "local"),
     (re.compile(r"school", re.I), "school"),
     (re.compile(r"universit", re.I), "university"),
-    (re.compile(r"compan|business|firm\b", re.I), "company"),
 ]
 
 
@@ -95,6 +96,8 @@ ELIGIBLE_KINDS: list[tuple[re.Pattern[str], set[str]]] = [
                 re.I), {"local"}),
     (re.compile(r"school", re.I), {"school"}),
     (re.compile(r"universit", re.I), {"university"}),
+    (re.compile(r"compan|business|enterprise|\bfirms?\b|\bsmes?\b|broadcaster", re.I),
+     {"company"}),
 ]
 
 
@@ -102,7 +105,8 @@ _OUR_APPLICANT = re.compile(
     r"\b(?:our|we are an?|we're an?|as an?|i work for an?|i work for the|we, the)\s+"
     r"((?:[\w'-]+\s+){0,3}?(?:committee|association|council|county|region|municipality|town|"
     r"city|village|commune|parish|borough|district|ngo|charity|non-profit|nonprofit|"
-    r"organi[sz]ation|prefecture|province|school|foundation|club|authority|government))\b",
+    r"organi[sz]ation|prefecture|province|school|foundation|club|authority|government|"
+    r"company|broadcaster))\b",
     re.I)
 
 

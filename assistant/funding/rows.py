@@ -120,13 +120,17 @@ def call_row(rec: DocRecord, today: date) -> CallRow:
 def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
     """The call's rows: one per lot, with the lot's own range, rate and duration (a figure
     other lots state but this one does not is left empty, never the call's span; one that
-    no lot states is the call's, shared by all), or the one row of a call without lots."""
+    no lot states is the call's, shared by all) and applicants, or the one row of a call
+    without lots."""
     row = call_row(rec, today)
     lots = [lot for lot in rec.field_value("lots") or [] if isinstance(lot, dict)]
     if len(lots) < 2:
         return [row]
     # a figure some lot states is per lot; one no lot states is the call's, shared by all
     per_lot = {k for lot in lots for k in LOT_FIGURES if k in lot}
+    # applicants stated for one lot are its own; the call's list, less those, is the others'
+    owned = {a for lot in lots for a in lot.get("eligible_applicants") or []}
+    general = [a for a in row.eligible_applicants if a not in owned]
     out = []
     for i, lot in enumerate(lots, 1):
         name = str(lot.get("name") or f"Lot {i}")
@@ -134,6 +138,7 @@ def lot_rows(rec: DocRecord, today: date) -> list[CallRow]:
         # the lot's subject is a priority of its own ("TV programmes")
         subject = name.split(":", 1)[-1].strip()
         out.append(replace(row, lot=name, themes=[*row.themes, subject],
+                           eligible_applicants=list(lot.get("eligible_applicants") or general),
                            amount_min=_num(own["amount_min"]),
                            amount_max=_num(own["amount_max"]),
                            cofinancing_rate=_num(own["cofinancing_rate"]),

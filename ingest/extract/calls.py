@@ -24,7 +24,7 @@ from ingest.extract.doctext import (
     strip_trailing,
 )
 from ingest.extract.patterns import HEAD_PREFIX
-from ingest.lots import call_span, find_lots
+from ingest.lots import call_span, find_lots, lot_stated_for
 from ingest.models import Field
 
 CALL_ID_RE = re.compile(
@@ -254,6 +254,7 @@ def read_call(dt: DocText) -> dict[str, Field]:
 
     out.update(_deadline(dt))
     out.update(_lot_fields(dt))
+    _lot_applicants(dt, out)
     return out
 
 
@@ -442,6 +443,31 @@ def _lot_fields(dt: DocText) -> dict[str, Field]:
         at = next(lot.offset_of[key] for lot in lots if lot.values.get(key) == value)
         out[key] = Field(value, dt.page_at(at), dt.sentence_at(at))
     return out
+
+
+# A sentence that says who may apply, and the kinds it names: "only open to television
+# broadcasting companies, as attested by ...", "may only be submitted by public bodies".
+_OPEN_TO = re.compile(r"(?i)\b(?:(?:only\s+)?open\s+to|(?:may|can)\s+(?:only\s+)?be\s+"
+                      r"submitted\s+by|eligible applicants\s+(?:are|include))\s+(?:the\s+)?"
+                      r"(?P<who>[^,.;:()]{3,90})")
+
+
+def _lot_applicants(dt: DocText, out: dict[str, Field]) -> None:
+    """Applicants stated for one lot ("Specific criteria for the eligibility of applicants
+    under LOT 1" | "This financing opportunity is only open to television broadcasting
+    companies") are that lot's own; the other lots are open to whom the call's general
+    rules admit."""
+    lots = out.get("lots")
+    if lots is None:
+        return
+    numbers = list(range(1, len(lots.value) + 1))
+    for off, sent in dt.sentences():
+        m = _OPEN_TO.search(sent)
+        if not m:
+            continue
+        n = lot_stated_for(dt.text, off, numbers)
+        if n is not None and "eligible_applicants" not in lots.value[n - 1]:
+            lots.value[n - 1]["eligible_applicants"] = [m.group("who").strip()]
 
 
 def _duration_months(dt: DocText) -> Field | None:

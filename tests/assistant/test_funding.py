@@ -136,6 +136,9 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
     assert (plan.amount, plan.amount_currency) == (15000, "GBP")
     assert "music festival" in plan.topics[0]
     assert PlanReader([]).read(FLOOD).applicant == "county"
+    # a company is a company wherever it works: "a regional broadcaster" is no region
+    assert PlanReader([]).read("We are a regional broadcaster and plan a TV series on the "
+                               "EU's enlargement.").applicant == "company"
     assert PlanReader([]).read("we ask for €50k").amount == 50000
     assert PlanReader([]).read("about 60.000 EUR").amount == 60000
 
@@ -541,6 +544,36 @@ def test_a_call_with_lots_is_a_row_per_lot_with_its_own_figures() -> None:
     single = DocRecord("d2", "call.pdf", "grant_call", "Call", "pdf", 3, 9, 1, "",
                        fields={"title": f("Call")})
     assert [r.lot for r in lot_rows(single, TODAY)] == [None]
+
+
+def test_applicants_of_one_lot_bind_that_lot_only() -> None:
+    """PRINCE's Lot 1 is "only open to television broadcasting companies": a municipality
+    misses Lot 1 on that rule, and Lot 2 is not said to be for broadcasters."""
+    from assistant.facts import fact_lines
+    from ingest.registry import DocRecord
+
+    def f(value: object) -> dict:
+        return {"value": value, "page": 7, "evidence": "..."}
+
+    broadcasters = ["television broadcasting companies"]
+    rec = DocRecord("d1", "guide.pdf", "grant_call", "PRINCE 2010", "pdf", 30, 90, 1, "",
+                    fields={"title": f("PRINCE 2010"), "deadline": f("2011-03-31"),
+                            "eligible_applicants": f(broadcasters),
+                            "lots": f([{"name": "Lot 1: TV programmes", "cofinancing_rate": 60,
+                                        "eligible_applicants": broadcasters},
+                                       {"name": "Lot 2: Awareness-raising actions",
+                                        "cofinancing_rate": 80}])})
+    tv, events = lot_rows(rec, TODAY)
+    assert tv.eligible_applicants == broadcasters and events.eligible_applicants == []
+    town = Plan("request", ["EU enlargement debates"], applicant="local")
+    [check] = check_applicant(tv, town)
+    assert check.ok is False and "television broadcasting companies" in check.message
+    assert check_applicant(events, town) == []
+    broadcaster = Plan("request", ["a TV series"], applicant="company")
+    assert check_applicant(tv, broadcaster)[0].ok is True
+    # an answer about who may apply says whose applicants they are
+    [line] = fact_lines(rec, "Who can apply?", TODAY)
+    assert line.text.startswith("Eligible applicants for Lot 1: TV programmes:"), line.text
 
 
 def test_a_lots_name_adds_to_prose_priorities_never_replaces_them() -> None:

@@ -97,3 +97,30 @@ def test_the_record_holds_the_lots_and_the_calls_span() -> None:
     assert fields["cofinancing_rate"].value == 80 and fields["duration_months"].value == 18
     # the evidence quoted to the officer is the text where the value is printed
     assert "18 months" in fields["duration_months"].evidence
+
+
+ELIGIBILITY = """4.1 Eligibility of applicants
+In order to be eligible for a grant, applicants must:
+• be public or private bodies;
+• be registered in one of the EU's 27 Member States.
+
+Specific criteria for the eligibility of applicants under LOT 1
+
+This financing opportunity is only open to television broadcasting companies, as attested
+by the official statute of the applicant organisation.
+"""
+
+
+def test_applicants_stated_under_one_lot_are_that_lots() -> None:
+    doc = ParsedDocument("guide.pdf", "pdf", [Page(1, "CALL FOR PROPOSALS\n\n" + GUIDE + "\n"
+                                                   + ELIGIBILITY, language="en")])
+    fields = FieldExtractor().run(doc, "grant_call")
+    lot1, lot2 = fields["lots"].value
+    assert lot1["eligible_applicants"] == ["television broadcasting companies"]
+    assert "eligible_applicants" not in lot2
+    # ... not when the heading gives them to every lot
+    both = ELIGIBILITY.replace("under LOT 1", "under both lots")
+    doc = ParsedDocument("guide.pdf", "pdf", [Page(1, "CALL FOR PROPOSALS\n\n" + GUIDE + "\n"
+                                                   + both, language="en")])
+    fields = FieldExtractor().run(doc, "grant_call")
+    assert all("eligible_applicants" not in lot for lot in fields["lots"].value)
