@@ -22,6 +22,7 @@ from assistant.answer import EmbeddedAnswerer, merge_answers, render
 from assistant.boosts import document_boosts
 from assistant.bridge import WordBridge
 from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
+from assistant.editions import asks_edition, edition_documents
 from assistant.facts import FactLine, fact_lines
 from assistant.library import Library
 from assistant.passages import completed, key_passages
@@ -257,8 +258,26 @@ class Assistant:
         best-ranked document (``within_first``), and of documents in another language
         (``reach_across``, which also says the question's words in their language)."""
         passages = self.gather(q, query, filters, boosts, k, live)
+        passages = self.the_edition(q, query, passages, filters, boosts, k, live)
         passages = self.within_first(q, query, passages, filters, live)
         return self.reach_across(q, passages, filters, live)
+
+    def the_edition(self, q: Question, query: str, passages: list[Passage],
+                    filters: Filters | None, boosts: dict[str, float], k: int,
+                    live: list[str]) -> list[Passage]:
+        """A question that names a call's edition that no passage's document is ("the CAP
+        information actions 2012 call" when a 2008 Q&A ranks first): the search again,
+        within the stored calls that are that edition, its passages first."""
+        text = self.retriever.keyword.document_text
+        if not passages or not asks_edition(q) or self.answerer.pinned_documents(
+                q, passages, text)[0]:
+            return passages
+        calls = [r for r in self.records("grant_call")
+                 if filters is None or filters.matches(r.to_metadata())]
+        if not (found := edition_documents(q, calls, text, self.answerer.pinned_documents)):
+            return passages
+        within = Filters(doc_ids=found) if filters is None else replace(filters, doc_ids=found)
+        return self.retrieve(query, within, boosts, k // 2, live, q.language) + passages
 
     def within_first(self, q: Question, query: str, passages: list[Passage],
                      filters: Filters | None, live: list[str]) -> list[Passage]:

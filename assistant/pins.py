@@ -23,12 +23,15 @@ def edition_years(title: str, text: str) -> set[int]:
     deadline's and those of the rules it cites), and every year of a period it names
     ("2009-2012": the years the call funds)."""
     years = {int(y) for y in _YEAR.findall(title)}
+    titled = bool(years)
     if not years:
         counts = Counter(int(y) for y in _AS_YEAR.findall(text))
         top = max(counts.values(), default=0)
         years = {y for y, n in counts.items() if n == top}
-    # (a programme's seven-year period is not the edition of each call under it)
-    for a, b in _PERIOD.findall(f"{title}\n{text}"):
+    # (a programme's seven-year period is not the edition of each call under it; a title
+    # that names its year names the edition, whatever period the text goes on to fund:
+    # "Domande e risposte sul bando ED 2008" is not a 2012 call for its "2009-2012")
+    for a, b in _PERIOD.findall(title if titled else f"{title}\n{text}"):
         if 0 < int(b) - int(a) <= MAX_CALL_PERIOD:
             years.update(range(int(a), int(b) + 1))
     return years

@@ -294,8 +294,14 @@ def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
 
     assert edition_years("INVITO A PRESENTARE PROPOSTE", "per l'esercizio 2012; entro il 2012, "
                          "tra il 1 marzo 2012 e il 28 febbraio 2013") == {2012}
+    # a title that names its year names the edition, whatever period the text funds; a
+    # period in the title, or in the text of an untitled call, is the call's
     assert edition_years("Domande e risposte sul bando ED 2008",
-                         "centri d'informazione 2009-2012") == {2008, 2009, 2010, 2011, 2012}
+                         "centri d'informazione 2009-2012") == {2008}
+    assert edition_years("Bando centri d'informazione 2009-2012", "") == {
+        2009, 2010, 2011, 2012}
+    assert edition_years("Bando centri d'informazione", "centri d'informazione 2009-2012; "
+                         "il bando 2009") == {2009, 2010, 2011, 2012}
     fiscal = understand("What is the deadline of the call for the 2013 financial year?")
     assert fiscal.editions == [] and fiscal.fiscal_years == ["2013"]
     # ... a call's edition only: a report may say "In 2013 the city spent ..."

@@ -1,0 +1,69 @@
+"""A question that names a call's edition that none of the searched documents is: the calls
+that are that edition are searched on their own (``assistant.editions``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.answer import EmbeddedAnswerer
+from assistant.editions import asks_edition, edition_documents
+from assistant.understand import understand
+from ingest.registry import DocRecord
+
+QA_2008 = ("Domande e risposte sul bando ED 2008\n\n"
+           "Domanda: le spese del personale sono ammissibili per i centri d'informazione? "
+           "Risposta: sono ammissibili i costi del personale addetto all'azione. I centri "
+           "d'informazione sono selezionati per il periodo 2009-2012.\n")
+CALL_2012 = ("INVITO A PRESENTARE PROPOSTE\n\n"
+             "Sostegno a favore di azioni di informazione riguardanti la politica agricola "
+             "comune per l'esercizio 2012. Le azioni si svolgono nel 2012. Il contributo per i "
+             "costi del personale non supera 10 000 EUR. Le domande devono pervenire entro il "
+             "30 settembre 2011.\n")
+PRINCE_2010 = ("CALL FOR PROPOSALS PRINCE 2010 - EU27\n\n"
+               "The PRINCE 2010 call supports information actions on EU enlargement. "
+               "Applications must be submitted by 31 March 2011.\n")
+
+
+def _record(doc_id: str, title: str, language: str) -> DocRecord:
+    return DocRecord(doc_id, f"{doc_id}.txt", "grant_call", title, "txt", 1, 1, 1, "",
+                     languages=[language])
+
+
+TEXTS = {"qa": QA_2008, "cap": CALL_2012, "prince": PRINCE_2010}
+RECORDS = [_record("qa", "Domande e risposte sul bando ED 2008", "it"),
+           _record("cap", "INVITO A PRESENTARE PROPOSTE", "it"),
+           _record("prince", "CALL FOR PROPOSALS PRINCE 2010 - EU27", "en")]
+
+
+def test_the_stored_edition_is_found_by_its_year_or_its_programme():
+    q = understand("Does the CAP information actions 2012 call pay towards our staff costs?")
+    assert asks_edition(q)
+    # the 2008 Q&A funds centres for 2009-2012, but its title names its own edition
+    assert edition_documents(q, RECORDS, TEXTS.__getitem__,
+                             EmbeddedAnswerer.pinned_documents) == ["cap"]
+    # "PRINCE 2012": calls named PRINCE are stored, and none is the 2012 edition; a 2012
+    # call of another programme in another language is not it
+    prince = understand("What is the deadline of the PRINCE 2012 call?")
+    assert edition_documents(prince, RECORDS, TEXTS.__getitem__,
+                             EmbeddedAnswerer.pinned_documents) == []
+    assert not asks_edition(understand("What costs are eligible for staff?"))
+
+
+def test_the_edition_is_searched_when_the_search_missed_it(library, tmp_path: Path):
+    from assistant.ask import Assistant
+
+    for name, text in (("qa-ed-2008", QA_2008), ("cap-2012", CALL_2012),
+                       ("prince-2010", PRINCE_2010)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    library.ingest(sorted(tmp_path.glob("*.txt")), doc_type="grant_call")
+    assistant = Assistant(library)
+    live = assistant.retriever.live_ids()
+    question = "Does the CAP information actions 2012 call pay towards our staff costs?"
+    q = understand(question)
+    qa = [p for p in assistant.retrieve(question, None, {}, 8, live)
+          if p.source == "qa-ed-2008.txt"]
+    assert qa
+    found = assistant.the_edition(q, question, qa, None, {}, 8, live)
+    assert found[0].source == "cap-2012.txt" and found[-len(qa):] == qa
+    # a search that found the edition is left as it is
+    assert assistant.the_edition(q, question, found, None, {}, 8, live) == found
