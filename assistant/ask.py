@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.answer import EmbeddedAnswerer, merge_answers, render
+from assistant.answer import EmbeddedAnswerer, merge_answers
 from assistant.boosts import document_boosts
 from assistant.bridge import WordBridge
 from assistant.conversation import MAX_TURNS, Conversation, Draft, Turn
@@ -37,6 +37,7 @@ from assistant.retrieve import (
     terms_and_parts,
 )
 from assistant.select import TRANSLATION, WEIGHTS, main_passage, root, strip_names
+from assistant.soonest import soonest
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import (
     MAX_QUESTION,
@@ -611,29 +612,4 @@ class Assistant:
                  live: list[str]) -> Answer | None:
         """"Which of our agreements expires first?": every candidate's date, in order."""
         passages = self.retrieve(q.text, filters, boosts, 16, live, q.language)
-        words = [w for n in q.names for w in terms(n) if len(w) >= 3]
-        dated: list[tuple[str, DocRecord, Passage]] = []
-        for doc_id in dict.fromkeys(p.doc_id for p in passages):
-            rec = self._record(doc_id)
-            if rec is None or (words and not all(
-                    w in set(terms(rec.title + " " + " ".join(rec.partners))) for w in words)):
-                continue
-            value = rec.field_value("expiry_date" if rec.doc_type == "mou" else "deadline")
-            if value:
-                first = next(p for p in passages if p.doc_id == doc_id)
-                dated.append((str(value), rec, first))
-        if len(dated) < 2:
-            return None
-        today = self.today.isoformat()
-        upcoming = sorted((d for d in dated if d[0] >= today), key=lambda d: d[0]) or sorted(
-            dated, key=lambda d: d[0])
-        facts: list[tuple[FactLine, Passage]] = []
-        for _value, rec, passage in upcoming[:4]:
-            name = "expiry" if rec.doc_type == "mou" else "deadline"
-            facts += [(line, passage) for line in fact_lines(rec, name, self.today)[:1]]
-        if not facts:
-            return None
-        retrieved = list(dict.fromkeys(p.source for p in passages))
-        answer = render([], passages, retrieved, facts=facts)
-        answer.text = "In date order: " + answer.text
-        return answer
+        return soonest(q, passages, self._record, self.today)
