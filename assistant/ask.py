@@ -38,7 +38,7 @@ from assistant.retrieve import (
 )
 from assistant.select import TRANSLATION, WEIGHTS, main_passage, root, strip_names
 from assistant.soonest import soonest
-from assistant.types import Answer, Citation, Passage
+from assistant.types import LEAD_CHUNKS, Answer, Citation, Passage
 from assistant.understand import (
     MAX_QUESTION,
     Question,
@@ -314,6 +314,12 @@ class Assistant:
                          if p.chunk_id not in have]
                 have |= {p.chunk_id for p in found}
                 more += found
+        if q.wants == "summary":
+            # what it is about: where it starts (its abstract, summary or introduction)
+            have |= {p.chunk_id for p in more}
+            more += self.complete_sentences(
+                [p for i in range(LEAD_CHUNKS) if (p := self.retriever.keyword.chunk(doc, i))
+                 and p.chunk_id not in have], live)
         return passages + more + self.field_passages(doc, have | {p.chunk_id for p in more},
                                                      live)
 

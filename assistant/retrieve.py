@@ -22,7 +22,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from assistant.types import Passage
+from assistant.types import LEAD_CHUNKS, Passage
 from ingest.chunk import chunk_body
 from ingest.embedders import Embedder
 from ingest.language import detect, stopwords
@@ -385,6 +385,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> 
         language=str(meta.get("language", "")),
         scanned=bool(meta.get("ocr", False)),
         preamble=bool(meta.get("preamble", False)),
+        lead=int(meta.get("chunk_index", LEAD_CHUNKS)) < LEAD_CHUNKS,
     )
 
 

@@ -325,6 +325,14 @@ class SentenceScorer:
                    and question.foreign({lang})]
         if foreign:
             top = list(dict.fromkeys([*top, *foreign[:w.embed_foreign]]))
+        # what a document is about is said where it starts, in words a summary question
+        # rarely uses ("Give me the gist of the report"): those sentences are weighed too,
+        # on their meaning alone (ranked above the rest by 0.3, they also answered "what
+        # does the toolkit say about ending a partnership?" with its introduction: one key
+        # fact lost on frozen-b, one answer declined on frozen-c)
+        if wants == "summary":
+            top = list(dict.fromkeys(
+                [*top, *[i for i in order if passages[cands[i].passage].lead][:w.embed_top]]))
         # The question as asked, and without the names that say which document: a long
         # name otherwise outweighs the words that ask for the answer.
         views = list(dict.fromkeys([text, strip_names(text, question.names)]))

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# A document's first chunks: its cover, its abstract or summary, the start of its
+# introduction.
+LEAD_CHUNKS = 3
+
 
 @dataclass
 class Passage:
@@ -26,6 +30,9 @@ class Passage:
     language: str = ""  # ISO 639-1 of the passage, "" when unknown
     scanned: bool = False  # read from a scan by OCR
     preamble: bool = False  # before an agreement's first article (see ingest.chunk)
+    # among a document's first chunks (``LEAD_CHUNKS``): where a report or a call says what
+    # it is about (its abstract, its summary, its introduction)
+    lead: bool = False
     # a passage completed from the next chunk: from this offset of ``text`` on, the
     # sentences are on ``turn_page`` (-1: all of it is on ``page``)
     turn: int = -1

@@ -77,9 +77,11 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                         r"can|could|may|must|should|do|did|have|had|will|would)\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
-    ("summary", re.compile(r"\b(?:summar\w*|overview|main (?:findings|points|ideas)|what is "
-                           r"(?:it|this|the \w+) about|describe|how did .+ (?:affect|change|"
-                           r"shape)|what does .+ (?:argue|propose|recommend|advise|say))\b",
+    ("summary", re.compile(r"\b(?:summar\w*|overview|gist|in a nutshell|in brief|key points|"
+                           r"main (?:findings|points|ideas|message)|"
+                           r"what is [^?,;]{1,100}? about(?=\s*\??\s*$)|describe|"
+                           r"how did .+ (?:affect|change|shape)|"
+                           r"what does .+ (?:argue|propose|recommend|advise|say))\b",
                            re.I)),
 ]
 _COMPARE = re.compile(r"\b(?:compared?|comparison|differ\w*|versus|vs\.?)\b", re.I)
