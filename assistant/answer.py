@@ -40,6 +40,7 @@ from assistant.select import (
 )
 from assistant.sentences import (
     CODE,
+    WORD_EDGE,
     as_figures,
     holds_beyond,
     holds_count,
@@ -83,7 +84,6 @@ OPENING = 3000
 # Words before and after the noun a "how many" question counts within which its figure
 # stands ("at least 50 volunteers", "the cities taking part number 97").
 COUNT_BEFORE, COUNT_AFTER = 4, 6
-_EDGE = ".,;:()[]\"'’“”"
 log = logging.getLogger(__name__)
 
 
@@ -101,7 +101,7 @@ def counts(text: str, q: Question, language: str = "") -> bool:
     # ... with a figure beside it ("97 member cities", "the cities number 97"): "a network
     # of over 6,000 local officials engaged on every city diplomacy issue" counts officials
     words = text.split()
-    return any(root(w.strip(_EDGE).lower()) == asked
+    return any(root(w.strip(WORD_EDGE).lower()) == asked
                and any(is_figure(words[k], words[k + 1] if k + 1 < len(words) else "")
                        for k in range(max(0, j - COUNT_BEFORE),
                                       min(len(words), j + 1 + COUNT_AFTER)))
@@ -253,7 +253,6 @@ class EmbeddedAnswerer:
         return "" if named & set(q.places) else " or ".join(q.places)
 
     @staticmethod
-    @staticmethod
     def unanchored(q: Question, selection: Selection, passages: list[Passage],
                    doc_text: DocText | None = None) -> str:
         """A name the question ties the asked value to ("What F1 score did the project
@@ -266,12 +265,16 @@ class EmbeddedAnswerer:
         question may each name their own."""
         if q.wants not in ANCHORED or len(q.parts) > 1 or q.version or not selection.chosen:
             return ""
-        names = [n for n in q.names if not find_countries(n, demonyms=True)]
+        # (a part's label, "Lot" of "Lot 2", is the part pins' to judge: a deadline for
+        # the whole call answers "the deadline for Lot 2")
+        labels = {label.lower() for label, _ in q.parts_named}
+        names = [n for n in q.names if not find_countries(n, demonyms=True)
+                 and n.lower() not in labels]
         if not names:
             return ""
         top = selection.ranked[0].score if selection.ranked else selection.support
         used = {c.passage for c in selection.chosen if c.score >= CORE * top}
-        if any(q.foreign({passages[i].language}) for i in used if passages[i].language):
+        if not used or any(q.foreign({passages[i].language}) for i in used if passages[i].language):
             return ""
 
         def named(name: str, text: str) -> bool:
@@ -283,9 +286,13 @@ class EmbeddedAnswerer:
 
         # a name its document opens with (its cover, its title) says which document, not
         # which of its things: "the 2024 Warsaw report", "the SCI toolkit"
+        openings: dict[str, str] = {}
+
         def opening(i: int) -> str:
-            return passages[i].title + "\n" + (doc_text(passages[i].doc_id)[:OPENING]
-                                               if doc_text else "")
+            doc = passages[i].doc_id
+            if doc not in openings:
+                openings[doc] = doc_text(doc)[:OPENING] if doc_text else ""
+            return passages[i].title + "\n" + openings[doc]
 
         # ... and one it never names is for the choice of documents to judge (the name may
         # be another version's: "UE27" in the Italian notice, "EU27" in the guidelines)

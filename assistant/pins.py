@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from assistant.retrieve import initialisms, terms
 from assistant.understand import _YEAR, Question, round_of, told_only
+from ingest.cover import JOURNAL_REFERENCE
 
 
 def flat_text(text: str) -> str:
@@ -22,7 +23,8 @@ def edition_years(title: str, text: str) -> set[int]:
     names, else the year its text names most often (a call's own year outnumbers its
     deadline's and those of the rules it cites), and every year of a period it names
     ("2009-2012": the years the call funds)."""
-    years = {int(y) for y in _YEAR.findall(title)}
+    # (not a year inside an identifier: "2011/C 212/11" is the notice's, not the call's)
+    years = {int(y) for y in _YEAR.findall(JOURNAL_REFERENCE.sub(" ", title))}
     titled = bool(years)
     if not years:
         counts = Counter(int(y) for y in _AS_YEAR.findall(text))

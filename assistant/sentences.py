@@ -393,11 +393,15 @@ def holds_beyond(text: str, kind: str, asked: str, language: str = "") -> bool:
     return holds(text, kind, english=language in ("", "en"))
 
 
+# What stands around a word in running text: punctuation and quotes.
+WORD_EDGE = ".,;:()[]\"'’“”"
+
+
 def is_figure(word: str, after: str = "") -> bool:
-    """Whether one word of a text is a figure: digits ("97", "6,000"), or a number in words
-    ("twelve"), but not the pronoun "one" ("one another", "one of them"; ``after``: the
-    next word) nor a footnote's mark on a word ("purposes.4")."""
-    bare = word.strip(".,;:()[]\"'’“”")
+    """Whether one word of a text is a figure: digits ("97", "6,000", "100+", "~100"), or a
+    number in words ("twelve"), but not the pronoun "one" ("one another", "one of them";
+    ``after``: the next word) nor a footnote's mark on a word ("purposes.4")."""
+    bare = word.strip(WORD_EDGE + "+~≈<>")
     if bare.lower() == "one" and after.lower().strip(".,;:") in ("another", "of", "or"):
         return False
     return bool(_NUMBER.fullmatch(bare) or _NUMBER_WORD.fullmatch(bare))

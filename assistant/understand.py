@@ -77,9 +77,12 @@ _WANTS: list[tuple[str, re.Pattern[str]]] = [
                         r"can|could|may|must|should|do|did|have|had|will|would)\b", re.I)),
     ("yesno", re.compile(r"^(?:can|could|may|is|are|does|do|did|must|should|will|has|have)\b",
                          re.I)),
-    ("summary", re.compile(r"\b(?:summar\w*|overview|gist|in a nutshell|in brief|key points|"
+    # ("what is the report about?", not "what is the rule we talked about?"; "in a
+    # nutshell, what is the rate?" asks for the rate)
+    ("summary", re.compile(r"\b(?:summar\w*|overview|gist|"
                            r"main (?:findings|points|ideas|message)|"
-                           r"what is [^?,;]{1,100}? about(?=\s*\??\s*$)|describe|"
+                           r"what is (?![^?]*\b(?:we|you|they|i|he|she|us|me)\b)[^?,;]{1,100}? "
+                           r"about(?=\s*\??\s*$)|describe|"
                            r"how did .+ (?:affect|change|shape)|"
                            r"what does .+ (?:argue|propose|recommend|advise|say))\b",
                            re.I)),

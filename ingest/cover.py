@@ -20,6 +20,8 @@ from ingest.dates import find_dates
 log = logging.getLogger(__name__)
 
 _JOURNAL_REF = re.compile(r"^\(?\s*(?:\d{4}/)?[A-Z]{1,2}\s?\d+\s?/\s?\d+\s*\)?$")
+# ... the same within a line: "Invito a presentare proposte 2011/C 212/11"
+JOURNAL_REFERENCE = re.compile(r"\b\d{4}/[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
 _SECTION_NOTE = re.compile(r"^\(\w+\)$")  # "(Avvisi)": a journal's section, or a wrapped word
 # "SOURCE: ...", "Contracting Authority: European Commission": a label of a record, not a
 # title with its subtitle ("Quiet Diplomats: Small Towns in World Affairs")

@@ -22,10 +22,13 @@ from typing import Any
 
 from ingest.amounts import CEILING, FLOOR, RATE_CUE, find_amounts, find_percents
 
-__all__ = ["Lot", "LOT_FIGURES", "find_lots", "call_span", "lot_stated_for"]
+__all__ = ["ALL_LOTS", "Lot", "LOT_FIGURES", "find_lots", "call_span", "lot_stated_for"]
 
 # "Lot 2", "Lotto 2", "Lote 2", "lot n° 2" (German "Los" is left out: Spanish "los 2 socios")
 LOT_RE = re.compile(r"(?i)\b(?:lot|lots|lotto|lotti|lote|lotes)\s*(?:n[.°º]\s*)?(\d{1,2})\b")
+# Words for the lots together ("for both lots", "per entrambi i lotti"): the call's, not one
+# lot's.
+ALL_LOTS = re.compile(r"(?i)\b(?:lots|lotti|lotes)\b")
 _MONTHS = re.compile(r"(?i)\b(\d{1,3})\s*(?:months?|mesi|meses|mois|monate?n?|maanden|miesi\w*)\b")
 # besides the co-financing words: "60 % of total", "il 60 % dei costi", "contributo finanziario"
 _RATE_CUE = re.compile(RATE_CUE.pattern + r"|of total|dei costi|finanziario", re.I)
@@ -180,7 +183,7 @@ def _by_section(text: str, lots: dict[int, Lot]) -> None:
         else:
             continue  # unbounded: what follows may be about the whole call
         section = text[start:min(end, start + 1500)]
-        if re.search(r"(?i)\b(?:lots|lotti|lotes)\b", section):
+        if ALL_LOTS.search(section):
             continue  # "for both lots": the call's, not this lot's
         months = [(int(m.group(1)), m.start()) for m in _MONTHS.finditer(section)]
         if len(months) == 1:
@@ -202,22 +205,25 @@ def find_lots(text: str) -> list[Lot]:
     return [lots[n] for n in numbers]
 
 
-# How far before a statement the heading that gives it to one lot may stand ("Specific
-# criteria for the eligibility of applicants under LOT 1" | "This financing opportunity is
-# only open to television broadcasting companies"): the heading and the sentence's start.
-LOT_HEADING_REACH = 200
+# A heading: a short line without a sentence's full stop.
+_HEADING_WORDS = 15
 
 
 def lot_stated_for(text: str, at: int, numbers: list[int]) -> int | None:
     """The one lot that the statement at offset ``at`` of ``text`` is made for: the lot its
-    own sentence or the lines just before it name ("under LOT 1", "Lotto 2:"); None when
-    they name none, several, or the lots together ("for both lots")."""
-    before = text[max(0, at - LOT_HEADING_REACH):at]
-    # the paragraph the statement is in and the heading above it: not the paragraph before
-    before = re.split(r"\n\s*\n(?=[^\n]*\n)", before)[-1]
+    own sentence names, or the heading line right above it ("Specific criteria for the
+    eligibility of applicants under LOT 1"); None when they name none, several, or the lots
+    together ("for both lots"). A sentence before it, or an earlier section's heading, says
+    nothing of it."""
     end = text.find(".", at)
-    window = before + text[at:end if end >= 0 else len(text)]
-    if re.search(r"(?i)\b(?:lots|lotti|lotes)\b", window):
+    window = text[at:end if end >= 0 else len(text)]
+    lines = [x.strip() for x in text[:at].split("\n")]
+    above = next((x for x in reversed(lines[:-1]) if x), "") if len(lines) > 1 else ""
+    if lines and lines[-1]:
+        above = ""  # the statement does not start a line: what is above is not its heading
+    if above and not above.endswith(".") and len(above.split()) <= _HEADING_WORDS:
+        window = above + "\n" + window
+    if ALL_LOTS.search(window):
         return None
     named = {int(m.group(1)) for m in LOT_RE.finditer(window)} & set(numbers)
     return named.pop() if len(named) == 1 else None

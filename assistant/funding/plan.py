@@ -63,7 +63,8 @@ APPLICANT_WORDS: list[tuple[re.Pattern[str], str]] = [
                 r"\bassociation\b|\bclub\b", re.I), "nonprofit"),
     (re.compile(r"youth council", re.I), "youth_council"),
     # (before places: "a regional broadcaster" is a company, not a region)
-    (re.compile(r"compan|business|firm\b|broadcaster", re.I), "company"),
+    (re.compile(r"\bcompan(?:y|ies)\b|\bbusiness\b|\bfirm\b|\bbroadcaster\b", re.I),
+     "company"),
     (re.compile(r"county|\bshire\b", re.I), "county"),
     (re.compile(r"region|province|prefecture|regional district|\bstate\b", re.I), "region"),
     (re.compile(r"municipal|\btown\b|\bcity\b|village|commune|parish|borough|district|"
@@ -96,8 +97,8 @@ ELIGIBLE_KINDS: list[tuple[re.Pattern[str], set[str]]] = [
                 re.I), {"local"}),
     (re.compile(r"school", re.I), {"school"}),
     (re.compile(r"universit", re.I), {"university"}),
-    (re.compile(r"compan|business|enterprise|\bfirms?\b|\bsmes?\b|broadcaster", re.I),
-     {"company"}),
+    (re.compile(r"\bcompan(?:y|ies)\b|\bbusiness(?:es)?\b|\benterprises?\b|\bfirms?\b|"
+                r"\bsmes?\b|\bbroadcasters?\b", re.I), {"company"}),
 ]
 
 

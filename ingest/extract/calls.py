@@ -445,11 +445,16 @@ def _lot_fields(dt: DocText) -> dict[str, Field]:
     return out
 
 
-# A sentence that says who may apply, and the kinds it names: "only open to television
-# broadcasting companies, as attested by ...", "may only be submitted by public bodies".
-_OPEN_TO = re.compile(r"(?i)\b(?:(?:only\s+)?open\s+to|(?:may|can)\s+(?:only\s+)?be\s+"
-                      r"submitted\s+by|eligible applicants\s+(?:are|include))\s+(?:the\s+)?"
-                      r"(?P<who>[^,.;:()]{3,90})")
+# A sentence that restricts who may apply, and the kinds it names: "only open to television
+# broadcasting companies, as attested by ...", "aperto esclusivamente alle emittenti
+# televisive" (not "submitted by email", "open to the public and the press").
+_OPEN_TO = re.compile(
+    r"(?i)\b(?:(?:only|exclusively|solely)\s+open\s+to|open\s+only\s+to|reserved\s+"
+    r"(?:exclusively\s+)?(?:to|for)|(?:aperto|aperta|riservat[oa])\s+(?:esclusivamente\s+|"
+    r"unicamente\s+|solo\s+)?(?:a|ai|agli|alle|alla|al)|(?:abierta|reservada)\s+"
+    r"(?:exclusivamente\s+|únicamente\s+)?a)\s+"
+    r"(?!(?:the\s+)?public\b(?!\s+(?:or\s+private\s+)?bod))(?:the\s+|los\s+|las\s+)?"
+    r"(?P<who>[^,.;:()]{3,90})")
 
 
 def _lot_applicants(dt: DocText, out: dict[str, Field]) -> None:

@@ -348,6 +348,7 @@ def test_a_count_stands_beside_the_noun_it_counts(answerer):
         ans = answerer.run(q, [_passage(text, title="City Networks")])
         assert ans.declined, ans.text
     for text in ("The network now counts 97 member cities on six continents.",
+                 "The alliance brings together 100+ member cities.",
                  "Its member cities, at the last count, number ninety-seven."):
         ans = answerer.run(q, [_passage(text, title="City Networks")])
         assert not ans.declined, ans.text
@@ -440,6 +441,29 @@ def test_a_value_of_another_thing_named_elsewhere_in_the_document_is_declined(an
                    "of 0.82.", 3)
     answer = answerer.run(question, [*passages, tied], doc_text=lambda _doc: whole + tied.text)
     assert not answer.declined and "0.82" in answer.text, answer.text
+
+
+def test_names_are_not_judged_when_no_sentence_scores_above_nothing():
+    from assistant.answer import EmbeddedAnswerer
+    from assistant.select import Candidate, Selection
+
+    low = Candidate(_LEGNER, [], 0, 0, "doc-00009")
+    low.score = -0.2
+    q = understand("What F1 score did the project achieve with BART?")
+    assert EmbeddedAnswerer.unanchored(q, Selection([low], -0.2, [low]),
+                                       [_report(_LEGNER, 1)]) == ""
+
+
+def test_a_part_s_label_is_no_name_the_value_must_stand_beside(answerer):
+    """"the deadline for Lot 2": a deadline of the whole call answers it, though the guide
+    names "Lot" on other pages only."""
+    guide = Passage("doc-00010-1", "doc-00010", "guide.pdf", "Call for proposals",
+                    "grant_call", 5, "", "Deadline for submission of proposals: 31 March 2011 "
+                    "at 17:00.", 0.03, language="en")
+    whole = _COVER + "\nLOT 1 TV programmes. LOT 2 Awareness-raising actions.\n" + guide.text
+    answer = answerer.run("What is the deadline for Lot 2 of the call?", [guide],
+                          doc_text=lambda _doc: whole)
+    assert not answer.declined and "31 March 2011" in answer.text, answer.text
 
 
 def test_a_name_that_says_which_document_need_not_be_beside_the_value(answerer):

@@ -298,6 +298,9 @@ def test_a_calls_edition_is_its_own_year_in_any_language(answerer):
     # period in the title, or in the text of an untitled call, is the call's
     assert edition_years("Domande e risposte sul bando ED 2008",
                          "centri d'informazione 2009-2012") == {2008}
+    # (a year inside the notice's journal reference is the notice's, not the call's)
+    assert edition_years("Invito a presentare proposte 2011/C 212/11", "per l'esercizio "
+                         "2012, nel periodo 2012-2013") == {2012, 2013}
     assert edition_years("Bando centri d'informazione 2009-2012", "") == {
         2009, 2010, 2011, 2012}
     assert edition_years("Bando centri d'informazione", "centri d'informazione 2009-2012; "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.answer import EmbeddedAnswerer
 from assistant.editions import asks_edition, edition_documents
+from assistant.retrieve import Filters
 from assistant.understand import understand
 from ingest.registry import DocRecord
 
@@ -49,6 +50,34 @@ def test_the_stored_edition_is_found_by_its_year_or_its_programme():
     assert not asks_edition(understand("What costs are eligible for staff?"))
 
 
+def test_only_calls_whose_record_may_be_the_edition_are_read():
+    """The whole texts of a library of calls are not read for every question that names an
+    edition: a call whose title, file name and dates are years away is not the edition."""
+    read: list[str] = []
+
+    def doc_text(doc_id: str) -> str:
+        read.append(doc_id)
+        return TEXTS.get(doc_id, "")
+
+    def f(value: object) -> dict:
+        return {"value": value, "page": 1, "evidence": "..."}
+
+    old = _record("old", "Call for proposals 1998", "en")
+    old.fields["deadline"] = f("1998-05-01")
+    cap = _record("cap", "INVITO A PRESENTARE PROPOSTE", "it")
+    cap.fields["deadline"] = f("2011-09-30")
+    q = understand("Does the CAP information actions 2012 call pay towards our staff costs?")
+    found = edition_documents(q, [old, cap], doc_text, EmbeddedAnswerer.pinned_documents)
+    assert found == ["cap"] and "old" not in read and read.count("cap") == 1
+    # a programme named in a record far from the year still says that the edition asked is
+    # one of its calls: "PRINCE 2012" is no 2012 call of another programme
+    prince = _record("prince", "CALL FOR PROPOSALS PRINCE 2005", "en")
+    prince.fields["deadline"] = f("2005-03-31")
+    asked = understand("What is the deadline of the PRINCE 2012 call?")
+    assert edition_documents(asked, [prince, cap], doc_text,
+                             EmbeddedAnswerer.pinned_documents) == []
+
+
 def test_the_edition_is_searched_when_the_search_missed_it(library, tmp_path: Path):
     from assistant.ask import Assistant
 
@@ -67,3 +96,6 @@ def test_the_edition_is_searched_when_the_search_missed_it(library, tmp_path: Pa
     assert found[0].source == "cap-2012.txt" and found[-len(qa):] == qa
     # a search that found the edition is left as it is
     assert assistant.the_edition(q, question, found, None, {}, 8, live) == found
+    # ... and the officer's filters hold: the edition outside them is not searched
+    only_qa = Filters(doc_ids=[qa[0].doc_id])
+    assert assistant.the_edition(q, question, qa, only_qa, {}, 8, live) == qa

@@ -136,6 +136,10 @@ def test_plan_reads_countries_applicant_and_amount() -> None:
     assert (plan.amount, plan.amount_currency) == (15000, "GBP")
     assert "music festival" in plan.topics[0]
     assert PlanReader([]).read(FLOOD).applicant == "county"
+    # ... and no word that merely holds one ("accompanied", "broadcasting" of a body)
+    from assistant.funding.rules import eligible_kinds
+    assert "company" not in eligible_kinds("public bodies accompanied by a letter of support")
+    assert eligible_kinds("television broadcasting companies") == {"company"}
     # a company is a company wherever it works: "a regional broadcaster" is no region
     assert PlanReader([]).read("We are a regional broadcaster and plan a TV series on the "
                                "EU's enlargement.").applicant == "company"

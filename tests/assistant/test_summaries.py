@@ -31,11 +31,23 @@ REFERENCES = ("References. Smith, J. (2019). Harbour economies. Harbour Press Te
 
 
 @pytest.mark.parametrize("question", ["Give me the gist of the coastal towns report.",
-                                      "In a nutshell, what does the report find?",
-                                      "What is the report on coastal towns' twinning about?"])
+                                      "What are the report's main findings?",
+                                      "What is the report on coastal towns' twinning about?",
+                                      "What is Protocol No. 2 to the Convention (1998) about?"])
 def test_a_summary_question_is_told_apart(question: str):
     assert understand(question).wants == "summary"
-    assert understand("What is the deadline?").wants != "summary"
+
+
+@pytest.mark.parametrize(("question", "wants"), [
+    ("What is the deadline?", "date"),
+    ("In brief, what is the deadline of the PRINCE call?", "date"),
+    ("In a nutshell, what is the co-financing rate of the call?", "quantity"),
+    ("What is the co-financing rule we talked about?", "fact"),
+    ("What is the status of the partnership you told me about?", "fact"),
+    ("What are the key points of contact for the call?", "fact"),
+])
+def test_a_question_about_one_thing_is_no_summary(question: str, wants: str):
+    assert understand(question).wants == wants
 
 
 def test_the_start_of_a_document_is_weighed_for_a_summary_question(answerer):

@@ -124,3 +124,28 @@ def test_applicants_stated_under_one_lot_are_that_lots() -> None:
                                                    + both, language="en")])
     fields = FieldExtractor().run(doc, "grant_call")
     assert all("eligible_applicants" not in lot for lot in fields["lots"].value)
+
+
+def test_only_a_restriction_under_one_lot_binds_it() -> None:
+    """Not how proposals are sent, not who may attend, not a rule of the whole call after a
+    sentence or a section about one lot; in Italian as in English."""
+    def lots_applicants(extra: str) -> list:
+        doc = ParsedDocument("guide.pdf", "pdf", [Page(1, "CALL FOR PROPOSALS\n\n" + GUIDE
+                                                       + "\n" + extra, language="en")])
+        return [lot.get("eligible_applicants")
+                for lot in FieldExtractor().run(doc, "grant_call")["lots"].value]
+
+    for extra in ("Applications under Lot 2 can only be submitted by email to the helpdesk.",
+                  "Proposals for Lot 1 may be submitted by post or by hand delivery.",
+                  "The final conference of Lot 2 will be only open to the public and the press.",
+                  "Lot 2 actions are awareness-raising events. The call is only open to "
+                  "public bodies established in the EU.",
+                  "Lot 2 - Awareness-raising\n4. Eligibility of applicants\nThe call is only "
+                  "open to legal persons established in the EU."):
+        assert lots_applicants(extra) == [None, None], extra
+    assert lots_applicants("Criteri specifici per il lotto 1\nIl lotto è aperto "
+                           "esclusivamente alle emittenti televisive nazionali.") == [
+        ["emittenti televisive nazionali"], None]
+    assert lots_applicants("Lot 2 is only open to public bodies and non-profit "
+                           "organisations.") == [None, ["public bodies and non-profit "
+                                                        "organisations"]]
