@@ -176,6 +176,9 @@ def load_synonyms(path: str = str(SYNONYMS_FILE)) -> tuple[tuple[tuple[str, ...]
 # too long to quote whole, each recital says one thing.
 _RECITAL_END = re.compile(r"(?<=;)\s*\n\s*(?=[A-Z])|(?<=;)\s+(?=[A-Z][a-z]+ing\b)")
 LONGEST_SENTENCE = 700
+# A line this short says what something is called, not what a document is about: a summary
+# is no "Microsoft Research Technical Report." of a bibliography the question's words find.
+SUMMARY_WORDS = 6
 
 
 def _recitals(sentences: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -234,7 +237,8 @@ class SentenceScorer:
                 heading = not items and is_heading_like(sent) and not (
                     wants == "agent" and holds(sent, "agent"))
                 if (len(sent) > LONGEST_SENTENCE or (sent == p.section and not items) or heading
-                        or is_leader_line(sent) or entries[j] or is_instruction(sent)):
+                        or is_leader_line(sent) or entries[j] or is_instruction(sent)
+                        or (wants == "summary" and len(sent.split()) < SUMMARY_WORDS)):
                     continue
                 out.append(Candidate(sent, items, i, j, p.doc_id))
         return out

@@ -94,3 +94,17 @@ def test_a_summary_question_reads_its_document_from_the_start(library, tmp_path)
     firsts = {f"{doc}-{i:05d}" for i in range(LEAD_CHUNKS)}
     assert firsts <= {p.chunk_id for p in more}
     assert all(p.lead for p in more if p.chunk_id in firsts)
+
+
+def test_a_short_line_is_no_summary():
+    """"Microsoft Research Technical Report." of a bibliography says what a work is called;
+    it answers no summary question, though it may answer another."""
+    from assistant.select import SentenceScorer
+    from assistant.types import Passage
+
+    text = "Microsoft Research Technical Report. " + ABSTRACT.split(". ", 1)[1]
+    p = Passage("doc-00001", "doc", "study.txt", "Harbour Towns Study", "policy_report", 9,
+                "", text, 0.03, language="en")
+    summary = [c.text for c in SentenceScorer.candidates([p], "summary")]
+    assert summary and not any(t.startswith("Microsoft") for t in summary)
+    assert any(c.text.startswith("Microsoft") for c in SentenceScorer.candidates([p], "fact"))
