@@ -27,6 +27,7 @@ from assistant.retrieve import WORD, terms, terms_in
 from assistant.sentences import (
     ENTITY_KINDS,
     FIGURE_KINDS,
+    LONGEST_SENTENCE,
     PARSED_KINDS,
     as_figures,
     holds,
@@ -175,7 +176,6 @@ def load_synonyms(path: str = str(SYNONYMS_FILE)) -> tuple[tuple[tuple[str, ...]
 # A preamble is one sentence of many recitals ("Noting ...; Recognising ...; Desiring ...;"):
 # too long to quote whole, each recital says one thing.
 _RECITAL_END = re.compile(r"(?<=;)\s*\n\s*(?=[A-Z])|(?<=;)\s+(?=[A-Z][a-z]+ing\b)")
-LONGEST_SENTENCE = 700
 # A line this short says what something is called, not what a document is about: a summary
 # is no "Microsoft Research Technical Report." of a bibliography the question's words find.
 SUMMARY_WORDS = 6

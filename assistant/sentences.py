@@ -37,6 +37,8 @@ _ITEM_NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)]")
 _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 # Bullets drawn with Symbol/Wingdings fonts come out of PDFs as private-use characters.
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
+# a sentence longer than this is no quote an officer can read (and is not answered with)
+LONGEST_SENTENCE = 700
 _URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pdf|docx?|txt|md|"
                   r"html?|xlsx?)\b|[^\s@]{1,80}@[^\s@]{1,80}", re.I)
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
@@ -270,7 +272,16 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
                 separated = bool(re.search(r"[,;]$", line))
                 opened = None
             else:
-                out.append((item, []))
+                # a numbered clause of its own is quoted whole, unless it is too long to
+                # quote ("2. Delegations ... not more than 8 members ... authorities. The
+                # chairman ... 1) The figures given ..."): then each of its sentences is
+                # one, and the last one may introduce the items that follow
+                pieces = ([s.strip() for s in segment("en", item) if s.strip()]
+                          if len(item) > LONGEST_SENTENCE else [item])
+                for piece in pieces[:-1]:
+                    if len(piece.split()) >= 3:
+                        out.append((piece, []))
+                out.append((pieces[-1].rstrip(";,.") if pieces else item, []))
                 at = (len(out) - 1, -1)
                 closed = separated = False
                 # (only a numbered clause: a bullet left open is an item of its own)

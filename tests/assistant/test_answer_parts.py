@@ -11,6 +11,7 @@ from assistant.facts import RULES
 from assistant.pins import names_another_part
 from assistant.select import load_synonyms, root
 from assistant.sentences import (
+    LONGEST_SENTENCE,
     holds,
     is_heading_like,
     is_metadata,
@@ -1196,3 +1197,20 @@ def test_an_item_left_open_by_a_comma_goes_on_in_the_next_line():
     assert items[0] == ("Between EUR 48,000 and EUR 60,000 for the following Member States: "
                         "Austria, Belgium, the Netherlands and Sweden")
     assert rest == [("Text follows here in a paragraph.", [])]
+
+
+def test_a_numbered_clause_too_long_to_quote_is_read_sentence_by_sentence():
+    """A short numbered clause is one quote; a long one (the 1980 Outline Convention's
+    model agreements run to 900 characters) was dropped whole, and its first sentence
+    answered nothing."""
+    short = "1. The Commission meets once a year. Its chair rotates.\n"
+    assert [s for s, _ in split_sentences(short)] == [
+        "The Commission meets once a year. Its chair rotates"]
+    notes = " ".join(f"Note {n} explains how the figures given here may be adapted to the "
+                     f"situation of each region concerned." for n in range(12))
+    long = ("2. Delegations to the Commission shall comprise not more than 8 members. "
+            f"{notes}\n")
+    sentences = [s for s, _ in split_sentences(long)]
+    assert sentences[0] == "Delegations to the Commission shall comprise not more than 8 members."
+    assert all(len(s) <= LONGEST_SENTENCE for s in sentences)
+    assert len(sentences) == 13
