@@ -72,6 +72,9 @@ RULES: dict[str, list[tuple[re.Pattern[str], tuple[str, ...]]]] = {
         (re.compile(r"how long|duration|months|last\b", re.I), ("duration_months",)),
         (re.compile(r"\bopen(?:s|ing)?\b", re.I), ("opening_date",)),
         (re.compile(r"identifier|call id|reference|solicitation", re.I), ("call_id",)),
+        # a notice in an official journal is known by its reference and its issue's date
+        (re.compile(r"official journal|\bpublish|publication|gazzett|publicatieblad", re.I),
+         ("call_id", "published")),
     ],
     "policy_report": [
         (re.compile(r"who wrote|author", re.I), ("authors",)),
@@ -92,7 +95,7 @@ LABELS = {
     "eligible_countries": "eligible countries", "eligible_applicants": "eligible applicants",
     "duration_months": "maximum project duration", "opening_date": "opens on",
     "call_id": "call identifier", "funder": "funder", "authors": "authors",
-    "publisher": "published by", "date": "date",
+    "publisher": "published by", "date": "date", "published": "published on",
 }
 
 
@@ -163,7 +166,7 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
         text = re.sub(r"\s+", " ", field["evidence"]).strip().rstrip(".")
     elif name == "signing_place":
         text = f"signed at {value}"
-    elif name in ("signing_date", "opening_date", "date"):
+    elif name in ("signing_date", "opening_date", "date", "published"):
         text = f"{label} {human_date(str(value))}"
     elif name == "deadline":
         time_, tz = _value(rec, "deadline_time"), _value(rec, "deadline_tz")

@@ -75,6 +75,7 @@ FIELD_SPEC: dict[str, dict[str, str]] = {
         "cofinancing_rate": "number: max share of eligible costs the funder pays, in %",
         "duration_months": "int: maximum project duration",
         "opening_date": "str ISO date",
+        "published": "str ISO date: the issue of the official journal that published it",
         "deadline": "str ISO date",
         "deadline_time": "str HH:MM (24h)",
         "deadline_tz": "str: time zone as written ('CET', 'Brussels time', 'EST')",

@@ -252,10 +252,46 @@ def read_call(dt: DocText) -> dict[str, Field]:
                 s[0] + len(s[1]) + 1,
             )
 
+    if published := _published(dt):
+        out["published"] = published
     out.update(_deadline(dt))
     out.update(_lot_fields(dt))
     _lot_applicants(dt, out)
     return out
+
+
+# An official journal names itself, with the date of the issue, in the running header of
+# every page of a notice: "IT C 19/6 Gazzetta ufficiale dell'Unione europea 20.1.2011".
+# (A citation of another act in the journal is abbreviated, "GU L 100 del 20.4.2000".)
+OFFICIAL_JOURNAL = re.compile(
+    r"official journal|gazzetta ufficiale|publicatieblad|amtsblatt|journal officiel|"
+    r"diario oficial|jornal oficial|dziennik urz[eę]dowy|federal register|bolet[ií]n oficial|"
+    r"staatscourant|bundesanzeiger", re.I)
+# ... and its header holds nothing else but the language, the series and page ("C 19/6")
+# and the words of the journal's name ("of the European Union"): a footnote that cites an
+# act in the journal ("1 Official Journal of European Union L 248 of 16.9.2002, as
+# amended.") has its own numbers and words
+_ISSUE_PAGE = re.compile(r"\b[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
+_LANGUAGE_CODE = re.compile(r"^[A-Z]{2}\s|\s[A-Z]{2}$")
+JOURNAL_NAME_WORDS = 5
+
+
+def _published(dt: DocText) -> Field | None:
+    """The date of the official journal issue a notice was published in, from the
+    journal's running header."""
+    for m in re.finditer(r"[^\n]+", dt.text):
+        line = m.group(0)
+        if not (name := OFFICIAL_JOURNAL.search(line)):
+            continue
+        hits = [h for h in find_dates(line) if len(h.iso) == 10]
+        if len(hits) != 1:
+            continue
+        rest = line[:name.start()] + " " + line[name.end():]
+        rest = _ISSUE_PAGE.sub(" ", rest.replace(hits[0].text, " ")).strip()
+        rest = _LANGUAGE_CODE.sub(" ", rest).strip()
+        if not re.search(r"\d", rest) and len(rest.split()) <= JOURNAL_NAME_WORDS:
+            return dt.field(hits[0].iso, m.start() + hits[0].start)
+    return None
 
 
 

@@ -1214,3 +1214,19 @@ def test_a_numbered_clause_too_long_to_quote_is_read_sentence_by_sentence():
     assert sentences[0] == "Delegations to the Commission shall comprise not more than 8 members."
     assert all(len(s) <= LONGEST_SENTENCE for s in sentences)
     assert len(sentences) == 13
+
+
+def test_a_notice_s_journal_reference_and_date_answer_where_it_was_published():
+    from datetime import date
+
+    from assistant.facts import fact_lines
+    from ingest.registry import DocRecord
+
+    rec = DocRecord("d1", "notice.pdf", "grant_call", "Rural Media Call", "pdf", 2, 9, 1, "",
+                    fields={"call_id": {"value": "2011/C 19/07", "page": 1, "evidence": "x"},
+                            "published": {"value": "2011-01-20", "page": 1, "evidence": "x"},
+                            "deadline": {"value": "2011-03-31", "page": 2, "evidence": "x"}})
+    lines = [f.text for f in fact_lines(
+        rec, "In which Official Journal notice was the call published, and on what date?",
+        date(2031, 1, 1))]
+    assert lines == ["Call identifier: 2011/C 19/07", "Published on 20 January 2011"]

@@ -219,6 +219,25 @@ def test_grant_call_fields(ex: FieldExtractor) -> None:
     assert v["deadline_tz"] == "CET"
 
 
+@pytest.mark.parametrize("header", [
+    "IT C 19/6 Gazzetta ufficiale dell’Unione europea 20.1.2011",
+    "20.1.2011 EN Official Journal of the European Union C 19/7",
+    "C 19/7 NL Publicatieblad van de Europese Unie 20.1.2011",
+])
+def test_a_notice_s_publication_is_the_date_of_its_journal_header(ex: FieldExtractor,
+                                                                   header: str) -> None:
+    """The running header of an official journal dates the issue; a footnote that cites
+    another act in the journal dates that act, not the notice."""
+    text = ("1 Official Journal of European Union L 248 of 16.9.2002, as amended.\n\n"
+            f"{header}\n\nCall for proposals (2011/C 19/07)\n\nApplications must be sent "
+            "by 31 March 2011.")
+    f = ex.run(pdoc(text), "grant_call")
+    assert f["published"].value == "2011-01-20"
+    assert f["call_id"].value == "2011/C 19/07"
+    cited = ex.run(pdoc(text.replace(header, "Call notice")), "grant_call")
+    assert "published" not in cited
+
+
 def test_lump_sum_and_us_deadline(ex: FieldExtractor) -> None:
     text = (
         "Harbor Cities Exchange Grants 2026 - Request for Proposals\n"
