@@ -408,7 +408,9 @@ class EmbeddedAnswerer:
         selection = choose(self.scorer, q, pool, passages)
         chosen_docs = {c.doc_id for c in selection.chosen}
         stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
-        facts = self.facts_of_answer(selection, facts or [], related or [])
+        facts = self.facts_of_answer(selection, facts or [], related or [],
+                                     {p.doc_id for _, p in facts or []
+                                      if q.in_version(p.language)})
         decision = self.decide(q, selection, stated,
                                {i: p.language for i, p in enumerate(passages)})
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):
@@ -431,13 +433,15 @@ class EmbeddedAnswerer:
 
     @staticmethod
     def facts_of_answer(selection: Selection, facts: list[tuple[FactLine, Passage]],
-                        related: list[tuple[FactLine, Passage]]
+                        related: list[tuple[FactLine, Passage]],
+                        asked: set[str] | None = None
                         ) -> list[tuple[FactLine, Passage]]:
         """The field statements an answer says: those of the question's document when the
-        answer draws on it (they may have decided that the documents answer), else those
-        of the document its best sentence comes from ("Who wrote the Microplomacy
-        article?" when another document ranks first)."""
-        used = {c.doc_id for c in selection.chosen}
+        answer draws on it (they may have decided that the documents answer) or when it is
+        the version the question asks about (``asked``: "when was it published in
+        Italian?"), else those of the document its best sentence comes from ("Who wrote
+        the Microplomacy article?" when another document ranks first)."""
+        used = {c.doc_id for c in selection.chosen} | (asked or set())
         own = [(f, p) for f, p in facts if p.doc_id in used]
         if own or not selection.chosen:
             return own

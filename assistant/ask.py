@@ -419,7 +419,11 @@ class Assistant:
         if not foreign and (unknown := self.unknown_names(named, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:
-            facts, related = self.facts_for(question, passages, convo_docs)
+            # (the document the question is about: the conversation's, or the best-ranked
+            # in the version it asks about, "the Italian notice")
+            facts, related = self.facts_for(
+                question, passages,
+                convo_docs or {passages[main_passage(q, passages)].doc_id} if passages else None)
             embedded = self.answerer.run(q, passages, doc_text=keyword.document_text,
                                          facts=facts, related=related)
         return _Plan(query, passages, embedded, final=not passages or self.llm is None)

@@ -16,6 +16,7 @@ from sentencex import segment
 
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import TIGHT_ITEM, is_heading
+from ingest.cover import journal_header_date
 from ingest.dates import (
     NUMBER_WORDS,
     date_pattern,
@@ -155,8 +156,8 @@ def is_metadata(line: str, title: str = "") -> bool:
         return True  # "SOURCE: x TITLE: y DATE: z"
     if len(_URL.findall(s)) >= 2:
         return True  # a table of file names or links
-    if _PAGE_MARK.match(s):
-        return True
+    if _PAGE_MARK.match(s) or journal_header_date(s):
+        return True  # a page's running header or footer
     if _MARKING.search(s):
         return True
     flat = re.sub(r"\W+", " ", s).strip().lower()

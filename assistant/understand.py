@@ -481,15 +481,17 @@ _NOT_VERSION = r"(?!\s+(?:period|services?|costs?|agenc\w*|of\s+(?:our|my|your|t
 @cache
 def _version_pattern() -> re.Pattern[str]:
     capitalised = "|".join(re.escape(n.capitalize()) for n in english_language_names())
+    # ... or "published in Italian": a document's version, where "written in Italian" may
+    # be what an applicant does
     return re.compile(rf"\b({capitalised})\s+(?:[A-Z]{{2,}}\s+)?{_VERSION_NOUN}\b"
-                      rf"{_NOT_VERSION}")
+                      rf"{_NOT_VERSION}|\bpublished\s+in\s+({capitalised})\b")
 
 
 def version_asked(text: str) -> str:
     """The language of the version a question asks about ("What does the Dutch text say
     about its entry into force?" -> "nl"), "" when it names none."""
     m = _version_pattern().search(text)
-    return language_code(m.group(1)) if m else ""
+    return language_code(m.group(1) or m.group(2)) if m else ""
 
 
 _OWN_CASE = re.compile(r"^(?:as an?|being an?|we are an?|for an?|our \w+(?: \w+)? (?:is|are))\b"

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from ingest.classify import CUES
-from ingest.dates import find_dates
+from ingest.dates import DateHit, find_dates
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,19 @@ _METADATA = re.compile(
     r"published by|prepared by)\s*:\s*\S", re.I)
 _URL = re.compile(r"https?://|www\.|\b\S+\.(?:com|org|eu|int|gov|net)\b", re.I)
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLC]+|\d+|[A-Z])\.?$")
-# the running title of an official journal, in the EU's languages
-_MASTHEAD = re.compile(
-    r"^(?:Official Journal|Gazzetta ufficiale|Diario Oficial|Journal officiel|Amtsblatt|"
-    r"Publicatieblad|Jornal Oficial|Dziennik Urz[ęe]dowy)\b", re.I)
+# the running title of an official journal, in the EU's languages and a few others
+OFFICIAL_JOURNAL = re.compile(
+    r"\b(?:Official Journal|Gazzetta ufficiale|Diario Oficial|Journal officiel|Amtsblatt|"
+    r"Publicatieblad|Jornal Oficial|Dziennik Urz[ęe]dowy|Federal Register|Bolet[ií]n Oficial|"
+    r"Staatscourant|Bundesanzeiger)\b", re.I)
+# A journal's running header dates its issue, and holds nothing else but the language, the
+# series and page ("C 19/6") and the words of the journal's name ("of the European Union"):
+# "IT C 19/6 Gazzetta ufficiale dell'Unione europea 20.1.2011". A footnote that cites an
+# act in the journal ("1 Official Journal of European Union L 248 of 16.9.2002, as
+# amended.") has numbers and words of its own.
+_ISSUE_PAGE = re.compile(r"\b[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
+_LANGUAGE_CODE = re.compile(r"^[A-Z]{2}\s|\s[A-Z]{2}$")
+JOURNAL_NAME_WORDS = 5
 
 
 def not_title(line: str, continuation: bool = False) -> bool:
@@ -52,12 +61,26 @@ def not_title(line: str, continuation: bool = False) -> bool:
     label, _, value = text.partition(": ")
     if value and (dates := find_dates(value)) and dates[0].start == 0:
         return True  # "Deadline for submission of proposals: 31 March 2011"
-    if _MASTHEAD.match(text):
+    if OFFICIAL_JOURNAL.match(text) or journal_header_date(text):
         return True
     words = text.split()
     # a banner: a publisher or section name in capitals ("EUROPEAN COMMISSION"), unless it
     # names the kind of document ("MEMORANDUM OF UNDERSTANDING", "SISTER CITY AGREEMENT")
     return len(words) <= 3 and text.isupper() and not _names_a_document(text)
+
+
+def journal_header_date(line: str) -> DateHit | None:
+    """The issue's date when ``line`` is an official journal's running header."""
+    if not (name := OFFICIAL_JOURNAL.search(line)):
+        return None
+    hits = [h for h in find_dates(line) if len(h.iso) == 10]
+    if len(hits) != 1:
+        return None
+    rest = _ISSUE_PAGE.sub(" ", (line[:name.start()] + " " + line[name.end():]).replace(
+        hits[0].text, " ")).strip()
+    rest = _LANGUAGE_CODE.sub(" ", rest).strip()
+    return hits[0] if not re.search(r"\d", rest) and len(
+        rest.split()) <= JOURNAL_NAME_WORDS else None
 
 
 def _names_a_document(text: str) -> bool:

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from ingest.amounts import CEILING, FLOOR, RATE_CUE, Amount, find_amounts, find_percents
+from ingest.cover import journal_header_date
 from ingest.dates import NUM_TOKEN, find_dates, find_times, first_date, to_int
 from ingest.extract.doctext import (
     DocText,
@@ -260,37 +261,13 @@ def read_call(dt: DocText) -> dict[str, Field]:
     return out
 
 
-# An official journal names itself, with the date of the issue, in the running header of
-# every page of a notice: "IT C 19/6 Gazzetta ufficiale dell'Unione europea 20.1.2011".
-# (A citation of another act in the journal is abbreviated, "GU L 100 del 20.4.2000".)
-OFFICIAL_JOURNAL = re.compile(
-    r"official journal|gazzetta ufficiale|publicatieblad|amtsblatt|journal officiel|"
-    r"diario oficial|jornal oficial|dziennik urz[eę]dowy|federal register|bolet[ií]n oficial|"
-    r"staatscourant|bundesanzeiger", re.I)
-# ... and its header holds nothing else but the language, the series and page ("C 19/6")
-# and the words of the journal's name ("of the European Union"): a footnote that cites an
-# act in the journal ("1 Official Journal of European Union L 248 of 16.9.2002, as
-# amended.") has its own numbers and words
-_ISSUE_PAGE = re.compile(r"\b[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
-_LANGUAGE_CODE = re.compile(r"^[A-Z]{2}\s|\s[A-Z]{2}$")
-JOURNAL_NAME_WORDS = 5
-
-
 def _published(dt: DocText) -> Field | None:
     """The date of the official journal issue a notice was published in, from the
-    journal's running header."""
+    journal's running header ("IT C 19/6 Gazzetta ufficiale dell'Unione europea
+    20.1.2011")."""
     for m in re.finditer(r"[^\n]+", dt.text):
-        line = m.group(0)
-        if not (name := OFFICIAL_JOURNAL.search(line)):
-            continue
-        hits = [h for h in find_dates(line) if len(h.iso) == 10]
-        if len(hits) != 1:
-            continue
-        rest = line[:name.start()] + " " + line[name.end():]
-        rest = _ISSUE_PAGE.sub(" ", rest.replace(hits[0].text, " ")).strip()
-        rest = _LANGUAGE_CODE.sub(" ", rest).strip()
-        if not re.search(r"\d", rest) and len(rest.split()) <= JOURNAL_NAME_WORDS:
-            return dt.field(hits[0].iso, m.start() + hits[0].start)
+        if hit := journal_header_date(m.group(0)):
+            return dt.field(hit.iso, m.start() + hit.start)
     return None
 
 

@@ -998,6 +998,8 @@ def test_the_language_version_a_question_asks_about_is_quoted(answerer):
 
     assert version_asked("What does the Dutch text say about its entry into force?") == "nl"
     assert version_asked("According to the Italian OJ notice, how are proposals scored?") == "it"
+    assert version_asked("When was the call published in Italian?") == "it"
+    assert version_asked("Can the proposal be written in Italian?") == ""
     # a country's bodies, a notice period, a service, a verb: no language version
     for other in ("Which Dutch municipalities are covered?", "What is the French notice "
                   "period?", "Do we pay for English translation services?", "What did the "

@@ -505,3 +505,29 @@ def test_a_failed_warm_up_is_logged_and_the_server_goes_on(caplog):
 
     _warm_up(Broken())  # type: ignore[arg-type]
     assert "warm-up failed" in caplog.text
+
+
+def test_the_version_asked_about_gives_the_facts(library, tmp_path):
+    """"When was it published in Italian?": the Italian notice's journal reference and
+    issue date, not the English guidelines' fields, though the English ranks first."""
+    from assistant.ask import Assistant
+
+    (tmp_path / "rural-media-guidelines.txt").write_text(
+        "CALL FOR PROPOSALS RURAL MEDIA 2010\n\nGuidelines for grant applicants\n\n"
+        "Call identifier: RURAL-MEDIA-2010. The call for proposals is published in all "
+        "official languages in the Official Journal. Applications must be submitted by "
+        "31 March 2011.\n", encoding="utf-8")
+    (tmp_path / "rural-media-notice-it.txt").write_text(
+        "IT C 19/6 Gazzetta ufficiale dell\u2019Unione europea 20.1.2011\n\n"
+        "RURAL MEDIA 2010 \u2014 Invito a presentare proposte\n\n(2011/C 19/07)\n\n"
+        "Il presente invito sostiene programmi televisivi sulle zone rurali. Le richieste "
+        "devono essere inviate entro e non oltre il 31 marzo 2011.\n", encoding="utf-8")
+    library.ingest(sorted(tmp_path.glob("*.txt")), doc_type="grant_call")
+    ans = Assistant(library).ask("Under which reference was the Rural Media 2010 call "
+                                 "published in Italian, and on what date?")
+    assert not ans.declined
+    assert "2011/C 19/07" in ans.text and "20 January 2011" in ans.text, ans.text
+    assert "RURAL-MEDIA-2010" not in ans.text.split("[")[0], ans.text
+    # the journal's running header is neither the notice's title nor a sentence of an answer
+    assert ans.text.startswith("RURAL MEDIA 2010"), ans.text
+    assert "Gazzetta" not in ans.text, ans.text

@@ -236,6 +236,9 @@ def test_a_notice_s_publication_is_the_date_of_its_journal_header(ex: FieldExtra
     assert f["call_id"].value == "2011/C 19/07"
     cited = ex.run(pdoc(text.replace(header, "Call notice")), "grant_call")
     assert "published" not in cited
+    from ingest.cover import not_title
+
+    assert not_title(header)
 
 
 def test_lump_sum_and_us_deadline(ex: FieldExtractor) -> None:
