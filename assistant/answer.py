@@ -515,8 +515,12 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
                                                          for c in chosen))}
     order = sorted(chosen, key=lambda c: (doc_rank[c.doc_id], passages[c.passage].page or 0,
                                           c.passage, c.index))
+    # a sentence the field statements already say ("Call identifier: X.") is not said twice
+    said = {(p.doc_id, _flat(fact.text)) for fact, p in facts or []}
     for c in order:
         p = passages[c.passage]
+        if (p.doc_id, _flat(c.text)) in said and not c.items:
+            continue
         page = p.page_of(c.text)
         key = (p.doc_id, page)
         if key not in numbers:
@@ -547,6 +551,10 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
 
 
 _FIGURES = re.compile(r"\d+(?:[.,/ ]\d+)*")
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/-]+", " ", text).lower().split())
 
 
 def other_versions(chosen: list[Candidate], passages: list[Passage]

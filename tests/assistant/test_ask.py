@@ -523,11 +523,15 @@ def test_the_version_asked_about_gives_the_facts(library, tmp_path):
         "Il presente invito sostiene programmi televisivi sulle zone rurali. Le richieste "
         "devono essere inviate entro e non oltre il 31 marzo 2011.\n", encoding="utf-8")
     library.ingest(sorted(tmp_path.glob("*.txt")), doc_type="grant_call")
-    ans = Assistant(library).ask("Under which reference was the Rural Media 2010 call "
-                                 "published in Italian, and on what date?")
+    assistant = Assistant(library)
+    ans = assistant.ask("Under which reference was the Rural Media 2010 call published in "
+                        "Italian, and on what date?")
     assert not ans.declined
     assert "2011/C 19/07" in ans.text and "20 January 2011" in ans.text, ans.text
     assert "RURAL-MEDIA-2010" not in ans.text.split("[")[0], ans.text
     # the journal's running header is neither the notice's title nor a sentence of an answer
     assert ans.text.startswith("RURAL MEDIA 2010"), ans.text
     assert "Gazzetta" not in ans.text, ans.text
+    # a sentence that says what a field statement says is not said twice
+    ans = assistant.ask("What is the call identifier of the Rural Media 2010 call?")
+    assert ans.text.count("RURAL-MEDIA-2010") == 1, ans.text
