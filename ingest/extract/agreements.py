@@ -274,6 +274,9 @@ def _signature(dt: DocText, end: int) -> dict[str, Field]:
     if "signing_date" not in out:
         s = first_sentence(dt, r"\b(?:signed|done|dated|date of signature)\b", sig_start, end)
         d = first_date(s[1], full_only=True) if s else None
+        # "Signed in March of 2001": the month, when that is all the sentence states
+        d = d or (next((h.iso for h in find_dates(s[1]) if len(h.iso) == 7), None)
+                  if s else None)
         if s and d:
             out["signing_date"] = dt.field(d, s[0], s[1])
         else:
@@ -426,13 +429,15 @@ def _entry_into_force(dt: DocText, end: int, signing: Field | None) -> str | Non
         0,
         end,
     )
+    # (a term is counted from a day: a signing date of a month only starts none)
+    signed = str(signing.value) if signing and len(str(signing.value)) == 10 else None
     if not s:
-        return signing.value if signing else None
+        return signed
     d = first_date(s[1][s[2].start() :], full_only=True)
     if d:
         return d
-    if re.search(r"(?i)signature|signing|signed", s[1]) and signing:
-        return str(signing.value)
+    if re.search(r"(?i)signature|signing|signed", s[1]):
+        return signed
     return None
 
 

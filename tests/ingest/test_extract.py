@@ -169,6 +169,20 @@ def test_mou_fields(ex: FieldExtractor) -> None:
     assert set(f) <= set(FIELD_SPEC["mou"])
 
 
+def test_a_signing_date_of_a_month_is_kept_and_starts_no_term(ex: FieldExtractor) -> None:
+    """"Signed in March of 2001" states a month: the record keeps the month (letters and
+    answers say "March 2001"), and no end of term is counted from a day nobody wrote."""
+    text = ("Memorandum of Understanding between the City of Northvale and the City of "
+            "Santa Rita\n\nThe two cities agree to exchange officials and students. This "
+            "agreement shall remain in force for five years from the date of signature.\n\n"
+            "Signed in March of 2001\n\nAnne Porter\nMayor of Northvale\n\nLuis Ortega\n"
+            "Mayor of Santa Rita")
+    f = ex.run(pdoc(text), "mou")
+    assert f["signing_date"].value == "2001-03"
+    assert f["duration_years"].value == 5
+    assert "expiry_date" not in f
+
+
 def test_mou_column_signatures(ex: FieldExtractor) -> None:
     sig = (
         "Done at Oria on 9 May 2019.\nFor the Town of Brindle For the Commune of Oria\n"
