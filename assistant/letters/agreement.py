@@ -23,6 +23,7 @@ from assistant.letters.wording import (
 )
 from assistant.library import Library
 from assistant.parties import place_of
+from ingest.chunk import is_heading
 from ingest.registry import DocRecord
 
 
@@ -110,8 +111,8 @@ def _units_of(body: str, page: int | None, label: str, areas: set[str],
                 units.append(Unit(sent, sent, sent, page, label))
         lead = text if text.endswith(":") else ""
 
-    for raw in body.split("\n"):
-        line = raw.strip()
+    lines = [x.strip() for x in body.split("\n")]
+    for i, line in enumerate(lines):
         if not line:
             continue
         heading = HEADING.match(line) if len(line) < 90 else None
@@ -125,6 +126,16 @@ def _units_of(body: str, page: int | None, label: str, areas: set[str],
             lead, in_item = "", False
             label = (f"{heading.group(1).title()} {heading.group(2)}" if heading
                      else f"section {numbered.group(1)}")  # type: ignore[union-attr]
+            continue
+        nxt = next((x for x in lines[i + 1:] if x), "")
+        after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
+        if after_sentence and not ITEM.match(line) and (is_heading(line, nxt) or (
+                len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
+                and nxt[:1].isupper())):
+            # a title or heading over the text of a scan ("THE NEW YORK CITY-LONDON SISTER
+            # CITY PARTNERSHIP" | "Memorandum of Understanding"): no words of a provision
+            flush()
+            in_item = False
             continue
         if ITEM.match(line):
             flush()

@@ -278,8 +278,9 @@ _ASK_VERB = re.compile(
 # "Proposed dates are ...", nor "Ms. Sayers"
 _NEXT_ASK = re.compile(
     rf"[.!]\s+(?=(?:(?:please|also)\s+){{0,2}}(?:{'|'.join(_ASKS)})\b)", re.IGNORECASE)
+# ("what it says about the agencies and about support for community programmes": two)
 _QUESTION_SPLIT = re.compile(
-    r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the)\b)|,\s+",
+    r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the|about)\b)|,\s+",
     re.IGNORECASE)
 
 

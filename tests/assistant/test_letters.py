@@ -339,6 +339,12 @@ def test_request_asks_are_split_from_the_proposal() -> None:
     assert p.sentence == "I would like to propose that our towns green one school playground each."
     assert p.asks == [("recall", "the date the agreement was signed"),
                       ("recall", "how it can be renewed")]
+    # "what it says about A and about B" asks for two provisions
+    assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
+                          "Recall what the agreement says about the town councils and about "
+                          "support for schools.").asks == [
+        ("recall", "what the agreement says about the town councils"),
+        ("recall", "about support for schools")]
     assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
                           "Please also explain how the agreement may be renewed.").asks == [
         ("explain", "how the agreement may be renewed")]
@@ -479,3 +485,20 @@ def test_a_town_named_in_a_stored_title_is_still_an_unknown_partner() -> None:
     assert finder._unknown_partner(
         "Draft a letter proposing a ferry under the Additional Protocol to the European "
         "Outline Convention.", [rec2], None) is None
+
+
+def test_a_scanned_agreement_s_title_lines_are_no_provision() -> None:
+    """A scan has no blank lines: the title over the text ("THE NEW YORK CITY-LONDON SISTER
+    CITY PARTNERSHIP" | "Memorandum of Understanding") is not quoted as part of the first
+    provision."""
+    from assistant.letters.agreement import _units_of
+
+    body = ("THE NORTHVALE-SANTA RITA SISTER CITY PARTNERSHIP\nMemorandum of Understanding\n"
+            "The Sister City partnership between Northvale and Santa Rita will foster "
+            "exchanges between schools.\nBoth cities will encourage their agencies to act as "
+            "a conduit of information.\n")
+    _, units = _units_of(body, 5, "", set())
+    assert [u.text for u in units] == [
+        "The Sister City partnership between Northvale and Santa Rita will foster exchanges "
+        "between schools.",
+        "Both cities will encourage their agencies to act as a conduit of information."]
