@@ -165,7 +165,11 @@ def _item_unit(item: str, lead: str, page: int | None, label: str, is_area: bool
 
 
 def article_for(units: list[Unit], *needles: str) -> str:
-    """The article of the first unit containing one of the needles (the clause first)."""
+    """The article of the first unit containing one of the needles (the clause first); a
+    list quoted whole ("The Signatories intend to: appoint ...; hold ...") is found by its
+    first item, each item being a unit of its own."""
+    needles = tuple(n for needle in needles
+                    for n in (needle, *re.split(r"[:;]\s+", needle)[1:2]) if n)
     for needle in needles:
         key = fold(clean_text(needle))[:80]
         hit = next((u for u in units if key and (key in fold(u.text) or fold(u.text) in key)

@@ -261,9 +261,9 @@ def short_name(title: str) -> str:
 # cover and what majority ...", "..., and suggesting that ...", "..., recalling when ...".
 # (Its own verbs, not ``_ASKS``: ", including ..." brings examples, not an ask.)
 _ASK_SPLIT = re.compile(
-    r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|stress|"
-    r"set out)\w*\b)|,\s+(?=(?:recalling|explaining|saying|mentioning|suggesting|asking|"
-    r"stressing|setting out)\b)", re.IGNORECASE)
+    r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|remind|"
+    r"stress|set out)\w*\b)|,\s+(?=(?:recalling|reminding|explaining|saying|mentioning|"
+    r"suggesting|asking|stressing|setting out)\b)", re.IGNORECASE)
 # The verb that opens an ask: a second proposal is repeated with it, a question is answered
 # from the agreement.
 _ASKS = ("suggest", "ask", "invite", "propose", "explain", "say", "mention", "recall", "remind",
@@ -300,6 +300,8 @@ def split_asks(text: str) -> tuple[str, list[tuple[str, str]]]:
         m = _ASK_VERB.match(piece)
         verb = m.group("verb").lower() if m else "mention"
         rest = piece[m.end():] if m else piece
+        if verb == "remind":  # "reminding her of the deadlines": what to recall
+            rest = re.sub(r"^(?:of|about)\s+", "", rest, flags=re.I)
         if verb in ("suggest", "ask", "invit", "propos"):
             asks.append((verb, rest))
             continue

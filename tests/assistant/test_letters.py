@@ -339,6 +339,12 @@ def test_request_asks_are_split_from_the_proposal() -> None:
     assert p.sentence == "I would like to propose that our towns green one school playground each."
     assert p.asks == [("recall", "the date the agreement was signed"),
                       ("recall", "how it can be renewed")]
+    # "..., and reminding her of X": an ask, recalled as X
+    p = parse_proposal("Draft a letter to the Mayor of Vila Serena proposing dates for our "
+                       "first video meeting, and reminding her of the deadlines we set "
+                       "ourselves in our letter of intent.")
+    assert p.text == "dates for our first video meeting"
+    assert p.asks == [("remind", "the deadlines we set ourselves in our letter of intent")]
     # "what it says about A and about B" asks for two provisions
     assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
                           "Recall what the agreement says about the town councils and about "
@@ -502,3 +508,16 @@ def test_a_scanned_agreement_s_title_lines_are_no_provision() -> None:
         "The Sister City partnership between Northvale and Santa Rita will foster exchanges "
         "between schools.",
         "Both cities will encourage their agencies to act as a conduit of information."]
+
+
+def test_a_list_quoted_whole_is_found_under_its_article_by_its_items() -> None:
+    from assistant.letters.agreement import _units_of, article_for
+
+    body = ("3. Exploratory steps\nThe Signatories intend to:\n1. appoint one contact officer "
+            "each by 31 December 2026;\n2. prepare, by 30 June 2027, a draft friendship "
+            "agreement.\n")
+    _, units = _units_of(body, 2, "", set())
+    assert units and all(u.label == "section 3" for u in units)
+    quote = ("The Signatories intend to: appoint one contact officer each by 31 December "
+             "2026; prepare, by 30 June 2027, a draft friendship agreement")
+    assert article_for(units, quote) == "section 3"
