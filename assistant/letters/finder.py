@@ -24,7 +24,7 @@ from assistant.letters.wording import (
 from assistant.library import Library
 from assistant.parties import place_of
 from assistant.retrieve import Filters, terms
-from ingest.countries import country_names
+from ingest.countries import all_demonyms, country_names
 from ingest.extract.patterns import ROLE_RE
 from ingest.registry import DocRecord
 
@@ -219,8 +219,9 @@ class AgreementFinder:
                 name = office.group(1)
             first = name.split()[0].lower()
             # a stored partner's place may open a longer name ("Vila Serena Municipal
-            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico")
-            if first in NOT_PLACES or fold(name) in known or any(
+            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico");
+            # "the Swiss municipality on the opposite bank" names a country's people
+            if first in NOT_PLACES or name in all_demonyms() or fold(name) in known or any(
                     re.match(rf"{re.escape(k)}\b", fold(name)) for k in places):
                 continue
             if sender and mentions(sender, name) >= 0:

@@ -279,6 +279,11 @@ _ASK_VERB = re.compile(
 _NEXT_ASK = re.compile(
     rf"[.!]\s+(?=(?:(?:please|also)\s+){{0,2}}(?:{'|'.join(_ASKS)})\b)", re.IGNORECASE)
 # ("what it says about the agencies and about support for community programmes": two)
+# ... or one that says what the letter itself should do ("The letter should say what
+# either side can do ..."): an ask in the officer's words, never part of the proposal
+_LETTER_SHOULD = re.compile(
+    r"[.!]\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
+    r"ought\s+to|is\s+to)\s+(?:also\s+)?", re.IGNORECASE)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the|about)\b)|,\s+",
     re.IGNORECASE)
@@ -325,7 +330,7 @@ def parse_proposal(request: str) -> Proposal:
     # a sentence after the proposal that tells the writer what to recall or explain
     # ("... proposing X. Recall the date it was signed and how it can be renewed.") is an
     # ask, never part of what is proposed
-    x = _NEXT_ASK.sub("; ", request[m.end():])
+    x = _NEXT_ASK.sub("; ", _LETTER_SHOULD.sub("; ", request[m.end():]))
     x = _PROPOSAL_END.sub("", x).strip(" ,;")
     x = re.sub(r"\btheir\b", "your", x)
     x = re.sub(r"\bthem\b", "you", x)

@@ -184,6 +184,8 @@ _ROLE = (
     r"Lord Mayor|Deputy Mayor|Mayor|Mayoress|President|Vice[- ]President|Chair(?:person|man|woman)?|"  # noqa: E501 (one regex alternative per line reads better than a split)
     r"Governor|Prefect|Burgomaster|(?:Ober)?[Bb]ürgermeister(?:in)?|Burgemeester|Landrat|Wójt|"
     r"Starosta|Landeshauptmann|Presidente|Prefeit[oa]|Alcalde(?:sa)?|"
+    # a Swiss or Belgian municipality's head
+    r"(?:Gemeinde|Stadt)präsident(?:in)?|Gemeindeammann|Bourgmestre|Syndic|"
     r"Sindaco|Maire|Chief Executive|Leader of the Council|Head of|Secretary|Commissioner|"
     r"Director|Reeve|Warden|Councillor|Council Member|Alderman|Executive|Minister|Ambassador|"
     r"Representative|Coordinator"

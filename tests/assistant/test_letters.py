@@ -345,6 +345,11 @@ def test_request_asks_are_split_from_the_proposal() -> None:
                        "ourselves in our letter of intent.")
     assert p.text == "dates for our first video meeting"
     assert p.asks == [("remind", "the deadlines we set ourselves in our letter of intent")]
+    # "The letter should say ...": what the letter must answer, not part of the proposal
+    p = parse_proposal("Write to the Mayor of Vila Serena proposing a joint flood plan. The "
+                       "letter should say who decides and how disputes are settled.")
+    assert p.text == "a joint flood plan"
+    assert p.asks == [("say", "who decides"), ("say", "how disputes are settled")]
     # "what it says about A and about B" asks for two provisions
     assert parse_proposal("Write to the Mayor of Vila Serena proposing a choir festival. "
                           "Recall what the agreement says about the town councils and about "
@@ -491,6 +496,14 @@ def test_a_town_named_in_a_stored_title_is_still_an_unknown_partner() -> None:
     assert finder._unknown_partner(
         "Draft a letter proposing a ferry under the Additional Protocol to the European "
         "Outline Convention.", [rec2], None) is None
+    # a Swiss head of a municipality is an office, and "the Swiss municipality" names no
+    # partner: the people of a country, not a place we could hold an agreement with
+    assert finder._unknown_partner(
+        "A letter to the Gemeindepräsident of the Swiss municipality across the river.",
+        [rec], None) is None
+    assert finder._unknown_partner(
+        "A letter to the Gemeindepräsident of Altstätten about the river.",
+        [rec], None) == "Altstätten"
 
 
 def test_a_scanned_agreement_s_title_lines_are_no_provision() -> None:
