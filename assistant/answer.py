@@ -406,11 +406,12 @@ class EmbeddedAnswerer:
         # criteria" for Lot 2) answers for that part, when a sentence of any other will do
         pool = [c for c in pool if not names_another_part(c.body, q.parts_named)] or pool
         selection = choose(self.scorer, q, pool, passages)
-        chosen_docs = {c.doc_id for c in selection.chosen}
+        # the version the question asks about ("when was it published in Italian?") says
+        # its facts, and they may answer, though none of its sentences is chosen
+        asked = {p.doc_id for _, p in facts or [] if q.in_version(p.language)}
+        chosen_docs = {c.doc_id for c in selection.chosen} | asked
         stated = " ".join(f.text for f, p in facts or [] if p.doc_id in chosen_docs)
-        facts = self.facts_of_answer(selection, facts or [], related or [],
-                                     {p.doc_id for _, p in facts or []
-                                      if q.in_version(p.language)})
+        facts = self.facts_of_answer(selection, facts or [], related or [], asked)
         decision = self.decide(q, selection, stated,
                                {i: p.language for i, p in enumerate(passages)})
         if decision.answer and (lacking := self.unsupported_pin(q, selection, passages)):

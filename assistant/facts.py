@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.status import agreement_status, call_status
-from ingest.dates import human_date  # noqa: F401  (re-exported: callers format dates here)
+from ingest.dates import human_date, on_date  # noqa: F401  (re-exported: callers format dates here)
 from ingest.registry import DocRecord
 
 # question pattern -> fields, per document type; the first matching rules win.
@@ -167,7 +167,9 @@ def _render(rec: DocRecord, name: str, today: date) -> FactLine | None:
     elif name == "signing_place":
         text = f"signed at {value}"
     elif name in ("signing_date", "opening_date", "date", "published"):
-        text = f"{label} {human_date(str(value))}"
+        # "signed in March 2001": a month is no day to be "on"
+        text = f"{label.removesuffix(' on')} {on_date(str(value))}" if label.endswith(
+            " on") else f"{label} {human_date(str(value))}"
     elif name == "deadline":
         time_, tz = _value(rec, "deadline_time"), _value(rec, "deadline_tz")
         when = human_date(str(value)) + (f" at {time_}" if time_ else "") + (f" {tz}" if tz else "")

@@ -484,7 +484,7 @@ def _version_pattern() -> re.Pattern[str]:
     # ... or "published in Italian": a document's version, where "written in Italian" may
     # be what an applicant does
     return re.compile(rf"\b({capitalised})\s+(?:[A-Z]{{2,}}\s+)?{_VERSION_NOUN}\b"
-                      rf"{_NOT_VERSION}|\bpublished\s+in\s+({capitalised})\b")
+                      rf"{_NOT_VERSION}|\bpublished\s+in\s+({capitalised})\b(?!\s+[a-z])")
 
 
 def version_asked(text: str) -> str:

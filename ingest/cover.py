@@ -32,11 +32,10 @@ _METADATA = re.compile(
     r"published by|prepared by)\s*:\s*\S", re.I)
 _URL = re.compile(r"https?://|www\.|\b\S+\.(?:com|org|eu|int|gov|net)\b", re.I)
 _ROMAN_OR_NUMBER = re.compile(r"^(?:[IVXLC]+|\d+|[A-Z])\.?$")
-# the running title of an official journal, in the EU's languages and a few others
+# the running title of the EU's official journal, in its languages
 OFFICIAL_JOURNAL = re.compile(
     r"\b(?:Official Journal|Gazzetta ufficiale|Diario Oficial|Journal officiel|Amtsblatt|"
-    r"Publicatieblad|Jornal Oficial|Dziennik Urz[ęe]dowy|Federal Register|Bolet[ií]n Oficial|"
-    r"Staatscourant|Bundesanzeiger)\b", re.I)
+    r"Publicatieblad|Jornal Oficial|Dziennik Urz[ęe]dowy)\b", re.I)
 # A journal's running header dates its issue, and holds nothing else but the language, the
 # series and page ("C 19/6") and the words of the journal's name ("of the European Union"):
 # "IT C 19/6 Gazzetta ufficiale dell'Unione europea 20.1.2011". A footnote that cites an
@@ -70,8 +69,14 @@ def not_title(line: str, continuation: bool = False) -> bool:
 
 
 def journal_header_date(line: str) -> DateHit | None:
-    """The issue's date when ``line`` is an official journal's running header."""
-    if not (name := OFFICIAL_JOURNAL.search(line)):
+    """The issue's date when ``line`` is an official journal's running header: the
+    journal's name, its series and page, the date, a language code, and nothing else (not
+    a label's value, "Financial Regulation: Official Journal L 248/1, 16.9.2002", nor a
+    sentence, "See Official Journal C 115/7 of 21.4.2010.")."""
+    line = line.strip()
+    if ":" in line or line.endswith(".") or not (name := OFFICIAL_JOURNAL.search(line)):
+        return None
+    if not _ISSUE_PAGE.search(line):
         return None
     hits = [h for h in find_dates(line) if len(h.iso) == 10]
     if len(hits) != 1:

@@ -267,6 +267,12 @@ def human_date(iso: str) -> str:
     return f"{int(m.group(3))} {month} {m.group(1)}" if m.group(3) else f"{month} {m.group(1)}"
 
 
+def on_date(iso: str) -> str:
+    """A date with its preposition: 'on 31 March 2011', 'in March 2001' (a month or a year
+    is no day to be "on")."""
+    return f"{'on' if len(iso or '') == 10 else 'in'} {human_date(iso)}"
+
+
 def add_years(iso: str, years: int) -> str:
     """Anniversary date; 29 February falls back to 28 February."""
     d = date.fromisoformat(iso)

@@ -128,8 +128,10 @@ def _units_of(body: str, page: int | None, label: str, areas: set[str],
                      else f"section {numbered.group(1)}")  # type: ignore[union-attr]
             continue
         nxt = next((x for x in lines[i + 1:] if x), "")
-        after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
-        if after_sentence and not ITEM.match(line) and (is_heading(line, nxt) or (
+        # (before any article: a line under one, or after "the following areas:", may be
+        # an item of an unbulleted list, "Culture and education")
+        after_sentence = not para or re.search(r"[.!?;]$", para[-1])
+        if after_sentence and not label and not ITEM.match(line) and (is_heading(line, nxt) or (
                 len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
                 and nxt[:1].isupper())):
             # a title or heading over the text of a scan ("THE NEW YORK CITY-LONDON SISTER
@@ -169,7 +171,8 @@ def article_for(units: list[Unit], *needles: str) -> str:
     list quoted whole ("The Signatories intend to: appoint ...; hold ...") is found by its
     first item, each item being a unit of its own."""
     needles = tuple(n for needle in needles
-                    for n in (needle, *re.split(r"[:;]\s+", needle)[1:2]) if n)
+                    for n in (needle, *re.split(r"[:;]\s+", needle)[1:2])
+                    if n and (n == needle or len(n.split()) >= 4))
     for needle in needles:
         key = fold(clean_text(needle))[:80]
         hit = next((u for u in units if key and (key in fold(u.text) or fold(u.text) in key)

@@ -217,11 +217,19 @@ class AgreementFinder:
                 if office is None:  # "the Bürgermeister of a neighbouring Gemeinde"
                     continue
                 name = office.group(1)
+            if name in all_demonyms():
+                # "the Swiss municipality on the opposite bank" names a country's people;
+                # "the Swiss town of Altstätten" names the town after it
+                place = re.match(rf"\s+(?:\w+\s+){{0,2}}?(?:town|city|municipality|commune|"
+                                 rf"village|county|region|province)\s+of\s+(?-i:({PLACE_NAME}))",
+                                 target[m.end(1):], re.I)
+                if place is None:
+                    continue
+                name = place.group(1)
             first = name.split()[0].lower()
             # a stored partner's place may open a longer name ("Vila Serena Municipal
-            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico");
-            # "the Swiss municipality on the opposite bank" names a country's people
-            if first in NOT_PLACES or name in all_demonyms() or fold(name) in known or any(
+            # Assembly"); a country must be the whole name ("Mexico City" is no "Mexico")
+            if first in NOT_PLACES or fold(name) in known or any(
                     re.match(rf"{re.escape(k)}\b", fold(name)) for k in places):
                 continue
             if sender and mentions(sender, name) >= 0:

@@ -261,9 +261,12 @@ def short_name(title: str) -> str:
 # cover and what majority ...", "..., and suggesting that ...", "..., recalling when ...".
 # (Its own verbs, not ``_ASKS``: ", including ..." brings examples, not an ask.)
 _ASK_SPLIT = re.compile(
-    r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|remind|"
-    r"stress|set out)\w*\b)|,\s+(?=(?:recalling|reminding|explaining|saying|mentioning|"
-    r"suggesting|asking|stressing|setting out)\b)", re.IGNORECASE)
+    r"\s*;\s*|,?\s+and\s+(?=(?:suggest|ask|invit|propos|explain|say|mention|recall|"
+    r"stress|set out)\w*\b)|,\s+(?=(?:recalling|explaining|saying|mentioning|"
+    r"suggesting|asking|stressing|setting out)\b)"
+    # ("reminding her of the deadlines": not "a campaign, reminding residents of the risk")
+    r"|,?\s+(?:and\s+)?(?=remind(?:ing)?\s+(?:her|him|them|you|the\s+(?:mayor|partners?|"
+    r"council))\s+(?:of|about)\b)", re.IGNORECASE)
 # The verb that opens an ask: a second proposal is repeated with it, a question is answered
 # from the agreement.
 _ASKS = ("suggest", "ask", "invite", "propose", "explain", "say", "mention", "recall", "remind",
@@ -283,7 +286,13 @@ _NEXT_ASK = re.compile(
 # either side can do ..."): an ask in the officer's words, never part of the proposal
 _LETTER_SHOULD = re.compile(
     r"[.!]\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
-    r"ought\s+to|is\s+to)\s+(?:also\s+)?", re.IGNORECASE)
+    r"ought\s+to|is\s+to)\s+(?:also\s+)?(?=(?:say|mention|explain|recall|remind|ask|stress|"
+    r"set out|include|describe|state|note)\b)", re.IGNORECASE)
+# ... and one about the letter's form ("The letter should be short and friendly.") is for
+# the writer, and no words of the letter
+_LETTER_NOTE = re.compile(
+    r"(?<=[.!])\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
+    r"ought\s+to|is\s+to)\b[^.!;]*[.!]?", re.IGNORECASE)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the|about)\b)|,\s+",
     re.IGNORECASE)
@@ -330,7 +339,7 @@ def parse_proposal(request: str) -> Proposal:
     # a sentence after the proposal that tells the writer what to recall or explain
     # ("... proposing X. Recall the date it was signed and how it can be renewed.") is an
     # ask, never part of what is proposed
-    x = _NEXT_ASK.sub("; ", _LETTER_SHOULD.sub("; ", request[m.end():]))
+    x = _NEXT_ASK.sub("; ", _LETTER_NOTE.sub("", _LETTER_SHOULD.sub("; ", request[m.end():])))
     x = _PROPOSAL_END.sub("", x).strip(" ,;")
     x = re.sub(r"\btheir\b", "your", x)
     x = re.sub(r"\bthem\b", "you", x)

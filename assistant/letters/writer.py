@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant import spaces
 from assistant.ask import Assistant
-from assistant.facts import fact_lines, human_date
+from assistant.facts import fact_lines, human_date, on_date
 from assistant.guard import CITATION_RE, GroundingGuard, GuardReport
 from assistant.letters.agreement import (
     Unit,
@@ -158,8 +158,8 @@ class LetterWriter:
                      countries.get(m.ours, ""))
         if any(f.name == "signatory" for f in d.facts):
             d.warnings.append(
-                f"Names and titles are those printed in the agreement signed on "
-                f"{human_date(str(rec.field_value('signing_date') or ''))}; check that they "
+                f"Names and titles are those printed in the agreement signed "
+                f"{on_date(str(rec.field_value('signing_date') or ''))}; check that they "
                 f"still hold office before sending.")
 
     def _recipient(self, d: LetterDraft, them: Person | None, country: str) -> None:
@@ -243,7 +243,9 @@ class LetterWriter:
         quote = signing_sentence(self._page_text(rec, page), str(signed)[:4]) or \
             rec.fields["signing_date"].get("evidence", "")
         when = human_date(str(signed))
-        d.add("signing", f"Signed{' at ' + place if place else ''} on {when}", page, quote, rec)
+        signed_when = on_date(str(signed))  # "on 1 September 2021", "in March 2001"
+        d.add("signing", f"Signed{' at ' + place if place else ''} {signed_when}", page, quote,
+              rec)
         expiry = self._expired(rec)
         if expiry:
             f = rec.fields["expiry_date"]
@@ -251,14 +253,17 @@ class LetterWriter:
                   re.sub(r"^computed:[^.]*\.\s*", "", f.get("evidence", "")), rec)
             d.paragraphs.append(fill("reference_expired", sender_org=sender_org,
                                      agreement_title=title, signing_date=when,
+                                     signed_when=signed_when,
                                      expiry_date=human_date(expiry)))
         elif place:
             d.paragraphs.append(fill("reference", sender_org=sender_org,
                                      agreement_title=title,
-                                     signing_place=str(place), signing_date=when))
+                                     signing_place=str(place), signing_date=when,
+                                     signed_when=signed_when))
         else:
             d.paragraphs.append(fill("reference_no_place", sender_org=sender_org,
-                                     agreement_title=title, signing_date=when))
+                                     agreement_title=title, signing_date=when,
+                                     signed_when=signed_when))
 
     def _expired(self, rec: DocRecord) -> str | None:
         """The day it expired, by the one status model (a renewed term has not expired)."""

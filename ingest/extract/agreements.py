@@ -274,15 +274,15 @@ def _signature(dt: DocText, end: int) -> dict[str, Field]:
     if "signing_date" not in out:
         s = first_sentence(dt, r"\b(?:signed|done|dated|date of signature)\b", sig_start, end)
         d = first_date(s[1], full_only=True) if s else None
-        # "Signed in March of 2001": the month, when that is all the sentence states
-        d = d or (next((h.iso for h in find_dates(s[1]) if len(h.iso) == 7), None)
-                  if s else None)
+        hits = [h for h in find_dates(block) if len(h.iso) == 10]
+        # "Signed in March of 2001": the month, when that is all the signatures state
+        month = next((h.iso for h in find_dates(s[1]) if len(h.iso) == 7), None) if s else None
         if s and d:
             out["signing_date"] = dt.field(d, s[0], s[1])
-        else:
-            hits = [h for h in find_dates(block) if len(h.iso) == 10]
-            if hits:
-                out["signing_date"] = dt.field(hits[0].iso, sig_start + hits[0].start)
+        elif hits:
+            out["signing_date"] = dt.field(hits[0].iso, sig_start + hits[0].start)
+        elif s and month:
+            out["signing_date"] = dt.field(month, s[0], s[1])
 
     names = signatory_names(block)
     if names:

@@ -265,10 +265,13 @@ def _published(dt: DocText) -> Field | None:
     """The date of the official journal issue a notice was published in, from the
     journal's running header ("IT C 19/6 Gazzetta ufficiale dell'Unione europea
     20.1.2011")."""
-    for m in re.finditer(r"[^\n]+", dt.text):
-        if hit := journal_header_date(m.group(0)):
-            return dt.field(hit.iso, m.start() + hit.start)
-    return None
+    found = [(hit, m.start() + hit.start) for m in re.finditer(r"[^\n]+", dt.text)
+             if (hit := journal_header_date(m.group(0)))]
+    if not found:
+        return None
+    # a running header repeats: its date is the one most headers give
+    iso = Counter(h.iso for h, _ in found).most_common(1)[0][0]
+    return dt.field(iso, next(pos for h, pos in found if h.iso == iso))
 
 
 

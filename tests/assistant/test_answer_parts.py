@@ -1000,6 +1000,7 @@ def test_the_language_version_a_question_asks_about_is_quoted(answerer):
     assert version_asked("According to the Italian OJ notice, how are proposals scored?") == "it"
     assert version_asked("When was the call published in Italian?") == "it"
     assert version_asked("Can the proposal be written in Italian?") == ""
+    assert version_asked("Was the report published in Chinese newspapers?") == ""
     # a country's bodies, a notice period, a service, a verb: no language version
     for other in ("Which Dutch municipalities are covered?", "What is the French notice "
                   "period?", "Do we pay for English translation services?", "What did the "
@@ -1232,3 +1233,15 @@ def test_a_notice_s_journal_reference_and_date_answer_where_it_was_published():
         rec, "In which Official Journal notice was the call published, and on what date?",
         date(2031, 1, 1))]
     assert lines == ["Call identifier: 2011/C 19/07", "Published on 20 January 2011"]
+
+
+def test_a_month_of_signing_is_said_in_that_month():
+    from datetime import date
+
+    from assistant.facts import fact_lines
+    from ingest.registry import DocRecord
+
+    rec = DocRecord("d1", "mou.pdf", "mou", "Northvale MoU", "pdf", 1, 9, 1, "",
+                    fields={"signing_date": {"value": "2001-03", "page": 1, "evidence": "x"}})
+    assert [f.text for f in fact_lines(rec, "When was it signed?", date(2031, 1, 1))] == [
+        "Signed in March 2001"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.boosts import question_years
 from assistant.conversation import Conversation
 from assistant.retrieve import Filters, HybridRetriever
@@ -535,3 +537,20 @@ def test_the_version_asked_about_gives_the_facts(library, tmp_path):
     # a sentence that says what a field statement says is not said twice
     ans = assistant.ask("What is the call identifier of the Rural Media 2010 call?")
     assert ans.text.count("RURAL-MEDIA-2010") == 1, ans.text
+
+
+@pytest.mark.slow
+def test_the_version_s_facts_answer_on_the_real_notice(real_home):
+    """On the real PRINCE 2010 guidelines and their Italian notice: "when was it published
+    in Italian?" is answered with the notice's reference and issue date, though the English
+    guidelines' sentences are the ones chosen."""
+    from dataclasses import replace
+
+    from assistant.ask import Assistant
+    from assistant.config import Settings
+    from assistant.library import Library
+
+    assistant = Assistant(Library(replace(Settings.from_env(), home=real_home)))
+    ans = assistant.ask("When was the PRINCE 2010 call published in Italian?")
+    assert not ans.declined, ans.text
+    assert "2011/C 19/07" in ans.text and "20 January 2011" in ans.text, ans.text

@@ -345,6 +345,11 @@ def test_request_asks_are_split_from_the_proposal() -> None:
                        "ourselves in our letter of intent.")
     assert p.text == "dates for our first video meeting"
     assert p.asks == [("remind", "the deadlines we set ourselves in our letter of intent")]
+    # ... but residents reminded of a risk are part of the proposal, and a note on the
+    # letter's form is no ask and no words of the letter
+    p = parse_proposal("Write to the Mayor of Vila Serena proposing a campaign, reminding "
+                       "residents of the flood risk. The letter should be short and friendly.")
+    assert (p.text, p.asks) == ("a campaign, reminding residents of the flood risk", [])
     # "The letter should say ...": what the letter must answer, not part of the proposal
     p = parse_proposal("Write to the Mayor of Vila Serena proposing a joint flood plan. The "
                        "letter should say who decides and how disputes are settled.")
@@ -504,6 +509,8 @@ def test_a_town_named_in_a_stored_title_is_still_an_unknown_partner() -> None:
     assert finder._unknown_partner(
         "A letter to the Gemeindepräsident of Altstätten about the river.",
         [rec], None) == "Altstätten"
+    assert finder._unknown_partner("Write to the Swiss town of Altstätten proposing a ferry.",
+                                   [rec], None) == "Altstätten"
 
 
 def test_a_scanned_agreement_s_title_lines_are_no_provision() -> None:
@@ -521,6 +528,22 @@ def test_a_scanned_agreement_s_title_lines_are_no_provision() -> None:
         "The Sister City partnership between Northvale and Santa Rita will foster exchanges "
         "between schools.",
         "Both cities will encourage their agencies to act as a conduit of information."]
+    # ... while areas listed one per line under an article are its words
+    _, units = _units_of("Article 2\nThe Parties will cooperate in the following areas:\n"
+                         "Culture and education\nEconomic development\nTourism\n", 1, "",
+                         set())
+    assert any("Economic development" in u.text for u in units), units
+
+
+def test_a_month_of_signing_is_written_in_that_month() -> None:
+    from assistant.letters.wording import fill
+    from ingest.dates import on_date
+
+    assert on_date("2001-03") == "in March 2001" and on_date("2021-09-01") == \
+        "on 1 September 2021"
+    text = fill("reference", sender_org="the City of Northvale", agreement_title="Memorandum",
+                signing_place="Northvale", signing_date="March 2001", signed_when="in March 2001")
+    assert text.endswith("signed at Northvale in March 2001.")
 
 
 def test_a_list_quoted_whole_is_found_under_its_article_by_its_items() -> None:

@@ -181,6 +181,11 @@ def test_a_signing_date_of_a_month_is_kept_and_starts_no_term(ex: FieldExtractor
     assert f["signing_date"].value == "2001-03"
     assert f["duration_years"].value == 5
     assert "expiry_date" not in f
+    # a day the signatures also give wins over the month
+    dated = ex.run(pdoc(text.replace("Signed in March of 2001",
+                                     "Signed in March of 2001\n\nDate: 14 March 2001")), "mou")
+    assert dated["signing_date"].value == "2001-03-14"
+    assert dated["expiry_date"].value == "2006-03-14"
 
 
 def test_mou_column_signatures(ex: FieldExtractor) -> None:
@@ -253,6 +258,24 @@ def test_a_notice_s_publication_is_the_date_of_its_journal_header(ex: FieldExtra
     from ingest.cover import not_title
 
     assert not_title(header)
+
+
+def test_a_cited_act_or_a_deadline_is_no_journal_header(ex: FieldExtractor) -> None:
+    from assistant.sentences import is_metadata
+    from ingest.cover import journal_header_date
+
+    for line in ("Financial Regulation: Official Journal L 248/1, 16.9.2002",
+                 "Deadline: 31 March 2011 (Official Journal).",
+                 "See Official Journal C 115/7 of 21.4.2010."):
+        assert journal_header_date(line) is None, line
+        assert not is_metadata(line), line
+    # the date the running headers repeat, not a cited issue's
+    text = ("20.1.2011 EN Official Journal of the European Union C 19/7\n\n"
+            "Call for proposals (2011/C 19/07)\n\nThe rules of L 248/1 apply.\n\n"
+            "C 19/8 EN Official Journal of the European Union 2.2.2002\n\n"
+            "Applications must be sent by 31 March 2011.\n\n"
+            "C 19/8 EN Official Journal of the European Union 20.1.2011\n")
+    assert ex.run(pdoc(text), "grant_call")["published"].value == "2011-01-20"
 
 
 def test_lump_sum_and_us_deadline(ex: FieldExtractor) -> None:
