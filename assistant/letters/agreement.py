@@ -23,6 +23,7 @@ from assistant.letters.wording import (
 )
 from assistant.library import Library
 from assistant.parties import place_of
+from assistant.sentences import FIRST_SENTENCE, SENTENCE_END, past_overlap
 from ingest.chunk import is_heading
 from ingest.registry import DocRecord
 
@@ -72,9 +73,17 @@ def _agreement_units(rows: list[tuple[str, str, dict]], rec: DocRecord,
     areas = {fold(str(a)) for a in rec.field_value("areas") or []}
     units: list[Unit] = []
     label = ""
-    for _cid, text, meta in rows:
-        body = (text or "")[int(meta.get("header_chars", 0)):]
-        page = meta.get("page")
+    bodies = [((text or "")[int(meta.get("header_chars", 0)):], meta.get("page"))
+              for _cid, text, meta in rows]
+    for i, (body, page) in enumerate(bodies):
+        nxt = bodies[i + 1][0] if i + 1 < len(bodies) else ""
+        if body.strip() and not SENTENCE_END.search(body) and (
+                rest := past_overlap(body, nxt).lstrip())[:1].islower():
+            # a sentence cut at the chunk boundary ("... municipal, environmental," |
+            # "professional, technical, youth, ... trade and commerce ..."): finished from
+            # the next chunk, whose opening words then start no sentence of their own
+            end = FIRST_SENTENCE.match(rest)
+            body = body.rstrip() + " " + " ".join((end.group(0) if end else rest).split())
         label, new = _units_of(body, page, label, areas, any_language)
         units.extend(new)
     unique: dict[str, Unit] = {}
@@ -153,6 +162,11 @@ def _units_of(body: str, page: int | None, label: str, areas: set[str],
                                    last.is_area_item)
             continue
         in_item = False
+        if (not label and len(para) >= 2 and line[:1].isupper() and len(line.split()) > 6
+                and all(len(x.split()) <= 6 and not re.search(r"[.;:!?]$", x) for x in para)):
+            # a title set line by line over a scan's text ("Sister City Agreement" |
+            # "between the" | "City of Long Beach" | ...): the first sentence starts here
+            para.clear()
         para.append(line)
     flush()
     return label, units

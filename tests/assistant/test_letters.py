@@ -557,3 +557,25 @@ def test_a_list_quoted_whole_is_found_under_its_article_by_its_items() -> None:
     quote = ("The Signatories intend to: appoint one contact officer each by 31 December "
              "2026; prepare, by 30 June 2027, a draft friendship agreement")
     assert article_for(units, quote) == "section 3"
+
+
+def test_a_scan_s_title_block_and_a_sentence_cut_between_chunks() -> None:
+    """The toolkit's scanned Long Beach agreement: a title set line by line over the text is
+    no part of its first sentence, and a sentence cut at a chunk boundary ("...
+    environmental," | "professional, ... trade and commerce ...") is quoted whole."""
+    from assistant.letters.agreement import _agreement_units
+    from ingest.registry import DocRecord
+
+    first = ("Sister City Agreement\nbetween the\nCity of Northvale\nand the\nCity of Santa "
+             "Rita\nIn accordance with the approval of both councils, a Sister City Agreement "
+             "is established to promote cooperation in economic, social, environmental,")
+    second = ("professional and youth endeavors, and to foster trade and commerce between the "
+              "two cities.\nThis Agreement takes effect on signature by both Mayors.")
+    rows = [("c-0", first, {"page": 6, "chunk_index": 0}),
+            ("c-1", second, {"page": 6, "chunk_index": 1})]
+    rec = DocRecord("d", "d.pdf", "mou", "Sister City Agreement", "pdf", 1, 1, 1, "")
+    texts = [u.text for u in _agreement_units(rows, rec, any_language=False)]
+    assert texts[0].startswith("In accordance with the approval"), texts
+    assert texts[0].endswith("trade and commerce between the two cities."), texts
+    assert not any(t.startswith("professional") for t in texts), texts
+    assert "This Agreement takes effect on signature by both Mayors." in texts
