@@ -142,8 +142,9 @@ NUM_HEADING = re.compile(r"^(?:#+\s*)?(\d{1,2})\.\s+([A-Z][\w'’-]*(?:\s+[\w'�
 ITEM = re.compile(r"^(?:[-•*]\s+|\d{1,2}[.)]\s+(?=[a-z]))")
 
 
-SKIP_UNIT = re.compile(r"illustrative document|^for the\b|^signed at|^done at|in witness|"
-                        r"hereinafter|^signatures?$", re.IGNORECASE)
+# (a signature line, "Signed in March of 2001 ... Mayor Mayor", is no provision)
+SKIP_UNIT = re.compile(r"illustrative document|^for the\b|^signed\b|^dated\b|^done at|"
+                       r"in witness|hereinafter|^signatures?$", re.IGNORECASE)
 
 
 _GENERIC_WORDS = {"exchange", "exchanges", "visit", "visits", "joint", "next", "first", "our",

@@ -39,6 +39,7 @@ from assistant.letters.wording import (
     OTHER_AREAS,
     PROVISION_MIN,
     SENDER_OFFICE,
+    SKIP_UNIT,
     clean_text,
     cosines,
     dedupe_lines,
@@ -344,7 +345,7 @@ class LetterWriter:
             if rec.section_pages and cite.page not in rec.section_pages:
                 continue  # another agreement printed in the same document
             text = clean_text(cite.quote)
-            if fold(text) in quoted or is_heading_like(text) or (
+            if fold(text) in quoted or is_heading_like(text) or SKIP_UNIT.search(text) or (
                     english and not is_english(text)):
                 continue
             label = article_for(units, text)

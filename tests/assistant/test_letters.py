@@ -579,3 +579,12 @@ def test_a_scan_s_title_block_and_a_sentence_cut_between_chunks() -> None:
     assert texts[0].endswith("trade and commerce between the two cities."), texts
     assert not any(t.startswith("professional") for t in texts), texts
     assert "This Agreement takes effect on signature by both Mayors." in texts
+
+
+def test_a_signature_line_is_no_provision() -> None:
+    from assistant.letters.wording import SKIP_UNIT
+
+    for line in ("Signed in March of 2001 Rudolph W. Giuliani Ken Livingstone Mayor Mayor",
+                 "Dated: September 19, 2000", "Signed at Brookhaven on 3 March 2024."):
+        assert SKIP_UNIT.search(line), line
+    assert not SKIP_UNIT.search("Each Party shall designate a coordinator for signed projects.")
