@@ -282,7 +282,6 @@ _ASK_VERB = re.compile(
 # "Proposed dates are ...", nor "Ms. Sayers"
 _NEXT_ASK = re.compile(
     rf"[.!]\s+(?=(?:(?:please|also)\s+){{0,2}}(?:{'|'.join(_ASKS)})\b)", re.IGNORECASE)
-# ("what it says about the agencies and about support for community programmes": two)
 # ... or one that says what the letter itself should do ("The letter should say what
 # either side can do ..."): an ask in the officer's words, never part of the proposal
 _LETTER_SHOULD = re.compile(
@@ -294,6 +293,8 @@ _LETTER_SHOULD = re.compile(
 _LETTER_NOTE = re.compile(
     r"(?<=[.!])\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
     r"ought\s+to|is\s+to)\b[^.!;]*[.!]?", re.IGNORECASE)
+# The questions of one ask ("what it says about the agencies and about support for
+# community programmes": two)
 _QUESTION_SPLIT = re.compile(
     r",?\s+and\s+(?=(?:what|whether|how|who|whom|to whom|when|which|where|the|about)\b)|,\s+",
     re.IGNORECASE)
