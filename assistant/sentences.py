@@ -166,6 +166,13 @@ def is_metadata(line: str, title: str = "") -> bool:
                                                                      title).strip().lower()
 
 
+def heads_paragraph(line: str, next_line: str) -> bool:
+    """A short line with no closing punctuation over one that starts in capitals ("How to
+    apply" | "Applications are ..."): a heading, where it follows a sentence's end."""
+    return (len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
+            and next_line[:1].isupper())
+
+
 def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
     """Sentences of a passage, each with the list items it introduces.
 
@@ -247,8 +254,7 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             if len(line.split()) >= 3:
                 out.append((line, []))
             continue
-        if (after_sentence and len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
-                and nxt[:1].isupper()):
+        if after_sentence and heads_paragraph(line, nxt):
             flush()  # "How to apply" above a paragraph: a heading, not a sentence
             continue
         if _FIELD_LINE.match(line) and len(line.split()) <= 15:

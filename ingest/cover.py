@@ -19,9 +19,11 @@ from ingest.dates import DateHit, find_dates
 
 log = logging.getLogger(__name__)
 
-_JOURNAL_REF = re.compile(r"^\(?\s*(?:\d{4}/)?[A-Z]{1,2}\s?\d+\s?/\s?\d+\s*\)?$")
+# An official journal's series and page, "C 19/6" (of a notice's reference "2011/C 19/07")
+_ISSUE = r"[A-Z]{1,2}\s?\d+\s?/\s?\d+"
+_JOURNAL_REF = re.compile(rf"^\(?\s*(?:\d{{4}}/)?{_ISSUE}\s*\)?$")
 # ... the same within a line: "Invito a presentare proposte 2011/C 212/11"
-JOURNAL_REFERENCE = re.compile(r"\b\d{4}/[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
+JOURNAL_REFERENCE = re.compile(rf"\b\d{{4}}/{_ISSUE}\b")
 _SECTION_NOTE = re.compile(r"^\(\w+\)$")  # "(Avvisi)": a journal's section, or a wrapped word
 # "SOURCE: ...", "Contracting Authority: European Commission": a label of a record, not a
 # title with its subtitle ("Quiet Diplomats: Small Towns in World Affairs")
@@ -41,7 +43,7 @@ OFFICIAL_JOURNAL = re.compile(
 # "IT C 19/6 Gazzetta ufficiale dell'Unione europea 20.1.2011". A footnote that cites an
 # act in the journal ("1 Official Journal of European Union L 248 of 16.9.2002, as
 # amended.") has numbers and words of its own.
-_ISSUE_PAGE = re.compile(r"\b[A-Z]{1,2}\s?\d+\s?/\s?\d+\b")
+_ISSUE_PAGE = re.compile(rf"\b{_ISSUE}\b")
 _LANGUAGE_CODE = re.compile(r"^[A-Z]{2}\s|\s[A-Z]{2}$")
 JOURNAL_NAME_WORDS = 5
 

@@ -23,7 +23,7 @@ from assistant.letters.wording import (
 )
 from assistant.library import Library
 from assistant.parties import place_of
-from assistant.sentences import FIRST_SENTENCE, SENTENCE_END, past_overlap
+from assistant.sentences import FIRST_SENTENCE, SENTENCE_END, heads_paragraph, past_overlap
 from ingest.chunk import is_heading
 from ingest.registry import DocRecord
 
@@ -140,9 +140,8 @@ def _units_of(body: str, page: int | None, label: str, areas: set[str],
         # (before any article: a line under one, or after "the following areas:", may be
         # an item of an unbulleted list, "Culture and education")
         after_sentence = not para or re.search(r"[.!?;]$", para[-1])
-        if after_sentence and not label and not ITEM.match(line) and (is_heading(line, nxt) or (
-                len(line.split()) <= 6 and not re.search(r"[.,;:!?]$", line)
-                and nxt[:1].isupper())):
+        if after_sentence and not label and not ITEM.match(line) and (
+                is_heading(line, nxt) or heads_paragraph(line, nxt)):
             # a title or heading over the text of a scan ("THE NEW YORK CITY-LONDON SISTER
             # CITY PARTNERSHIP" | "Memorandum of Understanding"): no words of a provision
             flush()

@@ -284,15 +284,14 @@ _NEXT_ASK = re.compile(
     rf"[.!]\s+(?=(?:(?:please|also)\s+){{0,2}}(?:{'|'.join(_ASKS)})\b)", re.IGNORECASE)
 # ... or one that says what the letter itself should do ("The letter should say what
 # either side can do ..."): an ask in the officer's words, never part of the proposal
+_LETTER_MUST = (r"\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|"
+                r"has\s+to|ought\s+to|is\s+to)")
 _LETTER_SHOULD = re.compile(
-    r"[.!]\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
-    r"ought\s+to|is\s+to)\s+(?:also\s+)?(?=(?:say|mention|explain|recall|remind|ask|stress|"
+    rf"[.!]{_LETTER_MUST}\s+(?:also\s+)?(?=(?:say|mention|explain|recall|remind|ask|stress|"
     r"set out|include|describe|state|note)\b)", re.IGNORECASE)
 # ... and one about the letter's form ("The letter should be short and friendly.") is for
 # the writer, and no words of the letter
-_LETTER_NOTE = re.compile(
-    r"(?<=[.!])\s+(?:the|this|our|my|your)\s+letter\s+(?:should|must|needs?\s+to|has\s+to|"
-    r"ought\s+to|is\s+to)\b[^.!;]*[.!]?", re.IGNORECASE)
+_LETTER_NOTE = re.compile(rf"(?<=[.!]){_LETTER_MUST}\b[^.!;]*[.!]?", re.IGNORECASE)
 # The questions of one ask ("what it says about the agencies and about support for
 # community programmes": two)
 _QUESTION_SPLIT = re.compile(

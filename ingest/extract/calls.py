@@ -274,7 +274,6 @@ def _published(dt: DocText) -> Field | None:
     return dt.field(iso, next(pos for h, pos in found if h.iso == iso))
 
 
-
 # ---------------------------------------------------------------------------------------
 # helpers for grant calls
 
