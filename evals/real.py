@@ -56,6 +56,9 @@ FROZEN_H = REPO / "evals" / "real_frozen_qa_h.jsonl"
 # 16 across languages) the same way (its Markdown sources' page set to 1, as the dev set
 # gives them, before any run), committed before any run: held out.
 FROZEN_J = REPO / "evals" / "real_frozen_qa_j.jsonl"
+# Written at the start of the ninth session of 2026-12-07 (40 questions, 12 unanswerable,
+# 16 across languages) the same way, committed before any run: held out.
+FROZEN_K = REPO / "evals" / "real_frozen_qa_k.jsonl"
 # The documents are historical: a fixed "today" keeps statuses (closed, expired) stable.
 TODAY = date(2026, 12, 1)
 
@@ -105,7 +108,7 @@ def language_slice(question: dict[str, Any], languages: dict[str, str]) -> str:
 # the sets written as files of their own, each named by its letter
 _SET_FILES = {"frozen-c": FROZEN_C, "frozen-d": FROZEN_D, "frozen-e": FROZEN_E,
               "frozen-f": FROZEN_F, "frozen-g": FROZEN_G, "frozen-h": FROZEN_H,
-              "frozen-j": FROZEN_J}
+              "frozen-j": FROZEN_J, "frozen-k": FROZEN_K}
 
 
 def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -123,7 +126,8 @@ def question_sets(names: list[str]) -> dict[str, list[dict[str, Any]]]:
     read in the fifth; ``frozen-h``: 40 more (12 unanswerable, 16 across languages),
     written before the fifth session's changes, held out; ``frozen-j``: 40 more (12
     unanswerable, 16 across languages), written before the sixth session's changes, held
-    out."""
+    out; ``frozen-k``: 40 more (12 unanswerable, 16 across languages), written before the
+    ninth session's changes, held out."""
     out: dict[str, list[dict[str, Any]]] = {}
     for n in names:
         if n == "dev" and (REAL / "dev-qa.jsonl").exists():

@@ -97,6 +97,16 @@ def test_frozen_j_answers_are_unchanged_since_they_were_written():
     assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
 
 
+# The sha256 of evals/real_frozen_qa_k.jsonl as committed (2026-12-07), before it was ever run.
+FROZEN_K_SHA256 = "ee88b0d41e1719f09afd66f24bab52063a6178c1a4737d5d55c66f8f680c9fd2"
+
+
+def test_frozen_k_answers_are_unchanged_since_they_were_written():
+    assert hashlib.sha256(real.FROZEN_K.read_bytes()).hexdigest() == FROZEN_K_SHA256
+    rows = [json.loads(x) for x in real.FROZEN_K.read_text().splitlines() if x.strip()]
+    assert len(rows) == 40 and sum(r["kind"] == "unanswerable" for r in rows) == 12
+
+
 # The sha256 of evals/real_radar_frozen_c.jsonl as committed, before it was ever run.
 RADAR_C_SHA256 = "878dcd426db6ebef93fc8b2c7747b54691e771d786d7a82f80a6a8e3e23bf8b9"
 
