@@ -518,6 +518,7 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
                                           c.passage, c.index))
     # a sentence the field statements already say ("Call identifier: X.") is not said twice
     said = {(p.doc_id, _flat(fact.text)) for fact, p in facts or []}
+    headed: set[str] = set()
     for c in order:
         p = passages[c.passage]
         if (p.doc_id, _flat(c.text)) in said and not c.items:
@@ -533,6 +534,9 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
         cit = citations[n - 1]
         cit.quote = (cit.quote + " … " + quote).strip(" …") if cit.quote else quote
         sentence = c.text.rstrip()
+        if c.context and c.context not in headed:
+            headed.add(c.context)  # a table's rows: what heads it, once
+            sentence = f"{c.context} | {sentence}"
         if c.items:
             sentence = sentence.rstrip(":") + ": " + "; ".join(c.items) + "."
         title = f"{p.title}: " if several and p.doc_id != last_doc else ""

@@ -35,6 +35,7 @@ from assistant.sentences import (
     is_leader_line,
     is_reference_entry,
     is_row,
+    row_headers,
     split_sentences,
     type_score,
 )
@@ -135,6 +136,9 @@ class Candidate:
     # words), without what it shares with its neighbours (its passage's rank) or the kind of
     # thing it holds
     bearing: float = 0.0
+    # a table's row: what heads its table (caption, column names), which says what its
+    # figures are ("Section Minimum threshold Maximum Score" over "TOTAL 65 100")
+    context: str = ""
 
     @property
     def body(self) -> str:
@@ -230,6 +234,7 @@ class SentenceScorer:
         out: list[Candidate] = []
         for i, p in enumerate(passages):
             sentences = _recitals(split_sentences(p.text, p.title))
+            heads = row_headers(p.text)
             entries = [is_reference_entry(s) for s, _ in sentences]
             if sum(entries) >= 2 and sum(entries) >= BIBLIOGRAPHY * len(sentences):
                 continue
@@ -240,7 +245,8 @@ class SentenceScorer:
                         or is_leader_line(sent) or entries[j] or is_instruction(sent)
                         or (wants == "summary" and len(sent.split()) < SUMMARY_WORDS)):
                     continue
-                out.append(Candidate(sent, items, i, j, p.doc_id))
+                out.append(Candidate(sent, items, i, j, p.doc_id,
+                                     context="" if items else heads.get(sent, "")))
         return out
 
     def lexical(self, question: str, body: str, title: str,
@@ -311,7 +317,9 @@ class SentenceScorer:
         lexical = self.lexical_for(text, naming, question.across)
         for c in cands:
             p = passages[c.passage]
-            lex = lexical(c.body, p.title, p.language)
+            # (a row's column names say what it holds, as a title says what a text is about)
+            lex = lexical(c.body, f"{p.title} {c.context}" if c.context else p.title,
+                          p.language)
             typed = (float(bool(c.items)) if wants == "list" else type_score(
                 as_figures(c.body, wants, p.language), wants, p.language)) if cheap_type else 0.0
             cheap.append((lex, w.rank / (1 + c.passage), typed))
@@ -343,7 +351,8 @@ class SentenceScorer:
         # a list is introduced by a sentence that matches the question, or holds the item
         # that does ("the Land Noordrijn-Westfalen: Gemeinden, Kreise, ..."): the better of
         # the two
-        texts = [c.body[:EMBED_CHARS] for c in (cands[i] for i in top)]
+        texts = [(f"{c.body} | {c.context}" if c.context else c.body)[:EMBED_CHARS]
+                 for c in (cands[i] for i in top)]
         intros = [(k, cands[i].text[:EMBED_CHARS]) for k, i in enumerate(top)
                   if cands[i].items and len(cands[i].text.split()) >= 4]
         # the English model when the question and the passages it weighs are English

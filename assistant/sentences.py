@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from sentencex import segment
 
+from ingest import tables
 from ingest.amounts import find_amounts, find_percents
 from ingest.chunk import TIGHT_ITEM, is_heading
 from ingest.cover import journal_header_date
@@ -125,10 +126,6 @@ def is_reference_entry(sentence: str) -> bool:
         bool(sign.search(sentence)) for sign in _CITATION_SIGNS) >= 2
 
 
-# two figures or more at the end of a line: the cells of a table's row
-_CELLS = re.compile(r"\s\d[\d.,]*%?\s+\d[\d.,]*%?\s*$")
-
-
 def is_row(sentence: str) -> bool:
     """A row of a table or timetable: short, unpunctuated, with a figure in it."""
     s = sentence.strip()
@@ -184,11 +181,31 @@ def split_sentences(text: str, title: str = "") -> list[tuple[str, list[str]]]:
     return [(sent, list(items)) for sent, items in _split_sentences(text, title)]
 
 
+def _row(line: str) -> str:
+    """A table's row as a sentence: without the item mark of a numbered row ("3. Impact
+    and reach 18 30")."""
+    mark = _LIST_ITEM.match(line)
+    return (line[mark.end():] if mark else line).strip().rstrip(";,.")
+
+
+@lru_cache(maxsize=4096)
+def row_headers(text: str) -> dict[str, str]:
+    """Each table row ``split_sentences`` gives of ``text`` -> what heads its table (the
+    caption, when there is one, and the column names: ``ingest.tables``)."""
+    text = _PUA_BULLET.sub("\n• ", text)
+    lines = text.split("\n")
+    return {_row(lines[i].strip()): names for i, names in tables.headers(text).items()}
+
+
 @lru_cache(maxsize=8192)
 def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: list[tuple[str, list[str]]] = []
     text = _PUA_BULLET.sub("\n• ", text)
     lines = [x.strip() for x in text.split("\n")]
+    # a table's rows stand alone (read with what heads them: ``row_headers``); its caption
+    # and column names are no sentences
+    rows = tables.headers(text)
+    heads = {k for a, b in tables.spans(text) for k in range(a, b + 1)}
     para: list[str] = []
 
     def flush() -> None:
@@ -216,6 +233,12 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             flush()
             item_at = None
             continue
+        if i in rows or i in heads:
+            flush()
+            if i in rows:
+                out.append((_row(line), []))
+            item_at, opened, separated, closed, listing = None, None, False, False, False
+            continue
         # an item mark with no space after it, or a dash, counts only in a list ("1.in het
         # ...", "-in België: ..."), never in prose ("community" | "-based project")
         mark = _LIST_ITEM.match(line) or (
@@ -240,7 +263,7 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             opened, separated, closed = None, False, False
         # ("3. Impact and reach 18 30" ends in a table's cells: a row, no heading)
         if is_metadata(line, title) or (is_heading(
-                line, next((x for x in lines[i + 1:] if x), "")) and not _CELLS.search(line)):
+                line, next((x for x in lines[i + 1:] if x), "")) and not tables.CELLS.search(line)):
             flush()
             continue
         if (after_sentence and len(line.split()) <= 10 and not re.search(r"[.,;:!?]$", line)

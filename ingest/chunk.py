@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from ingest import tables
 from ingest.language import detect
 from ingest.models import ParsedDocument
 
@@ -50,8 +51,8 @@ _CAPS_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 ,&'/()\-–]{3,80}$")
 
 def is_heading(line: str, next_line: str = "") -> bool:
     s = line.strip()
-    if not s or len(s) > 120:
-        return False
+    if not s or len(s) > 120 or tables.is_row(s):
+        return False  # ("3. Impact and reach 18 30", "TOTAL 65 100": a table's rows)
     if _MD_HEADING.match(s) or _KEYWORD_HEADING.match(s):
         return True
     if _CAPS_HEADING.match(s) and sum(c.isalpha() for c in s) >= 4 and len(s.split()) <= 12:
@@ -74,7 +75,8 @@ def clean_heading(line: str) -> str:
 # contribution is" and the next starting "limited to 50 %" answers nothing about the rate).
 SEPARATORS = [
     r"\n\n",
-    r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"“‘(—–•-])",  # a sentence ends, the next one starts
+    # a sentence ends, the next one starts (not an item's number: "6. Criterion 6 10 20")
+    r"(?<=[.!?])(?<!^\d\.)(?<!\n\d\.)(?<!^\d\d\.)(?<!\n\d\d\.)\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"“‘(—–•-])",
     r"(?<=[。！？])\s*",  # Japanese and Chinese sentence ends
     r"\n",
     r"(?<=[;:])\s+",
@@ -191,6 +193,21 @@ class Chunker:
                 out.append(piece)
         return out + ([heading] if heading else [])
 
+    @staticmethod
+    def _tables_carried(pieces: list[str]) -> list[str]:
+        """A piece cut from inside a table gets the table's column names (and caption) again,
+        right above its first row, as a printed table repeats them on each page: its rows
+        are read with them, not as bare figures."""
+        out: list[str] = []
+        for k, piece in enumerate(pieces):
+            names = tables.open_header(out[-1]) if k else ""
+            if names and tables.starts_in_table(piece):
+                lines = piece.split("\n")
+                first = next(i for i, x in enumerate(lines) if tables.is_row(x))
+                piece = "\n".join([*lines[:first], names, *lines[first:]])
+            out.append(piece)
+        return out
+
     def run(self, doc: ParsedDocument, doc_id: str, title: str,
             metadata: dict[str, Any] | None = None) -> list[Document]:
         base = {k: v for k, v in (metadata or {}).items() if v not in (None, [], "")}
@@ -214,6 +231,7 @@ class Chunker:
                 splitter = splitters.setdefault(budget, self._splitter(budget))
                 pieces = self._headings_joined(
                     [p.strip() for p in splitter.split_text(body) if p.strip()], budget)
+                pieces = self._tables_carried(pieces)
             scanned = by_number[page].ocr_confidence is not None if page in by_number else False
             for piece in pieces:
                 idx = len(chunks)

@@ -1245,3 +1245,20 @@ def test_a_month_of_signing_is_said_in_that_month():
                     fields={"signing_date": {"value": "2001-03", "page": 1, "evidence": "x"}})
     assert [f.text for f in fact_lines(rec, "When was it signed?", date(2031, 1, 1))] == [
         "Signed in March 2001"]
+
+
+def test_a_table_row_is_read_and_shown_with_its_column_names(answerer):
+    """"TOTAL 65 100" says nothing alone: the column names above it say the 65 is a
+    minimum threshold, and they are what a question about the minimum score matches."""
+    text = ("Proposals are scored by an evaluation committee on the criteria of this "
+            "section.\nSection Minimum threshold Maximum Score\n"
+            "1. Financial and operational capacity 12 20\n2. Relevance 12 20\n"
+            "3. Impact and reach 18 30\nTOTAL 65 100\n\nThe committee meets in Brussels.")
+    sentences = [s for s, _ in split_sentences(text)]
+    # rows stand alone; the column names are no sentence of their own
+    assert "TOTAL 65 100" in sentences and "Impact and reach 18 30" in sentences
+    assert not any("Minimum threshold" in s for s in sentences)
+    ans = answerer.run("What is the minimum threshold for the total score?", [_passage(text)])
+    assert not ans.declined and "TOTAL 65 100" in ans.text
+    # the column names come once, before the first row quoted
+    assert ans.text.count("Section Minimum threshold Maximum Score |") == 1

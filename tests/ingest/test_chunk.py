@@ -130,3 +130,20 @@ def test_the_preamble_before_an_agreement_s_first_article_is_marked(chunker: Chu
     assert not any(c.metadata.get("preamble")
                    for c in chunker.run(call, "0" * 32, "Call", {"doc_type": "grant_call"}))
     assert not any(c.metadata.get("preamble") for c in chunker.run(agreement, "1" * 32, "R"))
+
+
+def test_a_table_cut_between_chunks_repeats_its_column_names(chunker: Chunker):
+    criteria = "".join(f"{n}. Criterion {n} 10 20\n{n}.1 Is the criterion number {n} of "
+                       f"this evaluation grid met by the applicant and its partners in the "
+                       f"proposal?\n5\n" for n in range(1, 13))
+    page = Page(1, "8. EVALUATION GRIDS\nSection Minimum threshold Maximum Score\n"
+                   + criteria + "TOTAL 65 100")
+    chunks = chunker.run(ParsedDocument("g.pdf", "pdf", [page]), "a" * 32, "Guidelines")
+    assert len(chunks) >= 2
+    for c in chunks:
+        body = chunk_body(c.page_content, c.metadata["header_chars"])
+        # every chunk's rows come under the column names, and no row became a heading
+        first_row = next(line for line in body.split("\n") if line.endswith((" 10 20", "65 100")))
+        assert "Section Minimum threshold Maximum Score" in body.split(first_row)[0], body
+        assert "TOTAL" not in c.metadata["section"] and "Criterion" not in c.metadata["section"]
+    assert is_heading("3. Impact and reach 18 30", "") is False
