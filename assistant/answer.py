@@ -383,18 +383,21 @@ class EmbeddedAnswerer:
         allowed, missing = self.pinned_documents(q, named_passages, doc_text)
         if not allowed and any(kind in EDITION_PINS for kind, _, _ in hard_pins(q)):
             # the documents that name it are another edition: a document of their kind in
-            # another language that the search ranks above them may be this one, its name
-            # written otherwise there ("CAP" is "PAC" in Italian)
-            # (or anywhere, when none of them names the edition's programme: "Italy" named
-            # a call for which Italy is eligible, not the "2012 CAP" call)
+            # another language may be this one, its name written otherwise there ("CAP" is
+            # "PAC" in Italian), wherever the search ranks it ("Italy" named a call for
+            # which Italy is eligible, not the "2012 CAP" call; the English guide of another
+            # call may rank first): `pinned_documents` judges its edition
+            # (when those documents name the edition's programme, "PRINCE 2012" is not any
+            # 2012 call: one that names PRINCE too)
             kinds = {p.doc_type for p in named_passages}
-            first = next((i for i, p in enumerate(passages) if p.doc_id in named), 0)
             programmes = [naming(a) for a, _ in q.editions if a]
-            if programmes and not any(names_it(f"{p.title} {p.text}") for p in named_passages
-                                      for names_it in programmes):
-                first = len(passages)
-            elsewhere = [p for p in passages[:first] if p.doc_type in kinds
-                         and p.language and q.foreign({p.language})]
+            if not any(names_it(f"{p.title} {p.text}") for p in named_passages
+                       for names_it in programmes):
+                programmes = []
+            elsewhere = [p for p in passages if p.doc_type in kinds and p.language
+                         and q.foreign({p.language}) and all(
+                             names_it(f"{p.title}\n{doc_text(p.doc_id) if doc_text else p.text}")
+                             for names_it in programmes)]
             allowed = self.pinned_documents(q, elsewhere, doc_text)[0] if elsewhere else set()
         cands = SentenceScorer.candidates(passages, q.wants)
         if not allowed:

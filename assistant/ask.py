@@ -446,8 +446,10 @@ class Assistant:
             # what names this side ("the 2025 project's figures") weighs in its own search
             mine = self._boosts(side)
             side_boosts = {d: boosts.get(d, 1.0) * mine.get(d, 1.0) for d in {*boosts, *mine}}
-            found = [p for p in self.retrieve(f"{side} {query}", filters, side_boosts, k, live,
-                                              q.language)
+            found = self.retrieve(f"{side} {query}", filters, side_boosts, k, live, q.language)
+            # ("the 2012 CAP information actions call" when other calls' passages rank first)
+            found = [p for p in self.the_edition(q.side(side), f"{side} {query}", found,
+                                                 filters, side_boosts, k, live)
                      if p.doc_id not in used]
             side_terms = set(terms(side))
             texts: dict[str, str] = {}

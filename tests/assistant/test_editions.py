@@ -99,3 +99,29 @@ def test_the_edition_is_searched_when_the_search_missed_it(library, tmp_path: Pa
     # ... and the officer's filters hold: the edition outside them is not searched
     only_qa = Filters(doc_ids=[qa[0].doc_id])
     assert assistant.the_edition(q, question, qa, only_qa, {}, 8, live) == qa
+
+
+def test_the_edition_in_another_language_answers_wherever_the_search_ranks_it():
+    """The English guide of another call ranks first and names the Commission; the Italian
+    call of the 2012 financial year, which names no CAP ("PAC"), ranks below it: it is the
+    edition asked about, and it answers. "PRINCE 2012" is not any 2012 call: one that names
+    PRINCE."""
+    from assistant.types import Passage
+
+    def passage(doc: str, text: str, title: str, language: str, n: int) -> Passage:
+        return Passage(f"{doc}-{n:05d}", doc, f"{doc}.pdf", title, "grant_call", 1, "", text,
+                       0.03, language=language)
+
+    prince = passage("prince", "The Commission pays up to 80% of eligible staff costs under "
+                     "the PRINCE 2010 call. Applications are due by 31 March 2011.",
+                     "CALL FOR PROPOSALS PRINCE 2010 - EU27", "en", 0)
+    cap = passage("cap", CALL_2012, "INVITO A PRESENTARE PROPOSTE", "it", 1)
+    texts = {"prince": prince.text, "cap": cap.text}
+    answerer = EmbeddedAnswerer()
+    ans = answerer.run("Under the 2012 call for CAP information actions, how much does the "
+                       "Commission pay towards staff costs?", [prince, cap],
+                       doc_text=texts.__getitem__)
+    assert not ans.declined and "10 000 EUR" in ans.text, ans.text
+    other = answerer.run("Under the PRINCE 2012 call, how much does the Commission pay "
+                         "towards staff costs?", [prince, cap], doc_text=texts.__getitem__)
+    assert other.declined and "10 000" not in other.text, other.text
