@@ -41,6 +41,9 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w /()-]{2,40}:\s+\S")
 _PUA_BULLET = re.compile(r"\s*[\uf000-\uf0ff]\s*")
 # a sentence longer than this is no quote an officer can read (and is not answered with)
 LONGEST_SENTENCE = 700
+# a line after a colon this short is the value it introduces (an address's line, a date),
+# not a sentence of its own
+VALUE_WORDS = 8
 _URL = re.compile(r"https?://|www\.|\b[^\s.]{1,80}(?:\.[^\s.]{1,80}){0,4}\.(?:pdf|docx?|txt|md|"
                   r"html?|xlsx?)\b|[^\s@]{1,80}@[^\s@]{1,80}", re.I)
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
@@ -228,10 +231,12 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
     # the last line introduced a list or was an item of one (or none was read: a passage
     # cut at a chunk boundary may start in mid-list, "3.in het Land ...")
     listing = True
+    # the lines after a sentence ending in a colon are being read as its value
+    value_open = False
     for i, line in enumerate(lines):
         if not line:
             flush()
-            item_at = None
+            item_at, value_open = None, False
             continue
         if i in rows or i in heads:
             flush()
@@ -261,6 +266,24 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         after_sentence = not para or re.search(r"[.!?:;]$", para[-1])
         if not mark:  # anything but an item ends the list being read
             opened, separated, closed = None, False, False
+        # what a sentence ending in a colon introduces on lines of their own, unmarked ("...
+        # al seguente indirizzo:" | "Catherine WENDT" | "Commissione europea" | ..., an
+        # address, a web address, "Deadline:" | "31 March 2011") is its value: no heading
+        # and no metadata, but the end of the sentence (no list: an address's lines are one
+        # thing), up to a line that ends a sentence
+        if (not mark and (value_open or (i and lines[i - 1].endswith(":")))
+                and len(line.split()) <= VALUE_WORDS and not is_heading(line)
+                and not line.endswith(":")  # (which introduces a value of its own)
+                and not (nxt[:1].islower() and len(line.split()) > 3)  # prose wrapped on
+                and not (_PAGE_MARK.match(line) or journal_header_date(line))):
+            flush()
+            if out and not out[-1][1] and (value_open or out[-1][0].endswith(":")):
+                sent = out[-1][0]
+                out[-1] = (f"{sent}{' ' if sent.endswith(':') else ', '}{line.rstrip(';,.')}",
+                           [])
+                value_open = not re.search(r"[.!?]$", line)
+                continue
+        value_open = False
         # ("3. Impact and reach 18 30" ends in a table's cells: a row, no heading)
         if is_metadata(line, title) or (is_heading(
                 line, next((x for x in lines[i + 1:] if x), "")) and not tables.CELLS.search(line)):
@@ -277,8 +300,10 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             if len(line.split()) >= 3:
                 out.append((line, []))
             continue
-        if after_sentence and heads_paragraph(line, nxt):
-            flush()  # "How to apply" above a paragraph: a heading, not a sentence
+        if after_sentence and not mark and heads_paragraph(line, nxt):
+            # "How to apply" above a paragraph: a heading, not a sentence (a list's last
+            # item, "(2) non-governmental civil society organizations", is an item)
+            flush()
             continue
         if _FIELD_LINE.match(line) and len(line.split()) <= 15:
             flush()  # "Publisher: Institute for Local Global Affairs": a field on its own

@@ -1265,3 +1265,35 @@ def test_a_table_row_is_read_and_shown_with_its_column_names(answerer):
     assert not ans.declined and "TOTAL 65 100" in ans.text
     # the column names come once, before the first row quoted
     assert ans.text.count("Section Minimum threshold Maximum Score |") == 1
+
+
+def test_what_a_colon_introduces_on_lines_of_its_own_ends_its_sentence(answerer):
+    """An address, a web address or an e-mail address set on lines of their own after "...
+    to the following address:" is the sentence's end, not headings or metadata; a wrapped
+    sentence after it is a sentence of its own."""
+    text = ("Applications must be sent by 31 March 2011 to the following address:\n"
+            "Catherine WENDT\nEuropean Commission\nRue de la Loi 170\n1049 Brussels\n"
+            "The guide and the forms are available at:\n"
+            "http://ec.europa.eu/enlargement/grants/index_en.htm\n"
+            "An electronic copy goes by e-mail to:\nGRANTS-ONLY@ec.europa.eu\n"
+            "Applicants are reminded that late applications are rejected and that the\n"
+            "postmark is the proof of the date.")
+    sentences = split_sentences(text)
+    assert sentences[0] == ("Applications must be sent by 31 March 2011 to the following "
+                            "address: Catherine WENDT, European Commission, Rue de la Loi 170, "
+                            "1049 Brussels", [])
+    assert ("The guide and the forms are available at: "
+            "http://ec.europa.eu/enlargement/grants/index_en.htm", []) in sentences
+    assert sentences[-1][0].startswith("Applicants are reminded")
+    assert sentences[-2][0].endswith("to: GRANTS-ONLY@ec.europa.eu")
+    ans = answerer.run("To whom must the application be sent?", [_passage(text)])
+    assert "Catherine WENDT" in ans.text
+
+
+def test_a_short_last_item_of_a_list_is_no_heading():
+    text = ("The partnership needs one organisation from each of these categories:\n"
+            "(1) public sector organizations\n(2) civil society organizations\n"
+            "The project leader must be a civil society organisation.")
+    first, second = split_sentences(text)
+    assert first[1] == ["public sector organizations", "civil society organizations"]
+    assert second[0].startswith("The project leader")
