@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from assistant.retrieve import initialisms, terms
-from assistant.understand import _YEAR, Question, round_of, told_only
+from assistant.understand import YEAR, Question, round_of, told_only
 from ingest.cover import JOURNAL_REFERENCE
 
 
@@ -24,7 +24,7 @@ def edition_years(title: str, text: str) -> set[int]:
     deadline's and those of the rules it cites), and every year of a period it names
     ("2009-2012": the years the call funds)."""
     # (not a year inside an identifier: "2011/C 212/11" is the notice's, not the call's)
-    years = {int(y) for y in _YEAR.findall(JOURNAL_REFERENCE.sub(" ", title))}
+    years = {int(y) for y in YEAR.findall(JOURNAL_REFERENCE.sub(" ", title))}
     titled = bool(years)
     if not years:
         counts = Counter(int(y) for y in _AS_YEAR.findall(text))

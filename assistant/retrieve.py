@@ -14,7 +14,7 @@ import logging
 import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -172,6 +172,10 @@ def initialisms(text: str) -> set[str]:
     return out
 
 
+# whole documents `KeywordIndex.document_text` keeps joined
+DOCUMENT_TEXTS = 32
+
+
 class KeywordIndex:
     """BM25 over the live chunks of the store, rebuilt whenever the library changes."""
 
@@ -192,6 +196,9 @@ class KeywordIndex:
         self._named: dict[str, set[str]] = {}  # a capitalised word, lower-cased -> doc ids
         # (the texts it was made from, row -> that text lower-cased, spacing collapsed)
         self._flat: tuple[list[str], dict[int, str]] = ([], {})
+        # (the texts they were joined from, doc id -> its whole text, the last read last)
+        self._joined: tuple[list[str], OrderedDict[str, str]] = ([], OrderedDict())
+        self._joined_lock = threading.Lock()
 
     @staticmethod
     def version_of(live: list[str]) -> str:
@@ -290,11 +297,28 @@ class KeywordIndex:
                 if m.get("language") and rx.search(t)}
 
     def document_text(self, doc_id: str) -> str:
-        """Every live chunk of one document, in order, as of the last `ensure`."""
+        """Every live chunk of one document, in order, as of the last `ensure`. The last
+        ``DOCUMENT_TEXTS`` read are kept joined: a question's stages read the same few
+        documents again and again (their pins, names, edition), and a long guide is
+        hundreds of chunks."""
         by_doc, texts, metas = self._by_doc, self.texts, self.metas
+        with self._joined_lock:
+            made_from, joined = self._joined
+            if made_from is not texts:  # rebuilt since: start afresh
+                joined = OrderedDict()
+                self._joined = (texts, joined)
+            if (hit := joined.get(doc_id)) is not None:
+                joined.move_to_end(doc_id)
+                return hit
         rows = [r for r in by_doc.get(doc_id, []) if r < len(metas)
                 and metas[r].get("doc_id") == doc_id]  # caught between two rebuilds: skip
-        return "\n".join(texts[r] for r in rows)
+        text = "\n".join(texts[r] for r in rows)
+        with self._joined_lock:
+            if self._joined[0] is texts:
+                joined[doc_id] = text
+                if len(joined) > DOCUMENT_TEXTS:
+                    joined.popitem(last=False)
+        return text
 
     def chunk(self, doc_id: str, index: int) -> Passage | None:
         """A live chunk by its document and position, as of the last `ensure`."""

@@ -109,7 +109,7 @@ _SIDES = [
 _SOONEST = re.compile(
     r"\b(?:expires?|ends?|runs? out|closes?|deadline)\b.*\b(?:first|soonest|next|earliest)\b|"
     r"\b(?:first|soonest|next|earliest)\b.*\b(?:expir\w*|clos\w*|deadline)\b", re.I)
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # "How many of the 298 agreements ...?", "which of the 54 projects": a figure of a whole the
 # question takes from the document (from 10 up: "the three lots" may be written in words)
 _KNOWN_COUNT = re.compile(r"\bof\s+the\s+(?!(?:1[89]|20)\d\d\b)(\d{1,3}(?:[,.]\d{3})+|\d{2,})"
@@ -309,7 +309,7 @@ def told_only(text: str) -> set[str]:
     asking = " ".join(asking_sentences(text))
     if not (names_in(asking) or _PART.search(asking)):
         return set()
-    return {y for y in _YEAR.findall(own_case(text)) if y not in asking}
+    return {y for y in YEAR.findall(own_case(text)) if y not in asking}
 
 
 def answer_kind(text: str) -> str:
@@ -366,7 +366,7 @@ def dated_sides(question: str) -> tuple[str, str] | None:
     sides."""
     dated = []
     for m in _DATED.finditer(question):
-        if _YEAR.search(m.group(2)):  # ("2024 and 2025 reports": one phrase)
+        if YEAR.search(m.group(2)):  # ("2024 and 2025 reports": one phrase)
             continue
         name = _named_before(question, m.start())
         phrase = f"{name} {m.group(1)} {m.group(2)}".strip()
@@ -414,7 +414,7 @@ def names_in(text: str) -> list[str]:
             # abbreviation's ("Protocol No. 3")
             if name.endswith(".") and re.search(rf"{re.escape(name)}(?:\s+[A-Z]|\s*$)", text):
                 name = name[:-1]
-            if name and not _YEAR.fullmatch(name) and not name.isdigit():
+            if name and not YEAR.fullmatch(name) and not name.isdigit():
                 out.append(name)
     return list(dict.fromkeys(out))
 
@@ -440,8 +440,8 @@ def understand(text: str) -> Question:
     # "M7/M8/M9" lists three modules, it is no identifier a document must hold as written
     codes = [c for c in CODE.findall(q) if not _enumeration(c)] + _ACT.findall(q)
     parts_named = [(a, b) for a, b in _PART.findall(q)
-                   if a.lower() not in _NOT_NAMES and not _YEAR.fullmatch(b)]
-    years = list(dict.fromkeys(_YEAR.findall(q)))
+                   if a.lower() not in _NOT_NAMES and not YEAR.fullmatch(b)]
+    years = list(dict.fromkeys(YEAR.findall(q)))
     # (two things of one kind named side by side are each answered from their own document,
     # whatever is asked of them: "which OCR engines did the 2024 and the 2025 projects use?")
     is_compare = bool(_COMPARE.search(q) or _BOTH.search(q) or dated_sides(q)) or bool(

@@ -269,3 +269,28 @@ def test_a_name_one_document_alone_prints_names_it_whatever_its_title(
     # ... nor does a name with a word no document prints ("the Isselburg Trust")
     trust = assistant._boosts("When does the Isselburg Trust's funding round close?")
     assert trust.get(by_source["anholt.md"], 1.0) == 1.0
+
+
+def test_a_documents_whole_text_is_kept_joined_until_the_library_changes(library: Library,
+                                                                         tmp_path: Path):
+    from assistant import retrieve
+
+    call = tmp_path / "call.txt"
+    call.write_text(CALL_TEXT)
+    [rec] = library.ingest([call]).ingested
+    assistant = Assistant(library, today=date(2026, 11, 22))
+    keyword = assistant.retriever.keyword
+    keyword.ensure(assistant.retriever.live_ids())
+    text = keyword.document_text(rec["doc_id"])
+    assert "GREEN TOWNS COOPERATION FUND" in text
+    assert keyword.document_text(rec["doc_id"]) is text  # read once, kept
+    # the library changes: the text is read again from the rebuilt index
+    call.write_text(CALL_TEXT.replace("GREEN TOWNS", "BLUE RIVERS"))
+    library.ingest([call])
+    keyword.ensure(assistant.retriever.live_ids())
+    again = keyword.document_text(library.registry.resolve("call.txt")[0].doc_id)
+    assert "BLUE RIVERS" in again and "GREEN TOWNS" not in again
+    # ... and only the last ones read are kept
+    for n in range(retrieve.DOCUMENT_TEXTS + 5):
+        keyword.document_text(f"unknown-{n}")
+    assert len(keyword._joined[1]) == retrieve.DOCUMENT_TEXTS
