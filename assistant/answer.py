@@ -45,7 +45,7 @@ from assistant.sentences import (
     holds_beyond,
     holds_count,
     is_figure,
-    is_row,
+    is_figure_line,
 )
 from assistant.types import Answer, Citation, Passage
 from assistant.understand import (
@@ -85,6 +85,8 @@ OPENING = 3000
 # stands ("at least 50 volunteers", "the cities taking part number 97").
 COUNT_BEFORE, COUNT_AFTER = 4, 6
 log = logging.getLogger(__name__)
+# a programme's name in capitals ("PRINCE", "CAP", "EYV")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{2,}")
 
 
 def counts(text: str, q: Question, language: str = "") -> bool:
@@ -92,7 +94,7 @@ def counts(text: str, q: Question, language: str = "") -> bool:
     ("No renewal clause 101 33.89") has its noun in the header; a sentence in another
     language names it in that language's words (``Question.across``), or, when none was
     found for it, may name it in a word we cannot tell."""
-    if is_row(text):
+    if is_figure_line(text):
         return True
     asked = root(q.counted.lower())
     if language and q.foreign({language}):
@@ -387,13 +389,14 @@ class EmbeddedAnswerer:
             # "PAC" in Italian), wherever the search ranks it ("Italy" named a call for
             # which Italy is eligible, not the "2012 CAP" call; the English guide of another
             # call may rank first): `pinned_documents` judges its edition
-            # (when those documents name the edition's programme, "PRINCE 2012" is not any
-            # 2012 call: one that names PRINCE too)
+            # (when those documents print the programme the question names, its edition's
+            # or an acronym anywhere in it, "PRINCE 2012", "the 2012 call of the PRINCE
+            # programme", is not any 2012 call: one that prints PRINCE too; an acronym
+            # stays one in another language, a name in words need not)
             kinds = {p.doc_type for p in named_passages}
-            programmes = [naming(a) for a, _ in q.editions if a]
-            if not any(names_it(f"{p.title} {p.text}") for p in named_passages
-                       for names_it in programmes):
-                programmes = []
+            asked = [a for a, _ in q.editions if a] + [n for n in q.names if _ACRONYM.fullmatch(n)]
+            programmes = [names_it for names_it in map(naming, dict.fromkeys(asked))
+                          if any(names_it(f"{p.title} {p.text}") for p in named_passages)]
             elsewhere = [p for p in passages if p.doc_type in kinds and p.language
                          and q.foreign({p.language}) and all(
                              names_it(f"{p.title}\n{doc_text(p.doc_id) if doc_text else p.text}")
@@ -538,7 +541,7 @@ def render(chosen: list[Candidate], passages: list[Passage], retrieved: list[str
         cit.quote = (cit.quote + " … " + quote).strip(" …") if cit.quote else quote
         sentence = c.text.rstrip()
         if c.context and c.context not in headed:
-            headed.add(c.context)  # a table's rows: what heads it, once
+            headed.add(c.context)  # (rows of one table come together: name its columns once)
             sentence = f"{c.context} | {sentence}"
         if c.items:
             sentence = sentence.rstrip(":") + ": " + "; ".join(c.items) + "."

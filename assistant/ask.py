@@ -416,7 +416,9 @@ class Assistant:
         # (a follow-up that points back asks about the previous question's names: "and
         # who signed it?"; a short question on another subject does not)
         named = understand(query) if query != question and points_back(question) else q
-        if not foreign and (unknown := self.unknown_names(named, live)):
+        # (a comparison answered found each side in a document of its own, by its words,
+        # an edition's year included: "the 2012 CAP call" is "PAC" in the Italian notice)
+        if not foreign and embedded is None and (unknown := self.unknown_names(named, live)):
             return _Plan(query, passages, self._unknown(unknown, passages), final=True)
         if embedded is None:
             # (the document the question is about: the conversation's, or the best-ranked

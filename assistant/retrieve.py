@@ -172,8 +172,9 @@ def initialisms(text: str) -> set[str]:
     return out
 
 
-# whole documents `KeywordIndex.document_text` keeps joined
-DOCUMENT_TEXTS = 32
+# Whole documents `KeywordIndex.document_text` keeps joined: more than a question's stages
+# read (its retrieved documents, the calls that may be the edition it asks about)
+DOCUMENT_TEXTS = 64
 
 
 class KeywordIndex:
@@ -196,8 +197,11 @@ class KeywordIndex:
         self._named: dict[str, set[str]] = {}  # a capitalised word, lower-cased -> doc ids
         # (the texts it was made from, row -> that text lower-cased, spacing collapsed)
         self._flat: tuple[list[str], dict[int, str]] = ([], {})
-        # (the texts they were joined from, doc id -> its whole text, the last read last)
-        self._joined: tuple[list[str], OrderedDict[str, str]] = ([], OrderedDict())
+        # one snapshot for whole documents, published in one assignment so that a reader
+        # never pairs one build's texts with another's rows: (texts, doc id -> rows, doc id
+        # -> its whole text joined, the last read last)
+        self._docs: tuple[list[str], dict[str, list[int]], OrderedDict[str, str]] = (
+            [], {}, OrderedDict())
         self._joined_lock = threading.Lock()
 
     @staticmethod
@@ -269,6 +273,7 @@ class KeywordIndex:
              self._df, self._by_doc, self._languages, self._words, self._named,
              self._flat) = (ids, texts, metas, bm25, vocab, rows, dict(df), by_doc, languages,
                             words, named, (texts, {}))
+            self._docs = (texts, by_doc, OrderedDict())
             self._version = version
             log.info("keyword index rebuilt: %d chunks", len(ids))
 
@@ -301,23 +306,16 @@ class KeywordIndex:
         ``DOCUMENT_TEXTS`` read are kept joined: a question's stages read the same few
         documents again and again (their pins, names, edition), and a long guide is
         hundreds of chunks."""
-        by_doc, texts, metas = self._by_doc, self.texts, self.metas
+        texts, by_doc, joined = self._docs
         with self._joined_lock:
-            made_from, joined = self._joined
-            if made_from is not texts:  # rebuilt since: start afresh
-                joined = OrderedDict()
-                self._joined = (texts, joined)
             if (hit := joined.get(doc_id)) is not None:
                 joined.move_to_end(doc_id)
                 return hit
-        rows = [r for r in by_doc.get(doc_id, []) if r < len(metas)
-                and metas[r].get("doc_id") == doc_id]  # caught between two rebuilds: skip
-        text = "\n".join(texts[r] for r in rows)
+        text = "\n".join(texts[r] for r in by_doc.get(doc_id, []))
         with self._joined_lock:
-            if self._joined[0] is texts:
-                joined[doc_id] = text
-                if len(joined) > DOCUMENT_TEXTS:
-                    joined.popitem(last=False)
+            joined[doc_id] = text
+            if len(joined) > DOCUMENT_TEXTS:
+                joined.popitem(last=False)
         return text
 
     def chunk(self, doc_id: str, index: int) -> Passage | None:

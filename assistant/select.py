@@ -31,10 +31,10 @@ from assistant.sentences import (
     PARSED_KINDS,
     as_figures,
     holds,
+    is_figure_line,
     is_heading_like,
     is_leader_line,
     is_reference_entry,
-    is_row,
     row_headers,
     split_sentences,
     type_score,
@@ -534,11 +534,11 @@ def choose(scorer: SentenceScorer, question: Question, cands: list[Candidate],
         # is mostly a heading, "Non eligible costs:"; the answer's core counts it, see decide)
         elif prev and (continues(c.text) or (needs_type and holds(prev.body, wants))):
             add(prev)  # "The remaining 20% must ..." leans on the sentence before it
-        if is_row(c.text):
+        if is_figure_line(c.text):
             # a row of a table: the rows around it are the rest of the answer
             for step in (-1, 1):
                 j = c.index + step
-                while (row := by_pos.get((c.passage, j))) is not None and is_row(row.text) \
+                while (row := by_pos.get((c.passage, j))) is not None and is_figure_line(row.text) \
                         and abs(j - c.index) <= 6:
                     add(row)
                     j += step

@@ -72,9 +72,8 @@ CODE = re.compile(r"\b(?=[A-Z0-9/.-]{0,40}\d)(?=[A-Z0-9/.-]{0,40}[A-Z])[A-Z0-9]+
 
 
 # "Table 20: ...", "Figure 8 - ...": a caption names what follows, it does not say it.
-_CAPTION = re.compile(r"^(?:table|figure|fig\.|chart|graph|annex|box|tabella|figura|tabel|"
-                      r"figuur|grafico|tabla|abbildung|tableau)\s*[0-9ivx]+[a-z]?\s*[:.\-–—]",
-                      re.I)
+_CAPTION = re.compile(rf"^(?:{tables.TABLE_WORDS}|figure|fig\.|chart|graph|annex|box|figura|"
+                      r"figuur|grafico|abbildung)\s*[0-9ivx]+[a-z]?\s*[:.\-–—]", re.I)
 _ENDS = re.compile(r"[.!?:;)\]\"'”’…]$")
 # "## Artikel 1", "####Protocol No. 3 ...": a Markdown heading, however long
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}(?:\s+\S|[^\W\d_])")
@@ -129,8 +128,10 @@ def is_reference_entry(sentence: str) -> bool:
         bool(sign.search(sentence)) for sign in _CITATION_SIGNS) >= 2
 
 
-def is_row(sentence: str) -> bool:
-    """A row of a table or timetable: short, unpunctuated, with a figure in it."""
+def is_figure_line(sentence: str) -> bool:
+    """A row of a table or timetable: short, unpunctuated, with a figure in it (one will
+    do: "Online information session 19 January 2027"; a table's row under its column names
+    is ``ingest.tables.is_row``)."""
     s = sentence.strip()
     return len(s.split()) <= 12 and not _ENDS.search(s) and bool(_NUMBER.search(s))
 
@@ -192,23 +193,30 @@ def _row(line: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _tabled(text: str) -> tuple[str, dict[int, str], frozenset[int]]:
+    """A passage's text as the splitter reads it (bullets drawn as private-use characters
+    set on lines of their own), with its tables: row line -> what heads its table, and the
+    lines that head one (caption, column names), which are no sentences."""
+    text = _PUA_BULLET.sub("\n• ", text)
+    return (text, tables.headers(text),
+            frozenset(k for a, b in tables.spans(text) for k in range(a, b + 1)))
+
+
 def row_headers(text: str) -> dict[str, str]:
     """Each table row ``split_sentences`` gives of ``text`` -> what heads its table (the
     caption, when there is one, and the column names: ``ingest.tables``)."""
-    text = _PUA_BULLET.sub("\n• ", text)
+    text, rows, _ = _tabled(text)
     lines = text.split("\n")
-    return {_row(lines[i].strip()): names for i, names in tables.headers(text).items()}
+    return {_row(lines[i].strip()): names for i, names in rows.items()}
 
 
 @lru_cache(maxsize=8192)
 def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: list[tuple[str, list[str]]] = []
-    text = _PUA_BULLET.sub("\n• ", text)
-    lines = [x.strip() for x in text.split("\n")]
     # a table's rows stand alone (read with what heads them: ``row_headers``); its caption
     # and column names are no sentences
-    rows = tables.headers(text)
-    heads = {k for a, b in tables.spans(text) for k in range(a, b + 1)}
+    text, rows, heads = _tabled(text)
+    lines = [x.strip() for x in text.split("\n")]
     para: list[str] = []
 
     def flush() -> None:
@@ -270,18 +278,23 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
         # al seguente indirizzo:" | "Catherine WENDT" | "Commissione europea" | ..., an
         # address, a web address, "Deadline:" | "31 March 2011") is its value: no heading
         # and no metadata, but the end of the sentence (no list: an address's lines are one
-        # thing), up to a line that ends a sentence
+        # thing), up to a line that is a sentence, introduces a value of its own, opens a
+        # wrapped sentence or heads the paragraph after it ("Eligibility criteria" |
+        # "Applicants must be registered ...")
         if (not mark and (value_open or (i and lines[i - 1].endswith(":")))
-                and len(line.split()) <= VALUE_WORDS and not is_heading(line)
-                and not line.endswith(":")  # (which introduces a value of its own)
-                and not (nxt[:1].islower() and len(line.split()) > 3)  # prose wrapped on
+                and len(line.split()) <= VALUE_WORDS and not re.search(r"[.!?:]$", line)
+                and (not is_heading(line) or holds(line, "date"))
+                and not (nxt[:1].islower() and len(line.split()) > 3)
+                and not (heads_paragraph(line, nxt) and not re.search(r"\d", line)
+                         and not _CONTACT.search(line)
+                         and (re.search(r"[.!?]$", nxt) or len(nxt.split()) > VALUE_WORDS))
                 and not (_PAGE_MARK.match(line) or journal_header_date(line))):
             flush()
             if out and not out[-1][1] and (value_open or out[-1][0].endswith(":")):
                 sent = out[-1][0]
-                out[-1] = (f"{sent}{' ' if sent.endswith(':') else ', '}{line.rstrip(';,.')}",
+                out[-1] = (f"{sent}{' ' if sent.endswith(':') else ', '}{line.rstrip(';,')}",
                            [])
-                value_open = not re.search(r"[.!?]$", line)
+                value_open = True
                 continue
         value_open = False
         # ("3. Impact and reach 18 30" ends in a table's cells: a row, no heading)

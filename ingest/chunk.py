@@ -194,18 +194,21 @@ class Chunker:
         return out + ([heading] if heading else [])
 
     @staticmethod
-    def _tables_carried(pieces: list[str]) -> list[str]:
+    def _tables_carried(body: str, pieces: list[str]) -> list[str]:
         """A piece cut from inside a table gets the table's column names (and caption) again,
         right above its first row, as a printed table repeats them on each page: its rows
-        are read with them, not as bare figures."""
+        are read with them, not as bare figures. (Read on the whole section, whose blank
+        lines say where each table ends: the pieces lose them at their edges.)"""
+        heads = tables.heads_of_rows(body)
         out: list[str] = []
         for k, piece in enumerate(pieces):
-            names = tables.open_header(out[-1]) if k else ""
-            if names and tables.starts_in_table(piece):
-                lines = piece.split("\n")
+            lines = piece.split("\n")
+            if k and heads and tables.starts_in_table(piece):
                 first = next(i for i, x in enumerate(lines) if tables.is_row(x))
-                piece = "\n".join([*lines[:first], names, *lines[first:]])
-            out.append(piece)
+                block = heads.get(lines[first].strip(), "")
+                if block and (not first or lines[first - 1].strip() != block.split("\n")[-1]):
+                    lines[first:first] = block.split("\n")
+            out.append("\n".join(lines))
         return out
 
     def run(self, doc: ParsedDocument, doc_id: str, title: str,
@@ -231,7 +234,7 @@ class Chunker:
                 splitter = splitters.setdefault(budget, self._splitter(budget))
                 pieces = self._headings_joined(
                     [p.strip() for p in splitter.split_text(body) if p.strip()], budget)
-                pieces = self._tables_carried(pieces)
+                pieces = self._tables_carried(body, pieces)
             scanned = by_number[page].ocr_confidence is not None if page in by_number else False
             for piece in pieces:
                 idx = len(chunks)

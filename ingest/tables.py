@@ -15,8 +15,8 @@ import re
 # 35.570000", "19 63.3", "27 9.1%")
 CELLS = re.compile(r"\s\d[\d.,]*%?\s+(?:\d[\d.,]*%?|n/a)\s*$|\sn/a\s+\d[\d.,]*%?\s*$")
 # "Table 23: ...", "Tabella 2 - ...": a caption, which says what a table holds
-CAPTION = re.compile(r"^(?:table|tabella|tabel|tabla|tableau|tabelle)\s*[0-9ivx]+[a-z]?\s*"
-                     r"[:.\-–—]", re.I)
+TABLE_WORDS = r"table|tabella|tabel|tabla|tableau|tabelle"
+CAPTION = re.compile(rf"^(?:{TABLE_WORDS})\s*[0-9ivx]+[a-z]?\s*[:.\-–—]", re.I)
 _FIGURE = re.compile(r"\d")
 # a caption wraps over a few lines at most
 _CAPTION_LINES = 4
@@ -24,12 +24,33 @@ _CAPTION_LINES = 4
 _HEADER_WORDS, _ROW_WORDS = 12, 16
 
 
+# the trailing numbers of a line that are one figure written in groups of three ("EUR 1 500
+# 000", "allocated 2 000 000", "EUR 150 000"), not cells ("TOTAL 65 100" is two cells: one
+# group that is not a thousand's, with no currency before it)
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3}){2,}\s*$|(?<![\d.,])\d{1,3} 000\s*$|"
+                      r"(?:€|\$|£|\b(?:EUR|USD|GBP|CHF|euro|euros))\s*\d{1,3}(?: \d{3})+\s*$",
+                      re.I)
+# a telephone number ends in groups of digits too ("Tel +32 2 299 11 11")
+_PHONE = re.compile(r"\+\d|\b(?:tel|phone|telephone|fax|telefono|telefoon|téléphone)\b", re.I)
+# a sentence ends and another starts inside the line: prose, not a row
+_INNER_SENTENCE = re.compile(r"[a-z)][.;!?]\s+[A-Z]")
+# a table needs this many rows under its column names (one row under a line is as likely a
+# sentence wrapped before its last figures)
+_MIN_ROWS = 2
+# a line that closes a table: prose (a capitalised line of this many words or more, not a
+# row), as against a criterion's question between the rows of an evaluation grid
+_PROSE_WORDS = 8
+
+
 def is_row(line: str) -> bool:
-    """A line of a table whose cells are figures: short, not a sentence, with at least two
-    figure cells at its end."""
+    """A line of a table whose cells are figures: short, not a sentence nor a sentence's
+    wrapped end (in lower case), with at least two figure cells at its end that are not
+    one figure in groups of three nor a telephone number."""
     s = line.strip()
     return (len(s.split()) <= _ROW_WORDS and bool(CELLS.search(s))
-            and not re.search(r"[.,;:!?]$", s) and not re.search(r"\d,\s+\d", s))
+            and not s[:1].islower() and not re.search(r"[.,;:!?]$", s)
+            and not re.search(r"\d,\s+\d", s) and not _GROUPED.search(s)
+            and not _PHONE.search(s) and not _INNER_SENTENCE.search(s))
 
 
 def is_header(line: str) -> bool:
@@ -39,6 +60,14 @@ def is_header(line: str) -> bool:
     words = s.split()
     return (2 <= len(words) <= _HEADER_WORDS and not re.search(r"[.,;:!?]$", s)
             and not _FIGURE.match(s) and not _FIGURE.search(words[-1]))
+
+
+def _closes(line: str) -> bool:
+    """Whether a line that is no row ends the table it follows: prose, capitalised and
+    long, not a numbered criterion ("5.1 Return on investment ..."), a wrapped line's end
+    ("and the reached audience ...") or a note in brackets."""
+    s = line.strip()
+    return s[:1].isupper() and len(s.split()) >= _PROSE_WORDS
 
 
 def _caption_above(lines: list[str], at: int) -> int:
@@ -54,18 +83,27 @@ def _caption_above(lines: list[str], at: int) -> int:
 def _tables(lines: list[str]) -> dict[int, tuple[int, int]]:
     """Row line -> (first line of its table's caption or column names, line of the column
     names). A table starts where a line of column names stands right above a row, and ends
-    at a blank line; lines between its rows (a criterion's questions) are no rows."""
+    at a blank line or at prose; lines between its rows (a criterion's questions) are no
+    rows. A table of fewer than ``_MIN_ROWS`` rows is none."""
     out: dict[int, tuple[int, int]] = {}
+    rows: list[int] = []
     top: tuple[int, int] | None = None
+
+    def close() -> None:
+        if top is not None and len(rows) >= _MIN_ROWS:
+            out.update(dict.fromkeys(rows, top))
+        rows.clear()
+
     for i, line in enumerate(lines):
-        if not line.strip():
-            top = None
-            continue
         if is_row(line):
             if top is None and i and is_header(lines[i - 1]):
                 top = (_caption_above(lines, i - 1), i - 1)
             if top is not None:
-                out[i] = top
+                rows.append(i)
+        elif top is not None and (not line.strip() or _closes(line)):
+            close()
+            top = None
+    close()
     return out
 
 
@@ -83,16 +121,12 @@ def spans(text: str) -> set[tuple[int, int]]:
     return set(_tables(text.split("\n")).values())
 
 
-def open_header(text: str) -> str:
-    """The lines (caption and column names) heading a table ``text`` ends inside (no blank
-    line after its last row), as printed, or ""."""
-    lines = text.rstrip().split("\n")
-    found = _tables(lines)
-    if not found:
-        return ""
-    last = max(found)
-    a, b = found[last]
-    return "\n".join(lines[a:b + 1]) if all(x.strip() for x in lines[last:]) else ""
+def heads_of_rows(text: str) -> dict[str, str]:
+    """Each row of ``text`` (stripped) -> the lines that head its table (caption and column
+    names), as printed."""
+    lines = text.split("\n")
+    return {lines[i].strip(): "\n".join(x.strip() for x in lines[a:b + 1])
+            for i, (a, b) in _tables(lines).items()}
 
 
 def starts_in_table(text: str, within: int = 3) -> bool:

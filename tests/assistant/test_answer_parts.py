@@ -1297,3 +1297,42 @@ def test_a_short_last_item_of_a_list_is_no_heading():
     first, second = split_sentences(text)
     assert first[1] == ["public sector organizations", "civil society organizations"]
     assert second[0].startswith("The project leader")
+
+
+def test_prose_and_contacts_are_no_table(answerer):
+    """A figure in groups of three ("2 000 000"), a telephone number and a sentence's wrapped
+    end are no table's cells; a table ends at the prose after it."""
+    text = ("Results are given in the table below.\nCountry Projects Partners\nItaly 12 30\n"
+            "Spain 8 21\nItaly leads with 12 projects, followed by Spain with 8. The Commission "
+            "allocated 2 000 000\nEUR to the programme in 2012.")
+    sentences = [s for s, _ in split_sentences(text)]
+    assert "Italy 12 30" in sentences and "Spain 8 21" in sentences
+    assert "The Commission allocated 2 000 000 EUR to the programme in 2012." in sentences
+    ans = answerer.run("How much did the Commission allocate to the programme in 2012?",
+                       [_passage(text)])
+    assert not ans.declined and "2 000 000 EUR" in ans.text, ans.text
+    wrapped = ("Applicants from all Member States may apply and\nthe total budget available "
+               "for this call is EUR 1 500 000\nin the year 2027.")
+    assert [s for s, _ in split_sentences(wrapped)] == [
+        "Applicants from all Member States may apply and the total budget available for this "
+        "call is EUR 1 500 000 in the year 2027."]
+    address = ("Send the application to the following address:\nCatherine WENDT\n"
+               "European Commission\nTel +32 2 299 11 11\nRue de la Loi 170\n1049 Brussels")
+    [(only, _)] = split_sentences(address)
+    assert "European Commission, Tel +32 2 299 11 11, Rue de la Loi 170, 1049 Brussels" in only
+
+
+def test_a_heading_after_a_colon_is_no_value_and_a_date_is_one():
+    assert [s for s, _ in split_sentences(
+        "The criteria are as follows:\nEligibility criteria\nApplicants must be registered in "
+        "a Member State.\nThey must be non-profit.")] == [
+        "The criteria are as follows:", "Applicants must be registered in a Member State.",
+        "They must be non-profit."]
+    assert [s for s, _ in split_sentences(
+        "Send it to the following address:\nEuropean Commission\n1049 Brussels\n"
+        "Late applications are rejected.")] == [
+        "Send it to the following address: European Commission, 1049 Brussels",
+        "Late applications are rejected."]
+    assert split_sentences("The deadline for the submission of applications is:\n"
+                           "31 March 2011\n\nOther text follows here.")[0][0] == (
+        "The deadline for the submission of applications is: 31 March 2011")

@@ -125,3 +125,24 @@ def test_the_edition_in_another_language_answers_wherever_the_search_ranks_it():
     other = answerer.run("Under the PRINCE 2012 call, how much does the Commission pay "
                          "towards staff costs?", [prince, cap], doc_text=texts.__getitem__)
     assert other.declined and "10 000" not in other.text, other.text
+    # ... however the question places the programme's name
+    apart = answerer.run("Under the 2012 call of the PRINCE programme, how much does the "
+                         "Commission pay towards staff costs?", [prince, cap],
+                         doc_text=texts.__getitem__)
+    assert apart.declined and "10 000" not in apart.text, apart.text
+
+
+def test_a_comparison_of_two_editions_is_answered_from_each(library, tmp_path: Path):
+    """Each side names its edition; the Italian call of the 2012 financial year never writes
+    "CAP": the comparison's sides found their documents, and that the library prints no
+    "CAP" is no reason to decline."""
+    from assistant.ask import Assistant
+
+    for name, text in (("qa-ed-2008", QA_2008), ("cap-2012", CALL_2012),
+                       ("prince-2010", PRINCE_2010)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    library.ingest(sorted(tmp_path.glob("*.txt")), doc_type="grant_call")
+    ans = Assistant(library).ask("Compare the deadlines of the 2012 CAP information actions "
+                                 "call and the PRINCE 2010 call.")
+    assert not ans.declined, ans.text
+    assert "30 settembre 2011" in ans.text and "31 March 2011" in ans.text, ans.text

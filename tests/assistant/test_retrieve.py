@@ -293,4 +293,4 @@ def test_a_documents_whole_text_is_kept_joined_until_the_library_changes(library
     # ... and only the last ones read are kept
     for n in range(retrieve.DOCUMENT_TEXTS + 5):
         keyword.document_text(f"unknown-{n}")
-    assert len(keyword._joined[1]) == retrieve.DOCUMENT_TEXTS
+    assert len(keyword._docs[2]) == retrieve.DOCUMENT_TEXTS

@@ -147,3 +147,18 @@ def test_a_table_cut_between_chunks_repeats_its_column_names(chunker: Chunker):
         assert "Section Minimum threshold Maximum Score" in body.split(first_row)[0], body
         assert "TOTAL" not in c.metadata["section"] and "Criterion" not in c.metadata["section"]
     assert is_heading("3. Impact and reach 18 30", "") is False
+
+
+def test_a_table_s_column_names_never_head_the_next_table(chunker: Chunker):
+    from assistant.sentences import row_headers
+
+    first = "".join(f"Country {n} {n * 3} {n * 7}\n" for n in range(1, 60))
+    text = ("Results by country are given below.\nTable 4: Projects per country\n"
+            "Country Projects Partners\n" + first + "\nTable 5: Budget per partner type\n"
+            "Type Budget Share\nUniversities 120000 35\nNGOs 90000 25\n")
+    chunks = chunker.run(ParsedDocument("t.pdf", "pdf", [Page(1, text)]), "b" * 32, "Report")
+    [last] = [c for c in chunks if "Universities" in c.page_content]
+    body = chunk_body(last.page_content, last.metadata["header_chars"])
+    assert "Country Projects Partners" not in body
+    assert row_headers(body)["Universities 120000 35"] == ("Table 5: Budget per partner type "
+                                                           "Type Budget Share")

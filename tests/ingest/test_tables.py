@@ -56,8 +56,9 @@ def test_what_is_no_row_and_no_column_names():
     assert tables.headers("The budget is as follows.\nItaly 108 120") == {}
 
 
-def test_a_text_that_ends_inside_a_table_says_what_heads_it():
-    assert tables.open_header(GRID) == "Section Minimum threshold Maximum Score"
-    assert tables.open_header(REPORT) == ""  # the table ended at the blank line
+def test_each_row_knows_the_lines_that_head_its_table():
+    heads = tables.heads_of_rows(REPORT)
+    assert heads["Present 106 35.570000"].split("\n")[-1] == "evaluation_present count percent"
+    assert heads["Present 106 35.570000"].startswith("Table 23: Task 11:")
     assert tables.starts_in_table("5. Budget and cost-effectiveness n/a 10\n5.1 Return")
     assert not tables.starts_in_table("As reported above\n\nTOTAL 65 100")
