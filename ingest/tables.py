@@ -62,6 +62,14 @@ def is_header(line: str) -> bool:
             and not _FIGURE.match(s) and not _FIGURE.search(words[-1]))
 
 
+def _goes_on(line: str) -> bool:
+    """Whether a line after a blank one is still the table's (PDFs leave blank lines inside
+    an evaluation grid): a criterion's number, a figure alone, a bracket, a wrapped line's
+    end."""
+    s = line.strip()
+    return bool(re.match(r"[\d(]", s)) or s[:1].islower()
+
+
 def _closes(line: str) -> bool:
     """Whether a line that is no row ends the table it follows: prose, capitalised and
     long, not a numbered criterion ("5.1 Return on investment ..."), a wrapped line's end
@@ -83,8 +91,8 @@ def _caption_above(lines: list[str], at: int) -> int:
 def _tables(lines: list[str]) -> dict[int, tuple[int, int]]:
     """Row line -> (first line of its table's caption or column names, line of the column
     names). A table starts where a line of column names stands right above a row, and ends
-    at a blank line or at prose; lines between its rows (a criterion's questions) are no
-    rows. A table of fewer than ``_MIN_ROWS`` rows is none."""
+    at prose, or at a blank line after which it does not go on; lines between its rows (a
+    criterion's questions) are no rows. A table of fewer than ``_MIN_ROWS`` rows is none."""
     out: dict[int, tuple[int, int]] = {}
     rows: list[int] = []
     top: tuple[int, int] | None = None
@@ -94,15 +102,20 @@ def _tables(lines: list[str]) -> dict[int, tuple[int, int]]:
             out.update(dict.fromkeys(rows, top))
         rows.clear()
 
+    gap = False  # a blank line since the last line of the open table
     for i, line in enumerate(lines):
+        if not line.strip():
+            gap = True
+            continue
         if is_row(line):
             if top is None and i and is_header(lines[i - 1]):
                 top = (_caption_above(lines, i - 1), i - 1)
             if top is not None:
                 rows.append(i)
-        elif top is not None and (not line.strip() or _closes(line)):
+        elif top is not None and (_closes(line) or (gap and not _goes_on(line))):
             close()
             top = None
+        gap = False
     close()
     return out
 

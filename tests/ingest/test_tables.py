@@ -62,3 +62,12 @@ def test_each_row_knows_the_lines_that_head_its_table():
     assert heads["Present 106 35.570000"].startswith("Table 23: Task 11:")
     assert tables.starts_in_table("5. Budget and cost-effectiveness n/a 10\n5.1 Return")
     assert not tables.starts_in_table("As reported above\n\nTOTAL 65 100")
+
+
+def test_a_blank_line_inside_an_evaluation_grid_does_not_end_it():
+    grid = ("Section Minimum threshold Maximum Score\n1. Financial and operational capacity 15 "
+            "20\n1.1 Do the applicant and partners have sufficient experience?\n \n10\n"
+            "2. Relevance 12 20\n\nThe evaluation committee meets once all proposals are in.\n"
+            "Late 10 20\nOther 12 30")
+    heads = tables.headers(grid)
+    assert sorted(heads) == [1, 5]  # both rows; the prose after the grid ends it
