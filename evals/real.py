@@ -7,7 +7,7 @@ after), scores each set apart with the scorer that ships with the documents (`sc
 and prints key facts, declines, hit@5, cited page, length, latency, the precision and recall
 of declining, and every failed question with why.
 
-    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-j] [--json]
+    python -m evals.real [--home DIR] [--sets dev,frozen-a,...,frozen-k] [--json]
                          [--out DIR]
     python -m evals.real --fit --sets dev,frozen-a   # the decline threshold's trade-off
 
@@ -83,7 +83,7 @@ def scorer() -> ModuleType:
 
 
 SETS = ("dev", "frozen-a", "frozen-b", "frozen-c", "frozen-d", "frozen-e", "frozen-f",
-        "frozen-g", "frozen-h", "frozen-j")
+        "frozen-g", "frozen-h", "frozen-j", "frozen-k")
 
 
 def doc_languages() -> dict[str, str]:
@@ -392,8 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, help="reuse this library folder (default: a new one)")
     ap.add_argument("--sets", default=",".join(SETS),
                     help="question sets: dev, frozen-a (tuned on), frozen-b (held out), "
-                         "frozen-c, frozen-d, frozen-e, frozen-f, frozen-g, frozen-h, frozen-j "
-                         "(written later; g read, h and j held out), frozen")
+                         "frozen-c, frozen-d, frozen-e, frozen-f, frozen-g, frozen-h, frozen-j, "
+                         "frozen-k (written later; g read, h, j and k held out), frozen")
     ap.add_argument("--fit", action="store_true",
                     help="print the support threshold's trade-off (use with dev,frozen-a)")
     ap.add_argument("--llm", action="store_true", help="also score the configured LLM path")
