@@ -251,6 +251,7 @@ def _split_sentences(text: str, title: str) -> tuple[tuple[str, tuple[str, ...]]
             if i in rows:
                 out.append((_row(line), []))
             item_at, opened, separated, closed, listing = None, None, False, False, False
+            value_open = False  # (a table ends what a colon introduced before it)
             continue
         # an item mark with no space after it, or a dash, counts only in a list ("1.in het
         # ...", "-in België: ..."), never in prose ("community" | "-based project")

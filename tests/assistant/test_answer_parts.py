@@ -1336,3 +1336,11 @@ def test_a_heading_after_a_colon_is_no_value_and_a_date_is_one():
     assert split_sentences("The deadline for the submission of applications is:\n"
                            "31 March 2011\n\nOther text follows here.")[0][0] == (
         "The deadline for the submission of applications is: 31 March 2011")
+
+
+def test_a_table_ends_the_value_a_colon_introduced():
+    text = ("Send it to the following address:\nEuropean Commission\n"
+            "Country Projects Partners\nItaly 12 30\nSpain 8 21\nBrussels office")
+    sentences = [s for s, _ in split_sentences(text)]
+    assert sentences[0] == "Send it to the following address: European Commission"
+    assert "Italy 12 30" in sentences and "Spain 8 21" in sentences  # no value joined to a row
