@@ -198,8 +198,7 @@ def _tabled(text: str) -> tuple[str, dict[int, str], frozenset[int]]:
     set on lines of their own), with its tables: row line -> what heads its table, and the
     lines that head one (caption, column names), which are no sentences."""
     text = _PUA_BULLET.sub("\n• ", text)
-    return (text, tables.headers(text),
-            frozenset(k for a, b in tables.spans(text) for k in range(a, b + 1)))
+    return (text, *tables.read(text))
 
 
 def row_headers(text: str) -> dict[str, str]:

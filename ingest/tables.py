@@ -120,18 +120,19 @@ def _tables(lines: list[str]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def headers(text: str) -> dict[int, str]:
-    """Line number -> what heads the table that line is a row of: its caption, when one
-    does, and its column names, joined."""
+def read(text: str) -> tuple[dict[int, str], frozenset[int]]:
+    """The tables of ``text``, read once: row line -> what heads its table (its caption,
+    when one does, and its column names, joined), and the lines that head a table."""
     lines = text.split("\n")
-    return {i: re.sub(r"-\s+(?=[a-z])", "", " ".join(x.strip() for x in lines[a:b + 1]))
-            for i, (a, b) in _tables(lines).items()}
+    found = _tables(lines)
+    heads = {i: re.sub(r"-\s+(?=[a-z])", "", " ".join(x.strip() for x in lines[a:b + 1]))
+             for i, (a, b) in found.items()}
+    return heads, frozenset(k for a, b in found.values() for k in range(a, b + 1))
 
 
-def spans(text: str) -> set[tuple[int, int]]:
-    """(first, last) line numbers of what heads each table of ``text``: its caption, when
-    one does, and its column names."""
-    return set(_tables(text.split("\n")).values())
+def headers(text: str) -> dict[int, str]:
+    """Line number -> what heads the table that line is a row of (``read``)."""
+    return read(text)[0]
 
 
 def heads_of_rows(text: str) -> dict[str, str]:

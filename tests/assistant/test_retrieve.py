@@ -14,12 +14,17 @@ from ingest.pipeline import SourceItem
 from samples import CALL_TEXT
 
 
-def test_a_type_change_reaches_the_keyword_index_and_the_records(library: Library,
-                                                                  tmp_path: Path):
+def _one_call(library: Library, tmp_path: Path) -> tuple[Path, dict, Assistant]:
+    """A library holding one grant call, and an assistant over it."""
     call = tmp_path / "call.txt"
     call.write_text(CALL_TEXT)
     [rec] = library.ingest([call]).ingested
-    assistant = Assistant(library, today=date(2026, 11, 22))
+    return call, rec, Assistant(library, today=date(2026, 11, 22))
+
+
+def test_a_type_change_reaches_the_keyword_index_and_the_records(library: Library,
+                                                                  tmp_path: Path):
+    call, rec, assistant = _one_call(library, tmp_path)
     question = "co-financing rate of the Green Towns Cooperation Fund"
     before = assistant.retriever.live_ids()
     assert [r.doc_id for r in assistant.records("grant_call")] == [rec["doc_id"]]
@@ -275,10 +280,7 @@ def test_a_documents_whole_text_is_kept_joined_until_the_library_changes(library
                                                                          tmp_path: Path):
     from assistant import retrieve
 
-    call = tmp_path / "call.txt"
-    call.write_text(CALL_TEXT)
-    [rec] = library.ingest([call]).ingested
-    assistant = Assistant(library, today=date(2026, 11, 22))
+    call, rec, assistant = _one_call(library, tmp_path)
     keyword = assistant.retriever.keyword
     keyword.ensure(assistant.retriever.live_ids())
     text = keyword.document_text(rec["doc_id"])

@@ -40,7 +40,7 @@ def test_a_caption_heads_its_table_and_a_blank_line_ends_it():
     assert heads[7] == ("Table 23: Task 11: Presence of implementation evaluation or review "
                         "clauses in the agreements across N = 298 agreements. "
                         "evaluation_present count percent")
-    assert tables.spans(REPORT) == {(2, 5)}
+    assert tables.read(REPORT)[1] == {2, 3, 4, 5}  # the caption's lines and the names
 
 
 def test_what_is_no_row_and_no_column_names():
